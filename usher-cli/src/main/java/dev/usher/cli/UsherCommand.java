@@ -1,0 +1,49 @@
+package dev.usher.cli;
+
+import dev.usher.cli.admin.LicenseCommand;
+import dev.usher.cli.admin.ReleaseCommand;
+import dev.usher.cli.admin.StatusCommand;
+import dev.usher.cli.vendor.VendorCommand;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.io.PrintWriter;
+
+/** The {@code usher} command. */
+@Command(name = "usher", mixinStandardHelpOptions = true, versionProvider = UsherCommand.Version.class,
+        description = "Usher: an on-premise license server (signed license files, concurrent seats, one seat per person).",
+        subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
+                VendorCommand.class, CommandLine.HelpCommand.class})
+public final class UsherCommand {
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
+    static boolean verbose;
+
+    public static void main(String[] args) {
+        System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+    }
+
+    /** Runs the command line; errors become one line on {@code err} and a non-zero exit code. */
+    public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        CommandLine cl = new CommandLine(new UsherCommand());
+        cl.setOut(out);
+        cl.setErr(err);
+        cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (verbose) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            String msg = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            commandLine.getErr().println("usher: " + msg.lines().findFirst().orElse(msg));
+            return e instanceof CliException ce ? ce.exitCode() : 1;
+        });
+        return cl.execute(args);
+    }
+
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() {
+            return new String[] {"usher " + dev.usher.server.UsherServer.VERSION};
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package dev.usher.cli.admin;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+import tools.jackson.databind.JsonNode;
+
+import java.io.PrintWriter;
+import java.util.concurrent.Callable;
+
+/** {@code usher status}: pools, capacity, in use, and who holds what from where since when. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show pools, seats and who holds them.")
+public final class StatusCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+    @Mixin AdminOptions options;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        try (AdminConnection api = AdminConnection.open(options)) {
+            JsonNode inst = api.get("/api/v1/installation").body();
+            out.println("installation id: " + inst.get("installationId").asString() + "   version: " + inst.get("version").asString());
+            JsonNode pools = api.get("/api/v1/pools").body();
+            JsonNode seats = api.get("/api/v1/seats").body();
+            if (pools.isEmpty()) {
+                out.println("no pools: add a license file with: usher license add FILE.lic");
+                return 0;
+            }
+            for (JsonNode p : pools) {
+                String product = p.get("product").asString();
+                String feature = p.get("feature").asString();
+                out.printf("%n%s/%s: %d of %d seats in use%s%s%n", product, feature, p.get("inUse").asInt(), p.get("capacity").asInt(),
+                        p.get("serverLicensed").asBoolean() ? "" : "  [server not licensed]",
+                        p.get("nextExpiry").isNull() ? "" : "  (next expiry " + p.get("nextExpiry").asString() + ")");
+                if (!p.get("warning").isNull()) {
+                    out.println("  warning: " + p.get("warning").asString());
+                }
+                for (JsonNode s : seats) {
+                    if (!s.get("product").asString().equals(product) || !s.get("feature").asString().equals(feature)) {
+                        continue;
+                    }
+                    out.printf("  %-20s seat %s since %s%s%n", s.get("user").asString(), s.get("seatId").asString(),
+                            s.get("since").asString(), s.get("lingerUntil").isNull() ? "" : " (lingering until " + s.get("lingerUntil").asString() + ")");
+                    for (JsonNode session : s.get("sessions")) {
+                        out.printf("      %-24s host %-16s client %-12s since %s, last heartbeat %s%n", session.get("sessionId").asString(),
+                                session.get("host").asString(), Format.text(session.get("client")), session.get("since").asString(),
+                                session.get("lastHeartbeat").asString());
+                    }
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,151 @@
+package dev.usher.core.lease;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentSkipListSet;
+
+/**
+ * The live leases of all sessions, in memory.
+ *
+ * <p>Heartbeats are the most frequent call by far (every client, every TTL/3) and need not be a
+ * synchronous disk write: a restart grants every lease one TTL of grace anyway. So a heartbeat only
+ * touches this table; {@link #drainDirty()} hands the extended leases to the store in batches.
+ *
+ * <p>Leases are also indexed by expiry so that finding the lapsed ones costs what lapses, not what
+ * is live ({@link #lapsed}).
+ */
+public final class LeaseTable {
+
+    private record ExpiryKey(long expiresAt, String sessionId) implements Comparable<ExpiryKey> {
+        @Override
+        public int compareTo(ExpiryKey o) {
+            int c = Long.compare(expiresAt, o.expiresAt);
+            return c != 0 ? c : sessionId.compareTo(o.sessionId);
+        }
+    }
+
+    private static final class Entry {
+        final String sessionId;
+        long expiresAt;
+        long lastHeartbeat;
+
+        Entry(String sessionId, long expiresAt, long lastHeartbeat) {
+            this.sessionId = sessionId;
+            this.expiresAt = expiresAt;
+            this.lastHeartbeat = lastHeartbeat;
+        }
+    }
+
+    /** A lease as the store keeps it. */
+    public record Lease(String sessionId, Instant expiresAt, Instant lastHeartbeat) {}
+
+    private final Map<String, Entry> bySession = new ConcurrentHashMap<>();
+    private final ConcurrentSkipListSet<ExpiryKey> byExpiry = new ConcurrentSkipListSet<>();
+    private final Set<String> dirty = ConcurrentHashMap.newKeySet();
+
+    /** Records a lease the store has durably written (a new or renewed session). */
+    public void put(String sessionId, Instant expiresAt, Instant lastHeartbeat) {
+        Entry fresh = new Entry(sessionId, expiresAt.toEpochMilli(), lastHeartbeat.toEpochMilli());
+        bySession.compute(sessionId, (id, old) -> {
+            if (old != null) {
+                synchronized (old) {
+                    byExpiry.remove(new ExpiryKey(old.expiresAt, id));
+                    // A renewal never shortens a lease a concurrent heartbeat just extended.
+                    fresh.expiresAt = Math.max(fresh.expiresAt, old.expiresAt);
+                    fresh.lastHeartbeat = Math.max(fresh.lastHeartbeat, old.lastHeartbeat);
+                }
+            }
+            byExpiry.add(new ExpiryKey(fresh.expiresAt, id));
+            return fresh;
+        });
+    }
+
+    /**
+     * Extends a live lease to {@code now + ttl}.
+     *
+     * @return the new expiry, or empty when the session is unknown or its lease already lapsed (the
+     *         client must check out again; a lapsed lease is never revived, so the sweeper's view holds)
+     */
+    public Optional<Instant> heartbeat(String sessionId, Instant now, Duration ttl) {
+        Entry e = bySession.get(sessionId);
+        if (e == null) {
+            return Optional.empty();
+        }
+        long nowMs = now.toEpochMilli();
+        long next = nowMs + ttl.toMillis();
+        synchronized (e) {
+            if (e.expiresAt <= nowMs || bySession.get(sessionId) != e) {
+                return Optional.empty();
+            }
+            if (next > e.expiresAt) {
+                byExpiry.remove(new ExpiryKey(e.expiresAt, sessionId));
+                e.expiresAt = next;
+                byExpiry.add(new ExpiryKey(next, sessionId));
+            }
+            e.lastHeartbeat = Math.max(e.lastHeartbeat, nowMs);
+            next = e.expiresAt;
+        }
+        dirty.add(sessionId);
+        return Optional.of(Instant.ofEpochMilli(next));
+    }
+
+    public Optional<Lease> get(String sessionId) {
+        Entry e = bySession.get(sessionId);
+        if (e == null) {
+            return Optional.empty();
+        }
+        synchronized (e) {
+            return Optional.of(new Lease(sessionId, Instant.ofEpochMilli(e.expiresAt), Instant.ofEpochMilli(e.lastHeartbeat)));
+        }
+    }
+
+    /** Sessions whose lease lapsed at or before {@code now}, oldest first, at most {@code max}. */
+    public List<String> lapsed(Instant now, int max) {
+        List<String> out = new ArrayList<>();
+        long nowMs = now.toEpochMilli();
+        for (ExpiryKey k : byExpiry) {
+            if (k.expiresAt > nowMs || out.size() >= max) {
+                break;
+            }
+            out.add(k.sessionId);
+        }
+        return out;
+    }
+
+    public void remove(String sessionId) {
+        Entry e = bySession.remove(sessionId);
+        if (e != null) {
+            synchronized (e) {
+                byExpiry.remove(new ExpiryKey(e.expiresAt, sessionId));
+            }
+        }
+        dirty.remove(sessionId);
+    }
+
+    /** Leases extended by heartbeats since the last call, for the store to persist in one batch. */
+    public List<Lease> drainDirty() {
+        List<Lease> out = new ArrayList<>(dirty.size());
+        for (var it = dirty.iterator(); it.hasNext(); ) {
+            String id = it.next();
+            it.remove();
+            get(id).ifPresent(out::add);
+        }
+        return out;
+    }
+
+    public int size() {
+        return bySession.size();
+    }
+
+    public void clear() {
+        bySession.clear();
+        byExpiry.clear();
+        dirty.clear();
+    }
+}

@@ -1,0 +1,14 @@
+package dev.usher.core.seat;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * One checkout as the ledger sees it: names already validated and normalized.
+ *
+ * @param userName the spelling the client sent (kept as canonical if this person is new)
+ * @param userKey  the normalized key that identifies the person
+ * @param hostKey  the normalized host, used by the {@code user+host} seat key policy
+ */
+public record CheckoutRequest(String sessionId, PoolKey pool, String userName, String userKey, String host,
+                              String hostKey, String client, Instant now, Duration leaseTtl) {}

@@ -1,0 +1,24 @@
+package dev.usher.core.seat;
+
+/** Why a checkout was refused; {@link #code()} is the stable problem type suffix of the HTTP API. */
+public enum DenyReason {
+    UNKNOWN_POOL("unknown-pool", 404),
+    SERVER_NOT_LICENSED("server-not-licensed", 503),
+    NO_SEATS_AVAILABLE("no-seats-available", 409);
+
+    private final String code;
+    private final int httpStatus;
+
+    DenyReason(String code, int httpStatus) {
+        this.code = code;
+        this.httpStatus = httpStatus;
+    }
+
+    public String code() {
+        return code;
+    }
+
+    public int httpStatus() {
+        return httpStatus;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.usher.core.seat;
+
+import dev.usher.core.lease.LeaseTable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The durable record of seats, sessions and checkouts. Every method that changes something is
+ * atomic and durable when it returns (nothing acknowledged is lost on {@code kill -9}), except
+ * {@link #saveLeases}, whose loss a restart's grace period covers.
+ */
+public interface SeatLedger {
+
+    /** Decides with {@link SeatAllocator} and applies the decision in one transaction. */
+    CheckoutOutcome checkout(CheckoutRequest request);
+
+    /** Gives back one checkout; true if there was one. */
+    boolean checkin(String sessionId, PoolKey pool, Instant now);
+
+    /** Ends a session and all its checkouts; true if it existed. */
+    boolean endSession(String sessionId, Instant now);
+
+    /** Ends those of the given sessions whose lease lapsed at {@code now}; returns how many. */
+    int expire(Collection<String> sessionIds, Instant now);
+
+    /** Returns lingering seats whose linger ended; returns how many. */
+    int endLingering(Instant now);
+
+    /** Admin force release: ends the seat and every session attached to it. Returns the ended sessions. */
+    Optional<List<String>> forceRelease(String seatId, Instant now, String reason);
+
+    /** Force-releases every seat of one person (optionally in one pool). Returns the released seat ids. */
+    List<String> releaseUser(String userKey, PoolKey poolOrNull, Instant now, String reason);
+
+    /** Persists lease extensions from heartbeats (batched, not necessarily synchronous). */
+    void saveLeases(List<LeaseTable.Lease> leases);
+
+    /**
+     * Loads every session's lease at start-up; a lease that lapsed while the server was down is moved
+     * to {@code now + ttl}, so an outage never strips everyone of their seats.
+     */
+    List<LeaseTable.Lease> loadLeasesWithGrace(Instant now, Duration ttl);
+
+    List<SeatRecord> seats();
+
+    List<SessionRecord> sessions();
+
+    /** Seats held per pool right now (lingering seats included). */
+    java.util.Map<PoolKey, Integer> inUse();
+
+    List<SeatEvent> events(int limit);
+}

@@ -1,0 +1,23 @@
+package dev.usher.core.store;
+
+import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.PoolSettings;
+
+import java.util.Map;
+import java.util.Optional;
+
+/** Small durable settings: the installation's identity, secrets' hashes, per-pool choices. */
+public interface SettingsRepository {
+
+    Optional<String> get(String key);
+
+    void put(String key, String value);
+
+    /** Stores {@code value} unless the key has one; returns the value now stored. */
+    String putIfAbsent(String key, String value);
+
+    Map<PoolKey, PoolSettings> poolSettings();
+
+    /** {@code afterCommit} runs once durable, before any later write is decided. */
+    void savePoolSettings(PoolKey pool, PoolSettings settings, Runnable afterCommit);
+}

@@ -1,0 +1,184 @@
+package dev.usher.server;
+
+import dev.usher.core.identity.UserNames;
+import dev.usher.core.lease.LeaseTable;
+import dev.usher.core.seat.SeatLedger;
+import dev.usher.server.http.AdminAuth;
+import dev.usher.server.http.HttpApi;
+import dev.usher.server.install.AdminCredentials;
+import dev.usher.server.install.DataDirectory;
+import dev.usher.server.install.DemoSetup;
+import dev.usher.server.license.LicenseService;
+import dev.usher.server.seat.LeaseSweeper;
+import dev.usher.server.seat.PoolCatalog;
+import dev.usher.server.seat.SeatService;
+import dev.usher.store.SqlLicenseRepository;
+import dev.usher.store.SqlSeatLedger;
+import dev.usher.store.SqlSettingsRepository;
+import dev.usher.store.sqlite.SqliteDatabase;
+import io.javalin.Javalin;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.function.Consumer;
+
+/**
+ * The composition root: every part of a running server is created and wired here, in the order
+ * they depend on each other, and closed in reverse.
+ */
+public final class UsherServer implements AutoCloseable {
+
+    public static final String VERSION = Optional.ofNullable(UsherServer.class.getPackage().getImplementationVersion()).orElse("dev");
+    static final String INSTALLATION_ID_KEY = "installation.id";
+
+    private final ServerConfig config;
+    private final DataDirectory dataDir;
+    private final SqliteDatabase db;
+    private final LeaseTable leases;
+    private final LicenseService licenses;
+    private final SeatLedger ledger;
+    private final SeatService seats;
+    private final LeaseSweeper sweeper;
+    private final AdminCredentials credentials;
+    private final Javalin http;
+    private final boolean demoLicenseCreated;
+
+    private UsherServer(ServerConfig config) {
+        this.config = config;
+        this.dataDir = DataDirectory.open(config.dataDir());
+        try {
+            this.db = SqliteDatabase.open(dataDir.database());
+            var settings = new SqlSettingsRepository(db);
+            String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
+            this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
+
+            List<Path> keyDirs = new ArrayList<>();
+            keyDirs.add(dataDir.trustedKeys());
+            keyDirs.addAll(config.trustedKeyDirs());
+            this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock());
+            PoolCatalog catalog = new PoolCatalog(licenses, settings);
+
+            this.leases = new LeaseTable();
+            this.ledger = new SqlSeatLedger(db, catalog, leases);
+            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace.
+            for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
+                leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
+            }
+            this.seats = new SeatService(ledger, catalog, leases, new UserNames(config.stripDomain()), config.leaseTtl(), config.clock());
+            this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
+
+            this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
+            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new AdminAuth(credentials), db, VERSION,
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()));
+        } catch (RuntimeException e) {
+            closeQuietly();
+            throw e;
+        }
+    }
+
+    /** Opens the data directory, migrates the store, and starts serving. */
+    public static UsherServer start(ServerConfig config) {
+        UsherServer server = new UsherServer(config);
+        try {
+            server.http.start(config.host(), config.port());
+            server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
+            DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
+                    "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
+                            + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
+        } catch (RuntimeException e) {
+            server.close();
+            throw e;
+        }
+        return server;
+    }
+
+    /** Prints what an administrator needs after start: where, how to authenticate, a first curl. */
+    public void describe(Consumer<String> out) {
+        out.accept("Usher " + VERSION + " serving on " + publicUrl() + " (data: " + config.dataDir().toAbsolutePath() + ")");
+        out.accept("installation id: " + licenses.installationId());
+        credentials.generatedToken().ifPresent(t -> {
+            out.accept("admin token (shown once, store it now): " + t);
+            out.accept("  e.g. curl -H 'Authorization: Bearer " + t + "' " + publicUrl() + "/api/v1/pools");
+        });
+        if (config.demo()) {
+            out.accept(demoLicenseCreated ? "demo: created a license for product 'demo' with 25 'cal' seats"
+                    : "demo: product 'demo' is licensed (reusing the existing demo license)");
+            out.accept("take a seat:");
+            out.accept("  curl -X PUT " + publicUrl() + "/api/v1/sessions/my-laptop-1/checkouts/demo/cal \\");
+            out.accept("       -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"host\":\"laptop\",\"client\":\"curl\"}'");
+        }
+    }
+
+    public int port() {
+        return http.port();
+    }
+
+    /** A URL this machine can reach the server on. */
+    public String localUrl() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
+        return "http://" + host + ":" + port();
+    }
+
+    private String publicUrl() {
+        return config.host().equals("0.0.0.0") ? "http://localhost:" + port() : localUrl();
+    }
+
+    public ServerConfig config() {
+        return config;
+    }
+
+    public SeatService seats() {
+        return seats;
+    }
+
+    public SeatLedger ledger() {
+        return ledger;
+    }
+
+    public LicenseService licenses() {
+        return licenses;
+    }
+
+    public LeaseSweeper sweeper() {
+        return sweeper;
+    }
+
+    public LeaseTable leases() {
+        return leases;
+    }
+
+    public String installationId() {
+        return licenses.installationId();
+    }
+
+    /** The token generated at first start, if this start generated one. */
+    public Optional<String> generatedAdminToken() {
+        return credentials.generatedToken();
+    }
+
+    public String localAdminToken() {
+        return credentials.localToken();
+    }
+
+    @Override
+    public void close() {
+        closeQuietly();
+    }
+
+    private void closeQuietly() {
+        // Reverse order of creation: stop taking requests, persist leases, close the store, unlock.
+        if (http != null) {
+            http.stop();
+        }
+        if (sweeper != null) {
+            sweeper.close();
+        }
+        if (db != null) {
+            db.close();
+        }
+        dataDir.close();
+    }
+}

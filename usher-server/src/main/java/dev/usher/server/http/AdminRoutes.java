@@ -1,0 +1,202 @@
+package dev.usher.server.http;
+
+import dev.usher.core.license.Entitlement;
+import dev.usher.core.license.LicensePayload;
+import dev.usher.core.seat.PoolSettings;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.core.seat.SeatKeyPolicy;
+import dev.usher.core.seat.SeatRecord;
+import dev.usher.core.seat.SessionRecord;
+import dev.usher.core.seat.SeatLedger;
+import dev.usher.server.license.LicenseService;
+import dev.usher.server.seat.SeatService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Admin API: license inventory, pools, seats and sessions. Every route needs an admin token. */
+final class AdminRoutes {
+
+    record EntitlementView(String product, String feature, String kind, int seats, Instant starts, Instant expires,
+                           String installationId) {
+        static EntitlementView of(Entitlement e) {
+            return new EntitlementView(e.product(), e.feature(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
+                    e.seats(), e.starts(), e.expires(), e.installationId());
+        }
+    }
+
+    record LicenseView(UUID id, String customer, Instant issued, Instant addedAt, String status, String statusDetail,
+                       String keyId, List<EntitlementView> entitlements, String text) {}
+
+    record PoolView(String product, String feature, int capacity, int inUse, int available, Instant nextExpiry,
+                    Instant nextStart, boolean serverLicensed, Instant serverExpires, String seatKeyPolicy,
+                    long lingerSeconds, String warning) {}
+
+    record PolicyBody(String seatKeyPolicy, Long lingerSeconds) {}
+
+    record PolicyView(String product, String feature, String seatKeyPolicy, long lingerSeconds) {}
+
+    record SessionView(String sessionId, String user, String host, String client, Instant since, Instant lastHeartbeat,
+                       Instant leaseExpiresAt) {
+        static SessionView of(SessionRecord s) {
+            return new SessionView(s.sessionId(), s.user(), s.host(), s.client(), s.since(), s.lastHeartbeat(), s.leaseExpiresAt());
+        }
+    }
+
+    record SeatView(String seatId, String product, String feature, String user, Instant since, Instant lingerUntil,
+                    List<SessionView> sessions) {
+        static SeatView of(SeatRecord s) {
+            return new SeatView(s.seatId(), s.pool().product(), s.pool().feature(), s.user(), s.since(), s.lingerUntil(),
+                    s.sessions().stream().map(SessionView::of).toList());
+        }
+    }
+
+    record ReleaseBody(String user, String product, String feature, String reason) {}
+
+    record ReleaseResponse(List<String> released) {}
+
+    record EventView(Instant at, String type, String product, String feature, String user, String host,
+                     String sessionId, String seatId, String reason, String detail) {
+        static EventView of(SeatEvent e) {
+            return new EventView(e.at(), e.type().code(), e.pool().product(), e.pool().feature(), e.user(), e.host(),
+                    e.sessionId(), e.seatId(), e.reason(), e.detail());
+        }
+    }
+
+    private final LicenseService licenses;
+    private final SeatService seats;
+    private final SeatLedger ledger;
+    private final AdminAuth auth;
+    private final JsonMapper json;
+
+    AdminRoutes(LicenseService licenses, SeatService seats, SeatLedger ledger, AdminAuth auth, JsonMapper json) {
+        this.licenses = licenses;
+        this.seats = seats;
+        this.ledger = ledger;
+        this.auth = auth;
+        this.json = json;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/api/v1/licenses", auth.admin(this::listLicenses));
+        r.post("/api/v1/licenses", auth.admin(this::addLicense));
+        r.get("/api/v1/licenses/{id}", auth.admin(this::getLicense));
+        r.delete("/api/v1/licenses/{id}", auth.admin(this::removeLicense));
+        r.get("/api/v1/pools", auth.admin(this::listPools));
+        r.get("/api/v1/pools/{product}/{feature}/policy", auth.admin(this::getPolicy));
+        r.put("/api/v1/pools/{product}/{feature}/policy", auth.admin(this::putPolicy));
+        r.get("/api/v1/seats", auth.admin(ctx -> ctx.json(ledger.seats().stream().map(SeatView::of).toList())));
+        r.delete("/api/v1/seats/{seatId}", auth.admin(this::forceRelease));
+        r.post("/api/v1/seats/release", auth.admin(this::releaseUser));
+        r.get("/api/v1/sessions", auth.admin(ctx -> ctx.json(ledger.sessions().stream().map(SessionView::of).toList())));
+        r.get("/api/v1/events", auth.admin(this::events));
+    }
+
+    private void listLicenses(Context ctx) {
+        ctx.json(licenses.list().stream().map(e -> view(e, false)).toList());
+    }
+
+    private void getLicense(Context ctx) {
+        UUID id = licenseId(ctx);
+        ctx.json(view(licenses.find(id).orElseThrow(() -> ApiProblem.notFound("no license with id " + id)), true));
+    }
+
+    private void addLicense(Context ctx) {
+        String text = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
+        // Also accept {"text": "..."} from clients that only speak JSON.
+        if (text.stripLeading().startsWith("{")) {
+            record TextBody(String text) {}
+            text = JsonCodec.read(json, ctx.bodyAsBytes(), TextBody.class).text();
+        }
+        LicenseService.Added added = licenses.add(text);
+        ctx.status(added.created() ? 201 : 200);
+        ctx.header("Location", "/api/v1/licenses/" + added.license().stored().id());
+        ctx.json(view(added.license(), false));
+    }
+
+    private void removeLicense(Context ctx) {
+        UUID id = licenseId(ctx);
+        if (!licenses.remove(id)) {
+            throw ApiProblem.notFound("no license with id " + id);
+        }
+        ctx.status(204);
+    }
+
+    private static UUID licenseId(Context ctx) {
+        try {
+            return UUID.fromString(ctx.pathParam("id"));
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.validation("license id must be a UUID (got '" + ctx.pathParam("id") + "')");
+        }
+    }
+
+    private static LicenseView view(LicenseService.LicenseEntry e, boolean withText) {
+        LicensePayload p = e.status().payload();
+        return new LicenseView(e.stored().id(), p == null ? null : p.customer(), p == null ? null : p.issued(),
+                e.stored().addedAt(), e.status().code(), e.status().message(), e.status().keyId(),
+                p == null ? List.of() : p.entitlements().stream().map(EntitlementView::of).toList(),
+                withText ? e.stored().text() : null);
+    }
+
+    private void listPools(Context ctx) {
+        ctx.json(seats.pools().stream().map(p -> new PoolView(p.key().product(), p.key().feature(), p.capacity(), p.inUse(),
+                Math.max(0, p.capacity() - p.inUse()), p.nextExpiry(), p.nextStart(), p.serverLicensed(), p.serverExpires(),
+                p.settings().policy().code(), p.settings().linger().toSeconds(),
+                p.inUse() > p.capacity()
+                        ? p.inUse() + " seats are held but only " + p.capacity() + " are licensed now; nobody is cut off,"
+                                + " new seats are granted once fewer than " + p.capacity() + " are in use"
+                        : null)).toList());
+    }
+
+    private void getPolicy(Context ctx) {
+        PoolSettings s = seats.settings(ctx.pathParam("product"), ctx.pathParam("feature"));
+        ctx.json(new PolicyView(ctx.pathParam("product"), ctx.pathParam("feature"), s.policy().code(), s.linger().toSeconds()));
+    }
+
+    private void putPolicy(Context ctx) {
+        PolicyBody body = JsonCodec.read(json, ctx.bodyAsBytes(), PolicyBody.class);
+        PoolSettings current = seats.settings(ctx.pathParam("product"), ctx.pathParam("feature"));
+        PoolSettings next = new PoolSettings(
+                body.seatKeyPolicy() == null ? current.policy() : SeatKeyPolicy.fromCode(body.seatKeyPolicy()),
+                body.lingerSeconds() == null ? current.linger() : Duration.ofSeconds(body.lingerSeconds()));
+        seats.saveSettings(ctx.pathParam("product"), ctx.pathParam("feature"), next);
+        ctx.json(new PolicyView(ctx.pathParam("product"), ctx.pathParam("feature"), next.policy().code(), next.linger().toSeconds()));
+    }
+
+    private void forceRelease(Context ctx) {
+        String seatId = ctx.pathParam("seatId");
+        seats.forceRelease(seatId, ctx.queryParam("reason"))
+                .orElseThrow(() -> ApiProblem.notFound("no seat with id " + seatId + " is held"));
+        ctx.status(204);
+    }
+
+    private void releaseUser(Context ctx) {
+        ReleaseBody body = JsonCodec.read(json, ctx.bodyAsBytes(), ReleaseBody.class);
+        if ((body.product() == null) != (body.feature() == null)) {
+            throw ApiProblem.validation("give both product and feature, or neither (to release every seat of the user)");
+        }
+        ctx.json(new ReleaseResponse(seats.releaseUser(body.user(), body.product(), body.feature(), body.reason())));
+    }
+
+    private void events(Context ctx) {
+        int limit = 100;
+        String q = ctx.queryParam("limit");
+        if (q != null) {
+            try {
+                limit = Integer.parseInt(q);
+            } catch (NumberFormatException e) {
+                throw ApiProblem.validation("limit must be a number between 1 and 10000");
+            }
+            if (limit < 1 || limit > 10_000) {
+                throw ApiProblem.validation("limit must be a number between 1 and 10000");
+            }
+        }
+        ctx.json(ledger.events(limit).stream().map(EventView::of).toList());
+    }
+}

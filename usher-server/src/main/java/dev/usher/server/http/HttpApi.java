@@ -1,0 +1,112 @@
+package dev.usher.server.http;
+
+import dev.usher.core.identity.UserNames;
+import dev.usher.core.license.LicenseRejection;
+import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SessionConflictException;
+import dev.usher.server.license.LicenseService;
+import dev.usher.server.seat.SeatService;
+import dev.usher.store.Database;
+import dev.usher.store.StoreException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import io.javalin.json.JavalinJackson3;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The HTTP server: routes, the problem+json error mapping, limits. Every error leaves the server as
+ * {@code application/problem+json} with a stable type, whoever raised it (our code, Javalin, Jetty).
+ */
+public final class HttpApi {
+
+    private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
+
+    /** What the API needs from the rest of the server. */
+    public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, AdminAuth auth, Database db,
+                        String version, long heartbeatSeconds, long maxRequestBytes) {}
+
+    record Installation(String installationId, String version, List<String> trustedKeyIds) {}
+
+    private HttpApi() {
+    }
+
+    public static Javalin create(Parts parts) {
+        JsonMapper json = JsonCodec.mapper();
+        ClientRoutes client = new ClientRoutes(parts.seats(), json, parts.heartbeatSeconds());
+        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth(), json);
+        return Javalin.create(config -> {
+            config.startup.showJavalinBanner = false;
+            config.concurrency.useVirtualThreads = true;
+            config.http.maxRequestSize = parts.maxRequestBytes();
+            config.http.prefer405over404 = true;
+            config.jsonMapper(new JavalinJackson3(json, true));
+
+            var r = config.routes;
+            r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
+            r.get("/readyz", ctx -> {
+                boolean ok = parts.db().isReachable();
+                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "store unreachable"));
+            });
+            r.get("/api/v1/installation", ctx -> ctx.json(new Installation(parts.licenses().installationId(), parts.version(),
+                    List.copyOf(parts.licenses().trustedKeys().keyIds()))));
+            client.register(r);
+            admin.register(r);
+
+            r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
+            r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(422, "invalid-license", "The license file was refused", e.getMessage())
+                            .with("reason", e.reason().code())));
+            r.exception(LicenseService.LicenseIdConflictException.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(409, "license-conflict", "A different license has this id", e.getMessage())));
+            r.exception(SessionConflictException.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(409, "session-conflict", "Session belongs to someone else", e.getMessage())));
+            r.exception(UserNames.InvalidNameException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
+            r.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
+            r.exception(StoreException.class, (e, ctx) -> {
+                LOG.error("store failure on {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, new ApiProblem(503, "store-unavailable", "The store is unavailable",
+                        "the server could not read or write its database; nothing was changed. Try again; if it persists,"
+                                + " check the server log and disk space"));
+            });
+            r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e.getStatus(), ctx)));
+            r.exception(Exception.class, (e, ctx) -> {
+                LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
+                problem(ctx, new ApiProblem(500, "internal-error", "Internal error",
+                        "the server failed unexpectedly; nothing was changed. The server log has the details"));
+            });
+            // Responses Javalin produces without an exception (no route matched, ...).
+            for (int status : new int[] {404, 405, 413}) {
+                r.error(status, ctx -> {
+                    String type = ctx.res().getContentType();
+                    if (type == null || !type.startsWith("application/problem+json")) {
+                        problem(ctx, fromJavalin(status, ctx));
+                    }
+                });
+            }
+        });
+    }
+
+    private static ApiProblem fromJavalin(int status, Context ctx) {
+        return switch (status) {
+            case 404 -> new ApiProblem(404, "not-found", "Not found", "no such resource: " + ctx.method() + " " + ctx.path());
+            case 405 -> new ApiProblem(405, "method-not-allowed", "Method not allowed",
+                    ctx.method() + " is not allowed on " + ctx.path());
+            case 413 -> new ApiProblem(413, "request-too-large", "Request too large",
+                    "the request body is larger than the limit of " + (1024 * 1024) + " bytes");
+            case 400 -> ApiProblem.validation("the request could not be read");
+            default -> new ApiProblem(status, "http-" + status, "HTTP " + status, "the request failed with status " + status);
+        };
+    }
+
+    static void problem(Context ctx, ApiProblem p) {
+        ctx.status(p.status());
+        ctx.json(p.body());
+        ctx.contentType("application/problem+json");
+    }
+}

@@ -1,0 +1,93 @@
+package dev.usher.server.install;
+
+import dev.usher.core.store.SettingsRepository;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.Optional;
+
+/**
+ * Who may call the admin API until the identity work brings accounts: the bootstrap admin token
+ * (stored only as its SHA-256 hash; shown once when generated) and a per-run local token that the
+ * server writes, owner-readable only, for CLI commands on the same machine.
+ */
+public final class AdminCredentials {
+
+    static final String TOKEN_HASH_KEY = "admin.token.sha256";
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final byte[] adminTokenHash;
+    private final byte[] localTokenHash;
+    private final String localToken;
+    private final String generatedToken;
+
+    private AdminCredentials(byte[] adminTokenHash, String localToken, String generatedToken) {
+        this.adminTokenHash = adminTokenHash;
+        this.localToken = localToken;
+        this.localTokenHash = sha256(localToken);
+        this.generatedToken = generatedToken;
+    }
+
+    /**
+     * Loads the stored token hash, or at first start stores the hash of {@code fromEnvironment} (if
+     * given) or of a freshly generated token, which {@link #generatedToken()} then returns once.
+     */
+    public static AdminCredentials bootstrap(SettingsRepository settings, String fromEnvironment) {
+        Optional<String> stored = settings.get(TOKEN_HASH_KEY);
+        String generated = null;
+        String hashHex;
+        if (stored.isPresent()) {
+            hashHex = stored.get();
+        } else {
+            String token = fromEnvironment;
+            if (token == null || token.isBlank()) {
+                token = newToken();
+                generated = token;
+            } else if (token.strip().length() < 16) {
+                throw new IllegalArgumentException("USHER_ADMIN_TOKEN must be at least 16 characters long");
+            }
+            hashHex = settings.putIfAbsent(TOKEN_HASH_KEY, HexFormat.of().formatHex(sha256(token.strip())));
+        }
+        return new AdminCredentials(HexFormat.of().parseHex(hashHex), newToken(), generated);
+    }
+
+    /** A 256-bit random token, URL-safe. */
+    public static String newToken() {
+        byte[] b = new byte[32];
+        RANDOM.nextBytes(b);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+    }
+
+    /** Constant-time check of a presented bearer token. */
+    public boolean accepts(String presented) {
+        if (presented == null || presented.isEmpty() || presented.length() > 512) {
+            return false;
+        }
+        byte[] h = sha256(presented);
+        // Both compared every time, so timing does not tell which one nearly matched.
+        boolean admin = MessageDigest.isEqual(h, adminTokenHash);
+        boolean local = MessageDigest.isEqual(h, localTokenHash);
+        return admin | local;
+    }
+
+    /** The token generated at this first start, to print once; empty otherwise. */
+    public Optional<String> generatedToken() {
+        return Optional.ofNullable(generatedToken);
+    }
+
+    public String localToken() {
+        return localToken;
+    }
+
+    private static byte[] sha256(String s) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

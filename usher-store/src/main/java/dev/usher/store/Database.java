@@ -1,0 +1,33 @@
+package dev.usher.store;
+
+import org.jdbi.v3.core.Handle;
+
+import java.util.function.Function;
+
+/**
+ * A database as the repositories see it: writes are transactions that are durable when
+ * {@link #write} returns; reads see only committed data.
+ */
+public interface Database extends AutoCloseable {
+
+    /** A unit of work run inside a write transaction. */
+    @FunctionalInterface
+    interface Work<T> {
+        T apply(Handle handle, AfterCommit afterCommit);
+    }
+
+    /** Actions to run once the transaction is durable, in order, before any later write is decided. */
+    interface AfterCommit {
+        void then(Runnable action);
+    }
+
+    <T> T write(Work<T> work);
+
+    <T> T read(Function<Handle, T> query);
+
+    /** True when the database answers a trivial query (for readiness checks). */
+    boolean isReachable();
+
+    @Override
+    void close();
+}

@@ -1,0 +1,504 @@
+package dev.usher.store;
+
+import dev.usher.core.lease.LeaseTable;
+import dev.usher.core.seat.CheckoutDecision;
+import dev.usher.core.seat.CheckoutOutcome;
+import dev.usher.core.seat.CheckoutRequest;
+import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.PoolTerms;
+import dev.usher.core.seat.PoolTermsSource;
+import dev.usher.core.seat.SeatAllocator;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.core.seat.SeatKeyPolicy;
+import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatRecord;
+import dev.usher.core.seat.SessionConflictException;
+import dev.usher.core.seat.SessionRecord;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Seats, sessions and checkouts in portable SQL (SQLite and PostgreSQL share upsert and
+ * {@code RETURNING}). Every change and the event that records it happen in one transaction.
+ *
+ * <p>The lease of a session lives in two places: the {@code sessions} row (durable, possibly a
+ * little behind) and the {@link LeaseTable} (in memory, extended by heartbeats). A session is live
+ * while the later of the two is in the future.
+ */
+public final class SqlSeatLedger implements SeatLedger {
+
+    private final Database db;
+    private final PoolTermsSource terms;
+    private final LeaseTable leases;
+
+    public SqlSeatLedger(Database db, PoolTermsSource terms, LeaseTable leases) {
+        this.db = db;
+        this.terms = terms;
+        this.leases = leases;
+    }
+
+    private record SessionRow(String id, long userId, String userName, String host, String hostKey,
+                              long leaseExpiresAt) {}
+
+    private record CheckoutRow(String sessionId, PoolKey pool, String seatId) {}
+
+    @Override
+    public CheckoutOutcome checkout(CheckoutRequest r) {
+        return db.write((h, after) -> {
+            long now = r.now().toEpochMilli();
+            var user = h.createQuery("""
+                            INSERT INTO users (name, name_key, created_at, last_seen_at) VALUES (:name, :key, :now, :now)
+                            ON CONFLICT (name_key) DO UPDATE SET last_seen_at = excluded.last_seen_at
+                            RETURNING id, name""")
+                    .bind("name", r.userName()).bind("key", r.userKey()).bind("now", now)
+                    .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("name")))
+                    .one();
+            long userId = user.getKey();
+            String userName = user.getValue();
+
+            SessionRow session = findSession(h, r.sessionId()).orElse(null);
+            if (session != null && session.userId() != userId) {
+                throw new SessionConflictException(r.sessionId(), session.userName());
+            }
+            if (session != null && !isLive(session, r.now())) {
+                // The client came back after its lease lapsed but before the sweeper ran: end the old
+                // session properly (recorded as an expiry) and start afresh under the same id.
+                endSession(h, after, session, now, SeatEvent.Type.EXPIRY, "lease lapsed");
+                session = null;
+            }
+            String hostKey = session != null ? session.hostKey() : r.hostKey();
+            String host = session != null ? session.host() : r.host();
+
+            PoolKey pool = r.pool();
+            PoolTerms t = terms.terms(pool, r.now());
+            String sessionSeat = session == null ? null : h.createQuery(
+                            "SELECT seat_id FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
+                    .bind("s", r.sessionId()).bind("p", pool.product()).bind("f", pool.feature())
+                    .mapTo(String.class).findOne().orElse(null);
+            SeatKeyPolicy policy = t.settings().policy();
+            String keySeat = findSeatOfKey(h, pool, policy, userId, hostKey, r.sessionId());
+            int inUse = inUse(h, pool);
+
+            CheckoutDecision decision = SeatAllocator.decide(t, new SeatAllocator.Held(sessionSeat, keySeat, inUse));
+            long expires = now + r.leaseTtl().toMillis();
+            CheckoutOutcome.How how;
+            String seatId;
+            switch (decision) {
+                case CheckoutDecision.Deny deny -> {
+                    event(h, now, SeatEvent.Type.DENY, pool, userName, host, r.sessionId(), null, deny.reason().code(),
+                            "capacity " + deny.capacity() + ", in use " + deny.inUse());
+                    return new CheckoutOutcome.Denied(deny);
+                }
+                case CheckoutDecision.Keep keep -> {
+                    how = CheckoutOutcome.How.KEPT;
+                    seatId = keep.seatId();
+                    renewSession(h, r.sessionId(), now, expires);
+                }
+                case CheckoutDecision.Join join -> {
+                    how = CheckoutOutcome.How.JOINED;
+                    seatId = join.seatId();
+                    upsertSession(h, session, r, userId, host, hostKey, now, expires);
+                    h.createUpdate("UPDATE seats SET linger_until = NULL WHERE id = :id").bind("id", seatId).execute();
+                    insertCheckout(h, r.sessionId(), pool, seatId, now);
+                    event(h, now, SeatEvent.Type.JOIN, pool, userName, host, r.sessionId(), seatId, null, null);
+                }
+                case CheckoutDecision.Grant ignored -> {
+                    how = CheckoutOutcome.How.NEW;
+                    seatId = UUID.randomUUID().toString();
+                    upsertSession(h, session, r, userId, host, hostKey, now, expires);
+                    h.createUpdate("""
+                                    INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at)
+                                    VALUES (:id, :p, :f, :key, :u, :hk, :now)""")
+                            .bind("id", seatId).bind("p", pool.product()).bind("f", pool.feature())
+                            .bind("key", policy.seatKey(userId, hostKey, r.sessionId()))
+                            .bind("u", userId).bind("hk", hostKey).bind("now", now)
+                            .execute();
+                    adjustInUse(h, pool, +1);
+                    insertCheckout(h, r.sessionId(), pool, seatId, now);
+                    event(h, now, SeatEvent.Type.GRANT, pool, userName, host, r.sessionId(), seatId, null, null);
+                }
+            }
+            int shared = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE seat_id = :seat AND session_id <> :s")
+                    .bind("seat", seatId).bind("s", r.sessionId()).mapTo(Integer.class).one();
+            Instant leaseEnd = Instant.ofEpochMilli(expires);
+            String sessionId = r.sessionId();
+            after.then(() -> leases.put(sessionId, leaseEnd, r.now()));
+            return new CheckoutOutcome.Held(how, seatId, sessionId, pool, userName, leaseEnd, shared);
+        });
+    }
+
+    @Override
+    public boolean checkin(String sessionId, PoolKey pool, Instant at) {
+        return db.write((h, after) -> {
+            long now = at.toEpochMilli();
+            Optional<SessionRow> session = findSession(h, sessionId);
+            if (session.isEmpty()) {
+                return false;
+            }
+            Optional<String> seat = h.createQuery(
+                            "SELECT seat_id FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
+                    .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature())
+                    .mapTo(String.class).findOne();
+            if (seat.isEmpty()) {
+                return false;
+            }
+            h.createUpdate("DELETE FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
+                    .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature()).execute();
+            event(h, now, SeatEvent.Type.RELEASE, pool, session.get().userName(), session.get().host(), sessionId,
+                    seat.get(), "check-in", null);
+            releaseIfUnused(h, seat.get(), pool, now);
+            int left = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE session_id = :s")
+                    .bind("s", sessionId).mapTo(Integer.class).one();
+            if (left == 0) {
+                // A session exists to hold checkouts; with none left it ends, and its next heartbeat says so.
+                h.createUpdate("DELETE FROM sessions WHERE id = :s").bind("s", sessionId).execute();
+                after.then(() -> leases.remove(sessionId));
+            }
+            return true;
+        });
+    }
+
+    @Override
+    public boolean endSession(String sessionId, Instant at) {
+        return db.write((h, after) -> findSession(h, sessionId)
+                .map(s -> {
+                    endSession(h, after, s, at.toEpochMilli(), SeatEvent.Type.RELEASE, "session ended");
+                    return true;
+                })
+                .orElse(false));
+    }
+
+    @Override
+    public int expire(Collection<String> sessionIds, Instant at) {
+        if (sessionIds.isEmpty()) {
+            return 0;
+        }
+        return db.write((h, after) -> {
+            int n = 0;
+            for (String id : sessionIds) {
+                Optional<SessionRow> s = findSession(h, id);
+                if (s.isPresent() && !isLive(s.get(), at)) {
+                    endSession(h, after, s.get(), at.toEpochMilli(), SeatEvent.Type.EXPIRY, "lease lapsed");
+                    n++;
+                } else if (s.isEmpty()) {
+                    after.then(() -> leases.remove(id));
+                }
+            }
+            return n;
+        });
+    }
+
+    @Override
+    public int endLingering(Instant at) {
+        long now = at.toEpochMilli();
+        boolean any = db.read(h -> h.createQuery(
+                        "SELECT COUNT(*) FROM seats WHERE linger_until IS NOT NULL AND linger_until <= :now")
+                .bind("now", now).mapTo(Integer.class).one()) > 0;
+        if (!any) {
+            return 0; // the common case costs one indexed read and no write transaction
+        }
+        return db.write((h, after) -> {
+            var due = h.createQuery("""
+                            SELECT s.id, s.product, s.feature, u.name FROM seats s JOIN users u ON u.id = s.user_id
+                            WHERE s.linger_until IS NOT NULL AND s.linger_until <= :now""")
+                    .bind("now", now)
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
+                    .list();
+            for (String[] s : due) {
+                PoolKey pool = new PoolKey(s[1], s[2]);
+                deleteSeat(h, s[0], pool);
+                event(h, now, SeatEvent.Type.LINGER_END, pool, s[3], null, null, s[0], "linger ended", null);
+            }
+            return due.size();
+        });
+    }
+
+    @Override
+    public Optional<List<String>> forceRelease(String seatId, Instant at, String reason) {
+        return db.write((h, after) -> forceRelease(h, after, seatId, at.toEpochMilli(), reason));
+    }
+
+    @Override
+    public List<String> releaseUser(String userKey, PoolKey poolOrNull, Instant at, String reason) {
+        return db.write((h, after) -> {
+            List<String> seatIds = h.createQuery("""
+                            SELECT s.id FROM seats s JOIN users u ON u.id = s.user_id
+                            WHERE u.name_key = :key AND (:p IS NULL OR (s.product = :p AND s.feature = :f))""")
+                    .bind("key", userKey)
+                    .bind("p", poolOrNull == null ? null : poolOrNull.product())
+                    .bind("f", poolOrNull == null ? null : poolOrNull.feature())
+                    .mapTo(String.class).list();
+            List<String> released = new ArrayList<>();
+            for (String seatId : seatIds) {
+                if (forceRelease(h, after, seatId, at.toEpochMilli(), reason).isPresent()) {
+                    released.add(seatId);
+                }
+            }
+            return released;
+        });
+    }
+
+    private Optional<List<String>> forceRelease(Handle h, Database.AfterCommit after, String seatId, long now, String reason) {
+        var seat = h.createQuery("""
+                        SELECT s.product, s.feature, u.name FROM seats s JOIN users u ON u.id = s.user_id WHERE s.id = :id""")
+                .bind("id", seatId)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3)})
+                .findOne();
+        if (seat.isEmpty()) {
+            return Optional.empty();
+        }
+        PoolKey pool = new PoolKey(seat.get()[0], seat.get()[1]);
+        List<String> sessionIds = h.createQuery("SELECT session_id FROM checkouts WHERE seat_id = :id")
+                .bind("id", seatId).mapTo(String.class).list();
+        for (String sid : sessionIds) {
+            findSession(h, sid).ifPresent(s -> endSession(h, after, s, now, SeatEvent.Type.FORCE_RELEASE, reason));
+        }
+        // The seat may still exist: it was lingering, or ending its sessions just started a linger.
+        if (h.createQuery("SELECT COUNT(*) FROM seats WHERE id = :id").bind("id", seatId).mapTo(Integer.class).one() > 0) {
+            deleteSeat(h, seatId, pool);
+        }
+        event(h, now, SeatEvent.Type.FORCE_RELEASE, pool, seat.get()[2], null, null, seatId, reason,
+                sessionIds.size() + " session(s) ended");
+        return Optional.of(sessionIds);
+    }
+
+    @Override
+    public void saveLeases(List<LeaseTable.Lease> list) {
+        if (list.isEmpty()) {
+            return;
+        }
+        db.write((h, after) -> {
+            PreparedBatch batch = h.prepareBatch("""
+                    UPDATE sessions SET
+                      lease_expires_at = CASE WHEN lease_expires_at < :exp THEN :exp ELSE lease_expires_at END,
+                      last_heartbeat_at = CASE WHEN last_heartbeat_at < :hb THEN :hb ELSE last_heartbeat_at END
+                    WHERE id = :id""");
+            for (LeaseTable.Lease l : list) {
+                batch.bind("exp", l.expiresAt().toEpochMilli()).bind("hb", l.lastHeartbeat().toEpochMilli())
+                        .bind("id", l.sessionId()).add();
+            }
+            batch.execute();
+            return null;
+        });
+    }
+
+    @Override
+    public List<LeaseTable.Lease> loadLeasesWithGrace(Instant at, Duration ttl) {
+        long graceEnd = at.plus(ttl).toEpochMilli();
+        return db.write((h, after) -> {
+            h.createUpdate("UPDATE sessions SET lease_expires_at = :g WHERE lease_expires_at < :g")
+                    .bind("g", graceEnd).execute();
+            return h.createQuery("SELECT id, lease_expires_at, last_heartbeat_at FROM sessions")
+                    .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                            Instant.ofEpochMilli(rs.getLong(3))))
+                    .list();
+        });
+    }
+
+    @Override
+    public List<SeatRecord> seats() {
+        return db.read(h -> {
+            Map<String, List<SessionRecord>> bySeat = new LinkedHashMap<>();
+            h.createQuery("""
+                            SELECT c.seat_id, s.id, u.name, s.host, s.client, s.created_at, s.last_heartbeat_at, s.lease_expires_at
+                            FROM checkouts c JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id
+                            ORDER BY s.created_at, s.id""")
+                    .map((rs, ctx) -> {
+                        bySeat.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(sessionRecord(rs.getString(2),
+                                rs.getString(3), rs.getString(4), rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8)));
+                        return 0;
+                    })
+                    .list();
+            return h.createQuery("""
+                            SELECT s.id, s.product, s.feature, s.seat_key, u.name, s.created_at, s.linger_until
+                            FROM seats s JOIN users u ON u.id = s.user_id ORDER BY s.product, s.feature, s.created_at, s.id""")
+                    .map((rs, ctx) -> {
+                        long linger = rs.getLong(7);
+                        Instant lingerUntil = rs.wasNull() ? null : Instant.ofEpochMilli(linger);
+                        return new SeatRecord(rs.getString(1), new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4),
+                                rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), lingerUntil,
+                                List.copyOf(bySeat.getOrDefault(rs.getString(1), List.of())));
+                    })
+                    .list();
+        });
+    }
+
+    @Override
+    public List<SessionRecord> sessions() {
+        return db.read(h -> h.createQuery("""
+                        SELECT s.id, u.name, s.host, s.client, s.created_at, s.last_heartbeat_at, s.lease_expires_at
+                        FROM sessions s JOIN users u ON u.id = s.user_id ORDER BY s.created_at, s.id""")
+                .map((rs, ctx) -> sessionRecord(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getLong(5), rs.getLong(6), rs.getLong(7)))
+                .list());
+    }
+
+    private SessionRecord sessionRecord(String id, String user, String host, String client, long since, long hb, long exp) {
+        // The in-memory lease is the newer truth between two flushes.
+        Optional<LeaseTable.Lease> live = leases.get(id);
+        Instant lastHeartbeat = Instant.ofEpochMilli(Math.max(hb, live.map(l -> l.lastHeartbeat().toEpochMilli()).orElse(0L)));
+        Instant expires = Instant.ofEpochMilli(Math.max(exp, live.map(l -> l.expiresAt().toEpochMilli()).orElse(0L)));
+        return new SessionRecord(id, user, host, client, Instant.ofEpochMilli(since), lastHeartbeat, expires);
+    }
+
+    @Override
+    public Map<PoolKey, Integer> inUse() {
+        return db.read(h -> {
+            Map<PoolKey, Integer> out = new LinkedHashMap<>();
+            h.createQuery("SELECT product, feature, in_use FROM pool_counters ORDER BY product, feature")
+                    .map((rs, ctx) -> out.put(new PoolKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+                    .list();
+            return out;
+        });
+    }
+
+    @Override
+    public List<SeatEvent> events(int limit) {
+        return db.read(h -> h.createQuery("""
+                        SELECT at, type, product, feature, user_name, host, session_id, seat_id, reason, detail
+                        FROM seat_events ORDER BY id DESC LIMIT :n""")
+                .bind("n", limit)
+                .map((rs, ctx) -> new SeatEvent(Instant.ofEpochMilli(rs.getLong(1)),
+                        SeatEvent.Type.valueOf(rs.getString(2)), new PoolKey(rs.getString(3), rs.getString(4)),
+                        rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9), rs.getString(10)))
+                .list());
+    }
+
+    // ---- inside a transaction ------------------------------------------------------------------
+
+    private boolean isLive(SessionRow s, Instant now) {
+        long memory = leases.get(s.id()).map(l -> l.expiresAt().toEpochMilli()).orElse(0L);
+        return Math.max(s.leaseExpiresAt(), memory) > now.toEpochMilli();
+    }
+
+    private static Optional<SessionRow> findSession(Handle h, String sessionId) {
+        return h.createQuery("""
+                        SELECT s.id, s.user_id, u.name, s.host, s.host_key, s.lease_expires_at
+                        FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.id = :id""")
+                .bind("id", sessionId)
+                .map((rs, ctx) -> new SessionRow(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getLong(6)))
+                .findOne();
+    }
+
+    private static String findSeatOfKey(Handle h, PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey, String sessionId) {
+        // Looked up by what the key means rather than by the key string, so that after an admin
+        // switches a pool from user+host to user, a person's existing seat is found and joined.
+        var q = switch (policy) {
+            case USER -> h.createQuery("""
+                            SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u
+                            ORDER BY created_at, id LIMIT 1""")
+                    .bind("u", userId);
+            case USER_HOST -> h.createQuery("""
+                            SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u AND host_key = :hk
+                            ORDER BY created_at, id LIMIT 1""")
+                    .bind("u", userId).bind("hk", hostKey);
+            case SESSION -> h.createQuery("SELECT id FROM seats WHERE product = :p AND feature = :f AND seat_key = :k")
+                    .bind("k", policy.seatKey(userId, hostKey, sessionId));
+        };
+        return q.bind("p", pool.product()).bind("f", pool.feature()).mapTo(String.class).findOne().orElse(null);
+    }
+
+    private static int inUse(Handle h, PoolKey pool) {
+        return h.createQuery("SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f")
+                .bind("p", pool.product()).bind("f", pool.feature())
+                .mapTo(Integer.class).findOne().orElse(0);
+    }
+
+    private static void adjustInUse(Handle h, PoolKey pool, int delta) {
+        h.createUpdate("""
+                        INSERT INTO pool_counters (product, feature, in_use) VALUES (:p, :f, :d)
+                        ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + :d""")
+                .bind("p", pool.product()).bind("f", pool.feature()).bind("d", delta)
+                .execute();
+    }
+
+    private static void upsertSession(Handle h, SessionRow existing, CheckoutRequest r, long userId, String host,
+                                      String hostKey, long now, long expires) {
+        if (existing != null) {
+            renewSession(h, r.sessionId(), now, expires);
+            return;
+        }
+        h.createUpdate("""
+                        INSERT INTO sessions (id, user_id, host, host_key, client, created_at, last_heartbeat_at, lease_expires_at)
+                        VALUES (:id, :u, :host, :hk, :client, :now, :now, :exp)""")
+                .bind("id", r.sessionId()).bind("u", userId).bind("host", host).bind("hk", hostKey)
+                .bind("client", r.client()).bind("now", now).bind("exp", expires)
+                .execute();
+    }
+
+    private static void renewSession(Handle h, String sessionId, long now, long expires) {
+        h.createUpdate("""
+                        UPDATE sessions SET last_heartbeat_at = :now,
+                          lease_expires_at = CASE WHEN lease_expires_at < :exp THEN :exp ELSE lease_expires_at END
+                        WHERE id = :id""")
+                .bind("id", sessionId).bind("now", now).bind("exp", expires).execute();
+    }
+
+    private static void insertCheckout(Handle h, String sessionId, PoolKey pool, String seatId, long now) {
+        h.createUpdate("""
+                        INSERT INTO checkouts (session_id, product, feature, seat_id, created_at)
+                        VALUES (:s, :p, :f, :seat, :now)""")
+                .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature())
+                .bind("seat", seatId).bind("now", now).execute();
+    }
+
+    private void endSession(Handle h, Database.AfterCommit after, SessionRow s, long now, SeatEvent.Type type, String reason) {
+        List<CheckoutRow> checkouts = h.createQuery("SELECT session_id, product, feature, seat_id FROM checkouts WHERE session_id = :s")
+                .bind("s", s.id())
+                .map((rs, ctx) -> new CheckoutRow(rs.getString(1), new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4)))
+                .list();
+        h.createUpdate("DELETE FROM checkouts WHERE session_id = :s").bind("s", s.id()).execute();
+        for (CheckoutRow c : checkouts) {
+            event(h, now, type, c.pool(), s.userName(), s.host(), s.id(), c.seatId(), reason, null);
+            releaseIfUnused(h, c.seatId(), c.pool(), now);
+        }
+        h.createUpdate("DELETE FROM sessions WHERE id = :s").bind("s", s.id()).execute();
+        String id = s.id();
+        after.then(() -> leases.remove(id));
+    }
+
+    /** Returns the seat to the pool when its last session is gone, or starts its linger. */
+    private void releaseIfUnused(Handle h, String seatId, PoolKey pool, long now) {
+        int attached = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE seat_id = :id")
+                .bind("id", seatId).mapTo(Integer.class).one();
+        if (attached > 0) {
+            return;
+        }
+        Duration linger = terms.terms(pool, Instant.ofEpochMilli(now)).settings().linger();
+        if (linger.isPositive()) {
+            h.createUpdate("UPDATE seats SET linger_until = :until WHERE id = :id")
+                    .bind("until", now + linger.toMillis()).bind("id", seatId).execute();
+        } else {
+            deleteSeat(h, seatId, pool);
+        }
+    }
+
+    private static void deleteSeat(Handle h, String seatId, PoolKey pool) {
+        int deleted = h.createUpdate("DELETE FROM seats WHERE id = :id").bind("id", seatId).execute();
+        if (deleted > 0) {
+            adjustInUse(h, pool, -deleted);
+        }
+    }
+
+    private static void event(Handle h, long at, SeatEvent.Type type, PoolKey pool, String user, String host,
+                              String sessionId, String seatId, String reason, String detail) {
+        h.createUpdate("""
+                        INSERT INTO seat_events (at, type, product, feature, user_name, host, session_id, seat_id, reason, detail)
+                        VALUES (:at, :type, :p, :f, :u, :host, :s, :seat, :reason, :detail)""")
+                .bind("at", at).bind("type", type.name()).bind("p", pool.product()).bind("f", pool.feature())
+                .bind("u", user).bind("host", host).bind("s", sessionId).bind("seat", seatId)
+                .bind("reason", reason).bind("detail", detail)
+                .execute();
+    }
+}

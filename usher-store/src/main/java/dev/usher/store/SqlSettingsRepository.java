@@ -1,0 +1,71 @@
+package dev.usher.store;
+
+import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.PoolSettings;
+import dev.usher.core.seat.SeatKeyPolicy;
+import dev.usher.core.store.SettingsRepository;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/** Key/value settings and per-pool settings. */
+public final class SqlSettingsRepository implements SettingsRepository {
+
+    private final Database db;
+
+    public SqlSettingsRepository(Database db) {
+        this.db = db;
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+        return db.read(h -> h.createQuery("SELECT value FROM settings WHERE key = :k").bind("k", key)
+                .mapTo(String.class).findOne());
+    }
+
+    @Override
+    public void put(String key, String value) {
+        db.write((h, after) -> h.createUpdate("""
+                        INSERT INTO settings (key, value) VALUES (:k, :v)
+                        ON CONFLICT (key) DO UPDATE SET value = excluded.value""")
+                .bind("k", key).bind("v", value).execute());
+    }
+
+    @Override
+    public String putIfAbsent(String key, String value) {
+        return db.write((h, after) -> {
+            h.createUpdate("INSERT INTO settings (key, value) VALUES (:k, :v) ON CONFLICT (key) DO NOTHING")
+                    .bind("k", key).bind("v", value).execute();
+            return h.createQuery("SELECT value FROM settings WHERE key = :k").bind("k", key).mapTo(String.class).one();
+        });
+    }
+
+    @Override
+    public Map<PoolKey, PoolSettings> poolSettings() {
+        return db.read(h -> {
+            Map<PoolKey, PoolSettings> out = new LinkedHashMap<>();
+            h.createQuery("SELECT product, feature, seat_key_policy, linger_seconds FROM pool_settings")
+                    .map((rs, ctx) -> out.put(new PoolKey(rs.getString(1), rs.getString(2)),
+                            new PoolSettings(SeatKeyPolicy.fromCode(rs.getString(3)), Duration.ofSeconds(rs.getLong(4)))))
+                    .list();
+            return out;
+        });
+    }
+
+    @Override
+    public void savePoolSettings(PoolKey pool, PoolSettings settings, Runnable afterCommit) {
+        db.write((h, after) -> {
+            h.createUpdate("""
+                            INSERT INTO pool_settings (product, feature, seat_key_policy, linger_seconds) VALUES (:p, :f, :pol, :l)
+                            ON CONFLICT (product, feature) DO UPDATE SET seat_key_policy = excluded.seat_key_policy,
+                              linger_seconds = excluded.linger_seconds""")
+                    .bind("p", pool.product()).bind("f", pool.feature())
+                    .bind("pol", settings.policy().code()).bind("l", settings.linger().toSeconds())
+                    .execute();
+            after.then(afterCommit);
+            return null;
+        });
+    }
+}
