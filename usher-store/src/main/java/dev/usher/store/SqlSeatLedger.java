@@ -416,6 +416,13 @@ public final class SqlSeatLedger implements SeatLedger {
     }
 
     private static void adjustInUse(Handle h, PoolKey pool, int delta) {
+        if (delta < 0) {
+            // A plain update: the upsert's insert row would trip the CHECK before the conflict resolves.
+            h.createUpdate("UPDATE pool_counters SET in_use = in_use + :d WHERE product = :p AND feature = :f")
+                    .bind("p", pool.product()).bind("f", pool.feature()).bind("d", delta)
+                    .execute();
+            return;
+        }
         h.createUpdate("""
                         INSERT INTO pool_counters (product, feature, in_use) VALUES (:p, :f, :d)
                         ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + :d""")

@@ -1,0 +1,63 @@
+package dev.usher.core.identity;
+
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class UserNamesTest {
+
+    private final UserNames stripping = new UserNames(true);
+    private final UserNames keeping = new UserNames(false);
+
+    @Test
+    void spellingsOfOnePersonShareOneKey() {
+        String key = stripping.key("alice");
+        for (String spelling : new String[] {"Alice", " ALICE ", "CORP\\alice", "corp\\Alice", "alice@corp.example",
+                "CORP\\alice@corp.example", "ａｌｉｃｅ" /* full-width, NFKC folds it */, "\talice\n"}) {
+            assertThat(stripping.key(spelling)).as(spelling).isEqualTo(key);
+        }
+        assertThat(stripping.key("bob")).isNotEqualTo(key);
+    }
+
+    @Test
+    void turkishLocaleDoesNotSplitAPerson() {
+        java.util.Locale saved = java.util.Locale.getDefault();
+        try {
+            java.util.Locale.setDefault(java.util.Locale.forLanguageTag("tr-TR"));
+            assertThat(stripping.key("IVAN")).isEqualTo("ivan");
+        } finally {
+            java.util.Locale.setDefault(saved);
+        }
+    }
+
+    @Test
+    void domainStrippingCanBeTurnedOff() {
+        assertThat(keeping.key("CORP\\alice")).isEqualTo("corp\\alice");
+        assertThat(keeping.key("CORP\\alice")).isNotEqualTo(keeping.key("alice"));
+        assertThat(keeping.key("Alice")).isEqualTo(keeping.key("alice"));
+    }
+
+    @Test
+    void displayKeepsTheSpellingButCleansIt() {
+        assertThat(stripping.display("  CORP\\Alice ")).isEqualTo("CORP\\Alice");
+    }
+
+    @Test
+    void rejectsWhatCannotBeAName() {
+        assertThatThrownBy(() -> stripping.key(null)).hasMessage("user is missing");
+        assertThatThrownBy(() -> stripping.key("   ")).hasMessage("user is empty");
+        assertThatThrownBy(() -> stripping.key("a\u0000b")).hasMessageContaining("control characters");
+        assertThatThrownBy(() -> stripping.key("x".repeat(257))).hasMessageContaining("longer than 256");
+        assertThatThrownBy(() -> stripping.key("CORP\\")).hasMessageContaining("no user part");
+        assertThatThrownBy(() -> UserNames.host(null)).hasMessage("host is missing");
+    }
+
+    @Test
+    void hostKeysIgnoreCaseAndDomainButNotIpAddresses() {
+        assertThat(UserNames.hostKey("WS1.corp.example")).isEqualTo("ws1");
+        assertThat(UserNames.hostKey("ws1")).isEqualTo("ws1");
+        assertThat(UserNames.hostKey("10.0.0.5")).isEqualTo("10.0.0.5");
+        assertThat(UserNames.hostKey("fe80::1")).isEqualTo("fe80::1");
+    }
+}
