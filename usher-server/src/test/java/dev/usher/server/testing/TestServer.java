@@ -1,0 +1,104 @@
+package dev.usher.server.testing;
+
+import dev.usher.server.ServerConfig;
+import dev.usher.server.UsherServer;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.function.UnaryOperator;
+
+/**
+ * A real Usher server for tests: its own data directory, a random loopback port, a clock the test
+ * moves, a known admin token, and a trusted test vendor. Restart it to test what survives.
+ */
+public final class TestServer implements AutoCloseable {
+
+    public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+
+    private final Path dataDir;
+    private final MutableClock clock;
+    private final TestVendor vendor = new TestVendor();
+    private final UnaryOperator<ServerConfig> customize;
+    private UsherServer server;
+
+    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize) {
+        this.dataDir = dataDir;
+        this.clock = clock;
+        this.customize = customize;
+        start();
+        vendor.trustIn(dataDir);
+    }
+
+    public static TestServer start(Path dataDir) {
+        return start(dataDir, c -> c);
+    }
+
+    public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize);
+    }
+
+    private void start() {
+        ServerConfig config = ServerConfig.defaults(dataDir)
+                .withHost("127.0.0.1").withPort(0).withClock(clock).withAdminToken(ADMIN_TOKEN)
+                // Timers are slow on purpose: tests call sweep() and flush() themselves after moving the clock.
+                .withSweepInterval(Duration.ofHours(1));
+        server = UsherServer.start(customize.apply(config));
+    }
+
+    /** Stops cleanly and starts again on the same data directory (and clock). */
+    public void restart() {
+        server.close();
+        start();
+    }
+
+    public UsherServer server() {
+        return server;
+    }
+
+    public MutableClock clock() {
+        return clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    public TestVendor vendor() {
+        return vendor;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public String installationId() {
+        return server.installationId();
+    }
+
+    /** An admin client. */
+    public Http admin() {
+        return new Http(server.localUrl(), ADMIN_TOKEN);
+    }
+
+    /** A client without credentials (what end-user applications are in open mode). */
+    public Http client() {
+        return new Http(server.localUrl(), null);
+    }
+
+    /** Installs a license with a server entitlement for {@code product} and {@code seats} of {@code feature}, valid for a year. */
+    public String license(String product, String feature, int seats) {
+        String text = vendor.serverAndSeats(installationId(), product, feature, seats, now().minus(Duration.ofDays(1)),
+                now().plus(Duration.ofDays(365)));
+        Http.Response r = admin().post("/api/v1/licenses", text);
+        if (r.status() != 201) {
+            throw new IllegalStateException("license not added: " + r.status() + " " + r.text());
+        }
+        return r.json().get("id").asString();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}

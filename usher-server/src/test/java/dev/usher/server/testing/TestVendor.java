@@ -1,0 +1,74 @@
+package dev.usher.server.testing;
+
+import dev.usher.core.license.Entitlement;
+import dev.usher.core.license.LicensePayload;
+import dev.usher.core.license.LicenseSigner;
+import dev.usher.core.license.VendorKeys;
+
+import java.nio.file.Path;
+import java.security.KeyPair;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A vendor for tests: its own key pair, and license files made to order. */
+public final class TestVendor {
+
+    private final KeyPair keys = VendorKeys.generate();
+
+    /** Puts the public key into a server's trusted-keys directory. */
+    public void trustIn(Path dataDir) {
+        VendorKeys.writePublicKey(keys.getPublic(), dataDir.resolve("trusted-keys").resolve("test-vendor-" + keyId() + ".pub"));
+    }
+
+    public String keyId() {
+        return VendorKeys.keyId(keys.getPublic());
+    }
+
+    public KeyPair keys() {
+        return keys;
+    }
+
+    /** Starts a license for {@code customer}; add entitlements, then {@link Builder#text()}. */
+    public Builder license(Instant issued) {
+        return new Builder(issued);
+    }
+
+    /** A server entitlement for {@code product} bound to {@code installationId} plus {@code seats} of {@code feature}. */
+    public String serverAndSeats(String installationId, String product, String feature, int seats, Instant starts, Instant expires) {
+        return license(starts).server(product, installationId, starts, expires).seats(product, feature, seats, starts, expires).text();
+    }
+
+    public final class Builder {
+        private final Instant issued;
+        private final List<Entitlement> entitlements = new ArrayList<>();
+        private String customer = "Test customer";
+
+        private Builder(Instant issued) {
+            this.issued = issued;
+        }
+
+        public Builder customer(String c) {
+            customer = c;
+            return this;
+        }
+
+        public Builder server(String product, String installationId, Instant starts, Instant expires) {
+            entitlements.add(Entitlement.server(product, starts, expires, installationId));
+            return this;
+        }
+
+        public Builder seats(String product, String feature, int seats, Instant starts, Instant expires) {
+            entitlements.add(Entitlement.seats(product, feature, seats, starts, expires));
+            return this;
+        }
+
+        public LicensePayload payload() {
+            return LicensePayload.issue(customer, entitlements, issued);
+        }
+
+        public String text() {
+            return LicenseSigner.sign(payload(), keys.getPrivate()).text();
+        }
+    }
+}
