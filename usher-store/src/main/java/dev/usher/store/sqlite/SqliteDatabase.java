@@ -64,7 +64,9 @@ public final class SqliteDatabase implements Database {
         } catch (RuntimeException e) {
             throw new StoreException("cannot prepare the database " + file + ": " + e.getMessage(), e);
         }
-        this.writer = Jdbi.create(writeSource).open();
+        Jdbi writerJdbi = Jdbi.create(writeSource);
+        writerJdbi.setStatementBuilderFactory(conn -> new CachingStatementBuilder());
+        this.writer = writerJdbi.open();
 
         HikariConfig hc = new HikariConfig();
         hc.setDataSource(readSource(url));
