@@ -23,14 +23,15 @@ usher_find_jdk() {
   fi
   _best=""; _bestv=0
   case "$-" in *f*) _noglob=1; set +f ;; *) _noglob=0 ;; esac  # mvnw runs with `set -f`
-  for _d in /usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*; do
+  # USHER_JDK_DIRS (space-separated globs) replaces the usual places, e.g. for a JDK in an odd spot.
+  for _d in ${USHER_JDK_DIRS:-/usr/lib/jvm/* /usr/java/* /opt/java/* /opt/jdk* "$HOME"/.sdkman/candidates/java/* "$HOME"/.jdks/*}; do
     [ -x "$_d/bin/javac" ] || continue
     _v=$(usher_java_major "$_d")
     if [ "${_v:-0}" -ge "$_need" ] && [ "${_v:-0}" -gt "$_bestv" ]; then _best="$_d"; _bestv="$_v"; fi
   done
   [ "$_noglob" = 1 ] && set -f
   if [ -n "$_best" ]; then JAVA_HOME="$_best"; export JAVA_HOME; return 0; fi
-  echo "usher: needs a JDK 25 or newer, none found (looked at JAVA_HOME, PATH and /usr/lib/jvm): install one, e.g. 'apt-get install temurin-25-jdk' or 'openjdk-25-jdk', or set JAVA_HOME" >&2
+  echo "usher: needs a JDK 25 or newer, none found (looked at JAVA_HOME, PATH and ${USHER_JDK_DIRS:-/usr/lib/jvm}): install one, e.g. 'apt-get install temurin-25-jdk' or 'openjdk-25-jdk', or set JAVA_HOME" >&2
   return 1
 }
 
