@@ -1,7 +1,9 @@
 package dev.usher.cli.admin;
 
 import dev.usher.cli.Environment;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 
@@ -19,6 +21,10 @@ public final class AdminOptions {
 
     Environment env = Environment.system();
 
+    /** The command this mixin belongs to: where notices go. */
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec command;
+
     public Path dataDir() {
         return env.dataDir(data);
     }
@@ -29,5 +35,14 @@ public final class AdminOptions {
 
     public String token() {
         return tokenFlag != null ? tokenFlag : env.get("USHER_ADMIN_TOKEN");
+    }
+
+    /** A line for the person at the terminal that is not the command's result (stderr). */
+    public void notice(String line) {
+        if (command != null) {
+            command.commandLine().getErr().println(line);
+        } else {
+            System.err.println(line);
+        }
     }
 }

@@ -64,6 +64,11 @@ public final class HttpApi {
                             .with("reason", e.reason().code())));
             r.exception(LicenseService.LicenseIdConflictException.class, (e, ctx) -> problem(ctx,
                     new ApiProblem(409, "license-conflict", "A different license has this id", e.getMessage())));
+            r.exception(LicenseService.TrustedKeysUnreadableException.class, (e, ctx) -> {
+                LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
+                problem(ctx, new ApiProblem(503, "trusted-keys-unreadable", "The trusted vendor keys cannot be read",
+                        e.getMessage()));
+            });
             r.exception(SessionConflictException.class, (e, ctx) -> problem(ctx,
                     new ApiProblem(409, "session-conflict", "Session belongs to someone else", e.getMessage())));
             r.exception(UserNames.InvalidNameException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
@@ -74,7 +79,7 @@ public final class HttpApi {
                         "the server could not read or write its database; nothing was changed. Try again; if it persists,"
                                 + " check the server log and disk space"));
             });
-            r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e.getStatus(), ctx)));
+            r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e.getStatus(), ctx, parts.maxRequestBytes())));
             r.exception(Exception.class, (e, ctx) -> {
                 LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, new ApiProblem(500, "internal-error", "Internal error",
@@ -85,20 +90,20 @@ public final class HttpApi {
                 r.error(status, ctx -> {
                     String type = ctx.res().getContentType();
                     if (type == null || !type.startsWith("application/problem+json")) {
-                        problem(ctx, fromJavalin(status, ctx));
+                        problem(ctx, fromJavalin(status, ctx, parts.maxRequestBytes()));
                     }
                 });
             }
         });
     }
 
-    private static ApiProblem fromJavalin(int status, Context ctx) {
+    private static ApiProblem fromJavalin(int status, Context ctx, long maxRequestBytes) {
         return switch (status) {
             case 404 -> new ApiProblem(404, "not-found", "Not found", "no such resource: " + ctx.method() + " " + ctx.path());
             case 405 -> new ApiProblem(405, "method-not-allowed", "Method not allowed",
                     ctx.method() + " is not allowed on " + ctx.path());
             case 413 -> new ApiProblem(413, "request-too-large", "Request too large",
-                    "the request body is larger than the limit of " + (1024 * 1024) + " bytes");
+                    "the request body is larger than the limit of " + maxRequestBytes + " bytes");
             case 400 -> ApiProblem.validation("the request could not be read");
             default -> new ApiProblem(status, "http-" + status, "HTTP " + status, "the request failed with status " + status);
         };

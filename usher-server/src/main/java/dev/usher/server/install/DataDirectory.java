@@ -10,21 +10,32 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The data directory, held exclusively by one server process.
  *
  * <p>SQLite would let a second process open the same file and both would then decide seats from
  * their own memory; the lock turns that into a clear error at start-up instead.
+ *
+ * <p>The lock is a POSIX record lock, which belongs to the process, and closing <em>any</em> channel
+ * of this process on the lock file drops it. So a second open in the same process must not even
+ * open the file: the directories this process holds are also kept in {@link #HELD_HERE}.
  */
 public final class DataDirectory implements AutoCloseable {
 
+    private static final Set<Path> HELD_HERE = ConcurrentHashMap.newKeySet();
+    private static final Set<FileChannel> UNCLOSABLE = ConcurrentHashMap.newKeySet();
+
     private final Path root;
+    private final Path heldKey;
     private final FileChannel lockChannel;
     private final FileLock lock;
 
-    private DataDirectory(Path root, FileChannel lockChannel, FileLock lock) {
+    private DataDirectory(Path root, Path heldKey, FileChannel lockChannel, FileLock lock) {
         this.root = root;
+        this.heldKey = heldKey;
         this.lockChannel = lockChannel;
         this.lock = lock;
     }
@@ -38,7 +49,17 @@ public final class DataDirectory implements AutoCloseable {
             throw new IllegalStateException("cannot create data directory " + root + ": " + e.getMessage(), e);
         }
         Path lockFile = root.resolve("usher.lock");
+        Path heldKey;
+        try {
+            heldKey = root.toRealPath();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot resolve data directory " + root + ": " + e.getMessage(), e);
+        }
+        if (!HELD_HERE.add(heldKey)) {
+            throw new DataDirectoryInUseException(root, String.valueOf(ProcessHandle.current().pid()));
+        }
         FileChannel channel = null;
+        boolean locked = false;
         try {
             channel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.READ);
             FileLock lock = channel.tryLock();
@@ -49,13 +70,20 @@ public final class DataDirectory implements AutoCloseable {
             channel.truncate(0);
             channel.write(java.nio.ByteBuffer.wrap((ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII)));
             channel.force(true);
-            return new DataDirectory(root, channel, lock);
+            locked = true;
+            return new DataDirectory(root, heldKey, channel, lock);
         } catch (OverlappingFileLockException e) {
-            closeQuietly(channel);
+            // Not expected with HELD_HERE (the same file under another path?). Closing this channel, now
+            // or when it is garbage collected, would drop the lock the other holder has: keep it open.
+            UNCLOSABLE.add(channel);
             throw new DataDirectoryInUseException(root, String.valueOf(ProcessHandle.current().pid()));
         } catch (IOException e) {
             closeQuietly(channel);
             throw new UncheckedIOException("cannot lock " + lockFile + ": " + e.getMessage(), e);
+        } finally {
+            if (!locked) {
+                HELD_HERE.remove(heldKey);
+            }
         }
     }
 
@@ -117,6 +145,8 @@ public final class DataDirectory implements AutoCloseable {
             lockChannel.close();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } finally {
+            HELD_HERE.remove(heldKey);
         }
     }
 

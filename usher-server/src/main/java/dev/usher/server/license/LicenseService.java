@@ -11,6 +11,7 @@ import dev.usher.core.license.LicenseVerifier;
 import dev.usher.core.license.RejectionReason;
 import dev.usher.core.license.TrustedKeys;
 
+import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -59,10 +60,19 @@ public final class LicenseService {
         return installationId;
     }
 
+    /**
+     * The trusted vendor keys as the directories hold them now. A file there that is not a public key
+     * fails every verification (rather than being skipped, which would turn into puzzling "unknown key"
+     * refusals): {@link TrustedKeysUnreadableException}, naming the file.
+     */
     public TrustedKeys trustedKeys() {
         TrustedKeys keys = TrustedKeys.of();
         for (Path dir : trustedKeyDirs) {
-            keys = keys.withAll(TrustedKeys.loadDirectory(dir));
+            try {
+                keys = keys.withAll(TrustedKeys.loadDirectory(dir));
+            } catch (IllegalArgumentException | UncheckedIOException e) {
+                throw new TrustedKeysUnreadableException(e.getMessage(), e);
+            }
         }
         return keys;
     }
@@ -124,6 +134,14 @@ public final class LicenseService {
             }
         }
         inventory.set(new LicenseInventory(usable, installationId));
+    }
+
+    /** A trusted-keys directory holds a file that is not a vendor public key, or cannot be read: a server problem. */
+    public static final class TrustedKeysUnreadableException extends IllegalStateException {
+        public TrustedKeysUnreadableException(String problem, Throwable cause) {
+            super("cannot read the trusted vendor keys: " + problem
+                    + " (every *.pub file in a trusted-keys directory must be a vendor public key: fix or remove it)", cause);
+        }
     }
 
     /** A different license file with an id that is already installed. */
