@@ -1,5 +1,6 @@
 package dev.usher.store;
 
+import dev.usher.core.identity.IdentityException;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.CheckoutDecision;
 import dev.usher.core.seat.CheckoutOutcome;
@@ -56,13 +57,7 @@ public final class SqlSeatLedger implements SeatLedger {
     public CheckoutOutcome checkout(CheckoutRequest r) {
         return db.write((h, after) -> {
             long now = r.now().toEpochMilli();
-            var user = h.createQuery("""
-                            INSERT INTO users (name, name_key, created_at, last_seen_at) VALUES (:name, :key, :now, :now)
-                            ON CONFLICT (name_key) DO UPDATE SET last_seen_at = excluded.last_seen_at
-                            RETURNING id, name""")
-                    .bind("name", r.userName()).bind("key", r.userKey()).bind("now", now)
-                    .map((rs, ctx) -> Map.entry(rs.getLong("id"), rs.getString("name")))
-                    .one();
+            var user = resolveUser(h, r, now);
             long userId = user.getKey();
             String userName = user.getValue();
 
@@ -135,6 +130,42 @@ public final class SqlSeatLedger implements SeatLedger {
             after.then(() -> leases.put(sessionId, leaseEnd, r.now()));
             return new CheckoutOutcome.Held(how, seatId, sessionId, pool, userName, leaseEnd, shared);
         });
+    }
+
+    /**
+     * The person a checkout is for: the authenticated user, or the owner of the alias the name
+     * normalizes to; an unknown name becomes an {@code auto} user only when allowed.
+     */
+    private static Map.Entry<Long, String> resolveUser(Handle h, CheckoutRequest r, long now) {
+        record Found(long id, String name, boolean enabled) {}
+        Optional<Found> found = r.userId() != null
+                ? h.createQuery("SELECT id, name, enabled FROM users WHERE id = :id").bind("id", r.userId())
+                        .map((rs, ctx) -> new Found(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1)).findOne()
+                : h.createQuery("""
+                                SELECT u.id, u.name, u.enabled FROM user_aliases a JOIN users u ON u.id = a.user_id
+                                WHERE a.alias_key = :key""")
+                        .bind("key", r.userKey())
+                        .map((rs, ctx) -> new Found(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1)).findOne();
+        if (found.isEmpty()) {
+            if (r.userId() != null || !r.autoCreate()) {
+                throw IdentityException.unknownUser(r.userName());
+            }
+            long id = h.createQuery("""
+                            INSERT INTO users (name, name_key, created_at, last_seen_at, source, enabled)
+                            VALUES (:name, :key, :now, :now, 'auto', 1) RETURNING id""")
+                    .bind("name", r.userName()).bind("key", r.userKey()).bind("now", now)
+                    .mapTo(Long.class).one();
+            h.createUpdate("INSERT INTO user_aliases (alias_key, user_id, alias, created_at) VALUES (:key, :id, :name, :now)")
+                    .bind("key", r.userKey()).bind("id", id).bind("name", r.userName()).bind("now", now).execute();
+            return Map.entry(id, r.userName());
+        }
+        Found f = found.get();
+        if (!f.enabled()) {
+            throw new IdentityException(IdentityException.Kind.USER_DISABLED,
+                    "the account of " + f.name() + " is disabled: ask your administrator to enable it");
+        }
+        h.createUpdate("UPDATE users SET last_seen_at = :now WHERE id = :id").bind("now", now).bind("id", f.id()).execute();
+        return Map.entry(f.id(), f.name());
     }
 
     @Override
@@ -232,8 +263,8 @@ public final class SqlSeatLedger implements SeatLedger {
     public List<String> releaseUser(String userKey, PoolKey poolOrNull, Instant at, String reason) {
         return db.write((h, after) -> {
             List<String> seatIds = h.createQuery("""
-                            SELECT s.id FROM seats s JOIN users u ON u.id = s.user_id
-                            WHERE u.name_key = :key AND (:p IS NULL OR (s.product = :p AND s.feature = :f))""")
+                            SELECT s.id FROM seats s JOIN user_aliases a ON a.user_id = s.user_id
+                            WHERE a.alias_key = :key AND (:p IS NULL OR (s.product = :p AND s.feature = :f))""")
                     .bind("key", userKey)
                     .bind("p", poolOrNull == null ? null : poolOrNull.product())
                     .bind("f", poolOrNull == null ? null : poolOrNull.feature())

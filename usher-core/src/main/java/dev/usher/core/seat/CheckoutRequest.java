@@ -9,6 +9,16 @@ import java.time.Instant;
  * @param userName the spelling the client sent (kept as canonical if this person is new)
  * @param userKey  the normalized key that identifies the person
  * @param hostKey  the normalized host, used by the {@code user+host} seat key policy
+ * @param userId   the authenticated user, or null when the name is to be resolved through aliases (open mode)
+ * @param autoCreate in open mode, whether an unknown name becomes a new user (else it is refused)
  */
 public record CheckoutRequest(String sessionId, PoolKey pool, String userName, String userKey, String host,
-                              String hostKey, String client, Instant now, Duration leaseTtl) {}
+                              String hostKey, String client, Instant now, Duration leaseTtl, Long userId,
+                              boolean autoCreate) {
+
+    /** An open-mode request that creates unknown users. */
+    public CheckoutRequest(String sessionId, PoolKey pool, String userName, String userKey, String host,
+                           String hostKey, String client, Instant now, Duration leaseTtl) {
+        this(sessionId, pool, userName, userKey, host, hostKey, client, now, leaseTtl, null, true);
+    }
+}
