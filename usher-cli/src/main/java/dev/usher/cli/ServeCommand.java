@@ -1,5 +1,6 @@
 package dev.usher.cli;
 
+import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
 import picocli.CommandLine.Command;
@@ -43,6 +44,11 @@ public final class ServeCommand implements Callable<Integer> {
 
     @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Another directory of trusted vendor public keys (repeatable).")
     List<Path> trustedKeys = new ArrayList<>();
+
+    @Option(names = "--auth-mode", paramLabel = "MODE",
+            description = "How clients prove who they are: open (trusted LAN: clients report user and host), session (sign in; the default"
+                    + " for a new installation), token (API tokens). Stored: later starts keep it. --demo implies open.")
+    String authMode;
 
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
     boolean keepDomains;
@@ -95,7 +101,9 @@ public final class ServeCommand implements Callable<Integer> {
                     .withSweepInterval(Duration.ofSeconds(Math.max(1, sweepInterval)))
                     .withAdminToken(env.get("USHER_ADMIN_TOKEN"))
                     .withTrustedKeyDirs(trustedKeys)
-                    .withStripDomain(!keepDomains);
+                    .withStripDomain(!keepDomains)
+                    .withAuthMode(authMode == null ? null : AuthMode.fromCode(authMode))
+                    .withAdminPassword(env.get("USHER_ADMIN_PASSWORD"));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -1,9 +1,14 @@
 package dev.usher.server;
 
+import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.UserNames;
+import dev.usher.server.auth.AuthSettings;
+import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.PasswordDirectory;
+import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.SeatLedger;
-import dev.usher.server.http.AdminAuth;
+import dev.usher.server.http.RequestAuth;
 import dev.usher.server.http.HttpApi;
 import dev.usher.server.install.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
@@ -43,6 +48,9 @@ public final class UsherServer implements AutoCloseable {
     private final SeatService seats;
     private final LeaseSweeper sweeper;
     private final AdminCredentials credentials;
+    private final SqlUserDirectory userDirectory;
+    private final IdentityService identity;
+    private final String generatedAdminPassword;
     private final Javalin http;
     private final boolean demoLicenseCreated;
 
@@ -54,6 +62,16 @@ public final class UsherServer implements AutoCloseable {
             var settings = new SqlSettingsRepository(db);
             String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
+            UserNames names = new UserNames(config.stripDomain());
+            this.userDirectory = new SqlUserDirectory(db);
+            this.identity = new IdentityService(userDirectory, settings, credentials, names, config.clock(), directoryFactory(settings));
+            // --auth-mode (or --demo, which means open) is the administrator's choice for this start on.
+            AuthMode requested = config.authMode() != null ? config.authMode() : config.demo() ? AuthMode.OPEN : null;
+            if (requested != null && requested != identity.authSettings().mode()) {
+                AuthSettings s = identity.authSettings();
+                identity.saveAuthSettings(new AuthSettings(requested, s.autoCreateUsers(), s.sessionLifetime(), s.sessionIdle()), "usher serve");
+            }
+            this.generatedAdminPassword = identity.ensureAdministrator(config.adminPassword()).orElse(null);
 
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
@@ -67,16 +85,21 @@ public final class UsherServer implements AutoCloseable {
             for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
                 leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
             }
-            this.seats = new SeatService(ledger, catalog, leases, new UserNames(config.stripDomain()), config.leaseTtl(), config.clock());
+            this.seats = new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock());
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
-            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new AdminAuth(credentials), db, VERSION,
+            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new RequestAuth(identity), identity, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
+    }
+
+    /** The LDAP directory, when one is configured (settings key {@code ldap}); read anew on each use. */
+    private static java.util.function.Supplier<Optional<PasswordDirectory>> directoryFactory(SqlSettingsRepository settings) {
+        return Optional::empty;
     }
 
     /** Opens the data directory, migrates the store, and starts serving. */
@@ -99,6 +122,11 @@ public final class UsherServer implements AutoCloseable {
     public void describe(Consumer<String> out) {
         out.accept("Usher " + VERSION + " serving on " + publicUrl() + " (data: " + config.dataDir().toAbsolutePath() + ")");
         out.accept("installation id: " + licenses.installationId());
+        out.accept("authentication mode: " + identity.authSettings().mode().code()
+                + (identity.authSettings().mode() == AuthMode.OPEN ? " (clients report user and host; trusted LAN)" : ""));
+        if (generatedAdminPassword != null) {
+            out.accept("admin user: " + IdentityService.ADMIN_USER + ", password (shown once, store it now): " + generatedAdminPassword);
+        }
         credentials.generatedToken().ifPresent(t -> {
             out.accept("admin token (shown once, store it now): " + t);
             out.accept("  e.g. curl -H 'Authorization: Bearer " + t + "' " + publicUrl() + "/api/v1/pools");
@@ -157,6 +185,15 @@ public final class UsherServer implements AutoCloseable {
     /** The token generated at first start, if this start generated one. */
     public Optional<String> generatedAdminToken() {
         return credentials.generatedToken();
+    }
+
+    public IdentityService identity() {
+        return identity;
+    }
+
+    /** The first administrator's password generated at this start, if it generated one. */
+    public Optional<String> generatedAdminPassword() {
+        return Optional.ofNullable(generatedAdminPassword);
     }
 
     public String localAdminToken() {

@@ -337,6 +337,12 @@ public final class SqlSeatLedger implements SeatLedger {
     }
 
     @Override
+    public Optional<Long> sessionOwner(String sessionId) {
+        return db.read(h -> h.createQuery("SELECT user_id FROM sessions WHERE id = :id").bind("id", sessionId)
+                .mapTo(Long.class).findOne());
+    }
+
+    @Override
     public List<SeatRecord> seats() {
         return db.read(h -> {
             Map<String, List<SessionRecord>> bySeat = new LinkedHashMap<>();

@@ -67,12 +67,14 @@ public final class AdminConnection implements AutoCloseable {
             // This may be the installation's first start: it then takes USHER_ADMIN_TOKEN (or --token) as the
             // admin token, like `usher serve` does, or generates one that must be shown now or never.
             UsherServer server = UsherServer.start(ServerConfig.defaults(options.dataDir()).withHost("127.0.0.1").withPort(0)
-                    .withAdminToken(options.token()));
+                    .withAdminToken(options.token()).withAdminPassword(options.env.get("USHER_ADMIN_PASSWORD")));
             server.generatedAdminToken().ifPresent(t -> {
                 options.notice("usher: first start of the installation in " + options.dataDir().toAbsolutePath()
                         + ": installation id " + server.installationId());
                 options.notice("usher: admin token (shown once, store it now): " + t);
             });
+            server.generatedAdminPassword().ifPresent(p ->
+                    options.notice("usher: admin user 'admin', password (shown once, store it now): " + p));
             return new AdminConnection(server.localUrl(), server.localAdminToken(), server);
         } catch (IllegalStateException e) {
             throw new CliException(e.getMessage());

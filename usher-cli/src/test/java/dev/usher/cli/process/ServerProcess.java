@@ -33,7 +33,7 @@ final class ServerProcess implements AutoCloseable {
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--enable-native-access=ALL-UNNAMED", "-Xmx256m",
                 "-cp", System.getProperty("java.class.path"),
-                "dev.usher.cli.UsherCommand", "serve", "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1"));
+                "dev.usher.cli.UsherCommand", "serve", "--data", dataDir.toString(), "--port", "0", "--host", "127.0.0.1", "--auth-mode", "open"));
         cmd.addAll(List.of(extraArgs));
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().put("USHER_ADMIN_TOKEN", ADMIN_TOKEN);

@@ -45,6 +45,9 @@ public interface SeatLedger {
      */
     List<LeaseTable.Lease> loadLeasesWithGrace(Instant now, Duration ttl);
 
+    /** The id of the user a session belongs to. */
+    Optional<Long> sessionOwner(String sessionId);
+
     List<SeatRecord> seats();
 
     List<SessionRecord> sessions();

@@ -72,10 +72,10 @@ final class AdminRoutes {
     private final LicenseService licenses;
     private final SeatService seats;
     private final SeatLedger ledger;
-    private final AdminAuth auth;
+    private final RequestAuth auth;
     private final JsonMapper json;
 
-    AdminRoutes(LicenseService licenses, SeatService seats, SeatLedger ledger, AdminAuth auth, JsonMapper json) {
+    AdminRoutes(LicenseService licenses, SeatService seats, SeatLedger ledger, RequestAuth auth, JsonMapper json) {
         this.licenses = licenses;
         this.seats = seats;
         this.ledger = ledger;

@@ -1,6 +1,10 @@
 package dev.usher.server.http;
 
+import dev.usher.core.identity.AuthMode;
 import dev.usher.core.seat.CheckoutOutcome;
+import dev.usher.server.auth.AuthSettings;
+import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.Principal;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -11,7 +15,7 @@ import java.time.Instant;
 /** The client API: take, keep and give back seats. Stable under {@code /api/v1}. */
 final class ClientRoutes {
 
-    /** The checkout body in open mode. */
+    /** The checkout body; {@code user} only counts in open mode. */
     record CheckoutBody(String user, String host, String client) {}
 
     record CheckoutResponse(String seatId, String sessionId, String product, String feature, String user,
@@ -20,11 +24,15 @@ final class ClientRoutes {
     record HeartbeatResponse(String sessionId, Instant leaseExpiresAt, long heartbeatSeconds) {}
 
     private final SeatService seats;
+    private final IdentityService identity;
+    private final RequestAuth auth;
     private final JsonMapper json;
     private final long heartbeatSeconds;
 
-    ClientRoutes(SeatService seats, JsonMapper json, long heartbeatSeconds) {
+    ClientRoutes(SeatService seats, IdentityService identity, RequestAuth auth, JsonMapper json, long heartbeatSeconds) {
         this.seats = seats;
+        this.identity = identity;
+        this.auth = auth;
         this.json = json;
         this.heartbeatSeconds = heartbeatSeconds;
     }
@@ -38,8 +46,17 @@ final class ClientRoutes {
 
     private void checkout(Context ctx) {
         CheckoutBody body = JsonCodec.read(json, ctx.bodyAsBytes(), CheckoutBody.class);
-        CheckoutOutcome outcome = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"),
-                ctx.pathParam("feature"), body.user(), body.host(), body.client());
+        AuthSettings settings = identity.authSettings();
+        CheckoutOutcome outcome;
+        if (settings.mode() == AuthMode.OPEN) {
+            outcome = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
+                    null, body.user(), settings.autoCreateUsers(), body.host(), body.client());
+        } else {
+            // The seat belongs to whoever the credentials say, whatever the body claims.
+            Principal p = caller(ctx, settings);
+            outcome = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
+                    p.userId(), p.name(), false, body.host(), body.client());
+        }
         switch (outcome) {
             case CheckoutOutcome.Denied denied -> {
                 var d = denied.deny();
@@ -70,8 +87,36 @@ final class ClientRoutes {
         };
     }
 
+    /** In the signed-in modes: the authenticated caller; token mode accepts API tokens only. */
+    private Principal caller(Context ctx, AuthSettings settings) {
+        Principal p = auth.require(ctx);
+        if (settings.mode() == AuthMode.TOKEN && "session".equals(p.via())) {
+            throw new ApiProblem(401, "unauthenticated", "API token required",
+                    "this server accepts API tokens only: ask your administrator for one (usher token create)");
+        }
+        if (p.userId() == null) {
+            throw new ApiProblem(403, "forbidden", "Not a person", "the admin token cannot hold seats; sign in as a user");
+        }
+        return p;
+    }
+
+    /** In the signed-in modes a session can only be handled by its own user (or an administrator). */
+    private void requireOwner(Context ctx, String sessionId) {
+        AuthSettings settings = identity.authSettings();
+        if (settings.mode() == AuthMode.OPEN) {
+            return;
+        }
+        Principal p = caller(ctx, settings);
+        seats.sessionOwner(sessionId).filter(owner -> !owner.equals(p.userId()) && !p.admin()).ifPresent(owner -> {
+            throw new ApiProblem(403, "forbidden", "Not your session", "session " + sessionId + " belongs to another user");
+        });
+    }
+
     private void heartbeat(Context ctx) {
         String sessionId = ctx.pathParam("sessionId");
+        if (identity.authSettings().mode() != AuthMode.OPEN) {
+            caller(ctx, identity.authSettings());
+        }
         Instant expires = seats.heartbeat(sessionId).orElseThrow(() -> new ApiProblem(410, "lease-expired", "Lease expired",
                 "session " + sessionId + " has no live lease (it lapsed, was released by an administrator, or ended);"
                         + " check out again with the same session id").with("sessionId", sessionId));
@@ -79,11 +124,13 @@ final class ClientRoutes {
     }
 
     private void checkin(Context ctx) {
+        requireOwner(ctx, ctx.pathParam("sessionId"));
         seats.checkin(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"));
         ctx.status(204);
     }
 
     private void endSession(Context ctx) {
+        requireOwner(ctx, ctx.pathParam("sessionId"));
         seats.endSession(ctx.pathParam("sessionId"));
         ctx.status(204);
     }

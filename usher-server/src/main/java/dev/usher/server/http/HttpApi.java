@@ -1,6 +1,9 @@
 package dev.usher.server.http;
 
+import dev.usher.core.identity.AuthMode;
+import dev.usher.core.identity.IdentityException;
 import dev.usher.core.identity.UserNames;
+import dev.usher.server.auth.IdentityService;
 import dev.usher.core.license.LicenseRejection;
 import dev.usher.core.seat.SeatLedger;
 import dev.usher.core.seat.SessionConflictException;
@@ -28,8 +31,8 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     /** What the API needs from the rest of the server. */
-    public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, AdminAuth auth, Database db,
-                        String version, long heartbeatSeconds, long maxRequestBytes) {}
+    public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
+                        IdentityService identity, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
 
     record Installation(String installationId, String version, List<String> trustedKeyIds) {}
 
@@ -38,7 +41,8 @@ public final class HttpApi {
 
     public static Javalin create(Parts parts) {
         JsonMapper json = JsonCodec.mapper();
-        ClientRoutes client = new ClientRoutes(parts.seats(), json, parts.heartbeatSeconds());
+        ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
+        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.seats(), parts.auth(), json);
         AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth(), json);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -53,10 +57,17 @@ public final class HttpApi {
                 boolean ok = parts.db().isReachable();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "store unreachable"));
             });
-            r.get("/api/v1/installation", ctx -> ctx.json(new Installation(parts.licenses().installationId(), parts.version(),
-                    List.copyOf(parts.licenses().trustedKeys().keyIds()))));
+            r.get("/api/v1/installation", ctx -> {
+                // In the signed-in modes only sign-in and health answer without credentials.
+                if (parts.identity().authSettings().mode() != AuthMode.OPEN) {
+                    parts.auth().require(ctx);
+                }
+                ctx.json(new Installation(parts.licenses().installationId(), parts.version(),
+                        List.copyOf(parts.licenses().trustedKeys().keyIds())));
+            });
             client.register(r);
             admin.register(r);
+            identity.register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,
@@ -68,6 +79,16 @@ public final class HttpApi {
                 LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 problem(ctx, new ApiProblem(503, "trusted-keys-unreadable", "The trusted vendor keys cannot be read",
                         e.getMessage()));
+            });
+            r.exception(IdentityException.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(e.kind().status(), e.kind().code(), title(e.kind()), e.getMessage())));
+            r.exception(IdentityService.SignInRefused.class, (e, ctx) -> {
+                if (e.retryAfter() != null) {
+                    ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+                    problem(ctx, new ApiProblem(429, "too-many-attempts", "Too many failed sign-ins", e.getMessage()));
+                } else {
+                    problem(ctx, new ApiProblem(401, "unauthenticated", "Sign-in failed", e.getMessage()));
+                }
             });
             r.exception(SessionConflictException.class, (e, ctx) -> problem(ctx,
                     new ApiProblem(409, "session-conflict", "Session belongs to someone else", e.getMessage())));
@@ -95,6 +116,16 @@ public final class HttpApi {
                 });
             }
         });
+    }
+
+    private static String title(IdentityException.Kind kind) {
+        return switch (kind) {
+            case UNKNOWN_USER -> "Unknown user";
+            case USER_DISABLED -> "Account disabled";
+            case NAME_TAKEN -> "Name already taken";
+            case NOT_FOUND -> "Not found";
+            case NOT_ALLOWED -> "Not allowed";
+        };
     }
 
     private static ApiProblem fromJavalin(int status, Context ctx, long maxRequestBytes) {

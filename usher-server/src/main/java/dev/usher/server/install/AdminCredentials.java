@@ -1,6 +1,7 @@
 package dev.usher.server.install;
 
 import dev.usher.core.store.SettingsRepository;
+import dev.usher.server.auth.BearerTokens;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -57,9 +58,7 @@ public final class AdminCredentials {
 
     /** A 256-bit random token, URL-safe. */
     public static String newToken() {
-        byte[] b = new byte[32];
-        RANDOM.nextBytes(b);
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
+        return BearerTokens.newToken();
     }
 
     /** Constant-time check of a presented bearer token. */
@@ -84,10 +83,6 @@ public final class AdminCredentials {
     }
 
     private static byte[] sha256(String s) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        return BearerTokens.sha256(s);
     }
 }

@@ -52,7 +52,17 @@ public final class SeatService {
         return leaseTtl;
     }
 
+    /** An open-mode checkout that creates unknown users (tests and tools). */
     public CheckoutOutcome checkout(String sessionId, String product, String feature, String user, String host, String client) {
+        return checkout(sessionId, product, feature, null, user, true, host, client);
+    }
+
+    /**
+     * A checkout for {@code userId} (authenticated) or, when null, for whoever {@code user} names
+     * through the aliases; {@code autoCreate} lets an unknown name become a new user.
+     */
+    public CheckoutOutcome checkout(String sessionId, String product, String feature, Long userId, String user,
+                                    boolean autoCreate, String host, String client) {
         requireSessionId(sessionId);
         PoolKey pool = pool(product, feature);
         // Never substitute the host or anything else for a missing user: that is how one person
@@ -65,13 +75,19 @@ public final class SeatService {
             throw new IllegalArgumentException("client must be at most " + MAX_CLIENT_LENGTH + " printable characters");
         }
         return ledger.checkout(new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
-                client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl));
+                client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate));
     }
 
     /** Extends the session's lease; empty when it lapsed or does not exist (the client checks out again). */
     public Optional<Instant> heartbeat(String sessionId) {
         requireSessionId(sessionId);
         return leases.heartbeat(sessionId, clock.instant(), leaseTtl);
+    }
+
+    /** The user a session belongs to, if it exists. */
+    public Optional<Long> sessionOwner(String sessionId) {
+        requireSessionId(sessionId);
+        return ledger.sessionOwner(sessionId);
     }
 
     public boolean checkin(String sessionId, String product, String feature) {
@@ -92,6 +108,10 @@ public final class SeatService {
         PoolKey pool = product == null && feature == null ? null : pool(product, feature);
         return ledger.releaseUser(names.key(user), pool, clock.instant(),
                 reason == null || reason.isBlank() ? "released by an administrator" : reason);
+    }
+
+    public List<dev.usher.core.seat.SeatRecord> seatsHeld() {
+        return ledger.seats();
     }
 
     public List<PoolView> pools() {

@@ -1,5 +1,6 @@
 package dev.usher.server.testing;
 
+import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
 
@@ -15,6 +16,7 @@ import java.util.function.UnaryOperator;
 public final class TestServer implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "test-admin-token-0123456789abcdef";
+    public static final String ADMIN_PASSWORD = "test-admin-password-42";
 
     private final Path dataDir;
     private final MutableClock clock;
@@ -41,6 +43,8 @@ public final class TestServer implements AutoCloseable {
     private void start() {
         ServerConfig config = ServerConfig.defaults(dataDir)
                 .withHost("127.0.0.1").withPort(0).withClock(clock).withAdminToken(ADMIN_TOKEN)
+                // Most tests speak for clients on a trusted LAN; identity tests switch modes themselves.
+                .withAuthMode(AuthMode.OPEN).withAdminPassword(ADMIN_PASSWORD)
                 // Timers are slow on purpose: tests call sweep() and flush() themselves after moving the clock.
                 .withSweepInterval(Duration.ofHours(1));
         server = UsherServer.start(customize.apply(config));

@@ -1,0 +1,300 @@
+package dev.usher.server.auth;
+
+import dev.usher.core.identity.AuthMode;
+import dev.usher.core.identity.IdentityException;
+import dev.usher.core.identity.Role;
+import dev.usher.core.identity.User;
+import dev.usher.core.identity.UserDirectory;
+import dev.usher.core.identity.UserNames;
+import dev.usher.core.identity.UserSource;
+import dev.usher.core.store.SettingsRepository;
+import dev.usher.server.install.AdminCredentials;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * People and credentials as the API uses them: the authentication mode, sign-in (local argon2id
+ * passwords or an LDAP / AD bind) with throttling, bearer tokens, and the first administrator.
+ */
+public final class IdentityService {
+
+    static final String MODE_KEY = "auth.mode";
+    static final String AUTO_CREATE_KEY = "auth.autoCreateUsers";
+    static final String LIFETIME_KEY = "auth.sessionLifetimeMinutes";
+    static final String IDLE_KEY = "auth.sessionIdleMinutes";
+    public static final String ADMIN_USER = "admin";
+    /** Failures in a row after which a sign-in lockout is recorded for the administrator to see. */
+    static final int LOCKOUT_EVENT_AFTER = 5;
+    /** A token's last use is written at most this often: an API call is not a database write. */
+    private static final Duration TOUCH_EVERY = Duration.ofMinutes(1);
+
+    /** A successful sign-in: the bearer token (shown once) and when it ends at the latest. */
+    public record SignedIn(String token, Instant expiresAt, User user, boolean admin) {}
+
+    /** A refused sign-in: always the same words, whatever was wrong, so names cannot be probed. */
+    public static final class SignInRefused extends RuntimeException {
+        private final Duration retryAfter;
+
+        SignInRefused(String message, Duration retryAfter) {
+            super(message);
+            this.retryAfter = retryAfter;
+        }
+
+        /** Set when the caller must wait (429); null for a wrong name or password (401). */
+        public Duration retryAfter() {
+            return retryAfter;
+        }
+    }
+
+    private final UserDirectory users;
+    private final SettingsRepository settings;
+    private final AdminCredentials bootstrap;
+    private final UserNames names;
+    private final Clock clock;
+    private final Supplier<Optional<PasswordDirectory>> directory;
+    private final SignInThrottle throttle;
+    private final AtomicReference<AuthSettings> current;
+
+    public IdentityService(UserDirectory users, SettingsRepository settings, AdminCredentials bootstrap, UserNames names,
+                           Clock clock, Supplier<Optional<PasswordDirectory>> directory) {
+        this.users = users;
+        this.settings = settings;
+        this.bootstrap = bootstrap;
+        this.names = names;
+        this.clock = clock;
+        this.directory = directory;
+        this.throttle = new SignInThrottle(clock);
+        this.current = new AtomicReference<>(load());
+    }
+
+    public Clock clock() {
+        return clock;
+    }
+
+    public Instant now() {
+        return clock.instant();
+    }
+
+    public UserNames names() {
+        return names;
+    }
+
+    public UserDirectory users() {
+        return users;
+    }
+
+    // ---- settings ----------------------------------------------------------------------------
+
+    private AuthSettings load() {
+        AuthSettings d = AuthSettings.DEFAULT;
+        return new AuthSettings(
+                settings.get(MODE_KEY).map(AuthMode::fromCode).orElse(d.mode()),
+                settings.get(AUTO_CREATE_KEY).map(Boolean::parseBoolean).orElse(d.autoCreateUsers()),
+                settings.get(LIFETIME_KEY).map(m -> Duration.ofMinutes(Long.parseLong(m))).orElse(d.sessionLifetime()),
+                settings.get(IDLE_KEY).map(m -> Duration.ofMinutes(Long.parseLong(m))).orElse(d.sessionIdle()));
+    }
+
+    public AuthSettings authSettings() {
+        return current.get();
+    }
+
+    /** Changes the settings at runtime; live seats are never touched by a mode switch. */
+    public AuthSettings saveAuthSettings(AuthSettings s, String actor) {
+        settings.put(MODE_KEY, s.mode().code());
+        settings.put(AUTO_CREATE_KEY, String.valueOf(s.autoCreateUsers()));
+        settings.put(LIFETIME_KEY, String.valueOf(s.sessionLifetime().toMinutes()));
+        settings.put(IDLE_KEY, String.valueOf(s.sessionIdle().toMinutes()));
+        AuthSettings before = current.getAndSet(s);
+        if (before.mode() != s.mode()) {
+            users.recordAdminEvent(clock.instant(), "auth-mode", actor, null, s.mode().code(), "was " + before.mode().code());
+        }
+        return s;
+    }
+
+    // ---- who is calling ----------------------------------------------------------------------
+
+    /** The principal a bearer token stands for, or empty when it is unknown, expired or its user disabled. */
+    public Optional<Principal> authenticate(String bearer) {
+        if (bearer == null) {
+            return Optional.empty();
+        }
+        if (bootstrap.accepts(bearer)) {
+            Long adminId = users.resolve(names.key(ADMIN_USER)).map(User::id).orElse(null);
+            return Optional.of(new Principal(adminId, ADMIN_USER, true, "bootstrap"));
+        }
+        Instant now = clock.instant();
+        Optional<UserDirectory.Token> token = users.findToken(BearerTokens.sha256Hex(bearer));
+        if (token.isEmpty() || !isValid(token.get(), now)) {
+            return Optional.empty();
+        }
+        UserDirectory.Token t = token.get();
+        Optional<User> user = users.find(t.userId()).filter(User::enabled);
+        if (user.isEmpty()) {
+            return Optional.empty();
+        }
+        if (t.lastUsedAt() == null || Duration.between(t.lastUsedAt(), now).compareTo(TOUCH_EVERY) >= 0) {
+            users.touchToken(t.id(), now, null);
+        }
+        return Optional.of(new Principal(t.userId(), user.get().name(), users.isAdministrator(t.userId()), t.kind()));
+    }
+
+    private boolean isValid(UserDirectory.Token t, Instant now) {
+        if (t.expiresAt() != null && !now.isBefore(t.expiresAt())) {
+            return false;
+        }
+        // A sign-in also ends when unused for the idle timeout (measured to the minute it was last written).
+        return !"session".equals(t.kind()) || t.lastUsedAt() == null
+                || now.isBefore(t.lastUsedAt().plus(current.get().sessionIdle()).plus(TOUCH_EVERY));
+    }
+
+    // ---- sign-in -----------------------------------------------------------------------------
+
+    public SignedIn signIn(String name, String password, String address) {
+        if (name == null || name.isBlank() || password == null || password.isEmpty()) {
+            throw new IllegalArgumentException("send a user name and a password");
+        }
+        String key;
+        try {
+            key = names.key(name);
+        } catch (UserNames.InvalidNameException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+        Optional<Duration> wait = throttle.wait(key, address);
+        if (wait.isPresent()) {
+            users.recordAdminEvent(clock.instant(), "sign-in-throttled", name, address, key, null);
+            throw new SignInRefused("too many failed sign-ins: wait " + Math.max(1, wait.get().toSeconds())
+                    + " s before trying again", wait.get());
+        }
+        Optional<User> user = users.resolve(key);
+        Optional<User> authenticated = Optional.empty();
+        if (user.isPresent() && user.get().source() == UserSource.LOCAL) {
+            if (PasswordHasher.verify(password, users.passwordHash(user.get().id()).orElse(null))) {
+                authenticated = user;
+            }
+        } else {
+            Optional<PasswordDirectory> ldap = directory.get();
+            if (ldap.isPresent() && (user.isEmpty() || user.get().source() != UserSource.AUTO)) {
+                authenticated = ldap.get().authenticate(name.strip(), password).map(this::upsertDirectoryUser);
+            } else {
+                PasswordHasher.verify(password, null); // same time as a real check
+            }
+        }
+        Instant now = clock.instant();
+        if (authenticated.isEmpty() || !authenticated.get().enabled()) {
+            int failures = throttle.failed(key, address);
+            users.recordAdminEvent(now, "sign-in-failed", name, address, key, failures + " failure(s) in a row");
+            if (failures == LOCKOUT_EVENT_AFTER) {
+                users.recordAdminEvent(now, "sign-in-lockout", name, address, key, "sign-ins slowed down after " + failures + " failures");
+            }
+            throw new SignInRefused("the user name or password is wrong, or the account is disabled", null);
+        }
+        throttle.succeeded(key, address);
+        User u = authenticated.get();
+        String token = BearerTokens.newToken();
+        Instant expires = now.plus(current.get().sessionLifetime());
+        users.saveToken(new UserDirectory.Token(UUID.randomUUID().toString(), u.id(), "session", null, now, expires, now),
+                BearerTokens.sha256Hex(token));
+        users.recordAdminEvent(now, "sign-in", u.name(), address, u.name(), null);
+        return new SignedIn(token, expires, u, users.isAdministrator(u.id()));
+    }
+
+    private User upsertDirectoryUser(DirectoryAccount account) {
+        Instant now = clock.instant();
+        String key = names.key(account.name());
+        User user = users.resolve(key).orElseGet(() -> users.create(new UserDirectory.NewUser(names.display(account.name()), key,
+                account.displayName(), account.email(), UserSource.LDAP, null), now));
+        user = users.update(user.id(), new UserDirectory.UserChanges(account.displayName(), account.email(), account.enabled()));
+        syncDirectoryRoles(user, account);
+        return user;
+    }
+
+    /** Roles mapped to directory groups follow the directory for this person. */
+    private void syncDirectoryRoles(User user, DirectoryAccount account) {
+        var groups = account.groups().stream().map(g -> g.toLowerCase(Locale.ROOT)).toList();
+        for (Role r : users.roles()) {
+            if (r.ldapGroup() == null || r.isAllUsers()) {
+                continue;
+            }
+            if (groups.contains(r.ldapGroup().toLowerCase(Locale.ROOT))) {
+                users.addMember(r.id(), user.id(), "ldap");
+            } else if (users.members(r.id()).stream().anyMatch(m -> m.id() == user.id())) {
+                users.removeMember(r.id(), user.id());
+            }
+        }
+    }
+
+    public void signOut(String bearer) {
+        if (bearer != null) {
+            users.findToken(BearerTokens.sha256Hex(bearer)).filter(t -> "session".equals(t.kind()))
+                    .ifPresent(t -> users.deleteToken(t.id()));
+        }
+    }
+
+    /** A long-lived API token for a user (build machines, services); returned once, stored hashed. */
+    public String createApiToken(long userId, String name, String actor) {
+        if (name == null || name.isBlank() || name.length() > 100) {
+            throw new IllegalArgumentException("a token needs a name of 1-100 characters (what it is for)");
+        }
+        User u = users.find(userId).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "no user with id " + userId));
+        String token = BearerTokens.newToken();
+        Instant now = clock.instant();
+        users.saveToken(new UserDirectory.Token(UUID.randomUUID().toString(), u.id(), "api", name.strip(), now, null, now),
+                BearerTokens.sha256Hex(token));
+        users.recordAdminEvent(now, "token-created", actor, null, u.name(), name.strip());
+        return token;
+    }
+
+    // ---- users -------------------------------------------------------------------------------
+
+    /** Creates a local (password) or directory user. */
+    public User createUser(String name, String displayName, String email, String password, UserSource source, String actor) {
+        String key = names.key(name);
+        String hash = password == null ? null : PasswordHasher.hash(password);
+        if (source == UserSource.LOCAL && hash == null) {
+            throw new IllegalArgumentException("a local user needs a password (at least " + PasswordHasher.MIN_LENGTH + " characters)");
+        }
+        User u = users.create(new UserDirectory.NewUser(names.display(name), key, displayName, email, source, hash), clock.instant());
+        users.recordAdminEvent(clock.instant(), "user-created", actor, null, u.name(), source.code());
+        return u;
+    }
+
+    public void setPassword(long userId, String password, String actor) {
+        User u = users.find(userId).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "no user with id " + userId));
+        if (u.source() == UserSource.LDAP) {
+            throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, u.name() + " signs in through the directory; change the password there");
+        }
+        users.setPasswordHash(userId, PasswordHasher.hash(password));
+        users.recordAdminEvent(clock.instant(), "password-set", actor, null, u.name(), null);
+    }
+
+    /**
+     * Creates the first administrator, {@code admin}, when no member of Administrators exists: with
+     * {@code password} if given, else a generated one, which is returned to be shown once.
+     */
+    public Optional<String> ensureAdministrator(String password) {
+        Role admins = users.roles().stream().filter(r -> Role.ADMINISTRATORS.equals(r.builtIn())).findFirst().orElseThrow();
+        if (admins.members() > 0) {
+            return Optional.empty();
+        }
+        String generated = null;
+        if (password == null || password.isBlank()) {
+            generated = BearerTokens.newToken().substring(0, 20);
+            password = generated;
+        }
+        User admin = users.resolve(names.key(ADMIN_USER)).orElse(null);
+        if (admin == null) {
+            admin = createUser(ADMIN_USER, "Administrator", null, password, UserSource.LOCAL, "usher");
+        } else {
+            users.setPasswordHash(admin.id(), PasswordHasher.hash(password));
+        }
+        users.addMember(admins.id(), admin.id(), "manual");
+        return Optional.ofNullable(generated);
+    }
+}
