@@ -140,6 +140,12 @@ public final class UsherServer implements AutoCloseable {
         }
     }
 
+    /** Every registered HTTP route as "METHOD path" (for the API description and its tests). */
+    public List<String> routes() {
+        return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .map(pe -> pe.endpoint.method.name() + " " + pe.endpoint.path).sorted().toList();
+    }
+
     public int port() {
         return http.port();
     }

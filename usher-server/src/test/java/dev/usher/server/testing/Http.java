@@ -63,6 +63,10 @@ public final class Http {
         return send(request(path).POST(HttpRequest.BodyPublishers.ofString(body)));
     }
 
+    public Response patch(String path, String body) {
+        return send(request(path).method("PATCH", HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     public Response put(String path, String body) {
         return send(request(path).PUT(HttpRequest.BodyPublishers.ofString(body)));
     }
