@@ -56,13 +56,12 @@ public final class SqlUserDirectory implements UserDirectory {
     }
 
     private static String searchClause(String search) {
-        return search == null || search.isBlank() ? "1 = 1"
-                : "(LOWER(u.name) LIKE :q OR LOWER(COALESCE(u.display_name, '')) LIKE :q OR LOWER(COALESCE(u.email, '')) LIKE :q"
+        return "(:q IS NULL OR LOWER(u.name) LIKE :q OR LOWER(COALESCE(u.display_name, '')) LIKE :q OR LOWER(COALESCE(u.email, '')) LIKE :q"
                 + " OR EXISTS (SELECT 1 FROM user_aliases a WHERE a.user_id = u.id AND a.alias_key LIKE :q))";
     }
 
     private static String like(String search) {
-        return search == null ? null : "%" + search.strip().toLowerCase(Locale.ROOT).replace("%", "").replace("_", "") + "%";
+        return search == null || search.isBlank() ? null : "%" + search.strip().toLowerCase(Locale.ROOT).replace("%", "").replace("_", "") + "%";
     }
 
     @Override
@@ -428,6 +427,14 @@ public final class SqlUserDirectory implements UserDirectory {
     public Set<String> knownHosts() {
         return db.read(h -> new HashSet<>(h.createQuery("SELECT host_key FROM sessions UNION SELECT host_key FROM seats")
                 .mapTo(String.class).list()));
+    }
+
+    @Override
+    public List<String[]> adminEvents(int limit) {
+        return db.read(h -> h.createQuery("SELECT type, actor, source, target, detail FROM admin_events ORDER BY id DESC LIMIT :n")
+                .bind("n", limit)
+                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)})
+                .list());
     }
 
     @Override
