@@ -3,8 +3,8 @@ package dev.usher.server;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.UserNames;
 import dev.usher.server.auth.AuthSettings;
+import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
-import dev.usher.server.auth.PasswordDirectory;
 import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.SeatLedger;
@@ -50,6 +50,7 @@ public final class UsherServer implements AutoCloseable {
     private final AdminCredentials credentials;
     private final SqlUserDirectory userDirectory;
     private final IdentityService identity;
+    private final DirectoryLink directoryLink;
     private final String generatedAdminPassword;
     private final Javalin http;
     private final boolean demoLicenseCreated;
@@ -64,7 +65,8 @@ public final class UsherServer implements AutoCloseable {
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
             UserNames names = new UserNames(config.stripDomain());
             this.userDirectory = new SqlUserDirectory(db);
-            this.identity = new IdentityService(userDirectory, settings, credentials, names, config.clock(), directoryFactory(settings));
+            this.directoryLink = new DirectoryLink(settings, userDirectory, names, config.clock());
+            this.identity = new IdentityService(userDirectory, settings, credentials, names, config.clock(), directoryLink::directory);
             // --auth-mode (or --demo, which means open) is the administrator's choice for this start on.
             AuthMode requested = config.authMode() != null ? config.authMode() : config.demo() ? AuthMode.OPEN : null;
             if (requested != null && requested != identity.authSettings().mode()) {
@@ -89,17 +91,12 @@ public final class UsherServer implements AutoCloseable {
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
-            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new RequestAuth(identity), identity, db, VERSION,
+            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new RequestAuth(identity), identity, directoryLink, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes()));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
         }
-    }
-
-    /** The LDAP directory, when one is configured (settings key {@code ldap}); read anew on each use. */
-    private static java.util.function.Supplier<Optional<PasswordDirectory>> directoryFactory(SqlSettingsRepository settings) {
-        return Optional::empty;
     }
 
     /** Opens the data directory, migrates the store, and starts serving. */
@@ -108,6 +105,7 @@ public final class UsherServer implements AutoCloseable {
         try {
             server.http.start(config.host(), config.port());
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
+            server.directoryLink.start();
             DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
                     "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
                             + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
@@ -218,6 +216,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (directoryLink != null) {
+            directoryLink.close();
         }
         if (db != null) {
             db.close();

@@ -3,7 +3,9 @@ package dev.usher.server.http;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.IdentityException;
 import dev.usher.core.identity.UserNames;
+import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.PasswordDirectory;
 import dev.usher.core.license.LicenseRejection;
 import dev.usher.core.seat.SeatLedger;
 import dev.usher.core.seat.SessionConflictException;
@@ -32,7 +34,7 @@ public final class HttpApi {
 
     /** What the API needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
-                        IdentityService identity, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
+                        IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
 
     record Installation(String installationId, String version, List<String> trustedKeyIds) {}
 
@@ -42,7 +44,7 @@ public final class HttpApi {
     public static Javalin create(Parts parts) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
-        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.seats(), parts.auth(), json);
+        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
         AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth(), json);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -89,6 +91,10 @@ public final class HttpApi {
                 } else {
                     problem(ctx, new ApiProblem(401, "unauthenticated", "Sign-in failed", e.getMessage()));
                 }
+            });
+            r.exception(PasswordDirectory.DirectoryUnavailableException.class, (e, ctx) -> {
+                LOG.warn("{} {}: directory unavailable: {}", ctx.method(), ctx.path(), e.getMessage());
+                problem(ctx, new ApiProblem(503, "directory-unavailable", "The directory is unavailable", e.getMessage()));
             });
             r.exception(SessionConflictException.class, (e, ctx) -> problem(ctx,
                     new ApiProblem(409, "session-conflict", "Session belongs to someone else", e.getMessage())));

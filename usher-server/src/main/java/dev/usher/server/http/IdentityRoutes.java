@@ -7,7 +7,10 @@ import dev.usher.core.identity.UserDirectory;
 import dev.usher.core.identity.UserSource;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.BearerTokens;
+import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.Doctor;
+import dev.usher.server.auth.ldap.LdapDirectory;
+import dev.usher.server.auth.ldap.LdapSettings;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.Principal;
 import dev.usher.server.seat.SeatService;
@@ -61,13 +64,15 @@ final class IdentityRoutes {
                         int seatsOfFrom, String note) {}
 
     private final IdentityService identity;
+    private final DirectoryLink directory;
     private final SeatService seats;
     private final RequestAuth auth;
     private final JsonMapper json;
     private final Doctor doctor;
 
-    IdentityRoutes(IdentityService identity, SeatService seats, RequestAuth auth, JsonMapper json) {
+    IdentityRoutes(IdentityService identity, DirectoryLink directory, SeatService seats, RequestAuth auth, JsonMapper json) {
         this.identity = identity;
+        this.directory = directory;
         this.seats = seats;
         this.auth = auth;
         this.json = json;
@@ -135,6 +140,33 @@ final class IdentityRoutes {
 
         r.get("/api/v1/settings", auth.admin(ctx -> ctx.json(SettingsView.of(identity.authSettings()))));
         r.put("/api/v1/settings", auth.admin(this::saveSettings));
+
+        r.get("/api/v1/settings/ldap", auth.admin(ctx -> ctx.json(directory.settings().map(LdapSettings::redacted)
+                .map(x -> (Object) x).orElse(java.util.Map.of("configured", false)))));
+        r.put("/api/v1/settings/ldap", auth.admin(ctx -> {
+            LdapSettings saved = directory.save(LdapSettings.fromJson(new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            event(ctx, "ldap-settings", saved.url(), null);
+            ctx.json(saved.redacted());
+        }));
+        r.delete("/api/v1/settings/ldap", auth.admin(ctx -> {
+            directory.remove();
+            event(ctx, "ldap-settings", null, "removed");
+            ctx.status(204);
+        }));
+        r.post("/api/v1/settings/ldap/test", auth.admin(ctx -> {
+            // Tests what the form holds (with the stored password if left out), or the stored settings.
+            byte[] body = ctx.bodyAsBytes();
+            LdapSettings s = body.length > 2
+                    ? LdapSettings.fromJson(new String(body, java.nio.charset.StandardCharsets.UTF_8)).keepingPasswordOf(directory.settings().orElse(null))
+                    : directory.settings().orElseThrow(() -> ApiProblem.validation("no LDAP directory is configured"));
+            var problems = s.problems();
+            if (!problems.isEmpty()) {
+                throw ApiProblem.validation(String.join("; ", problems));
+            }
+            var result = new LdapDirectory(s).checkConnection();
+            ctx.json(java.util.Map.of("ok", result.ok(), "message", result.message()));
+        }));
+        r.post("/api/v1/settings/ldap/sync", auth.admin(ctx -> ctx.json(java.util.Map.of("summary", directory.sync()))));
 
         r.get("/api/v1/doctor", auth.admin(ctx -> ctx.json(doctor.examine())));
         r.post("/api/v1/doctor/fix", auth.admin(ctx -> ctx.json(java.util.Map.of("done", doctor.fix(actor(ctx))))));
