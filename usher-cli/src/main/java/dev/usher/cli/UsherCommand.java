@@ -3,6 +3,7 @@ package dev.usher.cli;
 import dev.usher.cli.admin.LicenseCommand;
 import dev.usher.cli.admin.ReleaseCommand;
 import dev.usher.cli.admin.StatusCommand;
+import dev.usher.cli.bench.BenchCommand;
 import dev.usher.cli.vendor.VendorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -14,7 +15,7 @@ import java.io.PrintWriter;
 @Command(name = "usher", mixinStandardHelpOptions = true, versionProvider = UsherCommand.Version.class,
         description = "Usher: an on-premise license server (signed license files, concurrent seats, one seat per person).",
         subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
-                VendorCommand.class, CommandLine.HelpCommand.class})
+                VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
