@@ -8,7 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import java.util.Map;
 
 /**
@@ -20,6 +23,15 @@ import java.util.Map;
 final class CachingStatementBuilder implements StatementBuilder {
 
     private final Map<String, PreparedStatement> cache = new HashMap<>();
+    // JDBI calls close() with its raw SQL (named parameters), not the parsed SQL create() saw, so
+    // cached statements are recognized by identity.
+    private final Set<Statement> cached = Collections.newSetFromMap(new IdentityHashMap<>());
+    private int compiled;
+
+    /** How many statements were compiled (for tests: each distinct SQL once). */
+    int compiled() {
+        return compiled;
+    }
 
     @Override
     public Statement create(Connection conn, StatementContext ctx) throws SQLException {
@@ -34,7 +46,12 @@ final class CachingStatementBuilder implements StatementBuilder {
             return ps;
         }
         ps = conn.prepareStatement(sql);
-        cache.put(sql, ps);
+        compiled++;
+        PreparedStatement previous = cache.put(sql, ps);
+        if (previous != null) {
+            cached.remove(previous);
+        }
+        cached.add(ps);
         return ps;
     }
 
@@ -45,7 +62,7 @@ final class CachingStatementBuilder implements StatementBuilder {
 
     @Override
     public void close(Connection conn, String sql, Statement stmt) throws SQLException {
-        if (stmt != null && (sql == null || cache.get(sql) != stmt)) {
+        if (stmt != null && !cached.contains(stmt)) {
             stmt.close();
         }
     }
@@ -60,5 +77,6 @@ final class CachingStatementBuilder implements StatementBuilder {
             }
         }
         cache.clear();
+        cached.clear();
     }
 }
