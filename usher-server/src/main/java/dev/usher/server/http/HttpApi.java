@@ -52,6 +52,18 @@ public final class HttpApi {
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson3(json, true));
+            // Java's default accept queue of 50 drops SYNs when many clients reconnect at once (after a
+            // restart, every client does): they would then wait a second for the retransmit.
+            config.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+                @Override
+                public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                    for (var c : server.getConnectors()) {
+                        if (c instanceof org.eclipse.jetty.server.ServerConnector sc) {
+                            sc.setAcceptQueueSize(1024);
+                        }
+                    }
+                }
+            }));
 
             var r = config.routes;
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
