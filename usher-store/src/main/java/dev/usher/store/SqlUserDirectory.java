@@ -109,6 +109,36 @@ public final class SqlUserDirectory implements UserDirectory {
     }
 
     @Override
+    public void delete(long id) {
+        db.write((h, after) -> {
+            User u = load(h, id).orElseThrow(() -> notFound("user", id));
+            int live = h.createQuery("SELECT (SELECT COUNT(*) FROM sessions WHERE user_id = :id) + (SELECT COUNT(*) FROM seats WHERE user_id = :id)")
+                    .bind("id", id).mapTo(Integer.class).one();
+            if (live > 0) {
+                throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, u.name() + " holds seats or sessions:"
+                        + " release them first (usher release --user " + u.name() + "), or disable the user instead");
+            }
+            if (isLastAdministrator(h, id)) {
+                throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, "the last administrator cannot be deleted");
+            }
+            h.createUpdate("DELETE FROM auth_tokens WHERE user_id = :id").bind("id", id).execute();
+            h.createUpdate("DELETE FROM role_members WHERE user_id = :id").bind("id", id).execute();
+            h.createUpdate("DELETE FROM user_aliases WHERE user_id = :id").bind("id", id).execute();
+            h.createUpdate("DELETE FROM users WHERE id = :id").bind("id", id).execute();
+            return null;
+        });
+    }
+
+    private static boolean isLastAdministrator(Handle h, long userId) {
+        return h.createQuery("""
+                        SELECT COUNT(*) FROM role_members m JOIN roles r ON r.id = m.role_id
+                        WHERE r.built_in = 'administrators' AND m.user_id <> :u""").bind("u", userId).mapTo(Integer.class).one() == 0
+                && h.createQuery("""
+                        SELECT COUNT(*) FROM role_members m JOIN roles r ON r.id = m.role_id
+                        WHERE r.built_in = 'administrators' AND m.user_id = :u""").bind("u", userId).mapTo(Integer.class).one() > 0;
+    }
+
+    @Override
     public Optional<String> passwordHash(long id) {
         return db.read(h -> h.createQuery("SELECT password_hash FROM users WHERE id = :id").bind("id", id)
                 .mapTo(String.class).findOne());

@@ -33,6 +33,9 @@ public interface UserDirectory {
 
     User update(long id, UserChanges changes);
 
+    /** Deletes a user who holds no seat and no session (disable instead to keep their history). */
+    void delete(long id);
+
     Optional<String> passwordHash(long id);
 
     void setPasswordHash(long id, String hash);

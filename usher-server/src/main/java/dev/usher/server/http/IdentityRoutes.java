@@ -98,6 +98,12 @@ final class IdentityRoutes {
         r.post("/api/v1/users", auth.admin(this::createUser));
         r.get("/api/v1/users/{id}", auth.admin(ctx -> ctx.json(UserView.of(user(ctx)))));
         r.patch("/api/v1/users/{id}", auth.admin(this::updateUser));
+        r.delete("/api/v1/users/{id}", auth.admin(ctx -> {
+            User u = user(ctx);
+            users().delete(u.id());
+            event(ctx, "user-deleted", u.name(), null);
+            ctx.status(204);
+        }));
         r.post("/api/v1/users/{id}/aliases", auth.admin(this::addAlias));
         r.delete("/api/v1/users/{id}/aliases/{alias}", auth.admin(ctx -> ctx.json(UserView.of(
                 users().removeAlias(id(ctx), identity.names().key(ctx.pathParam("alias")))))));

@@ -221,6 +221,21 @@ class PeopleApiTest {
     }
 
     @Test
+    void aUserIsDeletedOnlyWithoutSeatsAndTheLastAdministratorStays() {
+        anon.checkout("s1", "demo", "cal", "frank", "ws1");
+        long frank = userNamed("frank").get("id").asLong();
+        Http.Response busy = admin.delete("/api/v1/users/" + frank);
+        assertThat(busy.status()).isEqualTo(403);
+        assertThat(busy.json().get("detail").asString()).contains("release them first");
+        anon.delete("/api/v1/sessions/s1");
+        assertThat(admin.delete("/api/v1/users/" + frank).status()).isEqualTo(204);
+        assertThat(admin.get("/api/v1/users/" + frank).status()).isEqualTo(404);
+        // The name is free again: a new checkout makes a new user.
+        assertThat(anon.checkout("s2", "demo", "cal", "frank", "ws1").status()).isEqualTo(201);
+        assertThat(admin.delete("/api/v1/users/" + userNamed("admin").get("id").asLong()).status()).isEqualTo(403);
+    }
+
+    @Test
     void rolesAndMembership() {
         admin.post("/api/v1/users", "{\"name\":\"erin\",\"password\":\"erin-password-1\"}");
         long erin = userNamed("erin").get("id").asLong();
