@@ -4,6 +4,12 @@ import dev.usher.cli.admin.LicenseCommand;
 import dev.usher.cli.admin.ReleaseCommand;
 import dev.usher.cli.admin.StatusCommand;
 import dev.usher.cli.bench.BenchCommand;
+import dev.usher.cli.identity.AdminCommand;
+import dev.usher.cli.identity.AuthCommand;
+import dev.usher.cli.identity.DoctorCommand;
+import dev.usher.cli.identity.RoleCommand;
+import dev.usher.cli.identity.TokenCommand;
+import dev.usher.cli.identity.UserCommand;
 import dev.usher.cli.vendor.VendorCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,6 +21,7 @@ import java.io.PrintWriter;
 @Command(name = "usher", mixinStandardHelpOptions = true, versionProvider = UsherCommand.Version.class,
         description = "Usher: an on-premise license server (signed license files, concurrent seats, one seat per person).",
         subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
+                UserCommand.class, RoleCommand.class, TokenCommand.class, DoctorCommand.class, AuthCommand.class, AdminCommand.class,
                 VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 

@@ -56,12 +56,18 @@ public final class SqlUserDirectory implements UserDirectory {
     }
 
     private static String searchClause(String search) {
-        return "(:q IS NULL OR LOWER(u.name) LIKE :q OR LOWER(COALESCE(u.display_name, '')) LIKE :q OR LOWER(COALESCE(u.email, '')) LIKE :q"
-                + " OR EXISTS (SELECT 1 FROM user_aliases a WHERE a.user_id = u.id AND a.alias_key LIKE :q))";
+        return "(:q IS NULL OR LOWER(u.name) LIKE :q ESCAPE '!' OR LOWER(COALESCE(u.display_name, '')) LIKE :q ESCAPE '!'"
+                + " OR LOWER(COALESCE(u.email, '')) LIKE :q ESCAPE '!'"
+                + " OR EXISTS (SELECT 1 FROM user_aliases a WHERE a.user_id = u.id AND a.alias_key LIKE :q ESCAPE '!'))";
     }
 
     private static String like(String search) {
-        return search == null || search.isBlank() ? null : "%" + search.strip().toLowerCase(Locale.ROOT).replace("%", "").replace("_", "") + "%";
+        if (search == null || search.isBlank()) {
+            return null;
+        }
+        // Searched as text: LIKE's wildcards in a name (alice_ws2) match themselves.
+        String literal = search.strip().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_");
+        return "%" + literal + "%";
     }
 
     @Override
@@ -147,7 +153,10 @@ public final class SqlUserDirectory implements UserDirectory {
     @Override
     public void setPasswordHash(long id, String hash) {
         db.write((h, after) -> {
-            if (h.createUpdate("UPDATE users SET password_hash = :pw WHERE id = :id").bind("pw", hash).bind("id", id).execute() == 0) {
+            // A password makes an automatically created user a local account (it can now sign in).
+            if (h.createUpdate("""
+                            UPDATE users SET password_hash = :pw, source = CASE WHEN source = 'auto' THEN 'local' ELSE source END
+                            WHERE id = :id""").bind("pw", hash).bind("id", id).execute() == 0) {
                 throw notFound("user", id);
             }
             return null;
@@ -177,7 +186,9 @@ public final class SqlUserDirectory implements UserDirectory {
             if (own.equals(key)) {
                 throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, "'" + u.name() + "' is the user's own name, not an alias");
             }
-            h.createUpdate("DELETE FROM user_aliases WHERE alias_key = :k AND user_id = :id").bind("k", key).bind("id", id).execute();
+            if (h.createUpdate("DELETE FROM user_aliases WHERE alias_key = :k AND user_id = :id").bind("k", key).bind("id", id).execute() == 0) {
+                throw new IdentityException(IdentityException.Kind.NOT_FOUND, "'" + key + "' is not an alias of " + u.name());
+            }
             return load(h, id).orElseThrow();
         });
     }

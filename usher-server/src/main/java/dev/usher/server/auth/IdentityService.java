@@ -237,18 +237,21 @@ public final class IdentityService {
         }
     }
 
+    /** A new API token: its id (to list and revoke it by) and the token itself, shown once. */
+    public record ApiToken(String id, String token) {}
+
     /** A long-lived API token for a user (build machines, services); returned once, stored hashed. */
-    public String createApiToken(long userId, String name, String actor) {
+    public ApiToken createApiToken(long userId, String name, String actor) {
         if (name == null || name.isBlank() || name.length() > 100) {
             throw new IllegalArgumentException("a token needs a name of 1-100 characters (what it is for)");
         }
         User u = users.find(userId).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "no user with id " + userId));
         String token = BearerTokens.newToken();
+        String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
-        users.saveToken(new UserDirectory.Token(UUID.randomUUID().toString(), u.id(), "api", name.strip(), now, null, now),
-                BearerTokens.sha256Hex(token));
+        users.saveToken(new UserDirectory.Token(id, u.id(), "api", name.strip(), now, null, now), BearerTokens.sha256Hex(token));
         users.recordAdminEvent(now, "token-created", actor, null, u.name(), name.strip());
-        return token;
+        return new ApiToken(id, token);
     }
 
     // ---- users -------------------------------------------------------------------------------

@@ -40,7 +40,7 @@ final class IdentityRoutes {
 
     record TokenBody(String name) {}
 
-    record TokenCreated(String token, String name, String note) {}
+    record TokenCreated(String id, String token, String name, String note) {}
 
     record SettingsBody(String authMode, Boolean autoCreateUsers, Long sessionLifetimeMinutes, Long sessionIdleMinutes) {}
 
@@ -251,8 +251,8 @@ final class IdentityRoutes {
 
     private void createToken(Context ctx) {
         TokenBody b = JsonCodec.read(json, ctx.bodyAsBytes(), TokenBody.class);
-        String token = identity.createApiToken(id(ctx), b.name(), actor(ctx));
-        ctx.status(201).json(new TokenCreated(token, b.name(), "shown once: store it now; only its hash is kept"));
+        IdentityService.ApiToken t = identity.createApiToken(id(ctx), b.name(), actor(ctx));
+        ctx.status(201).json(new TokenCreated(t.id(), t.token(), b.name(), "shown once: store it now; only its hash is kept"));
     }
 
     private void createRole(Context ctx) {

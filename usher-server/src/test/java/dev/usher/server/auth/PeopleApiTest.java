@@ -236,6 +236,28 @@ class PeopleApiTest {
     }
 
     @Test
+    void searchTreatsWildcardCharactersAsText() {
+        anon.checkout("s1", "demo", "cal", "alice_ws2", "h");
+        anon.checkout("s2", "demo", "cal", "aliceXws2", "h");
+        JsonNode found = admin.get("/api/v1/users?search=alice_ws2").json();
+        assertThat(found.get("total").asInt()).isEqualTo(1);
+        assertThat(found.get("items").get(0).get("name").asString()).isEqualTo("alice_ws2");
+        assertThat(admin.get("/api/v1/users?search=100%25").json().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void aPasswordTurnsAnAutomaticallyCreatedUserIntoALocalAccountThatCanSignIn() {
+        anon.checkout("s1", "demo", "cal", "gina", "h");
+        long gina = userNamed("gina").get("id").asLong();
+        assertThat(admin.patch("/api/v1/users/" + gina, "{\"password\":\"gina-password-1\"}").status()).isEqualTo(200);
+        assertThat(admin.get("/api/v1/users/" + gina).json().get("source").asString()).isEqualTo("local");
+        assertThat(anon.post("/api/v1/auth/sign-in", "{\"user\":\"gina\",\"password\":\"gina-password-1\"}").status()).isEqualTo(200);
+        assertThat(admin.delete("/api/v1/users/" + gina + "/aliases/not-an-alias").status()).isEqualTo(404);
+        Http.Response token = admin.post("/api/v1/users/" + gina + "/tokens", "{\"name\":\"ci\"}");
+        assertThat(token.json().get("id").asString()).isEqualTo(admin.get("/api/v1/users/" + gina + "/tokens").json().get(0).get("id").asString());
+    }
+
+    @Test
     void rolesAndMembership() {
         admin.post("/api/v1/users", "{\"name\":\"erin\",\"password\":\"erin-password-1\"}");
         long erin = userNamed("erin").get("id").asLong();
