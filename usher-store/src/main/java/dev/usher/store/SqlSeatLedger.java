@@ -1,10 +1,15 @@
 package dev.usher.store;
 
+import dev.usher.core.assignment.Assignments;
+import dev.usher.core.assignment.Charge;
+import dev.usher.core.assignment.Rule;
+import dev.usher.core.assignment.Target;
 import dev.usher.core.identity.IdentityException;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.CheckoutDecision;
 import dev.usher.core.seat.CheckoutOutcome;
 import dev.usher.core.seat.CheckoutRequest;
+import dev.usher.core.seat.DenyReason;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolTerms;
 import dev.usher.core.seat.PoolTermsSource;
@@ -21,6 +26,9 @@ import org.jdbi.v3.core.statement.PreparedBatch;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +93,23 @@ public final class SqlSeatLedger implements SeatLedger {
             int inUse = inUse(h, pool);
 
             CheckoutDecision decision = SeatAllocator.decide(t, new SeatAllocator.Held(sessionSeat, keySeat, inUse));
+            Charge charge = Charge.SHARED;
+            if (decision instanceof CheckoutDecision.Deny deny && deny.reason() == DenyReason.NO_SEATS_AVAILABLE
+                    && !t.assignments().rules().isEmpty()
+                    && t.assignments().decide(t.capacity(), usage(h, pool, t.assignments(), inUse), userId, roleIds(h, userId))
+                    instanceof Assignments.Outcome.Refused refused) {
+                // Full under rules: say which rule decided, with its numbers.
+                decision = new CheckoutDecision.Deny(DenyReason.NO_SEATS_AVAILABLE, deny.capacity(), deny.inUse(), refusal(refused, pool));
+            }
+            if (decision instanceof CheckoutDecision.Grant && !t.assignments().rules().isEmpty()) {
+                // A new seat under assignment rules: which reserve (or the shared part) it is charged to, or why not.
+                switch (t.assignments().decide(t.capacity(), usage(h, pool, t.assignments(), inUse), userId, roleIds(h, userId))) {
+                    case Assignments.Outcome.Granted g -> charge = g.charge();
+                    case Assignments.Outcome.Refused refused -> decision = new CheckoutDecision.Deny(
+                            refused.code().equals("not-entitled") ? DenyReason.NOT_ENTITLED : DenyReason.NO_SEATS_AVAILABLE,
+                            t.capacity(), inUse, refusal(refused, pool));
+                }
+            }
             long expires = now + r.leaseTtl().toMillis();
             CheckoutOutcome.How how;
             String seatId;
@@ -112,8 +137,9 @@ public final class SqlSeatLedger implements SeatLedger {
                     seatId = UUID.randomUUID().toString();
                     upsertSession(h, session, r, userId, host, hostKey, now, expires);
                     h.createUpdate("""
-                                    INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at)
-                                    VALUES (:id, :p, :f, :key, :u, :hk, :now)""")
+                                    INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, charge)
+                                    VALUES (:id, :p, :f, :key, :u, :hk, :now, :charge)""")
+                            .bind("charge", charge.code())
                             .bind("id", seatId).bind("p", pool.product()).bind("f", pool.feature())
                             .bind("key", policy.seatKey(userId, hostKey, r.sessionId()))
                             .bind("u", userId).bind("hk", hostKey).bind("now", now)
@@ -130,6 +156,52 @@ public final class SqlSeatLedger implements SeatLedger {
             after.then(() -> leases.put(sessionId, leaseEnd, r.now()));
             return new CheckoutOutcome.Held(how, seatId, sessionId, pool, userName, leaseEnd, shared);
         });
+    }
+
+    private static String refusal(Assignments.Outcome.Refused r, PoolKey pool) {
+        return (r.code().equals("not-entitled") ? "You may not use " : "No seat of ") + pool.product() + " " + pool.feature()
+                + " is available to you (" + r.explanation() + "). Ask your administrator.";
+    }
+
+    /** The roles a person is in, the built-in All Users included (so rules can name everyone). */
+    private static Set<Long> roleIds(Handle h, long userId) {
+        Set<Long> ids = new HashSet<>(h.createQuery("SELECT role_id FROM role_members WHERE user_id = :u").bind("u", userId)
+                .mapTo(Long.class).list());
+        ids.addAll(h.createQuery("SELECT id FROM roles WHERE built_in = 'all-users'").mapTo(Long.class).list());
+        return ids;
+    }
+
+    /** Seats of the pool per charge and per limited target, counted inside the checkout's transaction. */
+    private static Assignments.Usage usage(Handle h, PoolKey pool, Assignments a, int inUse) {
+        Map<Integer, Integer> perReserve = new HashMap<>();
+        int[] shared = {0};
+        h.createQuery("SELECT charge, COUNT(*) FROM seats WHERE product = :p AND feature = :f GROUP BY charge")
+                .bind("p", pool.product()).bind("f", pool.feature())
+                .map((rs, ctx) -> {
+                    Charge c = Charge.fromCode(rs.getString(1));
+                    if (c instanceof Charge.Reserve r) {
+                        perReserve.put(r.ruleIndex(), rs.getInt(2));
+                    } else {
+                        shared[0] += rs.getInt(2);
+                    }
+                    return 0;
+                }).list();
+        Map<Integer, Integer> perLimit = new HashMap<>();
+        for (int i = 0; i < a.rules().size(); i++) {
+            if (a.rules().get(i) instanceof Rule.Limit l) {
+                int n = switch (l.target()) {
+                    case Target.User u -> h.createQuery("SELECT COUNT(*) FROM seats WHERE product = :p AND feature = :f AND user_id = :u")
+                            .bind("p", pool.product()).bind("f", pool.feature()).bind("u", u.userId()).mapTo(Integer.class).one();
+                    case Target.Role r -> h.createQuery("""
+                                    SELECT COUNT(*) FROM seats s WHERE s.product = :p AND s.feature = :f
+                                      AND (EXISTS (SELECT 1 FROM roles x WHERE x.id = :r AND x.built_in = 'all-users')
+                                           OR EXISTS (SELECT 1 FROM role_members m WHERE m.role_id = :r AND m.user_id = s.user_id))""")
+                            .bind("p", pool.product()).bind("f", pool.feature()).bind("r", r.roleId()).mapTo(Integer.class).one();
+                };
+                perLimit.put(i, n);
+            }
+        }
+        return new Assignments.Usage(inUse, perReserve, shared[0], perLimit);
     }
 
     /**
@@ -333,6 +405,33 @@ public final class SqlSeatLedger implements SeatLedger {
                     .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
                             Instant.ofEpochMilli(rs.getLong(3))))
                     .list();
+        });
+    }
+
+    @Override
+    public Explanation explain(long userId, PoolKey pool, Instant at) {
+        return db.read(h -> {
+            var held = h.createQuery("SELECT id, created_at, charge FROM seats WHERE product = :p AND feature = :f AND user_id = :u ORDER BY created_at LIMIT 1")
+                    .bind("p", pool.product()).bind("f", pool.feature()).bind("u", userId)
+                    .map((rs, ctx) -> new Explanation("holds", rs.getString(3), "holds seat " + rs.getString(1) + ", charged to "
+                            + rs.getString(3).replace("reserve:", "reserve rule #"), rs.getString(1), Instant.ofEpochMilli(rs.getLong(2))))
+                    .findOne();
+            if (held.isPresent()) {
+                return held.get();
+            }
+            PoolTerms t = terms.terms(pool, at);
+            int inUse = inUse(h, pool);
+            CheckoutDecision d = SeatAllocator.decide(t, new SeatAllocator.Held(null, null, inUse));
+            if (d instanceof CheckoutDecision.Deny deny && !(deny.reason() == DenyReason.NO_SEATS_AVAILABLE && !t.assignments().rules().isEmpty())) {
+                return new Explanation("refused", deny.reason().code(), deny.message(), null, null);
+            }
+            if (t.assignments().rules().isEmpty()) {
+                return new Explanation("would-get", "shared", "would get a seat: " + inUse + " of " + t.capacity() + " in use, no rules", null, null);
+            }
+            return switch (t.assignments().decide(t.capacity(), usage(h, pool, t.assignments(), inUse), userId, roleIds(h, userId))) {
+                case Assignments.Outcome.Granted g -> new Explanation("would-get", g.charge().code(), "would get a seat " + g.explanation(), null, null);
+                case Assignments.Outcome.Refused r -> new Explanation("refused", r.code(), refusal(r, pool), null, null);
+            };
         });
     }
 

@@ -68,4 +68,32 @@ public final class SqlSettingsRepository implements SettingsRepository {
             return null;
         });
     }
+
+    @Override
+    public Map<PoolKey, StoredRules> poolRules() {
+        return db.read(h -> {
+            Map<PoolKey, StoredRules> out = new LinkedHashMap<>();
+            h.createQuery("SELECT product, feature, rules_json, version FROM pool_rules")
+                    .map((rs, ctx) -> out.put(new PoolKey(rs.getString(1), rs.getString(2)), new StoredRules(rs.getString(3), rs.getLong(4))))
+                    .list();
+            return out;
+        });
+    }
+
+    @Override
+    public long saveRules(PoolKey pool, String json, long expectedVersion, Runnable afterCommit) {
+        return db.write((h, after) -> {
+            long current = h.createQuery("SELECT version FROM pool_rules WHERE product = :p AND feature = :f")
+                    .bind("p", pool.product()).bind("f", pool.feature()).mapTo(Long.class).findOne().orElse(0L);
+            if (current != expectedVersion) {
+                return -1L;
+            }
+            h.createUpdate("""
+                            INSERT INTO pool_rules (product, feature, rules_json, version) VALUES (:p, :f, :j, :v)
+                            ON CONFLICT (product, feature) DO UPDATE SET rules_json = excluded.rules_json, version = excluded.version""")
+                    .bind("p", pool.product()).bind("f", pool.feature()).bind("j", json).bind("v", current + 1).execute();
+            after.then(afterCommit);
+            return current + 1;
+        });
+    }
 }

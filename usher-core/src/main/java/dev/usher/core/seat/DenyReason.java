@@ -4,7 +4,9 @@ package dev.usher.core.seat;
 public enum DenyReason {
     UNKNOWN_POOL("unknown-pool", 404),
     SERVER_NOT_LICENSED("server-not-licensed", 503),
-    NO_SEATS_AVAILABLE("no-seats-available", 409);
+    NO_SEATS_AVAILABLE("no-seats-available", 409),
+    /** An assignment rule (deny, allow-only) keeps this person out of the pool. */
+    NOT_ENTITLED("not-entitled", 403);
 
     private final String code;
     private final int httpStatus;

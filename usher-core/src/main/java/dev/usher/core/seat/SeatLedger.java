@@ -45,6 +45,16 @@ public interface SeatLedger {
      */
     List<LeaseTable.Lease> loadLeasesWithGrace(Instant now, Duration ttl);
 
+    /**
+     * The answer to "would this person get a seat now?" without taking one.
+     *
+     * @param outcome {@code holds} (already has a seat), {@code would-get}, or {@code refused}
+     * @param code    the charge ({@code shared}, {@code reserve:N}) or the refusal's problem type
+     */
+    record Explanation(String outcome, String code, String detail, String seatId, java.time.Instant since) {}
+
+    Explanation explain(long userId, PoolKey pool, Instant now);
+
     /** The id of the user a session belongs to. */
     Optional<Long> sessionOwner(String sessionId);
 

@@ -20,4 +20,15 @@ public interface SettingsRepository {
 
     /** {@code afterCommit} runs once durable, before any later write is decided. */
     void savePoolSettings(PoolKey pool, PoolSettings settings, Runnable afterCommit);
+
+    /** A pool's assignment rules as stored (JSON) and their version (0: none saved yet). */
+    record StoredRules(String json, long version) {}
+
+    Map<PoolKey, StoredRules> poolRules();
+
+    /**
+     * Saves a pool's rules if their stored version is still {@code expectedVersion}; returns the new
+     * version, or -1 when someone else saved in between (nothing written).
+     */
+    long saveRules(PoolKey pool, String json, long expectedVersion, Runnable afterCommit);
 }

@@ -84,6 +84,7 @@ final class ClientRoutes {
             case NO_SEATS_AVAILABLE -> "No seats available";
             case SERVER_NOT_LICENSED -> "Server not licensed";
             case UNKNOWN_POOL -> "Unknown product or feature";
+            case NOT_ENTITLED -> "Not entitled to this pool";
         };
     }
 

@@ -82,6 +82,7 @@ public final class HttpApi {
             client.register(r);
             admin.register(r);
             identity.register(r);
+            new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,

@@ -1,5 +1,6 @@
 package dev.usher.server.seat;
 
+import dev.usher.core.assignment.Assignments;
 import dev.usher.core.inventory.PoolSummary;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolSettings;
@@ -23,16 +24,41 @@ public final class PoolCatalog implements PoolTermsSource {
     private final LicenseService licenses;
     private final SettingsRepository settings;
     private final AtomicReference<Map<PoolKey, PoolSettings>> poolSettings;
+    private final AtomicReference<Map<PoolKey, Rules>> rules = new AtomicReference<>(Map.of());
+
+    /** A pool's rules: as shown and stored, in the engine's form, and their version (the ETag). */
+    public record Rules(RuleSetCodec.RuleSetJson json, Assignments assignments, long version) {
+        static final Rules NONE = new Rules(new RuleSetCodec.RuleSetJson(java.util.List.of()), Assignments.NONE, 0);
+    }
 
     public PoolCatalog(LicenseService licenses, SettingsRepository settings) {
         this.licenses = licenses;
         this.settings = settings;
         this.poolSettings = new AtomicReference<>(Map.copyOf(settings.poolSettings()));
+        reloadRules();
+    }
+
+    private void reloadRules() {
+        Map<PoolKey, Rules> next = new java.util.HashMap<>();
+        settings.poolRules().forEach((pool, stored) -> {
+            RuleSetCodec.RuleSetJson json = RuleSetCodec.read(stored.json());
+            next.put(pool, new Rules(json, RuleSetCodec.toAssignments(json), stored.version()));
+        });
+        rules.set(Map.copyOf(next));
     }
 
     @Override
     public PoolTerms terms(PoolKey pool, Instant now) {
-        return licenses.inventory().terms(pool, now, settingsOf(pool));
+        return licenses.inventory().terms(pool, now, settingsOf(pool)).withAssignments(rulesOf(pool).assignments());
+    }
+
+    public Rules rulesOf(PoolKey pool) {
+        return rules.get().getOrDefault(pool, Rules.NONE);
+    }
+
+    /** Saves resolved rules if nobody else saved since {@code expectedVersion}; returns the new version or -1. */
+    public long saveRules(PoolKey pool, RuleSetCodec.RuleSetJson resolved, long expectedVersion) {
+        return settings.saveRules(pool, RuleSetCodec.write(resolved), expectedVersion, this::reloadRules);
     }
 
     public PoolSettings settingsOf(PoolKey pool) {

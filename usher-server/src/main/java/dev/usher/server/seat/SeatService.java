@@ -135,6 +135,30 @@ public final class SeatService {
         return catalog.settingsOf(pool(product, feature));
     }
 
+    public PoolCatalog.Rules rules(String product, String feature) {
+        return catalog.rulesOf(pool(product, feature));
+    }
+
+    /**
+     * Saves a pool's rules (already resolved to ids). Refused when the reserves exceed the capacity
+     * right now; -1 when someone else saved since {@code expectedVersion}. Held seats are never
+     * revoked: new grants follow the new rules.
+     */
+    public long saveRules(String product, String feature, RuleSetCodec.RuleSetJson resolved, long expectedVersion) {
+        PoolKey key = pool(product, feature);
+        var assignments = RuleSetCodec.toAssignments(resolved);
+        var problems = assignments.problems(catalog.terms(key, clock.instant()).capacity());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return catalog.saveRules(key, resolved, expectedVersion);
+    }
+
+    /** Would this person get a seat now, from where, or which rule refuses them; or what they hold. */
+    public SeatLedger.Explanation explain(long userId, String product, String feature) {
+        return ledger.explain(userId, pool(product, feature), clock.instant());
+    }
+
     public void saveSettings(String product, String feature, PoolSettings settings) {
         catalog.save(pool(product, feature), settings);
     }

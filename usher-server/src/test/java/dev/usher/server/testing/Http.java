@@ -37,14 +37,27 @@ public final class Http {
     private final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
     private final String token;
+    private final java.util.Map<String, String> headers;
 
     public Http(String base, String token) {
+        this(base, token, java.util.Map.of());
+    }
+
+    private Http(String base, String token, java.util.Map<String, String> headers) {
         this.base = base;
         this.token = token;
+        this.headers = headers;
     }
 
     public Http withToken(String t) {
-        return new Http(base, t);
+        return new Http(base, t, headers);
+    }
+
+    /** A client that sends this header too (e.g. If-Match). */
+    public Http withHeader(String name, String value) {
+        var h = new java.util.HashMap<>(headers);
+        h.put(name, value);
+        return new Http(base, token, java.util.Map.copyOf(h));
     }
 
     public String base() {
@@ -91,6 +104,7 @@ public final class Http {
         if (token != null) {
             b.header("Authorization", "Bearer " + token);
         }
+        headers.forEach(b::header);
         return b;
     }
 

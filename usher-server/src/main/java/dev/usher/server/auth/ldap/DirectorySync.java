@@ -26,6 +26,9 @@ public final class DirectorySync {
 
     private static final Logger log = LoggerFactory.getLogger(DirectorySync.class);
 
+    /* One lock for the JVM: callers make a new DirectorySync per pass, and one directory is synced per server. */
+    private static final Object ONE_PASS_AT_A_TIME = new Object();
+
     private final PasswordDirectory directory;
     private final SyncTarget target;
 
@@ -35,11 +38,18 @@ public final class DirectorySync {
     }
 
     /**
-     * Runs one sync; passes do not overlap (a scheduled one and an admin's "sync now" take turns).
+     * Runs one sync; passes do not overlap, even from different instances (a scheduled one and an admin's
+     * "sync now" take turns).
      *
      * @throws DirectoryUnavailableException when the directory cannot be read; nothing was written then
      */
-    public synchronized Result run() {
+    public Result run() {
+        synchronized (ONE_PASS_AT_A_TIME) {
+            return runAlone();
+        }
+    }
+
+    private Result runAlone() {
         List<DirectoryAccount> accounts = directory.accounts();
         Set<String> known = target.directoryUserNames();
         if (accounts.isEmpty() && !known.isEmpty()) {

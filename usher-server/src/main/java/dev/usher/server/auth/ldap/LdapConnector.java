@@ -109,14 +109,18 @@ final class LdapConnector {
 
     /** One short clause: why it failed ("connection refused", "invalid credentials", …). */
     String describe(LDAPException e) {
+        Throwable cert = find(e, CertificateException.class);
+        if (cert != null) {
+            String hint = trustManager instanceof TrustAllTrustManager ? ""
+                    : " (is the server's certificate trusted by the JVM trust store and issued for " + host + "?)";
+            return "TLS handshake failed: " + oneLine(cert.getMessage()) + hint;
+        }
         Throwable tls = find(e, SSLException.class);
         if (tls != null) {
-            Throwable cert = find(e, CertificateException.class);
-            String detail = cert != null ? cert.getMessage() : tls.getMessage();
-            String hint = settings.trustAllCertificates() ? ""
-                    : " (is the server's certificate trusted by the JVM trust store and issued for " + host + "?)";
-            return (tls instanceof SSLHandshakeException || cert != null ? "TLS handshake failed: " : "TLS failed: ")
-                    + oneLine(detail) + hint;
+            return (tls instanceof SSLHandshakeException ? "TLS handshake failed: " : "TLS failed: ")
+                    + oneLine(tls.getMessage())
+                    + (ldaps ? " (is " + host + ":" + port + " an LDAPS port? Plain LDAP listens on 389: "
+                            + "use an ldap:// url, with ldap.startTls for encryption)" : "");
         }
         if (find(e, UnknownHostException.class) != null) {
             return "unknown host " + host;
@@ -136,6 +140,9 @@ final class LdapConnector {
         }
         if (code == ResultCode.SERVER_DOWN) {
             return "the server closed the connection" + (ldaps ? "" : " (is it an LDAPS port? then use an ldaps:// url)");
+        }
+        if (code == ResultCode.DECODING_ERROR && !ldaps && !settings.startTls()) {
+            return "the answer was not LDAP (is it an LDAPS port? then use an ldaps:// url)";
         }
         if (code == ResultCode.CONNECT_ERROR) {
             return "cannot connect to " + host + ":" + port + ": " + oneLine(deepest(e).getMessage());

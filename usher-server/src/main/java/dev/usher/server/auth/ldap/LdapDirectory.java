@@ -248,8 +248,10 @@ public final class LdapDirectory implements PasswordDirectory {
             try {
                 connection.bind(settings.bindDn(), settings.bindPassword());
             } catch (LDAPException e) {
-                return ConnectionTest.failed("connected to " + where + ", but the directory refused the service account "
-                        + settings.bindDn() + ": " + connector.describe(e));
+                return ConnectionTest.failed("connected to " + where + ", but "
+                        + (LdapConnector.isConnectionProblem(e) ? "binding as the service account failed: "
+                                : "the directory refused the service account " + settings.bindDn() + ": ")
+                        + connector.describe(e));
             }
             String bound = "connected to " + where + ", bound as " + settings.bindDn();
             SearchRequest request;
