@@ -148,10 +148,21 @@ final class AdminRoutes {
         ctx.json(seats.pools().stream().map(p -> new PoolView(p.key().product(), p.key().feature(), p.capacity(), p.inUse(),
                 Math.max(0, p.capacity() - p.inUse()), p.nextExpiry(), p.nextStart(), p.serverLicensed(), p.serverExpires(),
                 p.settings().policy().code(), p.settings().linger().toSeconds(),
-                p.inUse() > p.capacity()
-                        ? p.inUse() + " seats are held but only " + p.capacity() + " are licensed now; nobody is cut off,"
-                                + " new seats are granted once fewer than " + p.capacity() + " are in use"
-                        : null)).toList());
+                warning(p))).toList());
+    }
+
+    /** Why a pool needs the administrator's attention, or null. */
+    private String warning(SeatService.PoolView p) {
+        java.util.List<String> w = new java.util.ArrayList<>();
+        if (p.inUse() > p.capacity()) {
+            w.add(p.inUse() + " seats are held but only " + p.capacity() + " are licensed now; nobody is cut off,"
+                    + " new seats are granted once fewer than " + p.capacity() + " are in use");
+        }
+        int reserved = seats.rules(p.key().product(), p.key().feature()).assignments().reservedSeats();
+        if (reserved > p.capacity()) {
+            w.add("reserves add up to " + reserved + " seats but only " + p.capacity() + " are licensed now: they are shrunk in proportion");
+        }
+        return w.isEmpty() ? null : String.join("; ", w);
     }
 
     private void getPolicy(Context ctx) {
