@@ -3,6 +3,8 @@ package dev.usher.cli;
 import dev.usher.cli.admin.LicenseCommand;
 import dev.usher.cli.admin.ReleaseCommand;
 import dev.usher.cli.admin.StatusCommand;
+import dev.usher.cli.assignment.ExplainCommand;
+import dev.usher.cli.assignment.RulesCommand;
 import dev.usher.cli.bench.BenchCommand;
 import dev.usher.cli.identity.AdminCommand;
 import dev.usher.cli.identity.AuthCommand;
@@ -22,7 +24,7 @@ import java.io.PrintWriter;
         description = "Usher: an on-premise license server (signed license files, concurrent seats, one seat per person).",
         subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
                 UserCommand.class, RoleCommand.class, TokenCommand.class, DoctorCommand.class, AuthCommand.class, AdminCommand.class,
-                VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RulesCommand.class, ExplainCommand.class, VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * How an admin command reaches Usher. Every command goes through the HTTP API, so there is one code
@@ -113,6 +114,14 @@ public final class AdminConnection implements AutoCloseable {
     public Reply putJson(String path, Object body) {
         return send(HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body))));
+    }
+
+    /** PUT with extra request headers, e.g. {@code If-Match} for versioned resources. */
+    public Reply putJson(String path, Object body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(uri(path)).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        headers.forEach(b::header);
+        return send(b);
     }
 
     public Reply patchJson(String path, Object body) {
