@@ -141,6 +141,7 @@ public final class UsherServer implements AutoCloseable {
     /** Every registered HTTP route as "METHOD path" (for the API description and its tests). */
     public List<String> routes() {
         return http.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(pe -> List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(pe.endpoint.method.name()))
                 .map(pe -> pe.endpoint.method.name() + " " + pe.endpoint.path).sorted().toList();
     }
 

@@ -61,6 +61,16 @@ public final class IdentityService {
     private final Supplier<Optional<PasswordDirectory>> directory;
     private final SignInThrottle throttle;
     private final AtomicReference<AuthSettings> current;
+    /**
+     * Recently checked bearer tokens, for at most {@link #REMEMBER}: a heartbeat in session mode must
+     * not cost three database reads. Every admin change to people, roles, tokens or settings forgets
+     * them all ({@link #forgetCredentials}), so revocations take effect at once; anything else
+     * (a directory sync) within {@link #REMEMBER}.
+     */
+    private final java.util.Map<String, Remembered> remembered = new java.util.concurrent.ConcurrentHashMap<>();
+    static final Duration REMEMBER = Duration.ofSeconds(2);
+
+    private record Remembered(Principal principal, Instant at, Instant expires) {}
 
     public IdentityService(UserDirectory users, SettingsRepository settings, AdminCredentials bootstrap, UserNames names,
                            Clock clock, Supplier<Optional<PasswordDirectory>> directory) {
@@ -130,7 +140,12 @@ public final class IdentityService {
             return Optional.of(new Principal(adminId, ADMIN_USER, true, "bootstrap"));
         }
         Instant now = clock.instant();
-        Optional<UserDirectory.Token> token = users.findToken(BearerTokens.sha256Hex(bearer));
+        String hash = BearerTokens.sha256Hex(bearer);
+        Remembered r = remembered.get(hash);
+        if (r != null && now.isBefore(r.at().plus(REMEMBER)) && !now.isBefore(r.at()) && (r.expires() == null || now.isBefore(r.expires()))) {
+            return Optional.of(r.principal());
+        }
+        Optional<UserDirectory.Token> token = users.findToken(hash);
         if (token.isEmpty() || !isValid(token.get(), now)) {
             return Optional.empty();
         }
@@ -142,7 +157,17 @@ public final class IdentityService {
         if (t.lastUsedAt() == null || Duration.between(t.lastUsedAt(), now).compareTo(TOUCH_EVERY) >= 0) {
             users.touchToken(t.id(), now, null);
         }
-        return Optional.of(new Principal(t.userId(), user.get().name(), users.isAdministrator(t.userId()), t.kind()));
+        Principal p = new Principal(t.userId(), user.get().name(), users.isAdministrator(t.userId()), t.kind());
+        if (remembered.size() > 100_000) {
+            remembered.clear(); // bounded; it refills from the store
+        }
+        remembered.put(hash, new Remembered(p, now, t.expiresAt()));
+        return Optional.of(p);
+    }
+
+    /** Forgets every remembered credential check (after any change to people, roles, tokens or settings). */
+    public void forgetCredentials() {
+        remembered.clear();
     }
 
     private boolean isValid(UserDirectory.Token t, Instant now) {
@@ -231,6 +256,7 @@ public final class IdentityService {
     }
 
     public void signOut(String bearer) {
+        forgetCredentials();
         if (bearer != null) {
             users.findToken(BearerTokens.sha256Hex(bearer)).filter(t -> "session".equals(t.kind()))
                     .ifPresent(t -> users.deleteToken(t.id()));

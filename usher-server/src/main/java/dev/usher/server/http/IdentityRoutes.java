@@ -84,6 +84,14 @@ final class IdentityRoutes {
     }
 
     void register(RoutesConfig r) {
+        // Any change to who may do what forgets the remembered credential checks, so it counts at once.
+        r.after(ctx -> {
+            String path = ctx.path();
+            if (!ctx.method().name().equals("GET") && (path.startsWith("/api/v1/users") || path.startsWith("/api/v1/roles")
+                    || path.startsWith("/api/v1/tokens") || path.startsWith("/api/v1/settings") || path.startsWith("/api/v1/auth"))) {
+                identity.forgetCredentials();
+            }
+        });
         r.post("/api/v1/auth/sign-in", this::signIn);
         r.post("/api/v1/auth/sign-out", ctx -> {
             identity.signOut(BearerTokens.fromHeader(ctx.header("Authorization")));

@@ -122,6 +122,17 @@ class AuthModesTest {
         assertThat(again.get("/api/v1/auth/me").status()).isEqualTo(401);
     }
 
+    /** Checked credentials are remembered briefly, but an administrator's change counts at once. */
+    @Test
+    void disablingAUserEndsTheirSignInImmediately() {
+        long bob = createLocalUser("bob", "bob-password-1");
+        mode("session");
+        Http signedIn = anon.withToken(signIn("bob", "bob-password-1"));
+        assertThat(signedIn.get("/api/v1/auth/me").status()).isEqualTo(200);
+        assertThat(admin.patch("/api/v1/users/" + bob, "{\"enabled\":false}").status()).isEqualTo(200);
+        assertThat(signedIn.get("/api/v1/auth/me").status()).isEqualTo(401);
+    }
+
     @Test
     void tokenModeAcceptsApiTokensOnlyAndARevokedTokenStopsWorking() {
         long ci = createLocalUser("ci-runner", "ci-password-123");
