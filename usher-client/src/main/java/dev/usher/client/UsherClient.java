@@ -1,0 +1,537 @@
+package dev.usher.client;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The client side of Usher: checks seats out, keeps them with background heartbeats (on a virtual
+ * thread), re-takes a lapsed lease with the same session id, fails over between server URLs and
+ * keeps seats valid for a grace period while no server answers.
+ *
+ * <pre>{@code
+ * try (UsherClient usher = UsherClient.builder().servers(URI.create("http://licenses:9780")).product("demo").build();
+ *      Seat seat = usher.checkout("cal")) {
+ *     ... // use the feature while seat.isValid()
+ * } catch (NoSeatsAvailable e) {
+ *     showToUser(e.getMessage());
+ * }
+ * }</pre>
+ */
+public final class UsherClient implements AutoCloseable {
+
+    private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
+
+    private final List<URI> servers;
+    private final String product;
+    private final Credentials credentials;
+    private final String user;
+    private final String host;
+    private final String clientName;
+    private final double jitter;
+    private final Duration grace;
+    private final Clock clock;
+    private final String sessionId;
+    private final List<SeatListener> listeners = new CopyOnWriteArrayList<>();
+    private final Map<String, Seat> seats = new ConcurrentHashMap<>();
+    private final AtomicInteger current = new AtomicInteger();
+    private final HttpClient http;
+    private final Duration requestTimeout;
+
+    private volatile String token;
+    private volatile long heartbeatSeconds = 30;
+    private volatile Instant lastContact;
+    private volatile boolean unreachable;
+    private volatile boolean closed;
+    private Thread heartbeats;
+
+    private UsherClient(Builder b) {
+        if (b.servers.isEmpty()) {
+            throw new IllegalArgumentException("at least one server URL is needed");
+        }
+        this.servers = List.copyOf(b.servers);
+        this.product = Objects.requireNonNull(b.product, "product");
+        this.credentials = b.credentials;
+        this.clientName = b.clientName;
+        this.jitter = b.jitter;
+        this.grace = b.grace;
+        this.clock = b.clock;
+        this.requestTimeout = b.requestTimeout;
+        this.listeners.addAll(b.listeners);
+        String u = b.user;
+        String h = b.host;
+        switch (credentials) {
+            case Credentials.Open o -> {
+                u = u != null ? u : o.user();
+                h = h != null ? h : o.host();
+            }
+            case Credentials.Password p -> u = p.user();
+            case Credentials.Token t -> token = t.token();
+        }
+        this.user = u != null ? u : System.getProperty("user.name");
+        this.host = h != null ? h : localHostName();
+        this.sessionId = b.sessionId != null ? b.sessionId : newSessionId(host);
+        this.lastContact = clock.instant();
+        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The session id this client uses for all its checkouts and retries. */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The server URL answering now. */
+    public URI currentServer() {
+        return servers.get(Math.floorMod(current.get(), servers.size()));
+    }
+
+    public void addListener(SeatListener l) {
+        listeners.add(Objects.requireNonNull(l));
+    }
+
+    /**
+     * Takes (or keeps) a seat of {@code feature}. Throws {@link NoSeatsAvailable}, {@link NotEntitled},
+     * {@link ServerNotLicensed}, {@link Unauthenticated}, {@link UnknownProduct}, or an
+     * {@link UsherException} of type {@code server-unreachable} when no server answers.
+     */
+    public Seat checkout(String feature) {
+        if (closed) {
+            throw new IllegalStateException("this client is closed");
+        }
+        Seat seat = seats.get(feature);
+        if (seat == null || seat.closed) {
+            seat = new Seat(this, product, feature);
+        }
+        take(seat);
+        seats.put(feature, seat);
+        startHeartbeats();
+        return seat;
+    }
+
+    /** PUT the checkout; on success updates the seat, otherwise throws. */
+    private void take(Seat seat) {
+        Map<String, String> body = new LinkedHashMap<>();
+        if (credentials instanceof Credentials.Open) {
+            body.put("user", user);
+        }
+        body.put("host", host);
+        body.put("client", clientName);
+        Response r = send("PUT", checkoutPath(seat.feature()), Json.write(body));
+        if (r.status() != 200 && r.status() != 201) {
+            throw UsherException.fromProblem(r.status(), r.body());
+        }
+        Map<String, Object> m = Json.object(r.body());
+        seat.update(m);
+        heartbeatSeconds = Math.max(1, Json.number(m, "heartbeatSeconds", heartbeatSeconds));
+        seat.lost = false;
+    }
+
+    void checkin(Seat seat) {
+        seats.remove(seat.feature(), seat);
+        if (closed) {
+            return;
+        }
+        try {
+            send("DELETE", checkoutPath(seat.feature()), null);
+        } catch (UsherException e) {
+            // The lease lapses on its own.
+        }
+    }
+
+    boolean withinGrace() {
+        return !unreachable || clock.instant().isBefore(lastContact.plus(grace));
+    }
+
+    /** Gives back every seat, ends the session and stops the heartbeats. */
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        Thread t;
+        synchronized (this) {
+            t = heartbeats;
+        }
+        if (t != null) {
+            t.interrupt();
+        }
+        seats.values().forEach(s -> s.closed = true);
+        seats.clear();
+        try {
+            send("DELETE", "/api/v1/sessions/" + sessionId, null);
+        } catch (UsherException e) {
+            // Best effort: the server expires the session.
+        }
+    }
+
+    // ---- heartbeats ----------------------------------------------------------------------------
+
+    private synchronized void startHeartbeats() {
+        if (heartbeats == null && !closed) {
+            heartbeats = Thread.ofVirtual().name("usher-heartbeat-" + sessionId).start(this::heartbeatLoop);
+        }
+    }
+
+    private void heartbeatLoop() {
+        int failures = 0;
+        while (!closed) {
+            try {
+                Thread.sleep(failures == 0 ? beatDelay() : backoff(failures));
+            } catch (InterruptedException e) {
+                return;
+            }
+            if (closed) {
+                return;
+            }
+            if (seats.isEmpty()) {
+                failures = 0;
+                continue;
+            }
+            failures = beat() ? 0 : failures + 1;
+        }
+    }
+
+    /** One heartbeat; false when it should be retried soon (no server answered). */
+    private boolean beat() {
+        Response r;
+        try {
+            r = send("POST", "/api/v1/sessions/" + sessionId + "/heartbeat", "");
+        } catch (UsherException e) {
+            checkGrace();
+            return false;
+        }
+        if (r.status() == 200) {
+            Map<String, Object> m = Json.object(r.body());
+            heartbeatSeconds = Math.max(1, Json.number(m, "heartbeatSeconds", heartbeatSeconds));
+            Instant expires = Seat.parse(Json.string(m, "leaseExpiresAt"), null);
+            for (Seat s : seats.values()) {
+                s.lease(expires);
+                if (s.lost && !s.closed) {
+                    s.lost = false;
+                    fire(l -> l.seatRestored(s));
+                }
+            }
+            return true;
+        }
+        if (r.status() == 410) {
+            return retakeAll();
+        }
+        UsherException e = UsherException.fromProblem(r.status(), r.body());
+        if (r.status() >= 500) {
+            return false;
+        }
+        for (Seat s : seats.values()) {
+            lose(s, e.getMessage());
+        }
+        return true;
+    }
+
+    private boolean retakeAll() {
+        for (Seat s : seats.values()) {
+            if (s.closed) {
+                continue;
+            }
+            try {
+                take(s);
+                fire(l -> l.seatRestored(s));
+            } catch (UsherException e) {
+                if (e.status() == 0 || e.status() >= 500 && !(e instanceof ServerNotLicensed)) {
+                    checkGrace();
+                    return false;
+                }
+                lose(s, e.getMessage());
+            }
+        }
+        return true;
+    }
+
+    private void lose(Seat s, String reason) {
+        seats.remove(s.feature(), s);
+        if (!s.lost) {
+            s.lost = true;
+            fire(l -> l.seatLost(s, reason));
+        }
+    }
+
+    private void checkGrace() {
+        if (withinGrace()) {
+            return;
+        }
+        for (Seat s : seats.values()) {
+            if (!s.lost && !s.closed) {
+                s.lost = true;
+                fire(l -> l.seatLost(s, "No license server has answered since " + lastContact
+                        + "; the grace period of " + grace.toMinutes() + " minute(s) is over. Check the network connection."));
+            }
+        }
+    }
+
+    private long beatDelay() {
+        double f = 1 - jitter * ThreadLocalRandom.current().nextDouble();
+        return Math.max(50, (long) (heartbeatSeconds * 1000 * f));
+    }
+
+    private long backoff(int failures) {
+        long max = Math.max(1000, heartbeatSeconds * 1000);
+        long d = Math.min(max, MIN_BACKOFF.toMillis() << Math.min(failures - 1, 20));
+        return (long) (d * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
+    }
+
+    private void fire(java.util.function.Consumer<SeatListener> call) {
+        for (SeatListener l : listeners) {
+            try {
+                call.accept(l);
+            } catch (RuntimeException e) {
+                // A listener's failure must not stop the heartbeats.
+            }
+        }
+    }
+
+    // ---- HTTP ----------------------------------------------------------------------------------
+
+    record Response(int status, String body) {}
+
+    private String checkoutPath(String feature) {
+        return "/api/v1/sessions/" + sessionId + "/checkouts/" + seg(product) + "/" + seg(feature);
+    }
+
+    private static String seg(String s) {
+        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    }
+
+    /** Sends to the current server, failing over to the next ones; throws {@code server-unreachable} if none answers. */
+    private Response send(String method, String path, String body) {
+        if (credentials instanceof Credentials.Password && token == null && !path.endsWith("/auth/sign-in")) {
+            signIn();
+        }
+        Response r = sendAny(method, path, body);
+        if (r.status() == 401 && credentials instanceof Credentials.Password && !path.endsWith("/auth/sign-in")) {
+            signIn(); // the sign-in ended: once more with a fresh one
+            r = sendAny(method, path, body);
+        }
+        return r;
+    }
+
+    private void signIn() {
+        Credentials.Password p = (Credentials.Password) credentials;
+        token = null;
+        Response r = sendAny("POST", "/api/v1/auth/sign-in", Json.write(Map.of("user", p.user(), "password", p.password())));
+        if (r.status() != 200) {
+            throw UsherException.fromProblem(r.status(), r.body());
+        }
+        token = Json.string(Json.object(r.body()), "token");
+    }
+
+    private Response sendAny(String method, String path, String body) {
+        int start = current.get();
+        List<String> tried = new ArrayList<>();
+        Throwable last = null;
+        for (int k = 0; k < servers.size(); k++) {
+            int idx = Math.floorMod(start + k, servers.size());
+            URI base = servers.get(idx);
+            try {
+                Response r = sendOne(base, method, path, body);
+                current.set(idx);
+                lastContact = clock.instant();
+                unreachable = false;
+                return r;
+            } catch (IOException e) {
+                last = e;
+                tried.add(base.toString());
+                fire(l -> l.serverUnreachable(base, e));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UsherException("interrupted", 0, "The request to the license server was interrupted.", e);
+            }
+        }
+        unreachable = true;
+        throw new UsherException("server-unreachable", 0, "No license server answers (tried " + String.join(", ", tried)
+                + "). Check your network connection, or tell your administrator.", last);
+    }
+
+    private Response sendOne(URI base, String method, String path, String body) throws IOException, InterruptedException {
+        String b = base.toString();
+        URI uri = URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+                .header("Accept", "application/json")
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            rb.header("Content-Type", "application/json");
+        }
+        String t = token;
+        if (t != null) {
+            rb.header("Authorization", "Bearer " + t);
+        }
+        HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(r.statusCode(), r.body());
+    }
+
+    // ---- identity ------------------------------------------------------------------------------
+
+    private static String localHostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            String env = System.getenv("HOSTNAME");
+            return env != null && !env.isBlank() ? env : "localhost";
+        }
+    }
+
+    /** {@code host-randomhex}, only {@code [A-Za-z0-9._:-]}, at most 128 characters. */
+    static String newSessionId(String host) {
+        String h = host == null ? "" : host.replaceAll("[^A-Za-z0-9._:-]", "_");
+        if (h.isEmpty()) {
+            h = "client";
+        }
+        if (h.length() > 96) {
+            h = h.substring(0, 96);
+        }
+        byte[] rnd = new byte[8];
+        new SecureRandom().nextBytes(rnd);
+        return h + "-" + HexFormat.of().formatHex(rnd);
+    }
+
+    /** Builds an {@link UsherClient}. Only {@link #servers} and {@link #product} are required. */
+    public static final class Builder {
+        private final List<URI> servers = new ArrayList<>();
+        private final List<SeatListener> listeners = new ArrayList<>();
+        private String product;
+        private Credentials credentials = Credentials.open();
+        private String user;
+        private String host;
+        private String clientName = "usher-client";
+        private String sessionId;
+        private double jitter = 0.1;
+        private Duration grace = Duration.ofMinutes(10);
+        private Duration connectTimeout = Duration.ofSeconds(5);
+        private Duration requestTimeout = Duration.ofSeconds(15);
+        private Clock clock = Clock.systemUTC();
+
+        private Builder() {}
+
+        /** Server URLs in order of preference (failover goes down the list). */
+        public Builder servers(URI... urls) {
+            servers.addAll(List.of(urls));
+            return this;
+        }
+
+        public Builder product(String p) {
+            product = p;
+            return this;
+        }
+
+        /** Open mode: the name to report (default: the operating system's user name). */
+        public Builder user(String u) {
+            user = u;
+            return this;
+        }
+
+        /** The host to report (default: this machine's host name). */
+        public Builder host(String h) {
+            host = h;
+            return this;
+        }
+
+        /** The application name and version the server shows to administrators. */
+        public Builder clientName(String c) {
+            clientName = c;
+            return this;
+        }
+
+        public Builder credentials(Credentials c) {
+            credentials = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /** Session mode: sign in with this name and password. */
+        public Builder signIn(String user, String password) {
+            return credentials(Credentials.password(user, password));
+        }
+
+        /** Session or token mode: send this bearer token. */
+        public Builder token(String token) {
+            return credentials(Credentials.token(token));
+        }
+
+        /** Reuse a session id (e.g. across restarts of the application); by default one is made up. */
+        public Builder sessionId(String id) {
+            if (!id.matches("[A-Za-z0-9._:-]{1,128}")) {
+                throw new IllegalArgumentException("a session id is 1 to 128 of A-Z a-z 0-9 . _ : -");
+            }
+            sessionId = id;
+            return this;
+        }
+
+        /** Heartbeats come up to this fraction of the interval early (0..0.5, default 0.1). */
+        public Builder heartbeatJitter(double fraction) {
+            if (fraction < 0 || fraction > 0.5) {
+                throw new IllegalArgumentException("jitter must be between 0 and 0.5");
+            }
+            jitter = fraction;
+            return this;
+        }
+
+        /** How long seats stay valid while no server answers (default 10 minutes). */
+        public Builder gracePeriod(Duration d) {
+            grace = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder connectTimeout(Duration d) {
+            connectTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        public Builder requestTimeout(Duration d) {
+            requestTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** The clock the grace period is measured with (tests). */
+        public Builder clock(Clock c) {
+            clock = Objects.requireNonNull(c);
+            return this;
+        }
+
+        public Builder listener(SeatListener l) {
+            listeners.add(Objects.requireNonNull(l));
+            return this;
+        }
+
+        public UsherClient build() {
+            return new UsherClient(this);
+        }
+    }
+}
