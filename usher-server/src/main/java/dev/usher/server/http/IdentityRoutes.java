@@ -205,7 +205,8 @@ final class IdentityRoutes {
         if (source == UserSource.AUTO) {
             throw ApiProblem.validation("source must be local or ldap");
         }
-        User u = identity.createUser(b.name(), b.displayName(), b.email(), b.password(), source, actor(ctx));
+        User u = identity.createUser(b.name(), text("displayName", b.displayName(), 200), text("email", b.email(), 254),
+                b.password(), source, actor(ctx));
         ctx.status(201).header("Location", "/api/v1/users/" + u.id()).json(UserView.of(u));
     }
 
@@ -218,7 +219,8 @@ final class IdentityRoutes {
         if (b.password() != null) {
             identity.setPassword(u.id(), b.password(), actor(ctx));
         }
-        User updated = users().update(u.id(), new UserDirectory.UserChanges(b.displayName(), b.email(), b.enabled()));
+        User updated = users().update(u.id(), new UserDirectory.UserChanges(
+                text("displayName", b.displayName(), 200), text("email", b.email(), 254), b.enabled()));
         if (b.enabled() != null && b.enabled() != u.enabled()) {
             event(ctx, b.enabled() ? "user-enabled" : "user-disabled", u.name(), null);
         }
@@ -265,7 +267,7 @@ final class IdentityRoutes {
 
     private void createRole(Context ctx) {
         RoleBody b = JsonCodec.read(json, ctx.bodyAsBytes(), RoleBody.class);
-        Role role = users().createRole(roleName(b.name()), roleName(b.name()).toLowerCase(Locale.ROOT), blank(b.ldapGroup()), identity.now());
+        Role role = users().createRole(roleName(b.name()), roleName(b.name()).toLowerCase(Locale.ROOT), blank(text("ldapGroup", b.ldapGroup(), 256)), identity.now());
         event(ctx, "role-created", role.name(), null);
         ctx.status(201).json(role);
     }
@@ -274,7 +276,7 @@ final class IdentityRoutes {
         Role role = role(ctx);
         RoleBody b = JsonCodec.read(json, ctx.bodyAsBytes(), RoleBody.class);
         String name = b.name() == null ? role.name() : roleName(b.name());
-        ctx.json(users().updateRole(role.id(), name, name.toLowerCase(Locale.ROOT), b.ldapGroup() == null ? role.ldapGroup() : blank(b.ldapGroup())));
+        ctx.json(users().updateRole(role.id(), name, name.toLowerCase(Locale.ROOT), b.ldapGroup() == null ? role.ldapGroup() : blank(text("ldapGroup", b.ldapGroup(), 256))));
         event(ctx, "role-updated", name, null);
     }
 
@@ -294,6 +296,14 @@ final class IdentityRoutes {
             throw ApiProblem.validation("a role name must have 1-100 printable characters");
         }
         return name.strip();
+    }
+
+    /** A free-text field as sent (null stays null), refused when too long or holding control characters. */
+    private static String text(String field, String value, int max) {
+        if (value != null && (value.length() > max || value.chars().anyMatch(Character::isISOControl))) {
+            throw ApiProblem.validation(field + " must be at most " + max + " printable characters");
+        }
+        return value;
     }
 
     private static String blank(String s) {

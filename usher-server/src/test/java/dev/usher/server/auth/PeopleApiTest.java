@@ -258,6 +258,18 @@ class PeopleApiTest {
     }
 
     @Test
+    void oversizedOrControlCharacterFieldsAreRefusedAndNothingIsStored() {
+        String huge = "x".repeat(300);
+        Http.Response r = admin.post("/api/v1/users", "{\"name\":\"hal\",\"password\":\"hal-password-1\",\"displayName\":\"" + huge + "\"}");
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.json().get("detail").asString()).isEqualTo("displayName must be at most 200 printable characters");
+        assertThat(admin.get("/api/v1/users?search=hal").json().get("total").asInt()).isZero();
+        assertThat(admin.post("/api/v1/users", "{\"name\":\"hal\",\"password\":\"hal-password-1\",\"email\":\"a\\u0000b\"}").status()).isEqualTo(400);
+        assertThat(admin.post("/api/v1/roles", "{\"name\":\"R\",\"ldapGroup\":\"" + "g".repeat(300) + "\"}").status()).isEqualTo(400);
+        assertThat(admin.get("/api/v1/roles").json()).hasSize(2);
+    }
+
+    @Test
     void rolesAndMembership() {
         admin.post("/api/v1/users", "{\"name\":\"erin\",\"password\":\"erin-password-1\"}");
         long erin = userNamed("erin").get("id").asLong();
