@@ -38,7 +38,7 @@ public final class SqlUserDirectory implements UserDirectory {
     public List<User> list(String search, int offset, int limit) {
         return db.read(h -> {
             List<long[]> ids = new ArrayList<>();
-            h.createQuery("SELECT u.id FROM users u WHERE " + searchClause(search) + " ORDER BY u.name, u.id LIMIT :lim OFFSET :off")
+            h.createQuery("SELECT u.id FROM users u WHERE " + SEARCH + " ORDER BY u.name, u.id LIMIT :lim OFFSET :off")
                     .bind("q", like(search)).bind("lim", limit).bind("off", offset)
                     .map((rs, ctx) -> ids.add(new long[] {rs.getLong(1)})).list();
             List<User> out = new ArrayList<>();
@@ -51,15 +51,14 @@ public final class SqlUserDirectory implements UserDirectory {
 
     @Override
     public int count(String search) {
-        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM users u WHERE " + searchClause(search))
+        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM users u WHERE " + SEARCH)
                 .bind("q", like(search)).mapTo(Integer.class).one());
     }
 
-    private static String searchClause(String search) {
-        return "(:q IS NULL OR LOWER(u.name) LIKE :q ESCAPE '!' OR LOWER(COALESCE(u.display_name, '')) LIKE :q ESCAPE '!'"
+    /** Matches name, display name, e-mail or any alias; :q is null to match everybody. */
+    private static final String SEARCH = "(:q IS NULL OR LOWER(u.name) LIKE :q ESCAPE '!' OR LOWER(COALESCE(u.display_name, '')) LIKE :q ESCAPE '!'"
                 + " OR LOWER(COALESCE(u.email, '')) LIKE :q ESCAPE '!'"
                 + " OR EXISTS (SELECT 1 FROM user_aliases a WHERE a.user_id = u.id AND a.alias_key LIKE :q ESCAPE '!'))";
-    }
 
     private static String like(String search) {
         if (search == null || search.isBlank()) {

@@ -3,11 +3,8 @@ package dev.usher.server.install;
 import dev.usher.core.store.SettingsRepository;
 import dev.usher.server.auth.BearerTokens;
 
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.Optional;
 
@@ -19,7 +16,6 @@ import java.util.Optional;
 public final class AdminCredentials {
 
     static final String TOKEN_HASH_KEY = "admin.token.sha256";
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final byte[] adminTokenHash;
     private final byte[] localTokenHash;
