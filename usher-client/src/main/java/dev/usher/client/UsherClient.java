@@ -56,6 +56,7 @@ public final class UsherClient implements AutoCloseable {
     private final AtomicInteger current = new AtomicInteger();
     private final HttpClient http;
     private final Duration requestTimeout;
+    private final java.nio.file.Path borrowStore;
 
     private volatile String token;
     private volatile long heartbeatSeconds = 30;
@@ -76,6 +77,8 @@ public final class UsherClient implements AutoCloseable {
         this.grace = b.grace;
         this.clock = b.clock;
         this.requestTimeout = b.requestTimeout;
+        this.borrowStore = b.borrowStore != null ? b.borrowStore
+                : java.nio.file.Path.of(System.getProperty("user.home"), ".usher", "borrows");
         this.listeners.addAll(b.listeners);
         String u = b.user;
         String h = b.host;
@@ -126,6 +129,15 @@ public final class UsherClient implements AutoCloseable {
      * {@link UsherException} of type {@code server-unreachable} when no server answers.
      */
     public Seat checkout(String feature) {
+        return checkout(feature, Wait.NONE);
+    }
+
+    /**
+     * Like {@link #checkout(String)}, but when every seat is taken the server keeps the request in its
+     * first-come first-served line for up to {@code wait}, and answers as soon as a seat is this
+     * person's. When the wait ends first, {@link NoSeatsAvailable#queuePosition()} says where they stood.
+     */
+    public Seat checkout(String feature, Wait wait) {
         if (closed) {
             throw new IllegalStateException("this client is closed");
         }
@@ -133,21 +145,27 @@ public final class UsherClient implements AutoCloseable {
         if (seat == null || seat.closed) {
             seat = new Seat(this, product, feature);
         }
-        take(seat);
+        take(seat, wait.duration());
         seats.put(feature, seat);
         startHeartbeats();
         return seat;
     }
 
-    /** PUT the checkout; on success updates the seat, otherwise throws. */
     private void take(Seat seat) {
+        take(seat, Duration.ZERO);
+    }
+
+    /** PUT the checkout; on success updates the seat, otherwise throws. */
+    private void take(Seat seat, Duration wait) {
         Map<String, String> body = new LinkedHashMap<>();
         if (credentials instanceof Credentials.Open) {
             body.put("user", user);
         }
         body.put("host", host);
         body.put("client", clientName);
-        Response r = send("PUT", checkoutPath(seat.feature()), Json.write(body));
+        long waitSeconds = (wait.toMillis() + 999) / 1000;
+        Response r = send("PUT", checkoutPath(seat.feature()) + (waitSeconds > 0 ? "?wait=" + waitSeconds : ""),
+                Json.write(body), requestTimeout.plusSeconds(waitSeconds));
         if (r.status() != 200 && r.status() != 201) {
             throw UsherException.fromProblem(r.status(), r.body());
         }
@@ -166,6 +184,84 @@ public final class UsherClient implements AutoCloseable {
             send("DELETE", checkoutPath(seat.feature()), null);
         } catch (UsherException e) {
             // The lease lapses on its own.
+        }
+    }
+
+    // ---- borrowing -----------------------------------------------------------------------------
+
+    /**
+     * Takes the seat of {@code feature} offline for {@code duration} (checking it out first if needed):
+     * the seat stays this person's with no heartbeats until the loan ends. The token is stored (see
+     * {@link Builder#borrowStore}) so {@link #borrowed} can prove the loan later with no network.
+     */
+    public BorrowToken borrow(String feature, Duration duration) {
+        Seat seat = seats.get(feature);
+        if (seat == null || seat.closed || seat.lost) {
+            checkout(feature);
+        }
+        Instant until = clock.instant().plus(duration).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        Response r = send("POST", checkoutPath(feature) + "/borrow", Json.write(Map.of("until", until.toString())));
+        if (r.status() != 200) {
+            throw UsherException.fromProblem(r.status(), r.body());
+        }
+        Map<String, Object> m = Json.object(r.body());
+        String key = Json.string(m, "publicKey");
+        BorrowToken token = BorrowToken.verify(Json.string(m, "token"), key, clock);
+        saveBorrow(feature, token.text(), key);
+        return token;
+    }
+
+    /** The stored loan of {@code feature}, if it still proves one now (checked offline). */
+    public java.util.Optional<BorrowToken> borrowed(String feature) {
+        java.nio.file.Path file = borrowFile(feature);
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+            if (lines.size() < 2) {
+                return java.util.Optional.empty();
+            }
+            BorrowToken t = BorrowToken.verify(lines.get(0), lines.get(1), clock);
+            return t.product().equals(product) && t.feature().equals(feature) ? java.util.Optional.of(t) : java.util.Optional.empty();
+        } catch (IOException | InvalidBorrowToken e) {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** Gives a borrowed seat back before its date (the server must answer) and forgets the stored token. */
+    public void returnBorrow(String feature) {
+        java.nio.file.Path file = borrowFile(feature);
+        String seatId;
+        try {
+            List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
+            seatId = BorrowToken.verify(lines.get(0), lines.get(1), clock).seatId();
+        } catch (IOException | RuntimeException e) {
+            throw new UsherException("not-borrowed", 0, "Nothing of " + product + " " + feature + " is borrowed on this computer.");
+        }
+        Response r = send("DELETE", "/api/v1/borrows/" + seg(seatId), null);
+        if (r.status() != 200 && r.status() != 404) {
+            throw UsherException.fromProblem(r.status(), r.body());
+        }
+        try {
+            java.nio.file.Files.deleteIfExists(file);
+        } catch (IOException e) {
+            throw new UsherException("io", 0, "The loan was returned but its token could not be deleted: " + e.getMessage(), e);
+        }
+    }
+
+    private java.nio.file.Path borrowFile(String feature) {
+        return borrowStore.resolve(seg(product)).resolve(seg(feature) + ".borrow");
+    }
+
+    private void saveBorrow(String feature, String token, String key) {
+        java.nio.file.Path file = borrowFile(feature);
+        try {
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.getParent(), "borrow", ".tmp");
+            java.nio.file.Files.writeString(tmp, token + "\n" + key + "\n", StandardCharsets.UTF_8);
+            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UsherException("io", 0, "The seat was borrowed but its token could not be stored in " + file
+                    + ": " + e.getMessage() + ". Return it with the administrator's help or borrow again.", e);
         }
     }
 
@@ -333,13 +429,17 @@ public final class UsherClient implements AutoCloseable {
 
     /** Sends to the current server, failing over to the next ones; throws {@code server-unreachable} if none answers. */
     private Response send(String method, String path, String body) {
+        return send(method, path, body, requestTimeout);
+    }
+
+    private Response send(String method, String path, String body, Duration timeout) {
         if (credentials instanceof Credentials.Password && token == null && !path.endsWith("/auth/sign-in")) {
             signIn();
         }
-        Response r = sendAny(method, path, body);
+        Response r = sendAny(method, path, body, timeout);
         if (r.status() == 401 && credentials instanceof Credentials.Password && !path.endsWith("/auth/sign-in")) {
             signIn(); // the sign-in ended: once more with a fresh one
-            r = sendAny(method, path, body);
+            r = sendAny(method, path, body, timeout);
         }
         return r;
     }
@@ -347,14 +447,14 @@ public final class UsherClient implements AutoCloseable {
     private void signIn() {
         Credentials.Password p = (Credentials.Password) credentials;
         token = null;
-        Response r = sendAny("POST", "/api/v1/auth/sign-in", Json.write(Map.of("user", p.user(), "password", p.password())));
+        Response r = sendAny("POST", "/api/v1/auth/sign-in", Json.write(Map.of("user", p.user(), "password", p.password())), requestTimeout);
         if (r.status() != 200) {
             throw UsherException.fromProblem(r.status(), r.body());
         }
         token = Json.string(Json.object(r.body()), "token");
     }
 
-    private Response sendAny(String method, String path, String body) {
+    private Response sendAny(String method, String path, String body, Duration timeout) {
         int start = current.get();
         List<String> tried = new ArrayList<>();
         Throwable last = null;
@@ -362,7 +462,7 @@ public final class UsherClient implements AutoCloseable {
             int idx = Math.floorMod(start + k, servers.size());
             URI base = servers.get(idx);
             try {
-                Response r = sendOne(base, method, path, body);
+                Response r = sendOne(base, method, path, body, timeout);
                 current.set(idx);
                 lastContact = clock.instant();
                 unreachable = false;
@@ -381,10 +481,10 @@ public final class UsherClient implements AutoCloseable {
                 + "). Check your network connection, or tell your administrator.", last);
     }
 
-    private Response sendOne(URI base, String method, String path, String body) throws IOException, InterruptedException {
+    private Response sendOne(URI base, String method, String path, String body, Duration timeout) throws IOException, InterruptedException {
         String b = base.toString();
         URI uri = URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(requestTimeout)
+        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
                 .header("Accept", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
@@ -438,8 +538,15 @@ public final class UsherClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(15);
         private Clock clock = Clock.systemUTC();
+        private java.nio.file.Path borrowStore;
 
         private Builder() {}
+
+        /** Where borrow tokens are kept (default {@code ~/.usher/borrows}). */
+        public Builder borrowStore(java.nio.file.Path dir) {
+            borrowStore = Objects.requireNonNull(dir);
+            return this;
+        }
 
         /** Server URLs in order of preference (failover goes down the list). */
         public Builder servers(URI... urls) {

@@ -44,7 +44,7 @@ public class UsherException extends RuntimeException {
         }
         return switch (type) {
             case "no-seats-available" -> new NoSeatsAvailable(status, detail,
-                    Json.number(m, "capacity", -1), Json.number(m, "inUse", -1));
+                    Json.number(m, "capacity", -1), Json.number(m, "inUse", -1), Json.number(m, "queuePosition", 0));
             case "not-entitled" -> new NotEntitled(status, detail);
             case "server-not-licensed" -> new ServerNotLicensed(status, detail);
             case "unauthenticated" -> new Unauthenticated(status, detail);

@@ -14,7 +14,9 @@ import dev.usher.server.install.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.seat.BorrowTokens;
 import dev.usher.server.seat.LeaseSweeper;
+import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.PoolCatalog;
 import dev.usher.server.seat.SeatService;
 import dev.usher.store.SqlLicenseRepository;
@@ -45,6 +47,7 @@ public final class UsherServer implements AutoCloseable {
     private final LeaseTable leases;
     private final LicenseService licenses;
     private final SeatLedger ledger;
+    private final SeatQueue queue;
     private final SeatService seats;
     private final LeaseSweeper sweeper;
     private final AdminCredentials credentials;
@@ -82,12 +85,14 @@ public final class UsherServer implements AutoCloseable {
             PoolCatalog catalog = new PoolCatalog(licenses, settings);
 
             this.leases = new LeaseTable();
-            this.ledger = new SqlSeatLedger(db, catalog, leases);
+            this.queue = new SeatQueue();
+            this.ledger = new SqlSeatLedger(db, catalog, leases, queue::seatFreed);
             // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace.
             for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
                 leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
             }
-            this.seats = new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock());
+            this.seats = new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue,
+                    BorrowTokens.load(settings, installationId));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
@@ -212,6 +217,9 @@ public final class UsherServer implements AutoCloseable {
 
     private void closeQuietly() {
         // Reverse order of creation: stop taking requests, persist leases, close the store, unlock.
+        if (queue != null) {
+            queue.close(); // waiting requests answer at once rather than hold the HTTP server's stop
+        }
         if (http != null) {
             http.stop();
         }

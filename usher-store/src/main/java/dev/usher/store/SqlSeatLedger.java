@@ -6,6 +6,8 @@ import dev.usher.core.assignment.Rule;
 import dev.usher.core.assignment.Target;
 import dev.usher.core.identity.IdentityException;
 import dev.usher.core.lease.LeaseTable;
+import dev.usher.core.seat.BorrowOutcome;
+import dev.usher.core.seat.BorrowPolicy;
 import dev.usher.core.seat.CheckoutDecision;
 import dev.usher.core.seat.CheckoutOutcome;
 import dev.usher.core.seat.CheckoutRequest;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 /**
  * Seats, sessions and checkouts in portable SQL (SQLite and PostgreSQL share upsert and
@@ -49,11 +52,21 @@ public final class SqlSeatLedger implements SeatLedger {
     private final Database db;
     private final PoolTermsSource terms;
     private final LeaseTable leases;
+    private final Consumer<PoolKey> seatFreed;
 
     public SqlSeatLedger(Database db, PoolTermsSource terms, LeaseTable leases) {
+        this(db, terms, leases, pool -> {});
+    }
+
+    /**
+     * @param seatFreed told (after commit, on the store's thread: it must only hand the news on) whenever a
+     *                  seat goes back to a pool, so that whoever waits for one can be served at once
+     */
+    public SqlSeatLedger(Database db, PoolTermsSource terms, LeaseTable leases, Consumer<PoolKey> seatFreed) {
         this.db = db;
         this.terms = terms;
         this.leases = leases;
+        this.seatFreed = seatFreed;
     }
 
     private record SessionRow(String id, long userId, String userName, String host, String hostKey,
@@ -115,8 +128,10 @@ public final class SqlSeatLedger implements SeatLedger {
             String seatId;
             switch (decision) {
                 case CheckoutDecision.Deny deny -> {
-                    event(h, now, SeatEvent.Type.DENY, pool, userName, host, r.sessionId(), null, deny.reason().code(),
-                            "capacity " + deny.capacity() + ", in use " + deny.inUse());
+                    if (r.recordDenial()) {
+                        event(h, now, SeatEvent.Type.DENY, pool, userName, host, r.sessionId(), null, deny.reason().code(),
+                                "capacity " + deny.capacity() + ", in use " + deny.inUse());
+                    }
                     return new CheckoutOutcome.Denied(deny);
                 }
                 case CheckoutDecision.Keep keep -> {
@@ -259,7 +274,7 @@ public final class SqlSeatLedger implements SeatLedger {
                     .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature()).execute();
             event(h, now, SeatEvent.Type.RELEASE, pool, session.get().userName(), session.get().host(), sessionId,
                     seat.get(), "check-in", null);
-            releaseIfUnused(h, seat.get(), pool, now);
+            releaseIfUnused(h, after, seat.get(), pool, now);
             int left = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE session_id = :s")
                     .bind("s", sessionId).mapTo(Integer.class).one();
             if (left == 0) {
@@ -304,23 +319,39 @@ public final class SqlSeatLedger implements SeatLedger {
     @Override
     public int endLingering(Instant at) {
         long now = at.toEpochMilli();
-        boolean any = db.read(h -> h.createQuery(
-                        "SELECT COUNT(*) FROM seats WHERE linger_until IS NOT NULL AND linger_until <= :now")
+        boolean any = db.read(h -> h.createQuery("""
+                        SELECT COUNT(*) FROM seats WHERE (linger_until IS NOT NULL AND linger_until <= :now)
+                          OR (borrowed_until IS NOT NULL AND borrowed_until <= :now)""")
                 .bind("now", now).mapTo(Integer.class).one()) > 0;
         if (!any) {
             return 0; // the common case costs one indexed read and no write transaction
         }
         return db.write((h, after) -> {
             var due = h.createQuery("""
-                            SELECT s.id, s.product, s.feature, u.name FROM seats s JOIN users u ON u.id = s.user_id
+                            SELECT s.id, s.product, s.feature, u.name, s.borrowed_until FROM seats s JOIN users u ON u.id = s.user_id
                             WHERE s.linger_until IS NOT NULL AND s.linger_until <= :now""")
                     .bind("now", now)
-                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)})
                     .list();
             for (String[] s : due) {
                 PoolKey pool = new PoolKey(s[1], s[2]);
-                deleteSeat(h, s[0], pool);
-                event(h, now, SeatEvent.Type.LINGER_END, pool, s[3], null, null, s[0], "linger ended", null);
+                deleteSeat(h, after, s[0], pool);
+                // A loan whose holder is offline waits out its date as a linger (see releaseIfUnused).
+                boolean loan = s[4] != null;
+                event(h, now, loan ? SeatEvent.Type.BORROW_END : SeatEvent.Type.LINGER_END, pool, s[3], null, null, s[0],
+                        loan ? "loan ended" : "linger ended", null);
+            }
+            // Loans that ended while their holder is back online: the seat stays with its sessions, as an ordinary seat.
+            var ended = h.createQuery("""
+                            SELECT s.id, s.product, s.feature, u.name FROM seats s JOIN users u ON u.id = s.user_id
+                            WHERE s.borrowed_until IS NOT NULL AND s.borrowed_until <= :now""")
+                    .bind("now", now)
+                    .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)})
+                    .list();
+            for (String[] s : ended) {
+                h.createUpdate("UPDATE seats SET borrowed_until = NULL WHERE id = :id").bind("id", s[0]).execute();
+                event(h, now, SeatEvent.Type.BORROW_END, new PoolKey(s[1], s[2]), s[3], null, null, s[0],
+                        "loan ended", "still held by a live session");
             }
             return due.size();
         });
@@ -368,11 +399,90 @@ public final class SqlSeatLedger implements SeatLedger {
         }
         // The seat may still exist: it was lingering, or ending its sessions just started a linger.
         if (h.createQuery("SELECT COUNT(*) FROM seats WHERE id = :id").bind("id", seatId).mapTo(Integer.class).one() > 0) {
-            deleteSeat(h, seatId, pool);
+            deleteSeat(h, after, seatId, pool);
         }
         event(h, now, SeatEvent.Type.FORCE_RELEASE, pool, seat.get()[2], null, null, seatId, reason,
                 sessionIds.size() + " session(s) ended");
         return Optional.of(sessionIds);
+    }
+
+    @Override
+    public BorrowOutcome borrow(String sessionId, PoolKey pool, Instant until, Instant at) {
+        return db.write((h, after) -> {
+            long now = at.toEpochMilli();
+            Optional<SessionRow> session = findSession(h, sessionId).filter(s -> isLive(s, at));
+            Optional<String> seatId = session.isEmpty() ? Optional.empty() : h.createQuery(
+                            "SELECT seat_id FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
+                    .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature())
+                    .mapTo(String.class).findOne();
+            if (seatId.isEmpty()) {
+                return new BorrowOutcome.Refused("not-checked-out", 409, "session " + sessionId + " holds no seat of "
+                        + pool.product() + " " + pool.feature() + ": check out first, then borrow the seat you hold");
+            }
+            SessionRow s = session.get();
+            boolean renewal = h.createQuery("SELECT COUNT(*) FROM seats WHERE id = :id AND borrowed_until > :now")
+                    .bind("id", seatId.get()).bind("now", now).mapTo(Integer.class).one() > 0;
+            int others = h.createQuery("""
+                            SELECT COUNT(*) FROM seats WHERE product = :p AND feature = :f AND borrowed_until > :now AND id <> :id""")
+                    .bind("p", pool.product()).bind("f", pool.feature()).bind("now", now).bind("id", seatId.get())
+                    .mapTo(Integer.class).one();
+            PoolTerms t = terms.terms(pool, at);
+            switch (t.settings().borrow().decide(t.capacity(), others, at, until)) {
+                case BorrowPolicy.Decision.Refuse no -> {
+                    return new BorrowOutcome.Refused(no.code(), no.status(), no.message());
+                }
+                case BorrowPolicy.Decision.Lend lend -> {
+                    h.createUpdate("UPDATE seats SET borrowed_until = :until WHERE id = :id")
+                            .bind("until", lend.until().toEpochMilli()).bind("id", seatId.get()).execute();
+                    event(h, now, SeatEvent.Type.BORROW, pool, s.userName(), s.host(), sessionId, seatId.get(),
+                            renewal ? "renewed" : "borrowed", "until " + lend.until());
+                    return new BorrowOutcome.Lent(seatId.get(), pool, s.userId(), s.userName(), s.host(), sessionId,
+                            lend.until(), renewal);
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Loan> loan(String seatId, Instant at) {
+        return db.read(h -> findLoan(h, seatId, at.toEpochMilli()));
+    }
+
+    private static Optional<Loan> findLoan(Handle h, String seatId, long now) {
+        return h.createQuery("""
+                        SELECT s.product, s.feature, s.user_id, u.name, s.borrowed_until FROM seats s JOIN users u ON u.id = s.user_id
+                        WHERE s.id = :id AND s.borrowed_until > :now""")
+                .bind("id", seatId).bind("now", now)
+                .map((rs, ctx) -> new Loan(seatId, new PoolKey(rs.getString(1), rs.getString(2)), rs.getLong(3),
+                        rs.getString(4), Instant.ofEpochMilli(rs.getLong(5))))
+                .findOne();
+    }
+
+    @Override
+    public Optional<Loan> endLoan(String seatId, Instant at, boolean forced, String reason) {
+        return db.write((h, after) -> {
+            long now = at.toEpochMilli();
+            Optional<Loan> loan = findLoan(h, seatId, now);
+            if (loan.isEmpty()) {
+                return loan;
+            }
+            PoolKey pool = loan.get().pool();
+            h.createUpdate("UPDATE seats SET borrowed_until = NULL WHERE id = :id").bind("id", seatId).execute();
+            event(h, now, forced ? SeatEvent.Type.FORCE_RETURN : SeatEvent.Type.RETURN, pool, loan.get().user(), null, null,
+                    seatId, reason, "was on loan until " + loan.get().until());
+            List<String> sessionIds = h.createQuery("SELECT session_id FROM checkouts WHERE seat_id = :id")
+                    .bind("id", seatId).mapTo(String.class).list();
+            if (forced) {
+                for (String sid : sessionIds) {
+                    findSession(h, sid).ifPresent(s -> endSession(h, after, s, now, SeatEvent.Type.FORCE_RELEASE, reason));
+                }
+            }
+            if (forced || sessionIds.isEmpty()) {
+                // Given back: no linger, the point of returning early is that someone else can have it now.
+                deleteSeat(h, after, seatId, pool);
+            }
+            return loan;
+        });
     }
 
     @Override
@@ -456,14 +566,16 @@ public final class SqlSeatLedger implements SeatLedger {
                     })
                     .list();
             return h.createQuery("""
-                            SELECT s.id, s.product, s.feature, s.seat_key, u.name, s.created_at, s.linger_until
+                            SELECT s.id, s.product, s.feature, s.seat_key, u.name, s.created_at, s.linger_until, s.borrowed_until
                             FROM seats s JOIN users u ON u.id = s.user_id ORDER BY s.product, s.feature, s.created_at, s.id""")
                     .map((rs, ctx) -> {
                         long linger = rs.getLong(7);
                         Instant lingerUntil = rs.wasNull() ? null : Instant.ofEpochMilli(linger);
+                        long loan = rs.getLong(8);
+                        Instant borrowedUntil = rs.wasNull() ? null : Instant.ofEpochMilli(loan);
                         return new SeatRecord(rs.getString(1), new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4),
                                 rs.getString(5), Instant.ofEpochMilli(rs.getLong(6)), lingerUntil,
-                                List.copyOf(bySeat.getOrDefault(rs.getString(1), List.of())));
+                                List.copyOf(bySeat.getOrDefault(rs.getString(1), List.of())), borrowedUntil);
                     })
                     .list();
         });
@@ -492,6 +604,20 @@ public final class SqlSeatLedger implements SeatLedger {
         return db.read(h -> {
             Map<PoolKey, Integer> out = new LinkedHashMap<>();
             h.createQuery("SELECT product, feature, in_use FROM pool_counters ORDER BY product, feature")
+                    .map((rs, ctx) -> out.put(new PoolKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
+                    .list();
+            return out;
+        });
+    }
+
+    @Override
+    public Map<PoolKey, Integer> borrowed(Instant at) {
+        return db.read(h -> {
+            Map<PoolKey, Integer> out = new LinkedHashMap<>();
+            h.createQuery("""
+                            SELECT product, feature, COUNT(*) FROM seats WHERE borrowed_until > :now
+                            GROUP BY product, feature ORDER BY product, feature""")
+                    .bind("now", at.toEpochMilli())
                     .map((rs, ctx) -> out.put(new PoolKey(rs.getString(1), rs.getString(2)), rs.getInt(3)))
                     .list();
             return out;
@@ -604,33 +730,40 @@ public final class SqlSeatLedger implements SeatLedger {
         h.createUpdate("DELETE FROM checkouts WHERE session_id = :s").bind("s", s.id()).execute();
         for (CheckoutRow c : checkouts) {
             event(h, now, type, c.pool(), s.userName(), s.host(), s.id(), c.seatId(), reason, null);
-            releaseIfUnused(h, c.seatId(), c.pool(), now);
+            releaseIfUnused(h, after, c.seatId(), c.pool(), now);
         }
         h.createUpdate("DELETE FROM sessions WHERE id = :s").bind("s", s.id()).execute();
         String id = s.id();
         after.then(() -> leases.remove(id));
     }
 
-    /** Returns the seat to the pool when its last session is gone, or starts its linger. */
-    private void releaseIfUnused(Handle h, String seatId, PoolKey pool, long now) {
+    /**
+     * Returns the seat to the pool when its last session is gone, or starts its linger. A seat on loan
+     * lingers until the loan's date: that is what lets its holder work offline without heartbeats.
+     */
+    private void releaseIfUnused(Handle h, Database.AfterCommit after, String seatId, PoolKey pool, long now) {
         int attached = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE seat_id = :id")
                 .bind("id", seatId).mapTo(Integer.class).one();
         if (attached > 0) {
             return;
         }
-        Duration linger = terms.terms(pool, Instant.ofEpochMilli(now)).settings().linger();
-        if (linger.isPositive()) {
+        long lingerEnd = now + terms.terms(pool, Instant.ofEpochMilli(now)).settings().linger().toMillis();
+        long loanEnd = h.createQuery("SELECT COALESCE(borrowed_until, 0) FROM seats WHERE id = :id")
+                .bind("id", seatId).mapTo(Long.class).findOne().orElse(0L);
+        long until = Math.max(lingerEnd, loanEnd);
+        if (until > now) {
             h.createUpdate("UPDATE seats SET linger_until = :until WHERE id = :id")
-                    .bind("until", now + linger.toMillis()).bind("id", seatId).execute();
+                    .bind("until", until).bind("id", seatId).execute();
         } else {
-            deleteSeat(h, seatId, pool);
+            deleteSeat(h, after, seatId, pool);
         }
     }
 
-    private static void deleteSeat(Handle h, String seatId, PoolKey pool) {
+    private void deleteSeat(Handle h, Database.AfterCommit after, String seatId, PoolKey pool) {
         int deleted = h.createUpdate("DELETE FROM seats WHERE id = :id").bind("id", seatId).execute();
         if (deleted > 0) {
             adjustInUse(h, pool, -deleted);
+            after.then(() -> seatFreed.accept(pool));
         }
     }
 

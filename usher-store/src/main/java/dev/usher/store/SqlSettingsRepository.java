@@ -1,6 +1,7 @@
 package dev.usher.store;
 
 import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.BorrowPolicy;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatKeyPolicy;
 import dev.usher.core.store.SettingsRepository;
@@ -46,9 +47,12 @@ public final class SqlSettingsRepository implements SettingsRepository {
     public Map<PoolKey, PoolSettings> poolSettings() {
         return db.read(h -> {
             Map<PoolKey, PoolSettings> out = new LinkedHashMap<>();
-            h.createQuery("SELECT product, feature, seat_key_policy, linger_seconds FROM pool_settings")
+            h.createQuery("""
+                            SELECT product, feature, seat_key_policy, linger_seconds, borrow_allowed, borrow_max_days, borrow_floor
+                            FROM pool_settings""")
                     .map((rs, ctx) -> out.put(new PoolKey(rs.getString(1), rs.getString(2)),
-                            new PoolSettings(SeatKeyPolicy.fromCode(rs.getString(3)), Duration.ofSeconds(rs.getLong(4)))))
+                            new PoolSettings(SeatKeyPolicy.fromCode(rs.getString(3)), Duration.ofSeconds(rs.getLong(4)),
+                                    new BorrowPolicy(rs.getInt(5) == 1, rs.getInt(6), rs.getInt(7)))))
                     .list();
             return out;
         });
@@ -58,11 +62,16 @@ public final class SqlSettingsRepository implements SettingsRepository {
     public void savePoolSettings(PoolKey pool, PoolSettings settings, Runnable afterCommit) {
         db.write((h, after) -> {
             h.createUpdate("""
-                            INSERT INTO pool_settings (product, feature, seat_key_policy, linger_seconds) VALUES (:p, :f, :pol, :l)
+                            INSERT INTO pool_settings (product, feature, seat_key_policy, linger_seconds,
+                                                       borrow_allowed, borrow_max_days, borrow_floor)
+                            VALUES (:p, :f, :pol, :l, :ba, :bd, :bf)
                             ON CONFLICT (product, feature) DO UPDATE SET seat_key_policy = excluded.seat_key_policy,
-                              linger_seconds = excluded.linger_seconds""")
+                              linger_seconds = excluded.linger_seconds, borrow_allowed = excluded.borrow_allowed,
+                              borrow_max_days = excluded.borrow_max_days, borrow_floor = excluded.borrow_floor""")
                     .bind("p", pool.product()).bind("f", pool.feature())
                     .bind("pol", settings.policy().code()).bind("l", settings.linger().toSeconds())
+                    .bind("ba", settings.borrow().allowed() ? 1 : 0).bind("bd", settings.borrow().maxDays())
+                    .bind("bf", settings.borrow().floor())
                     .execute();
             after.then(afterCommit);
             return null;

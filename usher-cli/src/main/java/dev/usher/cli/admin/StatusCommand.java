@@ -24,6 +24,7 @@ public final class StatusCommand implements Callable<Integer> {
             out.println("installation id: " + inst.get("installationId").asString() + "   version: " + inst.get("version").asString());
             JsonNode pools = api.get("/api/v1/pools").body();
             JsonNode seats = api.get("/api/v1/seats").body();
+            JsonNode queue = api.get("/api/v1/queue").body();
             if (pools.isEmpty()) {
                 out.println("no pools: add a license file with: usher license add FILE.lic");
                 return 0;
@@ -31,7 +32,11 @@ public final class StatusCommand implements Callable<Integer> {
             for (JsonNode p : pools) {
                 String product = p.get("product").asString();
                 String feature = p.get("feature").asString();
-                out.printf("%n%s/%s: %d of %d seats in use%s%s%n", product, feature, p.get("inUse").asInt(), p.get("capacity").asInt(),
+                int borrowed = p.path("borrowed").asInt(0);
+                int waiting = p.path("waiting").asInt(0);
+                out.printf("%n%s/%s: %d of %d seats in use%s%s%s%s%n", product, feature, p.get("inUse").asInt(), p.get("capacity").asInt(),
+                        borrowed == 0 ? "" : ", " + borrowed + " borrowed",
+                        waiting == 0 ? "" : ", " + waiting + " waiting",
                         p.get("serverLicensed").asBoolean() ? "" : "  [server not licensed]",
                         p.get("nextExpiry").isNull() ? "" : "  (next expiry " + p.get("nextExpiry").asString() + ")");
                 if (!p.get("warning").isNull()) {
@@ -41,12 +46,21 @@ public final class StatusCommand implements Callable<Integer> {
                     if (!s.get("product").asString().equals(product) || !s.get("feature").asString().equals(feature)) {
                         continue;
                     }
+                    String state = !s.path("borrowedUntil").isNull() && !s.path("borrowedUntil").isMissingNode()
+                            ? " (borrowed until " + s.get("borrowedUntil").asString() + ")"
+                            : s.get("lingerUntil").isNull() ? "" : " (lingering until " + s.get("lingerUntil").asString() + ")";
                     out.printf("  %-20s seat %s since %s%s%n", s.get("user").asString(), s.get("seatId").asString(),
-                            s.get("since").asString(), s.get("lingerUntil").isNull() ? "" : " (lingering until " + s.get("lingerUntil").asString() + ")");
+                            s.get("since").asString(), state);
                     for (JsonNode session : s.get("sessions")) {
                         out.printf("      %-24s host %-16s client %-12s since %s, last heartbeat %s%n", session.get("sessionId").asString(),
                                 session.get("host").asString(), Format.text(session.get("client")), session.get("since").asString(),
                                 session.get("lastHeartbeat").asString());
+                    }
+                }
+                for (JsonNode q : queue) {
+                    if (q.get("product").asString().equals(product) && q.get("feature").asString().equals(feature)) {
+                        out.printf("  waiting #%d: %-20s host %-16s since %s (until %s)%n", q.get("position").asInt(),
+                                q.get("user").asString(), q.get("host").asString(), q.get("since").asString(), q.get("waitsUntil").asString());
                     }
                 }
             }

@@ -167,6 +167,31 @@ class AdminCommandsTest {
     }
 
     @Test
+    void statusShowsBorrowedSeatsAndWhoWaits() throws Exception {
+        try (TestServer server = TestServer.start(data())) {
+            server.license("demo", "cal", 1);
+            assertThat(server.client().checkout("ann-laptop", "demo", "cal", "ann", "laptop").status()).isEqualTo(201);
+            java.time.Instant until = server.now().plus(java.time.Duration.ofDays(3));
+            assertThat(server.client().post("/api/v1/sessions/ann-laptop/checkouts/demo/cal/borrow",
+                    "{\"until\":\"" + until + "\"}").status()).isEqualTo(200);
+            var waiter = java.util.concurrent.CompletableFuture.supplyAsync(() -> server.client()
+                    .put("/api/v1/sessions/bob-1/checkouts/demo/cal?wait=30", "{\"user\":\"bob\",\"host\":\"ws-bob\"}"));
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (server.admin().get("/api/v1/queue").json().isEmpty() && System.nanoTime() < deadline) {
+                Thread.sleep(5);
+            }
+            Result status = run("status", "--data", data().toString());
+            assertThat(status.exitCode()).as(status.toString()).isZero();
+            assertThat(status.out()).contains("demo/cal: 1 of 1 seats in use, 1 borrowed, 1 waiting")
+                    .contains("(borrowed until " + until + ")")
+                    .containsPattern("waiting #1: bob +host ws-bob");
+            server.client().delete("/api/v1/sessions/ann-laptop");
+            server.admin().delete("/api/v1/borrows/" + server.admin().get("/api/v1/borrows").json().get(0).get("seatId").asString());
+            assertThat(waiter.get(5, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(201);
+        }
+    }
+
+    @Test
     void anExplicitServerUrlNeedsTheAdminToken() throws Exception {
         try (TestServer server = TestServer.start(data())) {
             String url = server.server().localUrl();

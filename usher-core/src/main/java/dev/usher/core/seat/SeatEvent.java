@@ -10,7 +10,9 @@ public record SeatEvent(Instant at, Type type, PoolKey pool, String user, String
                         String seatId, String reason, String detail) {
 
     public enum Type {
-        GRANT, JOIN, DENY, RELEASE, EXPIRY, FORCE_RELEASE, LINGER_END;
+        GRANT, JOIN, DENY, RELEASE, EXPIRY, FORCE_RELEASE, LINGER_END,
+        /** A seat taken offline until a date; RETURN ends it early, FORCE_RETURN is the administrator's, BORROW_END its date. */
+        BORROW, RETURN, FORCE_RETURN, BORROW_END;
 
         public String code() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');

@@ -36,6 +36,24 @@ public interface SeatLedger {
     /** Force-releases every seat of one person (optionally in one pool). Returns the released seat ids. */
     List<String> releaseUser(String userKey, PoolKey poolOrNull, Instant now, String reason);
 
+    /**
+     * Lends the seat the session holds in {@code pool} until {@code until}: the seat then outlives every
+     * session (no heartbeats needed) until the loan ends. Asking again moves the date (a renewal).
+     */
+    BorrowOutcome borrow(String sessionId, PoolKey pool, Instant until, Instant now);
+
+    /** A seat's loan as it is now, for the one who ends it. */
+    record Loan(String seatId, PoolKey pool, long userId, String user, Instant until) {}
+
+    /** The loan on a seat, if it is on loan at {@code now}. */
+    Optional<Loan> loan(String seatId, Instant now);
+
+    /**
+     * Ends a loan before its date. The seat goes back to the pool unless a live session still holds
+     * it; {@code forced} (an administrator's) also ends those sessions. Empty when the seat is not on loan.
+     */
+    Optional<Loan> endLoan(String seatId, Instant now, boolean forced, String reason);
+
     /** Persists lease extensions from heartbeats (batched, not necessarily synchronous). */
     void saveLeases(List<LeaseTable.Lease> leases);
 
@@ -64,6 +82,9 @@ public interface SeatLedger {
 
     /** Seats held per pool right now (lingering seats included). */
     java.util.Map<PoolKey, Integer> inUse();
+
+    /** Seats on loan per pool at {@code now}. */
+    java.util.Map<PoolKey, Integer> borrowed(Instant now);
 
     List<SeatEvent> events(int limit);
 }

@@ -2,6 +2,7 @@ package dev.usher.server.http;
 
 import dev.usher.core.license.Entitlement;
 import dev.usher.core.license.LicensePayload;
+import dev.usher.core.seat.BorrowPolicy;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.seat.SeatKeyPolicy;
@@ -9,6 +10,7 @@ import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionRecord;
 import dev.usher.core.seat.SeatLedger;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -34,13 +36,27 @@ final class AdminRoutes {
     record LicenseView(UUID id, String customer, Instant issued, Instant addedAt, String status, String statusDetail,
                        String keyId, List<EntitlementView> entitlements, String text) {}
 
-    record PoolView(String product, String feature, int capacity, int inUse, int available, Instant nextExpiry,
-                    Instant nextStart, boolean serverLicensed, Instant serverExpires, String seatKeyPolicy,
+    record PoolView(String product, String feature, int capacity, int inUse, int available, int borrowed, int waiting,
+                    Instant nextExpiry, Instant nextStart, boolean serverLicensed, Instant serverExpires, String seatKeyPolicy,
                     long lingerSeconds, String warning) {}
 
-    record PolicyBody(String seatKeyPolicy, Long lingerSeconds) {}
+    record PolicyBody(String seatKeyPolicy, Long lingerSeconds, Boolean borrowAllowed, Integer borrowMaxDays, Integer borrowFloor) {}
 
-    record PolicyView(String product, String feature, String seatKeyPolicy, long lingerSeconds) {}
+    record PolicyView(String product, String feature, String seatKeyPolicy, long lingerSeconds, boolean borrowAllowed,
+                      int borrowMaxDays, int borrowFloor) {
+        static PolicyView of(String product, String feature, PoolSettings s) {
+            return new PolicyView(product, feature, s.policy().code(), s.linger().toSeconds(), s.borrow().allowed(),
+                    s.borrow().maxDays(), s.borrow().floor());
+        }
+    }
+
+    record QueueView(String product, String feature, int position, String sessionId, String user, String host,
+                     Instant since, Instant waitsUntil) {
+        static QueueView of(SeatQueue.Entry e) {
+            return new QueueView(e.pool().product(), e.pool().feature(), e.position(), e.sessionId(), e.user(), e.host(),
+                    e.since(), e.waitsUntil());
+        }
+    }
 
     record SessionView(String sessionId, String user, String host, String client, Instant since, Instant lastHeartbeat,
                        Instant leaseExpiresAt) {
@@ -50,10 +66,10 @@ final class AdminRoutes {
     }
 
     record SeatView(String seatId, String product, String feature, String user, Instant since, Instant lingerUntil,
-                    List<SessionView> sessions) {
+                    Instant borrowedUntil, List<SessionView> sessions) {
         static SeatView of(SeatRecord s) {
             return new SeatView(s.seatId(), s.pool().product(), s.pool().feature(), s.user(), s.since(), s.lingerUntil(),
-                    s.sessions().stream().map(SessionView::of).toList());
+                    s.borrowedUntil(), s.sessions().stream().map(SessionView::of).toList());
         }
     }
 
@@ -96,6 +112,9 @@ final class AdminRoutes {
         r.post("/api/v1/seats/release", auth.admin(this::releaseUser));
         r.get("/api/v1/sessions", auth.admin(ctx -> ctx.json(ledger.sessions().stream().map(SessionView::of).toList())));
         r.get("/api/v1/events", auth.admin(this::events));
+        r.get("/api/v1/borrows", auth.admin(ctx -> ctx.json(ledger.seats().stream()
+                .filter(s -> s.borrowedUntil() != null).map(SeatView::of).toList())));
+        r.get("/api/v1/queue", auth.admin(ctx -> ctx.json(seats.queue().stream().map(QueueView::of).toList())));
     }
 
     private void listLicenses(Context ctx) {
@@ -146,7 +165,8 @@ final class AdminRoutes {
 
     private void listPools(Context ctx) {
         ctx.json(seats.pools().stream().map(p -> new PoolView(p.key().product(), p.key().feature(), p.capacity(), p.inUse(),
-                Math.max(0, p.capacity() - p.inUse()), p.nextExpiry(), p.nextStart(), p.serverLicensed(), p.serverExpires(),
+                Math.max(0, p.capacity() - p.inUse()), p.borrowed(), p.waiting(), p.nextExpiry(), p.nextStart(),
+                p.serverLicensed(), p.serverExpires(),
                 p.settings().policy().code(), p.settings().linger().toSeconds(),
                 warning(p))).toList());
     }
@@ -167,17 +187,21 @@ final class AdminRoutes {
 
     private void getPolicy(Context ctx) {
         PoolSettings s = seats.settings(ctx.pathParam("product"), ctx.pathParam("feature"));
-        ctx.json(new PolicyView(ctx.pathParam("product"), ctx.pathParam("feature"), s.policy().code(), s.linger().toSeconds()));
+        ctx.json(PolicyView.of(ctx.pathParam("product"), ctx.pathParam("feature"), s));
     }
 
     private void putPolicy(Context ctx) {
         PolicyBody body = JsonCodec.read(json, ctx.bodyAsBytes(), PolicyBody.class);
         PoolSettings current = seats.settings(ctx.pathParam("product"), ctx.pathParam("feature"));
+        BorrowPolicy b = current.borrow();
         PoolSettings next = new PoolSettings(
                 body.seatKeyPolicy() == null ? current.policy() : SeatKeyPolicy.fromCode(body.seatKeyPolicy()),
-                body.lingerSeconds() == null ? current.linger() : Duration.ofSeconds(body.lingerSeconds()));
+                body.lingerSeconds() == null ? current.linger() : Duration.ofSeconds(body.lingerSeconds()),
+                new BorrowPolicy(body.borrowAllowed() == null ? b.allowed() : body.borrowAllowed(),
+                        body.borrowMaxDays() == null ? b.maxDays() : body.borrowMaxDays(),
+                        body.borrowFloor() == null ? b.floor() : body.borrowFloor()));
         seats.saveSettings(ctx.pathParam("product"), ctx.pathParam("feature"), next);
-        ctx.json(new PolicyView(ctx.pathParam("product"), ctx.pathParam("feature"), next.policy().code(), next.linger().toSeconds()));
+        ctx.json(PolicyView.of(ctx.pathParam("product"), ctx.pathParam("feature"), next));
     }
 
     private void forceRelease(Context ctx) {

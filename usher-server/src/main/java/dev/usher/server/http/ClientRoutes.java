@@ -1,7 +1,10 @@
 package dev.usher.server.http;
 
 import dev.usher.core.identity.AuthMode;
+import dev.usher.core.seat.BorrowOutcome;
 import dev.usher.core.seat.CheckoutOutcome;
+import dev.usher.core.seat.SeatLedger;
+import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.Principal;
@@ -10,6 +13,7 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import tools.jackson.databind.json.JsonMapper;
 
+import java.time.Duration;
 import java.time.Instant;
 
 /** The client API: take, keep and give back seats. Stable under {@code /api/v1}. */
@@ -22,6 +26,14 @@ final class ClientRoutes {
                             Instant leaseExpiresAt, long heartbeatSeconds, int sharedWithSessions, String outcome) {}
 
     record HeartbeatResponse(String sessionId, Instant leaseExpiresAt, long heartbeatSeconds) {}
+
+    record BorrowBody(Instant until) {}
+
+    record BorrowResponse(String seatId, String sessionId, String product, String feature, String user, String host,
+                          Instant until, boolean renewed, String token, String publicKey) {}
+
+    record ReturnResponse(String seatId, String product, String feature, String user, Instant wasBorrowedUntil,
+                          String outcome, String warning) {}
 
     private final SeatService seats;
     private final IdentityService identity;
@@ -42,31 +54,44 @@ final class ClientRoutes {
         r.delete("/api/v1/sessions/{sessionId}/checkouts/{product}/{feature}", this::checkin);
         r.post("/api/v1/sessions/{sessionId}/heartbeat", this::heartbeat);
         r.delete("/api/v1/sessions/{sessionId}", this::endSession);
+        r.post("/api/v1/sessions/{sessionId}/checkouts/{product}/{feature}/borrow", this::borrow);
+        r.delete("/api/v1/borrows/{seatId}", this::endLoan);
     }
 
     private void checkout(Context ctx) {
         CheckoutBody body = JsonCodec.read(json, ctx.bodyAsBytes(), CheckoutBody.class);
+        Duration wait = waitParam(ctx);
         AuthSettings settings = identity.authSettings();
-        CheckoutOutcome outcome;
-        if (settings.mode() == AuthMode.OPEN) {
-            outcome = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
-                    null, body.user(), settings.autoCreateUsers(), body.host(), body.client());
-        } else {
-            // The seat belongs to whoever the credentials say, whatever the body claims.
-            Principal p = caller(ctx, settings);
-            outcome = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
-                    p.userId(), p.name(), false, body.host(), body.client());
+        SeatQueue.Answer answer;
+        try (ClientDisconnect client = ClientDisconnect.watch(ctx)) {
+            if (settings.mode() == AuthMode.OPEN) {
+                answer = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
+                        null, body.user(), settings.autoCreateUsers(), body.host(), body.client(), wait, client::onDisconnect);
+            } else {
+                // The seat belongs to whoever the credentials say, whatever the body claims.
+                Principal p = caller(ctx, settings);
+                answer = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
+                        p.userId(), p.name(), false, body.host(), body.client(), wait, client::onDisconnect);
+            }
+            if (client.readAhead()) {
+                ctx.header("Connection", "close");
+            }
         }
-        switch (outcome) {
+        switch (answer.outcome()) {
             case CheckoutOutcome.Denied denied -> {
                 var d = denied.deny();
-                ApiProblem p = new ApiProblem(d.reason().httpStatus(), d.reason().code(), title(d.reason()), d.message())
+                String detail = answer.queuePosition() == 0 ? d.message() : d.message() + " You were number "
+                        + answer.queuePosition() + " in line when the wait of " + wait.toSeconds() + " s ended.";
+                ApiProblem p = new ApiProblem(d.reason().httpStatus(), d.reason().code(), title(d.reason()), detail)
                         .with("product", ctx.pathParam("product"))
                         .with("feature", ctx.pathParam("feature"))
                         .with("capacity", d.capacity())
                         .with("inUse", d.inUse());
                 if (d.reason() == dev.usher.core.seat.DenyReason.NO_SEATS_AVAILABLE) {
                     ctx.header("Retry-After", String.valueOf(heartbeatSeconds));
+                }
+                if (answer.queuePosition() > 0) {
+                    p.with("queuePosition", answer.queuePosition());
                 }
                 throw p;
             }
@@ -77,6 +102,68 @@ final class ClientRoutes {
                         held.how().name().toLowerCase(java.util.Locale.ROOT)));
             }
         }
+    }
+
+    /** {@code ?wait=SECONDS}: how long a checkout may wait in line for a full pool (0, the default, answers at once). */
+    private static Duration waitParam(Context ctx) {
+        String w = ctx.queryParam("wait");
+        if (w == null || w.isEmpty()) {
+            return Duration.ZERO;
+        }
+        try {
+            long seconds = Long.parseLong(w);
+            if (seconds >= 0 && seconds <= SeatQueue.MAX_WAIT.toSeconds()) {
+                return Duration.ofSeconds(seconds);
+            }
+        } catch (NumberFormatException e) {
+            // falls through to the same sentence
+        }
+        throw ApiProblem.validation("wait must be a whole number of seconds from 0 to " + SeatQueue.MAX_WAIT.toSeconds() + " (got '" + w + "')");
+    }
+
+    private void borrow(Context ctx) {
+        String sessionId = ctx.pathParam("sessionId");
+        requireOwner(ctx, sessionId);
+        BorrowBody body = JsonCodec.read(json, ctx.bodyAsBytes(), BorrowBody.class);
+        switch (seats.borrow(sessionId, ctx.pathParam("product"), ctx.pathParam("feature"), body.until())) {
+            case BorrowOutcome.Refused no -> throw new ApiProblem(no.status(), no.code(), "Cannot borrow", no.message())
+                    .with("product", ctx.pathParam("product")).with("feature", ctx.pathParam("feature"));
+            case BorrowOutcome.Lent lent -> ctx.json(new BorrowResponse(lent.seatId(), lent.sessionId(), lent.pool().product(),
+                    lent.pool().feature(), lent.user(), lent.host(), lent.until(), lent.renewed(), seats.borrowToken(lent),
+                    seats.borrowPublicKey()));
+        }
+    }
+
+    /**
+     * Ends a loan early. The holder (or anyone, in open mode, with the seat id from the token) gives it
+     * back; an administrator takes it back, which also ends the sessions on it.
+     */
+    private void endLoan(Context ctx) {
+        String seatId = ctx.pathParam("seatId");
+        boolean open = identity.authSettings().mode() == AuthMode.OPEN;
+        // In the signed-in modes nobody learns whether a seat is on loan before saying who they are.
+        Principal caller = open ? auth.principal(ctx).orElse(null) : auth.require(ctx);
+        SeatLedger.Loan loan = seats.loan(seatId).orElseThrow(() -> ApiProblem.notFound("seat " + seatId + " is not on loan"));
+        boolean forced;
+        if (open) {
+            forced = caller != null && caller.admin();
+        } else {
+            Principal p = caller;
+            if (!p.admin() && !java.util.Objects.equals(p.userId(), loan.userId())) {
+                throw new ApiProblem(403, "forbidden", "Not your loan", "seat " + seatId + " is on loan to another user");
+            }
+            forced = p.admin() && !java.util.Objects.equals(p.userId(), loan.userId());
+        }
+        String reason = ctx.queryParam("reason");
+        if (reason != null && (reason.length() > 500 || reason.chars().anyMatch(Character::isISOControl))) {
+            throw ApiProblem.validation("reason must be at most 500 printable characters");
+        }
+        SeatLedger.Loan ended = seats.endLoan(seatId, forced, reason)
+                .orElseThrow(() -> ApiProblem.notFound("seat " + seatId + " is not on loan"));
+        ctx.json(new ReturnResponse(seatId, ended.pool().product(), ended.pool().feature(), ended.user(), ended.until(),
+                forced ? "taken-back" : "returned",
+                forced ? "an offline copy that holds this loan's token may keep running until " + ended.until()
+                        + ": the token cannot be recalled, only its seat" : null));
     }
 
     private static String title(dev.usher.core.seat.DenyReason reason) {

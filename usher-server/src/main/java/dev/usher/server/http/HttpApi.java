@@ -36,7 +36,8 @@ public final class HttpApi {
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
 
-    record Installation(String installationId, String version, List<String> trustedKeyIds) {}
+    /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
+    record Installation(String installationId, String version, List<String> trustedKeyIds, String borrowPublicKey) {}
 
     private HttpApi() {
     }
@@ -77,7 +78,7 @@ public final class HttpApi {
                     parts.auth().require(ctx);
                 }
                 ctx.json(new Installation(parts.licenses().installationId(), parts.version(),
-                        List.copyOf(parts.licenses().trustedKeys().keyIds())));
+                        List.copyOf(parts.licenses().trustedKeys().keyIds()), parts.seats().borrowPublicKey()));
             });
             client.register(r);
             admin.register(r);

@@ -3,6 +3,7 @@ package dev.usher.server.seat;
 import dev.usher.core.identity.UserNames;
 import dev.usher.core.inventory.PoolSummary;
 import dev.usher.core.lease.LeaseTable;
+import dev.usher.core.seat.BorrowOutcome;
 import dev.usher.core.seat.CheckoutOutcome;
 import dev.usher.core.seat.CheckoutRequest;
 import dev.usher.core.seat.PoolKey;
@@ -30,7 +31,7 @@ public final class SeatService {
 
     /** A pool with its live numbers, for {@code GET /pools} and {@code usher status}. */
     public record PoolView(PoolKey key, int capacity, int inUse, Instant nextExpiry, Instant nextStart,
-                           boolean serverLicensed, Instant serverExpires, PoolSettings settings) {}
+                           boolean serverLicensed, Instant serverExpires, PoolSettings settings, int borrowed, int waiting) {}
 
     private final SeatLedger ledger;
     private final PoolCatalog catalog;
@@ -38,14 +39,19 @@ public final class SeatService {
     private final UserNames names;
     private final Duration leaseTtl;
     private final Clock clock;
+    private final SeatQueue queue;
+    private final BorrowTokens borrowTokens;
 
-    public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock) {
+    public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
+                       SeatQueue queue, BorrowTokens borrowTokens) {
         this.ledger = ledger;
         this.catalog = catalog;
         this.leases = leases;
         this.names = names;
         this.leaseTtl = leaseTtl;
         this.clock = clock;
+        this.queue = queue;
+        this.borrowTokens = borrowTokens;
     }
 
     public Duration leaseTtl() {
@@ -63,7 +69,22 @@ public final class SeatService {
      */
     public CheckoutOutcome checkout(String sessionId, String product, String feature, Long userId, String user,
                                     boolean autoCreate, String host, String client) {
+        return checkout(sessionId, product, feature, userId, user, autoCreate, host, client, Duration.ZERO, leave -> {}).outcome();
+    }
+
+    /**
+     * A checkout that, when the pool is full, waits up to {@code wait} in the pool's first-come
+     * first-served line ({@link SeatQueue}).
+     *
+     * @param onDisconnect receives the action that takes this request out of the line
+     */
+    public SeatQueue.Answer checkout(String sessionId, String product, String feature, Long userId, String user,
+                                     boolean autoCreate, String host, String client, Duration wait,
+                                     java.util.function.Consumer<Runnable> onDisconnect) {
         requireSessionId(sessionId);
+        if (wait.isNegative() || wait.compareTo(SeatQueue.MAX_WAIT) > 0) {
+            throw new IllegalArgumentException("wait must be between 0 and " + SeatQueue.MAX_WAIT.toSeconds() + " seconds");
+        }
         PoolKey pool = pool(product, feature);
         // Never substitute the host or anything else for a missing user: that is how one person
         // turns into several users on other servers.
@@ -74,8 +95,55 @@ public final class SeatService {
         if (client != null && (client.length() > MAX_CLIENT_LENGTH || client.chars().anyMatch(Character::isISOControl))) {
             throw new IllegalArgumentException("client must be at most " + MAX_CLIENT_LENGTH + " printable characters");
         }
-        return ledger.checkout(new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
-                client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate));
+        CheckoutRequest request = new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
+                client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate);
+        return queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
+                record -> ledger.checkout(request.retriedAt(clock.instant(), record)), onDisconnect);
+    }
+
+    /** Everyone waiting for a seat, in the order they will be served. */
+    public List<SeatQueue.Entry> queue() {
+        return queue.entries();
+    }
+
+    public int queueLength(PoolKey pool) {
+        return queue.length(pool);
+    }
+
+    /**
+     * Lends the session's seat of the pool until {@code until}; {@link BorrowOutcome.Refused} when the
+     * pool's borrowing policy or the numbers say no. {@link #borrowToken} makes the loan's proof.
+     */
+    public BorrowOutcome borrow(String sessionId, String product, String feature, Instant until) {
+        requireSessionId(sessionId);
+        if (until == null) {
+            throw new IllegalArgumentException("until is required (an ISO-8601 instant such as 2026-12-24T18:00:00Z)");
+        }
+        return ledger.borrow(sessionId, pool(product, feature), until, clock.instant());
+    }
+
+    /** The signed token that proves a loan with no network (see {@link BorrowTokens}). */
+    public String borrowToken(BorrowOutcome.Lent lent) {
+        return borrowTokens.sign(lent, clock.instant());
+    }
+
+    /** The loan on a seat right now, if any. */
+    public Optional<SeatLedger.Loan> loan(String seatId) {
+        return ledger.loan(seatId, clock.instant());
+    }
+
+    /**
+     * Ends a loan early: the holder giving it back, or ({@code forced}) an administrator taking it back,
+     * which also ends the sessions on it. An offline copy may still run until its token's date.
+     */
+    public Optional<SeatLedger.Loan> endLoan(String seatId, boolean forced, String reason) {
+        String why = reason == null || reason.isBlank() ? (forced ? "taken back by an administrator" : "returned early") : reason;
+        return ledger.endLoan(seatId, clock.instant(), forced, why);
+    }
+
+    /** This installation's public key for borrow tokens (base64 X.509). */
+    public String borrowPublicKey() {
+        return borrowTokens.publicKeyBase64();
     }
 
     /** Extends the session's lease; empty when it lapsed or does not exist (the client checks out again). */
@@ -117,15 +185,18 @@ public final class SeatService {
     public List<PoolView> pools() {
         Instant now = clock.instant();
         Map<PoolKey, Integer> inUse = ledger.inUse();
+        Map<PoolKey, Integer> borrowed = ledger.borrowed(now);
         Map<PoolKey, PoolView> out = new TreeMap<>();
         for (PoolSummary s : catalog.summaries(now)) {
             out.put(s.key(), new PoolView(s.key(), s.capacity(), inUse.getOrDefault(s.key(), 0), s.nextExpiry(),
-                    s.nextStart(), s.serverLicensed(), s.serverExpires(), catalog.settingsOf(s.key())));
+                    s.nextStart(), s.serverLicensed(), s.serverExpires(), catalog.settingsOf(s.key()),
+                    borrowed.getOrDefault(s.key(), 0), queue.length(s.key())));
         }
         // Seats can outlive their license (removal never cuts anyone off): show those pools too.
         inUse.forEach((key, n) -> {
             if (n > 0 && !out.containsKey(key)) {
-                out.put(key, new PoolView(key, 0, n, null, null, false, null, catalog.settingsOf(key)));
+                out.put(key, new PoolView(key, 0, n, null, null, false, null, catalog.settingsOf(key),
+                        borrowed.getOrDefault(key, 0), queue.length(key)));
             }
         });
         return new ArrayList<>(out.values());
