@@ -160,7 +160,9 @@ public final class ReportRoutes {
     }
 
     private void rightSizing(Context ctx) {
-        ReportQuery q = query(ctx, UsageRow.Step.MINUTE, UsageReport.MAX_RIGHT_SIZING);
+        // Default: the last 30 days, the kind of period a renewal is decided on.
+        ReportQuery q = ReportQuery.parse(ctx::queryParam, clock.instant(), UsageRow.Step.MINUTE, UsageReport.MAX_RIGHT_SIZING,
+                Duration.ofDays(30));
         RightSizing rs = usage.rightSizing(q);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("estimate", true);

@@ -44,6 +44,12 @@ public record ReportQuery(String product, String feature, String user, Instant f
      * @param maxRange    the longest period allowed whatever the step (null: the step's {@link #maxRange})
      */
     public static ReportQuery parse(Function<String, String> param, Instant now, UsageRow.Step defaultStep, Duration maxRange) {
+        return parse(param, now, defaultStep, maxRange, null);
+    }
+
+    /** As above, with the period used when no {@code from} is given (null: the step's). */
+    public static ReportQuery parse(Function<String, String> param, Instant now, UsageRow.Step defaultStep, Duration maxRange,
+                                    Duration defaultRange) {
         String product = name(param.apply("product"), "product");
         String feature = name(param.apply("feature"), "feature");
         String user = param.apply("user");
@@ -53,7 +59,7 @@ public record ReportQuery(String product, String feature, String user, Instant f
         String stepText = param.apply("step");
         UsageRow.Step step = stepText == null ? defaultStep : UsageRow.Step.fromCode(stepText);
         Instant to = param.apply("to") == null ? now : time(param.apply("to"), "to");
-        Instant from = param.apply("from") == null ? to.minus(defaultRange(step)) : time(param.apply("from"), "from");
+        Instant from = param.apply("from") == null ? to.minus(defaultRange != null ? defaultRange : defaultRange(step)) : time(param.apply("from"), "from");
         if (from.isAfter(to)) {
             throw new IllegalArgumentException("from (" + from + ") is after to (" + to + "): give the earlier time as from");
         }
