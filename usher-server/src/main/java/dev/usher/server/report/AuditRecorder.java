@@ -17,7 +17,12 @@ import java.util.concurrent.TimeUnit;
 public final class AuditRecorder implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditRecorder.class);
-    static final int BATCH = 5_000;
+    /**
+     * Records per write transaction: small enough that checkouts queued behind the single writer
+     * wait a few milliseconds at most, large enough that the trail keeps up with thousands of
+     * events per second.
+     */
+    static final int BATCH = 1_000;
 
     private final SqlAuditLog log;
     private volatile boolean enabled;
@@ -61,6 +66,9 @@ public final class AuditRecorder implements AutoCloseable {
         do {
             n = log.append(BATCH);
             total += n;
+            if (n == BATCH) {
+                Thread.yield(); // let the request threads queue their writes between two batches
+            }
         } while (n == BATCH);
         return total;
     }

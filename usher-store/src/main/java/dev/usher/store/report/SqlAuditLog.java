@@ -40,9 +40,18 @@ public final class SqlAuditLog {
     /** The last record written: its number and hash (0 and the genesis hash when empty). */
     public record Head(long seq, String hash) {}
 
-    /** Chains up to {@code limit} records that are not in the trail yet; returns how many. */
+    /**
+     * Chains up to {@code limit} records that are not in the trail yet; returns how many.
+     *
+     * <p>Reading the new events and hashing them happen outside the write transaction, on a read
+     * connection, so the single writer (which checkouts wait for) only inserts the finished rows. The
+     * write checks that the head is still the one the records were chained to, so a second appender
+     * (another node sharing the database) can never fork the chain; it simply finds nothing changed
+     * for it and tries again later.
+     */
     public int append(int limit) {
-        return db.write((h, after) -> {
+        record Pending(List<AuditEntry> entries, long seatCursor, long adminCursor, Head head) {}
+        Pending p = db.read(h -> {
             long seatCursor = cursor(h, SEAT_CURSOR);
             long adminCursor = cursor(h, ADMIN_CURSOR);
             List<Source> seats = h.createQuery("""
@@ -70,43 +79,50 @@ public final class SqlAuditLog {
                     .map((rs, ctx) -> new Source(rs.getLong(1), new AuditEntry(0, Instant.ofEpochMilli(rs.getLong(2)), "admin",
                             rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), null, null, null, null, null, null,
                             rs.getString(7), null, null))).list();
-            if (seats.isEmpty() && admins.isEmpty()) {
-                return 0;
-            }
             Head head = head(h);
             long seq = head.seq();
             String prev = head.hash();
-            PreparedBatch batch = h.prepareBatch("""
-                    INSERT INTO audit_log (seq, at, kind, type, actor, source, target, product, feature, user_name, host,
-                      session_id, seat_id, detail, prev_hash, hash)
-                    VALUES (:seq, :at, :kind, :type, :actor, :source, :target, :product, :feature, :user, :host,
-                      :session, :seat, :detail, :prev, :hash)""");
+            List<AuditEntry> out = new ArrayList<>();
             // A merge by time of the two sources, each consumed in id order, so each cursor is a prefix.
             int i = 0;
             int j = 0;
-            int n = 0;
-            while (n < limit && (i < seats.size() || j < admins.size())) {
+            while (out.size() < limit && (i < seats.size() || j < admins.size())) {
                 boolean takeAdmin = i >= seats.size()
                         || (j < admins.size() && !admins.get(j).entry().at().isAfter(seats.get(i).entry().at()));
                 Source s = takeAdmin ? admins.get(j++) : seats.get(i++);
                 AuditEntry e = s.entry().chained(++seq, prev);
                 prev = e.hash();
-                bind(batch, e).add();
+                out.add(e);
                 if (takeAdmin) {
                     adminCursor = s.id();
                 } else {
                     seatCursor = s.id();
                 }
-                n++;
             }
+            return new Pending(out, seatCursor, adminCursor, head);
+        });
+        if (p.entries().isEmpty()) {
+            return 0;
+        }
+        return db.write((h, after) -> {
+            if (!head(h).equals(p.head())) {
+                return 0; // someone else appended meanwhile: chain again from the new head
+            }
+            PreparedBatch batch = h.prepareBatch("""
+                    INSERT INTO audit_log (seq, at, kind, type, actor, source, target, product, feature, user_name, host,
+                      session_id, seat_id, detail, prev_hash, hash)
+                    VALUES (:seq, :at, :kind, :type, :actor, :source, :target, :product, :feature, :user, :host,
+                      :session, :seat, :detail, :prev, :hash)""");
+            p.entries().forEach(e -> bind(batch, e).add());
             batch.execute();
-            setCursor(h, SEAT_CURSOR, seatCursor);
-            setCursor(h, ADMIN_CURSOR, adminCursor);
+            AuditEntry last = p.entries().getLast();
+            setCursor(h, SEAT_CURSOR, p.seatCursor());
+            setCursor(h, ADMIN_CURSOR, p.adminCursor());
             h.createUpdate("""
                             INSERT INTO settings (key, value) VALUES (:k, :v)
                             ON CONFLICT (key) DO UPDATE SET value = excluded.value""")
-                    .bind("k", HEAD_KEY).bind("v", seq + ":" + prev).execute();
-            return n;
+                    .bind("k", HEAD_KEY).bind("v", last.seq() + ":" + last.hash()).execute();
+            return p.entries().size();
         });
     }
 
