@@ -301,6 +301,9 @@ public final class ReportRoutes {
         body.put("checked", r.checked());
         body.put("brokenAt", r.brokenAt());
         body.put("detail", r.problem());
+        SqlAuditLog.Head head = audit.log().head();
+        body.put("headSeq", head.seq()); // note it elsewhere: a later verify proves nothing before it was rewritten
+        body.put("headHash", head.hash());
         body.put("recording", audit.enabled());
         body.put("pending", audit.log().backlog());
         ctx.json(body);
