@@ -53,6 +53,20 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
     boolean keepDomains;
 
+    @Option(names = "--audit", paramLabel = "on|off", defaultValue = "on",
+            description = "Chain admin actions and seat events into the audit trail (default on; off only to measure its cost:"
+                    + " events are kept and chained when it is on again, also at runtime with PUT /api/v1/audit/recording).")
+    String audit;
+
+    @Option(names = "--keep-minutes", paramLabel = "DAYS", defaultValue = "35", description = "Keep per-minute usage history this many days (default 35).")
+    long keepMinutes;
+
+    @Option(names = "--keep-hours", paramLabel = "DAYS", defaultValue = "730", description = "Keep per-hour usage and per-person days this many days (default 730).")
+    long keepHours;
+
+    @Option(names = "--keep-days", paramLabel = "DAYS|forever", defaultValue = "forever", description = "Keep per-day usage this many days (default forever).")
+    String keepDays;
+
     private final Environment env;
 
     public ServeCommand() {
@@ -83,6 +97,24 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
+    private dev.usher.server.report.ReportSettings reports() {
+        if (!audit.equals("on") && !audit.equals("off")) {
+            throw new CliException("--audit must be on or off (got '" + audit + "')");
+        }
+        java.time.Duration days;
+        if (keepDays.equals("forever")) {
+            days = null;
+        } else {
+            try {
+                days = Duration.ofDays(Long.parseLong(keepDays));
+            } catch (NumberFormatException e) {
+                throw new CliException("--keep-days must be a number of days or 'forever' (got '" + keepDays + "')");
+            }
+        }
+        return dev.usher.server.report.ReportSettings.DEFAULT.withAudit(audit.equals("on"))
+                .withRetention(Duration.ofDays(keepMinutes), Duration.ofDays(keepHours), days);
+    }
+
     ServerConfig config() {
         Long ttl = leaseTtl;
         if (ttl == null && env.get("USHER_LEASE_TTL") != null) {
@@ -103,7 +135,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .withTrustedKeyDirs(trustedKeys)
                     .withStripDomain(!keepDomains)
                     .withAuthMode(authMode == null ? null : AuthMode.fromCode(authMode))
-                    .withAdminPassword(env.get("USHER_ADMIN_PASSWORD"));
+                    .withAdminPassword(env.get("USHER_ADMIN_PASSWORD"))
+                    .withReports(reports());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

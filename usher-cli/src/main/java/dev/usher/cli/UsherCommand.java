@@ -24,7 +24,8 @@ import java.io.PrintWriter;
         description = "Usher: an on-premise license server (signed license files, concurrent seats, one seat per person).",
         subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
                 UserCommand.class, RoleCommand.class, TokenCommand.class, DoctorCommand.class, AuthCommand.class, AdminCommand.class,
-                RulesCommand.class, ExplainCommand.class, VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RulesCommand.class, ExplainCommand.class, dev.usher.cli.report.UsageCommand.class,
+                dev.usher.cli.report.AuditCommand.class, VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

@@ -19,6 +19,13 @@ import dev.usher.server.seat.LeaseSweeper;
 import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.PoolCatalog;
 import dev.usher.server.seat.SeatService;
+import dev.usher.server.http.ReportRoutes;
+import dev.usher.server.report.AuditRecorder;
+import dev.usher.server.report.AuditTrail;
+import dev.usher.server.report.UsageRecorder;
+import dev.usher.server.report.UsageReport;
+import dev.usher.store.report.SqlAuditLog;
+import dev.usher.store.report.SqlUsageStore;
 import dev.usher.store.SqlLicenseRepository;
 import dev.usher.store.SqlSeatLedger;
 import dev.usher.store.SqlSettingsRepository;
@@ -57,6 +64,9 @@ public final class UsherServer implements AutoCloseable {
     private final String generatedAdminPassword;
     private final Javalin http;
     private final boolean demoLicenseCreated;
+    private final UsageRecorder usageRecorder;
+    private final AuditRecorder auditRecorder;
+    private final UsageReport usageReport;
 
     private UsherServer(ServerConfig config) {
         this.config = config;
@@ -68,6 +78,7 @@ public final class UsherServer implements AutoCloseable {
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
             UserNames names = new UserNames(config.stripDomain());
             this.userDirectory = new SqlUserDirectory(db);
+            AuditTrail audit = AuditTrail.to(userDirectory, config.clock());
             this.directoryLink = new DirectoryLink(settings, userDirectory, names, config.clock());
             this.identity = new IdentityService(userDirectory, settings, credentials, names, config.clock(), directoryLink::directory);
             // --auth-mode (or --demo, which means open) is the administrator's choice for this start on.
@@ -81,7 +92,7 @@ public final class UsherServer implements AutoCloseable {
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
             keyDirs.addAll(config.trustedKeyDirs());
-            this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock());
+            this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock(), audit);
             PoolCatalog catalog = new PoolCatalog(licenses, settings);
 
             this.leases = new LeaseTable();
@@ -92,12 +103,18 @@ public final class UsherServer implements AutoCloseable {
                 leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
             }
             this.seats = new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue,
-                    BorrowTokens.load(settings, installationId));
+                    BorrowTokens.load(settings, installationId), audit);
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
-            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new RequestAuth(identity), identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()));
+            this.usageRecorder = new UsageRecorder(new SqlUsageStore(db), catalog, config.clock(), config.reports());
+            usageRecorder.begin();
+            this.auditRecorder = new AuditRecorder(new SqlAuditLog(db), config.reports().audit());
+            this.usageReport = new UsageReport(usageRecorder, config.clock());
+            RequestAuth requestAuth = new RequestAuth(identity);
+            ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
+            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, requestAuth, identity, directoryLink, db, VERSION,
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), reportRoutes::register);
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -111,6 +128,8 @@ public final class UsherServer implements AutoCloseable {
             server.http.start(config.host(), config.port());
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
             server.directoryLink.start();
+            server.usageRecorder.start();
+            server.auditRecorder.start(config.reports().interval());
             DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
                     "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
                             + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
@@ -184,6 +203,21 @@ public final class UsherServer implements AutoCloseable {
         return sweeper;
     }
 
+    /** The usage history recorder (tests move the clock and call {@code tick()}). */
+    public UsageRecorder usageRecorder() {
+        return usageRecorder;
+    }
+
+    /** The audit trail recorder (tests call {@code tick()}; the API turns it on and off). */
+    public AuditRecorder auditRecorder() {
+        return auditRecorder;
+    }
+
+    /** Usage reports: what the API and the console's Reports page read. */
+    public UsageReport usageReport() {
+        return usageReport;
+    }
+
     public LeaseTable leases() {
         return leases;
     }
@@ -228,6 +262,12 @@ public final class UsherServer implements AutoCloseable {
         }
         if (directoryLink != null) {
             directoryLink.close();
+        }
+        if (usageRecorder != null) {
+            usageRecorder.close();
+        }
+        if (auditRecorder != null) {
+            auditRecorder.close();
         }
         if (db != null) {
             db.close();

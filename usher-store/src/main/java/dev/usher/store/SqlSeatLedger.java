@@ -272,9 +272,9 @@ public final class SqlSeatLedger implements SeatLedger {
             }
             h.createUpdate("DELETE FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
                     .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature()).execute();
+            releaseIfUnused(h, after, seat.get(), pool, now);
             event(h, now, SeatEvent.Type.RELEASE, pool, session.get().userName(), session.get().host(), sessionId,
                     seat.get(), "check-in", null);
-            releaseIfUnused(h, after, seat.get(), pool, now);
             int left = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE session_id = :s")
                     .bind("s", sessionId).mapTo(Integer.class).one();
             if (left == 0) {
@@ -729,8 +729,8 @@ public final class SqlSeatLedger implements SeatLedger {
                 .list();
         h.createUpdate("DELETE FROM checkouts WHERE session_id = :s").bind("s", s.id()).execute();
         for (CheckoutRow c : checkouts) {
-            event(h, now, type, c.pool(), s.userName(), s.host(), s.id(), c.seatId(), reason, null);
             releaseIfUnused(h, after, c.seatId(), c.pool(), now);
+            event(h, now, type, c.pool(), s.userName(), s.host(), s.id(), c.seatId(), reason, null);
         }
         h.createUpdate("DELETE FROM sessions WHERE id = :s").bind("s", s.id()).execute();
         String id = s.id();
@@ -767,11 +767,16 @@ public final class SqlSeatLedger implements SeatLedger {
         }
     }
 
+    /**
+     * Records an event with the pool's seats in use after it (the usage history's timeline): callers
+     * change {@code pool_counters} first, then record the event, in the same transaction.
+     */
     private static void event(Handle h, long at, SeatEvent.Type type, PoolKey pool, String user, String host,
                               String sessionId, String seatId, String reason, String detail) {
         h.createUpdate("""
-                        INSERT INTO seat_events (at, type, product, feature, user_name, host, session_id, seat_id, reason, detail)
-                        VALUES (:at, :type, :p, :f, :u, :host, :s, :seat, :reason, :detail)""")
+                        INSERT INTO seat_events (at, type, product, feature, user_name, host, session_id, seat_id, reason, detail, in_use)
+                        VALUES (:at, :type, :p, :f, :u, :host, :s, :seat, :reason, :detail,
+                          (SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f))""")
                 .bind("at", at).bind("type", type.name()).bind("p", pool.product()).bind("f", pool.feature())
                 .bind("u", user).bind("host", host).bind("s", sessionId).bind("seat", seatId)
                 .bind("reason", reason).bind("detail", detail)

@@ -252,8 +252,9 @@ public final class SqlUserDirectory implements UserDirectory {
                     h.createUpdate("UPDATE pool_counters SET in_use = in_use - 1 WHERE product = :p AND feature = :f")
                             .bind("p", s.product()).bind("f", s.feature()).execute();
                     h.createUpdate("""
-                                    INSERT INTO seat_events (at, type, product, feature, user_name, seat_id, reason, detail)
-                                    VALUES (:at, 'RELEASE', :p, :f, :u, :seat, 'merged', :d)""")
+                                    INSERT INTO seat_events (at, type, product, feature, user_name, seat_id, reason, detail, in_use)
+                                    VALUES (:at, 'RELEASE', :p, :f, :u, :seat, 'merged', :d,
+                                      (SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f))""")
                             .bind("at", at).bind("p", s.product()).bind("f", s.feature()).bind("u", from.name())
                             .bind("seat", s.id()).bind("d", "merged into " + into.name() + "; its sessions joined seat " + keep.get())
                             .execute();

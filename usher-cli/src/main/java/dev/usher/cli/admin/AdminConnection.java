@@ -133,6 +133,27 @@ public final class AdminConnection implements AutoCloseable {
         return post(path, "application/json", JSON.writeValueAsString(body));
     }
 
+    /** GET as text in the given media type (exports: CSV, JSON lines); problems as for every call. */
+    public String getText(String path, String accept) {
+        HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token).header("Accept", accept)
+                .timeout(Duration.ofMinutes(10)).GET().build();
+        HttpResponse<String> r;
+        try {
+            r = http.send(request, HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new CliException("cannot reach Usher at " + baseUrl + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+        if (r.statusCode() >= 400) {
+            JsonNode body = r.body() == null || r.body().isBlank() ? null : JSON.readTree(r.body());
+            throw new CliException(body != null && body.has("detail") ? body.get("detail").asString() : "HTTP " + r.statusCode(),
+                    r.statusCode() == 404 ? 3 : 1);
+        }
+        return r.body();
+    }
+
     private URI uri(String path) {
         return URI.create(baseUrl + path);
     }

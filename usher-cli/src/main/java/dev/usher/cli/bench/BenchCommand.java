@@ -53,9 +53,18 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Phases to run (default ${DEFAULT-VALUE}).")
     Set<String> phases;
 
+    @Option(names = "--audit-compare", paramLabel = "ROUNDS", defaultValue = "0",
+            description = "Run the cycles and heartbeats phases ROUNDS times each with the audit trail on and off (alternating,"
+                    + " through PUT /api/v1/audit/recording; needs --token) and report the medians and their ratio (default 0: no).")
+    int auditRounds;
+
     @Override
     public Integer call() {
         Settings s = settings();
+        if (auditRounds > 0 && options.token() == null) {
+            throw new CliException("--audit-compare turns audit recording on and off: pass --token (or set USHER_ADMIN_TOKEN)");
+        }
+        Target.requireBetween("--audit-compare", auditRounds, 0, 10);
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Target target = options.target();
@@ -77,7 +86,15 @@ public final class BenchCommand implements Callable<Integer> {
                 report.header("sessions", sessions).header("users", options.users);
             }
             plan.notes().forEach(report::note);
-            run(s, scenario, load, probe, report, err);
+            if (auditRounds > 0) {
+                try {
+                    runAuditComparison(s, scenario, load, probe, report, err, api);
+                } finally {
+                    api.auditRecording(true);
+                }
+            } else {
+                run(s, scenario, load, probe, report, err);
+            }
             if (probe != null) {
                 describeServer(probe, report);
             }
@@ -111,6 +128,59 @@ public final class BenchCommand implements Callable<Integer> {
                 }
             }
         }
+    }
+
+    /**
+     * Each timed phase repeated with the audit trail on and off, alternating which goes first from
+     * round to round (so a drift of the machine does not favour one), then medians and on/off ratios.
+     */
+    private void runAuditComparison(Settings s, Scenario scenario, Load load, ServerProbe probe, Report report, PrintWriter err,
+                                    ServerApi api) {
+        java.util.Map<String, java.util.List<Double>> rates = new java.util.TreeMap<>();
+        if (s.phases.contains(Phase.CYCLES)) {
+            compare("cycles", "checkout+checkin", s, probe, report, err, api, rates, () -> scenario.cycles(load, s.warmup, s.duration));
+        }
+        if (s.phases.contains(Phase.HEARTBEATS)) {
+            progress(err, "creating " + sessions + " live sessions of " + options.users + " users...");
+            report.add(measure(probe, true, () -> scenario.createSessions(load, options.setupLimit())));
+            try {
+                compare("heartbeats", "heartbeats", s, probe, report, err, api, rates, () -> scenario.heartbeats(load, s.warmup, s.duration));
+            } finally {
+                if (!options.keepSessions) {
+                    progress(err, "ending the " + sessions + " sessions...");
+                    report.add(measure(probe, true, () -> scenario.endSessions(load, options.setupLimit())));
+                }
+            }
+        }
+        for (String phase : new String[] {"cycles", "heartbeats"}) {
+            if (rates.containsKey(phase + " on")) {
+                double on = median(rates.get(phase + " on"));
+                double off = median(rates.get(phase + " off"));
+                report.note(String.format(Locale.ROOT, "audit %s: median %.0f/s with audit on, %.0f/s off (%d rounds): on/off = %.3f",
+                        phase, on, off, rates.get(phase + " on").size(), off > 0 ? on / off : 0));
+            }
+        }
+    }
+
+    private void compare(String key, String title, Settings s, ServerProbe probe, Report report, PrintWriter err, ServerApi api,
+                         java.util.Map<String, java.util.List<Double>> rates, Supplier<PhaseResult> phase) {
+        for (int round = 0; round < auditRounds; round++) {
+            for (boolean on : round % 2 == 0 ? new boolean[] {true, false} : new boolean[] {false, true}) {
+                api.auditRecording(on);
+                String state = on ? "on" : "off";
+                progress(err, key + " with audit " + state + " (round " + (round + 1) + " of " + auditRounds + "), " + phaseTime(s));
+                Report.Row row = measure(probe, false, phase);
+                PhaseResult named = row.result().named(key + "-audit-" + state + "-" + (round + 1), title + ", audit " + state);
+                report.add(new Report.Row(named, row.serverCores(), row.benchCores(), row.otherCores(), row.machineCores(), row.setup()));
+                rates.computeIfAbsent(key + " " + state, k -> new java.util.ArrayList<>()).add(named.rate());
+            }
+        }
+    }
+
+    static double median(java.util.List<Double> values) {
+        java.util.List<Double> v = values.stream().sorted().toList();
+        int n = v.size();
+        return n == 0 ? 0 : n % 2 == 1 ? v.get(n / 2) : (v.get(n / 2 - 1) + v.get(n / 2)) / 2;
     }
 
     private String phaseTime(Settings s) {

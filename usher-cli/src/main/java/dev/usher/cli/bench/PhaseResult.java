@@ -20,6 +20,12 @@ record PhaseResult(String key, String title, String unit, int connections, doubl
                    long requests, long errors, long ioErrors, Map<Integer, Long> statuses, List<String> errorSamples,
                    Histogram latency, long reconnects, boolean complete) {
 
+    /** The same result under another key and title (e.g. a phase repeated with audit on and off). */
+    PhaseResult named(String newKey, String newTitle) {
+        return new PhaseResult(newKey, newTitle, unit, connections, seconds, operations, requests, errors, ioErrors, statuses,
+                errorSamples, latency, reconnects, complete);
+    }
+
     /** Operations per second over the window. */
     double rate() {
         return seconds > 0 ? operations / seconds : 0;

@@ -76,6 +76,12 @@ final class ServerApi implements AutoCloseable {
         return "license " + l.path("id").asString() + " (" + l.path("customer").asString() + ") installed";
     }
 
+    /** Turns audit trail recording on or off ({@code usher bench --audit-compare}). Needs the admin token. */
+    void auditRecording(boolean on) {
+        call("PUT", "/api/v1/audit/recording", "Content-Type: application/json\r\n",
+                ("{\"enabled\":" + on + "}").getBytes(StandardCharsets.US_ASCII));
+    }
+
     private JsonNode call(String method, String path, String extraHeader, byte[] body) {
         if (auth == null) {
             throw new CliException(method + " " + path + " needs the admin token: pass --token (or set USHER_ADMIN_TOKEN)");

@@ -123,7 +123,7 @@ public final class IdentityService {
         settings.put(IDLE_KEY, String.valueOf(s.sessionIdle().toMinutes()));
         AuthSettings before = current.getAndSet(s);
         if (before.mode() != s.mode()) {
-            users.recordAdminEvent(clock.instant(), "auth-mode", actor, null, s.mode().code(), "was " + before.mode().code());
+            users.recordAdminEvent(clock.instant(), "auth-mode", actor, dev.usher.core.audit.Actor.current().source(), s.mode().code(), "was " + before.mode().code());
         }
         return s;
     }
@@ -276,7 +276,7 @@ public final class IdentityService {
         String id = UUID.randomUUID().toString();
         Instant now = clock.instant();
         users.saveToken(new UserDirectory.Token(id, u.id(), "api", name.strip(), now, null, now), BearerTokens.sha256Hex(token));
-        users.recordAdminEvent(now, "token-created", actor, null, u.name(), name.strip());
+        users.recordAdminEvent(now, "token-created", actor, dev.usher.core.audit.Actor.current().source(), u.name(), name.strip());
         return new ApiToken(id, token);
     }
 
@@ -290,7 +290,7 @@ public final class IdentityService {
             throw new IllegalArgumentException("a local user needs a password (at least " + PasswordHasher.MIN_LENGTH + " characters)");
         }
         User u = users.create(new UserDirectory.NewUser(names.display(name), key, displayName, email, source, hash), clock.instant());
-        users.recordAdminEvent(clock.instant(), "user-created", actor, null, u.name(), source.code());
+        users.recordAdminEvent(clock.instant(), "user-created", actor, dev.usher.core.audit.Actor.current().source(), u.name(), source.code());
         return u;
     }
 
@@ -300,7 +300,7 @@ public final class IdentityService {
             throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, u.name() + " signs in through the directory; change the password there");
         }
         users.setPasswordHash(userId, PasswordHasher.hash(password));
-        users.recordAdminEvent(clock.instant(), "password-set", actor, null, u.name(), null);
+        users.recordAdminEvent(clock.instant(), "password-set", actor, dev.usher.core.audit.Actor.current().source(), u.name(), null);
     }
 
     /**

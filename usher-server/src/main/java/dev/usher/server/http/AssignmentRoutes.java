@@ -72,8 +72,7 @@ final class AssignmentRoutes {
                     "someone saved these rules after you read them (now version " + seats.rules(p, f).version()
                             + "): read them again, then re-apply your change");
         }
-        identity.users().recordAdminEvent(identity.now(), "rules-saved", auth.principal(ctx).map(x -> x.name()).orElse(null),
-                ctx.ip(), p + "/" + f, RuleSetCodec.write(resolved));
+        // recorded in the audit trail by SeatService.saveRules, with the actor this request bound
         getRules(ctx);
     }
 

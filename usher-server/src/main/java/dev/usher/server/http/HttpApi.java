@@ -43,6 +43,11 @@ public final class HttpApi {
     }
 
     public static Javalin create(Parts parts) {
+        return create(parts, r -> { });
+    }
+
+    /** With more routes registered by other parts of the server (reports, ...), under the same error mapping. */
+    public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
         IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
@@ -84,6 +89,7 @@ public final class HttpApi {
             admin.register(r);
             identity.register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
+            moreRoutes.accept(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,

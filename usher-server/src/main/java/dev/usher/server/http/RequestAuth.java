@@ -1,5 +1,6 @@
 package dev.usher.server.http;
 
+import dev.usher.core.audit.Actor;
 import dev.usher.server.auth.BearerTokens;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.Principal;
@@ -30,7 +31,11 @@ public final class RequestAuth {
                 throw new ApiProblem(403, "forbidden", "Administrators only",
                         p.name() + " is signed in but not in the Administrators role");
             }
-            handler.handle(ctx);
+            // Services record admin actions with the actor bound here (name and client address).
+            new Actor(p.name(), ctx.ip()).call(() -> {
+                handler.handle(ctx);
+                return null;
+            });
         };
     }
 

@@ -42,8 +42,16 @@ public final class LicenseService {
     private final String installationId;
     private final Clock clock;
     private final AtomicReference<LicenseInventory> inventory;
+    private final dev.usher.server.report.AuditTrail audit;
 
     public LicenseService(LicenseRepository repository, List<Path> trustedKeyDirs, String installationId, Clock clock) {
+        this(repository, trustedKeyDirs, installationId, clock, dev.usher.server.report.AuditTrail.NONE);
+    }
+
+    /** With {@code audit}: every file added or removed is recorded with who did it. */
+    public LicenseService(LicenseRepository repository, List<Path> trustedKeyDirs, String installationId, Clock clock,
+                          dev.usher.server.report.AuditTrail audit) {
+        this.audit = audit;
         this.repository = repository;
         this.trustedKeyDirs = List.copyOf(trustedKeyDirs);
         this.installationId = installationId;
@@ -91,6 +99,11 @@ public final class LicenseService {
         LicenseVerifier.verifyForInstall(file, trustedKeys(), installationId, now);
         StoredLicense stored = new StoredLicense(file.payload().id(), file.text(), now);
         LicenseRepository.AddResult result = repository.add(stored, this::reload);
+        if (result == LicenseRepository.AddResult.ADDED) {
+            audit.record("license-added", stored.id().toString(), file.payload().customer() + ": "
+                    + file.payload().entitlements().stream().map(e -> e.kind().name().toLowerCase(java.util.Locale.ROOT) + " "
+                    + e.product() + "/" + e.feature() + (e.seats() > 0 ? " x" + e.seats() : "")).toList());
+        }
         return switch (result) {
             case ADDED -> new Added(find(stored.id()).orElseThrow(), true);
             case ALREADY_PRESENT -> new Added(find(stored.id()).orElseThrow(), false);
@@ -100,7 +113,11 @@ public final class LicenseService {
 
     /** Removes a license; held seats stay held, new grants wait until in-use is below the new capacity. */
     public boolean remove(UUID id) {
-        return repository.remove(id, this::reload);
+        boolean removed = repository.remove(id, this::reload);
+        if (removed) {
+            audit.record("license-removed", id.toString(), null);
+        }
+        return removed;
     }
 
     public List<LicenseEntry> list() {

@@ -41,9 +41,12 @@ public final class SeatService {
     private final Clock clock;
     private final SeatQueue queue;
     private final BorrowTokens borrowTokens;
+    private final dev.usher.server.report.AuditTrail audit;
 
+    /** {@code audit}: force releases, pool settings and rules are recorded with who changed them. */
     public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
-                       SeatQueue queue, BorrowTokens borrowTokens) {
+                       SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit) {
+        this.audit = audit;
         this.ledger = ledger;
         this.catalog = catalog;
         this.leases = leases;
@@ -138,7 +141,12 @@ public final class SeatService {
      */
     public Optional<SeatLedger.Loan> endLoan(String seatId, boolean forced, String reason) {
         String why = reason == null || reason.isBlank() ? (forced ? "taken back by an administrator" : "returned early") : reason;
-        return ledger.endLoan(seatId, clock.instant(), forced, why);
+        Optional<SeatLedger.Loan> ended = ledger.endLoan(seatId, clock.instant(), forced, why);
+        if (forced) {
+            ended.ifPresent(loan -> audit.record("loan-taken-back", seatId, why + "; was on loan to " + loan.user()
+                    + " until " + loan.until()));
+        }
+        return ended;
     }
 
     /** This installation's public key for borrow tokens (base64 X.509). */
@@ -169,13 +177,19 @@ public final class SeatService {
     }
 
     public Optional<List<String>> forceRelease(String seatId, String reason) {
-        return ledger.forceRelease(seatId, clock.instant(), reason == null || reason.isBlank() ? "released by an administrator" : reason);
+        String why = reason == null || reason.isBlank() ? "released by an administrator" : reason;
+        Optional<List<String>> ended = ledger.forceRelease(seatId, clock.instant(), why);
+        ended.ifPresent(sessions -> audit.record("seat-force-released", seatId, why + "; " + sessions.size() + " session(s) ended"));
+        return ended;
     }
 
     public List<String> releaseUser(String user, String product, String feature, String reason) {
         PoolKey pool = product == null && feature == null ? null : pool(product, feature);
-        return ledger.releaseUser(names.key(user), pool, clock.instant(),
-                reason == null || reason.isBlank() ? "released by an administrator" : reason);
+        String why = reason == null || reason.isBlank() ? "released by an administrator" : reason;
+        List<String> released = ledger.releaseUser(names.key(user), pool, clock.instant(), why);
+        audit.record("user-seats-released", names.display(user), (pool == null ? "every pool" : pool.toString()) + ": "
+                + released.size() + " seat(s); " + why);
+        return released;
     }
 
     public List<dev.usher.core.seat.SeatRecord> seatsHeld() {
@@ -222,7 +236,11 @@ public final class SeatService {
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(String.join("; ", problems));
         }
-        return catalog.saveRules(key, resolved, expectedVersion);
+        long version = catalog.saveRules(key, resolved, expectedVersion);
+        if (version >= 0) {
+            audit.record("rules-saved", key.toString(), "version " + version + ": " + RuleSetCodec.write(resolved));
+        }
+        return version;
     }
 
     /** Would this person get a seat now, from where, or which rule refuses them; or what they hold. */
@@ -231,7 +249,12 @@ public final class SeatService {
     }
 
     public void saveSettings(String product, String feature, PoolSettings settings) {
-        catalog.save(pool(product, feature), settings);
+        PoolKey key = pool(product, feature);
+        PoolSettings before = catalog.settingsOf(key);
+        catalog.save(key, settings);
+        audit.record("pool-settings-saved", key.toString(), "seat key " + before.policy().code() + " -> " + settings.policy().code()
+                + ", linger " + before.linger().toSeconds() + " s -> " + settings.linger().toSeconds() + " s"
+                + ", borrowing " + before.borrow() + " -> " + settings.borrow());
     }
 
     private static PoolKey pool(String product, String feature) {

@@ -1,0 +1,328 @@
+package dev.usher.server.http;
+
+import dev.usher.core.audit.AuditEntry;
+import dev.usher.core.audit.ChainCheck;
+import dev.usher.core.seat.DenyReason;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.core.usage.RightSizing;
+import dev.usher.core.usage.UsageRow;
+import dev.usher.core.usage.UserDay;
+import dev.usher.server.report.AuditRecorder;
+import dev.usher.server.report.AuditTrail;
+import dev.usher.server.report.Csv;
+import dev.usher.server.report.ReportQuery;
+import dev.usher.server.report.UsageReport;
+import dev.usher.store.report.SqlAuditLog;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import tools.jackson.databind.json.JsonMapper;
+
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Reports and the audit trail: usage per pool and step, per person, refusals, right-sizing, audit
+ * queries and exports (JSON, JSON lines, CSV) and the chain check. Every route needs an administrator.
+ */
+public final class ReportRoutes {
+
+    record UsageView(String product, String feature, Instant start, Instant end, int peakInUse, double averageInUse,
+                     int capacity, int grants, Map<String, Integer> denials, int distinctUsers, int refusedUsers, int demandPeak) {
+        static UsageView of(UsageRow r) {
+            Map<String, Integer> d = new LinkedHashMap<>();
+            d.put(DenyReason.NO_SEATS_AVAILABLE.code(), r.deniedNoSeats());
+            d.put(DenyReason.NOT_ENTITLED.code(), r.deniedNotEntitled());
+            d.put(DenyReason.SERVER_NOT_LICENSED.code(), r.deniedNotLicensed());
+            return new UsageView(r.pool().product(), r.pool().feature(), Instant.ofEpochMilli(r.start()),
+                    Instant.ofEpochMilli(r.start() + r.step().millis()), r.peak(), Math.round(r.averageInUse() * 1000) / 1000.0,
+                    r.capacity(), r.grants(), d, r.distinctUsers(), r.refusedUsers(), r.demandPeak());
+        }
+    }
+
+    record UserDayView(String day, String user, String product, String feature, int sessions, List<String> hosts,
+                       double seatHours, List<Integer> hours) {
+        static UserDayView of(UserDay d) {
+            List<Integer> hours = new ArrayList<>();
+            for (int h = 0; h < 24; h++) {
+                if ((d.hoursMask() & (1 << h)) != 0) {
+                    hours.add(h);
+                }
+            }
+            return new UserDayView(Instant.ofEpochMilli(d.day()).toString().substring(0, 10), d.user(), d.pool().product(),
+                    d.pool().feature(), d.sessions(), d.hosts().stream().sorted().toList(),
+                    Math.round(d.seatHours() * 1000) / 1000.0, hours);
+        }
+    }
+
+    record DenialView(Instant at, String product, String feature, String user, String host, String sessionId, String reason,
+                      String detail) {
+        static DenialView of(SeatEvent e) {
+            return new DenialView(e.at(), e.pool().product(), e.pool().feature(), e.user(), e.host(), e.sessionId(), e.reason(), e.detail());
+        }
+    }
+
+    record AuditView(long seq, Instant at, String kind, String type, String actor, String source, String target,
+                     String product, String feature, String user, String host, String sessionId, String seatId, String detail,
+                     String prevHash, String hash) {
+        static AuditView of(AuditEntry e) {
+            return new AuditView(e.seq(), e.at(), e.kind(), e.type(), e.actor(), e.source(), e.target(), e.product(), e.feature(),
+                    e.user(), e.host(), e.sessionId(), e.seatId(), e.detail(), e.prevHash(), e.hash());
+        }
+    }
+
+    record RecordingBody(Boolean enabled) {}
+
+    private static final Set<String> REASONS = Set.of(DenyReason.NO_SEATS_AVAILABLE.code(), DenyReason.NOT_ENTITLED.code(),
+            DenyReason.SERVER_NOT_LICENSED.code(), DenyReason.UNKNOWN_POOL.code());
+
+    private final UsageReport usage;
+    private final AuditRecorder audit;
+    private final AuditTrail trail;
+    private final RequestAuth auth;
+    private final JsonMapper json;
+    private final Clock clock;
+
+    public ReportRoutes(UsageReport usage, AuditRecorder audit, AuditTrail trail, RequestAuth auth, Clock clock) {
+        this.usage = usage;
+        this.audit = audit;
+        this.trail = trail;
+        this.auth = auth;
+        this.json = JsonCodec.mapper();
+        this.clock = clock;
+    }
+
+    public void register(RoutesConfig r) {
+        r.get("/api/v1/usage", auth.admin(this::usage));
+        r.get("/api/v1/usage/users", auth.admin(this::users));
+        r.get("/api/v1/usage/right-sizing", auth.admin(this::rightSizing));
+        r.get("/api/v1/denials", auth.admin(this::denials));
+        r.get("/api/v1/audit", auth.admin(this::audit));
+        r.get("/api/v1/audit/verify", auth.admin(this::verify));
+        r.get("/api/v1/audit/recording", auth.admin(ctx -> ctx.json(Map.of("enabled", audit.enabled()))));
+        r.put("/api/v1/audit/recording", auth.admin(this::setRecording));
+    }
+
+    private ReportQuery query(Context ctx, UsageRow.Step defaultStep, Duration maxRange) {
+        return ReportQuery.parse(ctx::queryParam, clock.instant(), defaultStep, maxRange);
+    }
+
+    private static boolean wants(Context ctx, String type) {
+        String accept = ctx.header("Accept");
+        return accept != null && Arrays.stream(accept.split(",")).anyMatch(a -> a.strip().startsWith(type));
+    }
+
+    private void usage(Context ctx) {
+        ReportQuery q = query(ctx, UsageRow.Step.HOUR, null);
+        List<UsageRow> rows = usage.usage(q);
+        if (wants(ctx, "text/csv")) {
+            StringBuilder b = new StringBuilder(Csv.line(List.of("product", "feature", "start", "end", "peak_in_use", "average_in_use",
+                    "capacity", "grants", "denied_no_seats", "denied_not_entitled", "denied_not_licensed", "distinct_users",
+                    "refused_users", "demand_peak")));
+            for (UsageRow row : rows) {
+                UsageView v = UsageView.of(row);
+                b.append(Csv.line(List.of(v.product(), v.feature(), v.start().toString(), v.end().toString(), v.peakInUse(),
+                        v.averageInUse(), v.capacity(), v.grants(), row.deniedNoSeats(), row.deniedNotEntitled(),
+                        row.deniedNotLicensed(), v.distinctUsers(), v.refusedUsers(), v.demandPeak())));
+            }
+            csv(ctx, b.toString(), "usage");
+            return;
+        }
+        ctx.json(rows.stream().map(UsageView::of).toList());
+    }
+
+    private void users(Context ctx) {
+        ReportQuery q = query(ctx, UsageRow.Step.DAY, Duration.ofDays(800));
+        List<UserDayView> days = usage.users(q).stream().map(UserDayView::of).toList();
+        if (wants(ctx, "text/csv")) {
+            StringBuilder b = new StringBuilder(Csv.line(List.of("day", "user", "product", "feature", "sessions", "hosts",
+                    "seat_hours", "hours")));
+            for (UserDayView d : days) {
+                b.append(Csv.line(List.of(d.day(), d.user(), d.product(), d.feature(), d.sessions(), String.join(" ", d.hosts()),
+                        d.seatHours(), d.hours().stream().map(String::valueOf).reduce((x, y) -> x + " " + y).orElse(""))));
+            }
+            csv(ctx, b.toString(), "usage-users");
+            return;
+        }
+        ctx.json(days);
+    }
+
+    private void rightSizing(Context ctx) {
+        // Default: the last 30 days, the kind of period a renewal is decided on.
+        ReportQuery q = ReportQuery.parse(ctx::queryParam, clock.instant(), UsageRow.Step.MINUTE, UsageReport.MAX_RIGHT_SIZING,
+                Duration.ofDays(30));
+        RightSizing rs = usage.rightSizing(q);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("estimate", true);
+        body.put("sentence", rs.estimate());
+        body.put("product", rs.pool().product());
+        body.put("feature", rs.pool().feature());
+        body.put("from", rs.from());
+        body.put("to", rs.to());
+        body.put("unit", rs.unit());
+        body.put("periods", rs.periods());
+        body.put("owned", rs.owned());
+        body.put("busiest", rs.busiestStart() == null ? null
+                : Map.of("start", rs.busiestStart(), "used", rs.busiestUsed(), "refused", rs.busiestRefused()));
+        body.put("servesEveryone", rs.servesAll());
+        body.put("serves99Percent", rs.serves99());
+        body.put("serves95Percent", rs.serves95());
+        body.put("method", "per " + rs.unit() + ": seats in use at its busiest plus the people refused for want of a seat;"
+                + " percentiles by nearest rank over the " + rs.unit() + "s of the period");
+        ctx.json(body);
+    }
+
+    private void denials(Context ctx) {
+        ReportQuery q = query(ctx, UsageRow.Step.DAY, Duration.ofDays(36_600));
+        String reason = ctx.queryParam("reason");
+        if (reason != null && !REASONS.contains(reason)) {
+            throw ApiProblem.validation("reason must be one of " + String.join(", ", REASONS.stream().sorted().toList()));
+        }
+        int limit = limit(ctx, 1000, 100_000);
+        List<SeatEvent> events = usage.denials(q, reason, limit);
+        if (wants(ctx, "text/csv")) {
+            StringBuilder b = new StringBuilder(Csv.line(List.of("at", "product", "feature", "user", "host", "session_id",
+                    "reason", "detail")));
+            for (SeatEvent e : events) {
+                b.append(Csv.line(Arrays.asList(e.at().toString(), e.pool().product(), e.pool().feature(), e.user(), e.host(),
+                        e.sessionId(), e.reason(), e.detail())));
+            }
+            csv(ctx, b.toString(), "denials");
+            return;
+        }
+        ctx.json(events.stream().map(DenialView::of).toList());
+    }
+
+    private static int limit(Context ctx, int dflt, int max) {
+        String v = ctx.queryParam("limit");
+        if (v == null) {
+            return dflt;
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n >= 1 && n <= max) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below
+        }
+        throw ApiProblem.validation("limit must be a number between 1 and " + max);
+    }
+
+    private static void csv(Context ctx, String body, String name) {
+        ctx.contentType("text/csv; charset=utf-8");
+        ctx.header("Content-Disposition", "attachment; filename=\"" + name + ".csv\"");
+        ctx.result(body);
+    }
+
+    private SqlAuditLog.Filter auditFilter(Context ctx) {
+        Instant from = ctx.queryParam("from") == null ? null : time(ctx.queryParam("from"), "from");
+        Instant to = ctx.queryParam("to") == null ? null : time(ctx.queryParam("to"), "to");
+        if (from != null && to != null && from.isAfter(to)) {
+            throw ApiProblem.validation("from (" + from + ") is after to (" + to + "): give the earlier time as from");
+        }
+        ReportQuery names = ReportQuery.parse(p -> switch (p) {
+            case "product", "feature", "user" -> ctx.queryParam(p);
+            default -> null;
+        }, clock.instant(), UsageRow.Step.DAY, null);
+        String actor = ctx.queryParam("actor");
+        String type = ctx.queryParam("type");
+        for (String[] f : new String[][] {{"actor", actor}, {"type", type}}) {
+            if (f[1] != null && (f[1].isBlank() || f[1].length() > 256 || f[1].chars().anyMatch(Character::isISOControl))) {
+                throw ApiProblem.validation(f[0] + " must be 1-256 printable characters");
+            }
+        }
+        return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type);
+    }
+
+    private static Instant time(String value, String what) {
+        return ReportQuery.time(value, what);
+    }
+
+    private void audit(Context ctx) throws IOException {
+        SqlAuditLog.Filter f = auditFilter(ctx);
+        boolean ndjson = wants(ctx, "application/x-ndjson");
+        boolean csv = !ndjson && wants(ctx, "text/csv");
+        int limit = limit(ctx, ndjson || csv ? 10_000_000 : 1000, ndjson || csv ? 10_000_000 : 100_000);
+        audit.tick(); // what happened up to this request is in the answer (when recording is on)
+        if (!ndjson && !csv) {
+            List<AuditView> out = new ArrayList<>();
+            audit.log().forEach(f, limit, e -> out.add(AuditView.of(e)));
+            ctx.json(out);
+            return;
+        }
+        ctx.contentType(ndjson ? "application/x-ndjson; charset=utf-8" : "text/csv; charset=utf-8");
+        if (csv) {
+            ctx.header("Content-Disposition", "attachment; filename=\"audit.csv\"");
+        }
+        // Streamed: an export of years of records never sits in memory.
+        Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+        try {
+            if (csv) {
+                w.write(Csv.line(List.of("seq", "at", "kind", "type", "actor", "source", "target", "product", "feature", "user",
+                        "host", "session_id", "seat_id", "detail", "prev_hash", "hash")));
+            }
+            audit.log().forEach(f, limit, e -> {
+                try {
+                    if (csv) {
+                        w.write(Csv.line(Arrays.asList(e.seq(), e.at().toString(), e.kind(), e.type(), e.actor(), e.source(),
+                                e.target(), e.product(), e.feature(), e.user(), e.host(), e.sessionId(), e.seatId(), e.detail(),
+                                e.prevHash(), e.hash())));
+                    } else {
+                        w.write(json.writeValueAsString(AuditView.of(e)));
+                        w.write('\n');
+                    }
+                } catch (IOException x) {
+                    throw new UncheckedIOException(x);
+                }
+            });
+        } finally {
+            w.flush();
+        }
+    }
+
+    private void verify(Context ctx) {
+        audit.tick();
+        ChainCheck.Result r = audit.log().verify();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("ok", r.ok());
+        body.put("checked", r.checked());
+        body.put("brokenAt", r.brokenAt());
+        body.put("detail", r.problem());
+        SqlAuditLog.Head head = audit.log().head();
+        body.put("headSeq", head.seq()); // note it elsewhere: a later verify proves nothing before it was rewritten
+        body.put("headHash", head.hash());
+        body.put("recording", audit.enabled());
+        body.put("pending", audit.log().backlog());
+        ctx.json(body);
+    }
+
+    private void setRecording(Context ctx) {
+        RecordingBody b = JsonCodec.read(json, ctx.bodyAsBytes(), RecordingBody.class);
+        if (b.enabled() == null) {
+            throw ApiProblem.validation("send {\"enabled\": true} or {\"enabled\": false}");
+        }
+        boolean was = audit.enabled();
+        audit.setEnabled(b.enabled());
+        if (was != b.enabled()) {
+            trail.record("audit-recording", "audit trail", b.enabled() ? "turned on (the backlog is chained now)"
+                    : "turned off: events are kept and chained when it is turned on again");
+        }
+        if (b.enabled()) {
+            audit.tick();
+        }
+        ctx.json(Map.of("enabled", audit.enabled()));
+    }
+}

@@ -1,0 +1,59 @@
+package dev.usher.server.report;
+
+import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.core.usage.RightSizing;
+import dev.usher.core.usage.UsageRow;
+import dev.usher.core.usage.UserDay;
+import dev.usher.store.report.SqlUsageStore;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * The usage history as reports read it (the API, the CLI and the console's Reports page): rows per
+ * pool and step, per-person days, refusals, and the right-sizing estimate.
+ */
+public final class UsageReport {
+
+    private final SqlUsageStore store;
+    private final UsageRecorder recorder;
+    private final Clock clock;
+
+    public UsageReport(UsageRecorder recorder, Clock clock) {
+        this.store = recorder.store();
+        this.recorder = recorder;
+        this.clock = clock;
+    }
+
+    public List<UsageRow> usage(ReportQuery q) {
+        return store.rows(q.step(), q.product(), q.feature(), q.from().toEpochMilli(), q.to().toEpochMilli());
+    }
+
+    /** Per-person days whose day starts in the period. */
+    public List<UserDay> users(ReportQuery q) {
+        return store.userDays(q.product(), q.feature(), q.user(), q.from().toEpochMilli(), q.to().toEpochMilli());
+    }
+
+    public List<SeatEvent> denials(ReportQuery q, String reason, int limit) {
+        return store.denials(q.product(), q.feature(), q.user(), reason, q.from().toEpochMilli(), q.to().toEpochMilli(), limit);
+    }
+
+    /**
+     * The right-sizing estimate of one pool: from minute rows while the period is within per-minute
+     * retention, from hour rows (the busiest minute of each hour) beyond it.
+     */
+    public RightSizing rightSizing(ReportQuery q) {
+        if (q.product() == null || q.feature() == null) {
+            throw new IllegalArgumentException("right-sizing is per pool: give product and feature");
+        }
+        boolean minutes = !q.from().isBefore(clock.instant().minus(recorder.settings().keepMinutes()));
+        UsageRow.Step step = minutes ? UsageRow.Step.MINUTE : UsageRow.Step.HOUR;
+        List<UsageRow> rows = store.rows(step, q.product(), q.feature(), q.from().toEpochMilli(), q.to().toEpochMilli());
+        return RightSizing.of(new PoolKey(q.product(), q.feature()), q.from(), q.to(), rows);
+    }
+
+    /** The longest period a right-sizing request may cover. */
+    public static final Duration MAX_RIGHT_SIZING = Duration.ofDays(800);
+}

@@ -1,0 +1,361 @@
+package dev.usher.store.report;
+
+import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.core.usage.UsageEvent;
+import dev.usher.core.usage.UsageRow;
+import dev.usher.core.usage.UsageTimeline;
+import dev.usher.core.usage.UserDay;
+import dev.usher.store.Database;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.statement.PreparedBatch;
+import org.jdbi.v3.core.statement.Query;
+
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Usage history in portable SQL: the recorder's state, per-minute rows with their hour and day
+ * roll-ups, per-person days, retention, and the queries reports read.
+ */
+public final class SqlUsageStore {
+
+    static final String THROUGH = "usage.through";
+    static final String EVENT = "usage.event";
+    /** Hosts remembered per person per pool per day (more are counted as one "…"). */
+    static final int MAX_HOSTS = 20;
+
+    private final Database db;
+
+    public SqlUsageStore(Database db) {
+        this.db = db;
+    }
+
+    /** Where the recorder is: the first minute not covered, the last event consumed, and the pools' state then. */
+    public record State(long through, long lastEventId, Map<PoolKey, Integer> inUse, Map<String, UsageTimeline.OpenSeat> open) {}
+
+    /**
+     * The recorder's saved state; on the very first call, the ledger's present (seats held now) as of
+     * {@code startAt}, so history starts with the right counts.
+     */
+    public State state(long startAt) {
+        return db.write((h, after) -> {
+            var through = cursor(h, THROUGH);
+            if (through == null) {
+                long lastId = h.createQuery("SELECT COALESCE(MAX(id), 0) FROM seat_events").mapTo(Long.class).one();
+                h.execute("DELETE FROM usage_pool_state");
+                h.execute("DELETE FROM usage_open_seats");
+                h.execute("""
+                        INSERT INTO usage_pool_state (product, feature, in_use)
+                        SELECT product, feature, in_use FROM pool_counters WHERE in_use > 0""");
+                h.execute("""
+                        INSERT INTO usage_open_seats (seat_id, product, feature, user_name)
+                        SELECT s.id, s.product, s.feature, u.name FROM seats s JOIN users u ON u.id = s.user_id""");
+                setCursor(h, THROUGH, startAt);
+                setCursor(h, EVENT, lastId);
+            }
+            return loadState(h);
+        });
+    }
+
+    private static State loadState(Handle h) {
+        Map<PoolKey, Integer> inUse = new HashMap<>();
+        h.createQuery("SELECT product, feature, in_use FROM usage_pool_state")
+                .map((rs, ctx) -> inUse.put(new PoolKey(rs.getString(1), rs.getString(2)), rs.getInt(3))).list();
+        Map<String, UsageTimeline.OpenSeat> open = new LinkedHashMap<>();
+        h.createQuery("SELECT seat_id, product, feature, user_name FROM usage_open_seats ORDER BY seat_id")
+                .map((rs, ctx) -> open.put(rs.getString(1), new UsageTimeline.OpenSeat(rs.getString(1),
+                        new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4)))).list();
+        return new State(cursor(h, THROUGH), cursor(h, EVENT), inUse, open);
+    }
+
+    static Long cursor(Handle h, String name) {
+        return h.createQuery("SELECT position FROM report_cursors WHERE name = :n").bind("n", name)
+                .mapTo(Long.class).findOne().orElse(null);
+    }
+
+    static void setCursor(Handle h, String name, long position) {
+        h.createUpdate("""
+                        INSERT INTO report_cursors (name, position) VALUES (:n, :p)
+                        ON CONFLICT (name) DO UPDATE SET position = excluded.position""")
+                .bind("n", name).bind("p", position).execute();
+    }
+
+    /** Seat events after {@code afterId}, in the order they were recorded. */
+    public List<UsageEvent> events(long afterId, int limit) {
+        return db.read(h -> h.createQuery("""
+                        SELECT id, at, type, product, feature, user_name, host, seat_id, reason, in_use
+                        FROM seat_events WHERE id > :id ORDER BY id LIMIT :n""")
+                .bind("id", afterId).bind("n", limit)
+                .map((rs, ctx) -> {
+                    int n = rs.getInt(10);
+                    Integer inUse = rs.wasNull() ? null : n; // asked at once: a later getString resets wasNull
+                    return new UsageEvent(rs.getLong(1), rs.getLong(2), SeatEvent.Type.valueOf(rs.getString(3)),
+                            new PoolKey(rs.getString(4), rs.getString(5)), rs.getString(6), rs.getString(7), rs.getString(8),
+                            rs.getString(9), inUse);
+                })
+                .list());
+    }
+
+    /**
+     * Saves, in one transaction: the minutes the timeline closed, the person-days, the roll-ups of
+     * every hour and day that ended between {@code before.through()} and the timeline's, and the new
+     * state. A restart resumes from exactly this point.
+     */
+    public void save(State before, UsageTimeline timeline, UsageTimeline.Output out) {
+        long from = before.through();
+        long to = timeline.through();
+        db.write((h, after) -> {
+            upsertRows(h, out.minutes());
+            for (UserDay d : out.userDays()) {
+                mergeUserDay(h, d);
+            }
+            for (long hour = Math.floorDiv(from, UsageTimeline.HOUR) * UsageTimeline.HOUR; hour + UsageTimeline.HOUR <= to; hour += UsageTimeline.HOUR) {
+                rollUp(h, UsageRow.Step.HOUR, UsageRow.Step.MINUTE, hour);
+                h.createUpdate("""
+                                UPDATE usage_history SET distinct_users = (
+                                  SELECT COUNT(*) FROM usage_user_day u WHERE u.product = usage_history.product
+                                    AND u.feature = usage_history.feature AND u.day = :day AND (u.hours_mask & :bit) <> 0)
+                                WHERE step = 'hour' AND start = :start""")
+                        .bind("day", UsageTimeline.dayOf(hour)).bind("bit", 1 << UsageTimeline.hourOfDay(hour)).bind("start", hour)
+                        .execute();
+            }
+            for (long day = UsageTimeline.dayOf(from); day + UsageTimeline.DAY <= to; day += UsageTimeline.DAY) {
+                rollUp(h, UsageRow.Step.DAY, UsageRow.Step.HOUR, day);
+                h.createUpdate("""
+                                UPDATE usage_history SET distinct_users = (
+                                  SELECT COUNT(*) FROM usage_user_day u WHERE u.product = usage_history.product
+                                    AND u.feature = usage_history.feature AND u.day = :day)
+                                WHERE step = 'day' AND start = :day""")
+                        .bind("day", day).execute();
+            }
+            // The state: pools' counts (few rows, rewritten) and the open seats (only what changed).
+            h.execute("DELETE FROM usage_pool_state");
+            PreparedBatch pools = h.prepareBatch("INSERT INTO usage_pool_state (product, feature, in_use) VALUES (:p, :f, :n)");
+            timeline.inUse().forEach((p, n) -> {
+                if (n > 0) {
+                    pools.bind("p", p.product()).bind("f", p.feature()).bind("n", n).add();
+                }
+            });
+            if (pools.size() > 0) {
+                pools.execute();
+            }
+            Map<String, UsageTimeline.OpenSeat> now = timeline.openSeats();
+            PreparedBatch gone = h.prepareBatch("DELETE FROM usage_open_seats WHERE seat_id = :id");
+            before.open().keySet().stream().filter(id -> !now.containsKey(id)).forEach(id -> gone.bind("id", id).add());
+            if (gone.size() > 0) {
+                gone.execute();
+            }
+            PreparedBatch added = h.prepareBatch("""
+                    INSERT INTO usage_open_seats (seat_id, product, feature, user_name) VALUES (:id, :p, :f, :u)""");
+            now.values().stream().filter(s -> !before.open().containsKey(s.seatId())).forEach(s -> added.bind("id", s.seatId())
+                    .bind("p", s.pool().product()).bind("f", s.pool().feature()).bind("u", s.user() == null ? "" : s.user()).add());
+            if (added.size() > 0) {
+                added.execute();
+            }
+            setCursor(h, THROUGH, to);
+            setCursor(h, EVENT, timeline.lastEventId());
+            return null;
+        });
+    }
+
+    private static void upsertRows(Handle h, List<UsageRow> rows) {
+        if (rows.isEmpty()) {
+            return;
+        }
+        PreparedBatch b = h.prepareBatch("""
+                INSERT INTO usage_history (step, product, feature, start, peak, seat_ms, capacity, grants, denied_no_seats,
+                  denied_not_entitled, denied_not_licensed, distinct_users, refused_users, demand_peak)
+                VALUES (:step, :p, :f, :start, :peak, :ms, :cap, :grants, :ns, :ne, :nl, :users, :refused, :demand)
+                ON CONFLICT (step, product, feature, start) DO UPDATE SET peak = excluded.peak, seat_ms = excluded.seat_ms,
+                  capacity = excluded.capacity, grants = excluded.grants, denied_no_seats = excluded.denied_no_seats,
+                  denied_not_entitled = excluded.denied_not_entitled, denied_not_licensed = excluded.denied_not_licensed,
+                  distinct_users = excluded.distinct_users, refused_users = excluded.refused_users, demand_peak = excluded.demand_peak""");
+        for (UsageRow r : rows) {
+            b.bind("step", r.step().code()).bind("p", r.pool().product()).bind("f", r.pool().feature()).bind("start", r.start())
+                    .bind("peak", r.peak()).bind("ms", r.seatMs()).bind("cap", r.capacity()).bind("grants", r.grants())
+                    .bind("ns", r.deniedNoSeats()).bind("ne", r.deniedNotEntitled()).bind("nl", r.deniedNotLicensed())
+                    .bind("users", r.distinctUsers()).bind("refused", r.refusedUsers()).bind("demand", r.demandPeak()).add();
+        }
+        b.execute();
+    }
+
+    private static void rollUp(Handle h, UsageRow.Step step, UsageRow.Step from, long start) {
+        h.createUpdate("""
+                        INSERT INTO usage_history (step, product, feature, start, peak, seat_ms, capacity, grants, denied_no_seats,
+                          denied_not_entitled, denied_not_licensed, distinct_users, refused_users, demand_peak)
+                        SELECT :step, product, feature, :start, MAX(peak), SUM(seat_ms), MAX(capacity), SUM(grants), SUM(denied_no_seats),
+                          SUM(denied_not_entitled), SUM(denied_not_licensed), 0, MAX(refused_users), MAX(demand_peak)
+                        FROM usage_history WHERE step = :from AND start >= :start AND start < :end
+                        GROUP BY product, feature
+                        ON CONFLICT (step, product, feature, start) DO UPDATE SET peak = excluded.peak, seat_ms = excluded.seat_ms,
+                          capacity = excluded.capacity, grants = excluded.grants, denied_no_seats = excluded.denied_no_seats,
+                          denied_not_entitled = excluded.denied_not_entitled, denied_not_licensed = excluded.denied_not_licensed,
+                          refused_users = excluded.refused_users, demand_peak = excluded.demand_peak""")
+                .bind("step", step.code()).bind("from", from.code()).bind("start", start).bind("end", start + step.millis())
+                .execute();
+    }
+
+    private static void mergeUserDay(Handle h, UserDay d) {
+        record Row(int sessions, String hosts, long seatMs, int mask) {}
+        Row old = h.createQuery("""
+                        SELECT sessions, hosts, seat_ms, hours_mask FROM usage_user_day
+                        WHERE product = :p AND feature = :f AND day = :day AND user_name = :u""")
+                .bind("p", d.pool().product()).bind("f", d.pool().feature()).bind("day", d.day()).bind("u", d.user())
+                .map((rs, ctx) -> new Row(rs.getInt(1), rs.getString(2), rs.getLong(3), rs.getInt(4))).findOne()
+                .orElse(new Row(0, "", 0, 0));
+        Set<String> hosts = new TreeSet<>(splitHosts(old.hosts()));
+        for (String host : d.hosts()) {
+            if (hosts.size() < MAX_HOSTS) {
+                hosts.add(host);
+            }
+        }
+        h.createUpdate("""
+                        INSERT INTO usage_user_day (day, product, feature, user_name, sessions, hosts, seat_ms, hours_mask)
+                        VALUES (:day, :p, :f, :u, :s, :hosts, :ms, :mask)
+                        ON CONFLICT (product, feature, day, user_name) DO UPDATE SET sessions = excluded.sessions,
+                          hosts = excluded.hosts, seat_ms = excluded.seat_ms, hours_mask = excluded.hours_mask""")
+                .bind("day", d.day()).bind("p", d.pool().product()).bind("f", d.pool().feature()).bind("u", d.user())
+                .bind("s", old.sessions() + d.sessions()).bind("hosts", String.join("\n", hosts))
+                .bind("ms", old.seatMs() + d.seatMs()).bind("mask", old.mask() | d.hoursMask())
+                .execute();
+    }
+
+    private static List<String> splitHosts(String hosts) {
+        return hosts == null || hosts.isEmpty() ? List.of() : Arrays.asList(hosts.split("\n"));
+    }
+
+    // ---- reading ---------------------------------------------------------------------------
+
+    /** Rows of one step with {@code from <= start < to}, optionally of one product and feature, by pool then time. */
+    public List<UsageRow> rows(UsageRow.Step step, String product, String feature, long from, long to) {
+        StringBuilder sql = new StringBuilder("""
+                SELECT step, product, feature, start, peak, seat_ms, capacity, grants, denied_no_seats, denied_not_entitled,
+                  denied_not_licensed, distinct_users, refused_users, demand_peak
+                FROM usage_history WHERE step = :step AND start >= :from AND start < :to""");
+        if (product != null) {
+            sql.append(" AND product = :p");
+        }
+        if (feature != null) {
+            sql.append(" AND feature = :f");
+        }
+        sql.append(" ORDER BY product, feature, start");
+        return db.read(h -> {
+            Query q = h.createQuery(sql.toString()).bind("step", step.code()).bind("from", from).bind("to", to);
+            if (product != null) {
+                q.bind("p", product);
+            }
+            if (feature != null) {
+                q.bind("f", feature);
+            }
+            return q.map((rs, ctx) -> new UsageRow(UsageRow.Step.fromCode(rs.getString(1)), new PoolKey(rs.getString(2), rs.getString(3)),
+                    rs.getLong(4), rs.getInt(5), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
+                    rs.getInt(11), rs.getInt(12), rs.getInt(13), rs.getInt(14))).list();
+        });
+    }
+
+    /** Per-person days with {@code from <= day < to}. */
+    public List<UserDay> userDays(String product, String feature, String user, long from, long to) {
+        StringBuilder sql = new StringBuilder("""
+                SELECT day, product, feature, user_name, sessions, hosts, seat_ms, hours_mask
+                FROM usage_user_day WHERE day >= :from AND day < :to""");
+        if (product != null) {
+            sql.append(" AND product = :p");
+        }
+        if (feature != null) {
+            sql.append(" AND feature = :f");
+        }
+        if (user != null) {
+            sql.append(" AND LOWER(user_name) = LOWER(:u)");
+        }
+        sql.append(" ORDER BY day, product, feature, user_name");
+        return db.read(h -> {
+            Query q = h.createQuery(sql.toString()).bind("from", from).bind("to", to);
+            if (product != null) {
+                q.bind("p", product);
+            }
+            if (feature != null) {
+                q.bind("f", feature);
+            }
+            if (user != null) {
+                q.bind("u", user);
+            }
+            return q.map((rs, ctx) -> new UserDay(rs.getLong(1), new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4),
+                    rs.getInt(5), Set.copyOf(splitHosts(rs.getString(6))), rs.getLong(7), rs.getInt(8))).list();
+        });
+    }
+
+    /** Refusals with {@code from <= at < to}, newest last, at most {@code limit}. */
+    public List<SeatEvent> denials(String product, String feature, String user, String reason, long from, long to, int limit) {
+        StringBuilder sql = new StringBuilder("""
+                SELECT at, type, product, feature, user_name, host, session_id, seat_id, reason, detail
+                FROM seat_events WHERE type = 'DENY' AND at >= :from AND at < :to""");
+        if (product != null) {
+            sql.append(" AND product = :p");
+        }
+        if (feature != null) {
+            sql.append(" AND feature = :f");
+        }
+        if (user != null) {
+            sql.append(" AND LOWER(user_name) = LOWER(:u)");
+        }
+        if (reason != null) {
+            sql.append(" AND reason = :r");
+        }
+        sql.append(" ORDER BY at, id LIMIT :n");
+        return db.read(h -> {
+            Query q = h.createQuery(sql.toString()).bind("from", from).bind("to", to).bind("n", limit);
+            if (product != null) {
+                q.bind("p", product);
+            }
+            if (feature != null) {
+                q.bind("f", feature);
+            }
+            if (user != null) {
+                q.bind("u", user);
+            }
+            if (reason != null) {
+                q.bind("r", reason);
+            }
+            return q.map((rs, ctx) -> new SeatEvent(Instant.ofEpochMilli(rs.getLong(1)), SeatEvent.Type.valueOf(rs.getString(2)),
+                    new PoolKey(rs.getString(3), rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
+                    rs.getString(8), rs.getString(9), rs.getString(10))).list();
+        });
+    }
+
+    /** How many rows retention removed. */
+    public record Purged(int minutes, int hours, int days, int userDays) {}
+
+    /**
+     * Deletes rows that start before their step's cutoff (a row starting exactly at the cutoff stays);
+     * a null cutoff keeps that step forever.
+     */
+    public Purged purge(Long minuteCutoff, Long hourCutoff, Long dayCutoff, Long userDayCutoff) {
+        return db.write((h, after) -> new Purged(
+                delete(h, "DELETE FROM usage_history WHERE step = 'minute' AND start < :c", minuteCutoff),
+                delete(h, "DELETE FROM usage_history WHERE step = 'hour' AND start < :c", hourCutoff),
+                delete(h, "DELETE FROM usage_history WHERE step = 'day' AND start < :c", dayCutoff),
+                delete(h, "DELETE FROM usage_user_day WHERE day < :c", userDayCutoff)));
+    }
+
+    private static int delete(Handle h, String sql, Long cutoff) {
+        return cutoff == null ? 0 : h.createUpdate(sql).bind("c", cutoff).execute();
+    }
+
+    /** Rows per step (for the storage figures in docs and tests). */
+    public Map<String, Integer> rowCounts() {
+        return db.read(h -> {
+            Map<String, Integer> out = new LinkedHashMap<>();
+            h.createQuery("SELECT step, COUNT(*) FROM usage_history GROUP BY step ORDER BY step")
+                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2))).list();
+            out.put("user-day", h.createQuery("SELECT COUNT(*) FROM usage_user_day").mapTo(Integer.class).one());
+            return out;
+        });
+    }
+}
