@@ -36,12 +36,17 @@ public final class HttpApi {
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
 
-    record Installation(String installationId, String version, List<String> trustedKeyIds) {}
+    record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds) {}
 
     private HttpApi() {
     }
 
     public static Javalin create(Parts parts) {
+        return create(parts, config -> { });
+    }
+
+    /** {@code listeners}: where and how the server listens (connectors, TLS, graceful stop); see {@link Connectors}. */
+    public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.JavalinConfig> listeners) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
         IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
@@ -77,12 +82,14 @@ public final class HttpApi {
                     parts.auth().require(ctx);
                 }
                 ctx.json(new Installation(parts.licenses().installationId(), parts.version(),
-                        List.copyOf(parts.licenses().trustedKeys().keyIds())));
+                        dev.usher.server.install.BuildInfo.buildTime().orElse(null), List.copyOf(parts.licenses().trustedKeys().keyIds())));
             });
             client.register(r);
             admin.register(r);
             identity.register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
+            new BackupRoutes(parts.db(), parts.auth()).register(r);
+            listeners.accept(config);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,
