@@ -1,7 +1,10 @@
 package dev.usher.cli;
 
 import dev.usher.core.identity.AuthMode;
+import dev.usher.cli.config.Configuration;
+import dev.usher.cli.config.Setting;
 import dev.usher.server.ServerConfig;
+import dev.usher.server.tls.HttpsConfig;
 import dev.usher.server.UsherServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,8 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
@@ -22,28 +26,35 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    // Every flag here is a Setting (dev.usher.cli.config): the table gives its variable, file key and
+    // default; ServeCommandTest holds the two together. Absent flags stay null so the file and the
+    // environment can supply the value.
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (env USHER_CONFIG; default DATA/usher.properties when it exists). See docs/CONFIGURATION.md.")
+    Path configFile;
+
     @Option(names = "--port", description = "HTTP port (default 9780; env USHER_PORT).")
     Integer port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: all).")
+    @Option(names = "--host", description = "Interface to listen on (default 0.0.0.0: all; env USHER_HOST).")
     String host;
 
     @Option(names = "--data", description = "Data directory (default ./data; env USHER_DATA).")
     Path data;
 
     @Option(names = "--demo", description = "Create a demo vendor key and a license for product 'demo' (25 'cal' seats) and serve in open mode.")
-    boolean demo;
+    Boolean demo;
 
     @Option(names = "--lease-ttl", paramLabel = "SECONDS",
             description = "How long a seat is kept without a heartbeat (default 120; env USHER_LEASE_TTL). Clients heartbeat every TTL/3.")
     Long leaseTtl;
 
-    @Option(names = "--sweep-interval", paramLabel = "SECONDS", defaultValue = "5",
-            description = "How often lapsed leases are collected (default 5).")
-    long sweepInterval;
+    @Option(names = "--sweep-interval", paramLabel = "SECONDS",
+            description = "How often lapsed leases are collected (default 5; env USHER_SWEEP_INTERVAL).")
+    Long sweepInterval;
 
     @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Another directory of trusted vendor public keys (repeatable).")
-    List<Path> trustedKeys = new ArrayList<>();
+    List<Path> trustedKeys;
 
     @Option(names = "--auth-mode", paramLabel = "MODE",
             description = "How clients prove who they are: open (trusted LAN: clients report user and host), session (sign in; the default"
@@ -51,9 +62,22 @@ public final class ServeCommand implements Callable<Integer> {
     String authMode;
 
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
-    boolean keepDomains;
+    Boolean keepDomains;
+
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "PEM certificate chain; with --tls-key turns HTTPS on (env USHER_TLS_CERT).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "PEM private key: PKCS#8, PKCS#1 or SEC1 (env USHER_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--https-port", description = "HTTPS port when HTTPS is on (default 9785; env USHER_HTTPS_PORT).")
+    Integer httpsPort;
+
+    @Option(names = "--http-redirect", description = "Redirect plain HTTP to HTTPS (else HTTP keeps serving; env USHER_HTTP_REDIRECT).")
+    Boolean httpRedirect;
 
     private final Environment env;
+    private Configuration resolved;
 
     public ServeCommand() {
         this(Environment.system());
@@ -66,15 +90,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = config();
+        HttpsConfig https = https();
         UsherServer server;
         try {
-            server = UsherServer.start(config);
+            server = UsherServer.start(config, https);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
         server.describe(spec.commandLine().getOut()::println);
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (systemd stop, kill) and Ctrl-C: a graceful stop (see UsherServer.close), then the JVM exits with 143 / 130.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
@@ -83,29 +109,66 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    ServerConfig config() {
-        Long ttl = leaseTtl;
-        if (ttl == null && env.get("USHER_LEASE_TTL") != null) {
-            try {
-                ttl = Long.parseLong(env.get("USHER_LEASE_TTL"));
-            } catch (NumberFormatException e) {
-                throw new CliException("USHER_LEASE_TTL must be a number of seconds");
+    /** Every setting resolved: flag over USHER_* variable over configuration file over default. */
+    Configuration configuration() {
+        if (resolved == null) {
+            Map<Setting, String> flags = new EnumMap<>(Setting.class);
+            putIfGiven(flags, Setting.DATA, data);
+            putIfGiven(flags, Setting.HOST, host);
+            putIfGiven(flags, Setting.PORT, port);
+            putIfGiven(flags, Setting.LEASE_TTL, leaseTtl);
+            putIfGiven(flags, Setting.SWEEP_INTERVAL, sweepInterval);
+            if (trustedKeys != null) {
+                flags.put(Setting.TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));
             }
+            putIfGiven(flags, Setting.AUTH_MODE, authMode);
+            putIfGiven(flags, Setting.KEEP_DOMAINS, keepDomains);
+            putIfGiven(flags, Setting.DEMO, demo);
+            putIfGiven(flags, Setting.TLS_CERT, tlsCert);
+            putIfGiven(flags, Setting.TLS_KEY, tlsKey);
+            putIfGiven(flags, Setting.HTTPS_PORT, httpsPort);
+            putIfGiven(flags, Setting.HTTP_REDIRECT, httpRedirect);
+            Configuration c = Configuration.resolve(flags, configFile, env);
+            if (!c.problems().isEmpty()) {
+                throw new CliException(c.problems().getFirst());
+            }
+            resolved = c;
         }
+        return resolved;
+    }
+
+    private static void putIfGiven(Map<Setting, String> flags, Setting s, Object value) {
+        if (value != null) {
+            flags.put(s, value.toString());
+        }
+    }
+
+    ServerConfig config() {
+        Configuration c = configuration();
         try {
-            return ServerConfig.defaults(env.dataDir(data))
-                    .withPort(env.port(port, ServerConfig.DEFAULT_PORT))
-                    .withHost(host)
-                    .withDemo(demo)
-                    .withLeaseTtl(ttl == null ? ServerConfig.DEFAULT_LEASE_TTL : Duration.ofSeconds(ttl))
-                    .withSweepInterval(Duration.ofSeconds(Math.max(1, sweepInterval)))
-                    .withAdminToken(env.get("USHER_ADMIN_TOKEN"))
-                    .withTrustedKeyDirs(trustedKeys)
-                    .withStripDomain(!keepDomains)
-                    .withAuthMode(authMode == null ? null : AuthMode.fromCode(authMode))
-                    .withAdminPassword(env.get("USHER_ADMIN_PASSWORD"));
+            return ServerConfig.defaults(c.path(Setting.DATA))
+                    .withPort(c.number(Setting.PORT).intValue())
+                    .withHost(c.text(Setting.HOST))
+                    .withDemo(c.flag(Setting.DEMO))
+                    .withLeaseTtl(Duration.ofSeconds(c.number(Setting.LEASE_TTL)))
+                    .withSweepInterval(Duration.ofSeconds(c.number(Setting.SWEEP_INTERVAL)))
+                    .withAdminToken(c.text(Setting.ADMIN_TOKEN))
+                    .withTrustedKeyDirs(c.paths(Setting.TRUSTED_KEYS))
+                    .withStripDomain(!c.flag(Setting.KEEP_DOMAINS))
+                    .withAuthMode(c.text(Setting.AUTH_MODE) == null ? null : AuthMode.fromCode(c.text(Setting.AUTH_MODE)))
+                    .withAdminPassword(c.text(Setting.ADMIN_PASSWORD));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /** HTTPS, when tls.cert and tls.key are set (else null). */
+    HttpsConfig https() {
+        Configuration c = configuration();
+        if (c.path(Setting.TLS_CERT) == null) {
+            return null;
+        }
+        return new HttpsConfig(c.path(Setting.TLS_CERT), c.path(Setting.TLS_KEY), c.number(Setting.HTTPS_PORT).intValue(),
+                c.flag(Setting.HTTP_REDIRECT));
     }
 }

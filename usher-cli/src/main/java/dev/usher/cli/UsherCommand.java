@@ -24,7 +24,9 @@ import java.io.PrintWriter;
         description = "Usher: an on-premise license server (signed license files, concurrent seats, one seat per person).",
         subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
                 UserCommand.class, RoleCommand.class, TokenCommand.class, DoctorCommand.class, AuthCommand.class, AdminCommand.class,
-                RulesCommand.class, ExplainCommand.class, VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                RulesCommand.class, ExplainCommand.class, VendorCommand.class, BenchCommand.class,
+                dev.usher.cli.config.ConfigCommand.class, dev.usher.cli.tls.TlsCommand.class, dev.usher.cli.backup.BackupCommand.class,
+                dev.usher.cli.backup.RestoreCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
@@ -53,7 +55,8 @@ public final class UsherCommand {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"usher " + dev.usher.server.UsherServer.VERSION};
+            return new String[] {"usher " + dev.usher.server.UsherServer.VERSION
+                    + dev.usher.server.install.BuildInfo.buildTime().map(t -> " (built " + t + ")").orElse("")};
         }
     }
 }
