@@ -170,6 +170,11 @@ public final class UsherServer implements AutoCloseable {
         return http.port();
     }
 
+    /** Requests being handled right now; {@link #close()} lets them finish. */
+    public long requestsInFlight() {
+        return Connectors.requestsInFlight(http);
+    }
+
     /** The HTTPS port, or -1 when HTTPS is off. */
     public int httpsPort() {
         return https == null ? -1 : Connectors.httpsPort(http);

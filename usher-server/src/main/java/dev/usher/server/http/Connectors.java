@@ -112,6 +112,12 @@ public final class Connectors {
         return f;
     }
 
+    /** Requests being handled right now (a graceful stop waits for them). */
+    public static long requestsInFlight(Javalin javalin) {
+        GracefulHandler graceful = javalin.jettyServer().server().getDescendant(GracefulHandler.class);
+        return graceful == null ? 0 : graceful.getCurrentRequestCount();
+    }
+
     /** The port the HTTPS connector listens on (after start), or -1 without HTTPS. */
     public static int httpsPort(Javalin javalin) {
         for (Connector c : javalin.jettyServer().server().getConnectors()) {
