@@ -65,10 +65,11 @@ class ArchiveIT {
         return pb;
     }
 
-    private static Launched serve(Path data) throws Exception {
+    private static Launched serve(Path data, String... more) throws Exception {
         Path log = Files.createTempFile(unpacked, "serve-", ".log");
-        Process p = launcher("serve", "--demo", "--port", "0", "--host", "127.0.0.1", "--data", data.toString())
-                .redirectOutput(log.toFile()).start();
+        List<String> args = new ArrayList<>(List.of("serve", "--demo", "--port", "0", "--host", "127.0.0.1", "--data", data.toString()));
+        args.addAll(List.of(more));
+        Process p = launcher(args.toArray(String[]::new)).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         while (System.nanoTime() < deadline) {
             Matcher m = SERVING.matcher(Files.readString(log));
@@ -149,6 +150,39 @@ class ArchiveIT {
             assertThat(new Http(second.url(), null).heartbeat("laptop-1").status()).isEqualTo(200);
         } finally {
             stop(second);
+        }
+    }
+
+    @Test
+    void servesHttpsWithACertificateMadeByTheCommand() throws Exception {
+        Path tls = unpacked.resolve("tls");
+        Process p = launcher("tls", "self-signed", "--host", "127.0.0.1", "--out", tls.toString()).start();
+        String made = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(made).isZero();
+
+        Launched server = serve(unpacked.resolve("https-data"), "--tls-cert", tls.resolve("cert.pem").toString(),
+                "--tls-key", tls.resolve("key.pem").toString(), "--https-port", "0", "--http-redirect");
+        try {
+            Matcher m = Pattern.compile("HTTPS on (https://\\S+) ").matcher(server.printed());
+            assertThat(m.find()).as(server.printed()).isTrue();
+            var cert = java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(Files.newInputStream(tls.resolve("cert.pem")));
+            var trust = java.security.KeyStore.getInstance("PKCS12");
+            trust.load(null, null);
+            trust.setCertificateEntry("usher", cert);
+            var tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            var ssl = javax.net.ssl.SSLContext.getInstance("TLS");
+            ssl.init(null, tmf.getTrustManagers(), null);
+            var client = java.net.http.HttpClient.newBuilder().sslContext(ssl).build();
+            var r = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(m.group(1) + "/api/v1/installation")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(r.headers().firstValue("Strict-Transport-Security")).isPresent();
+            assertThat(new Http(server.url(), null).get("/api/v1/installation").status()).isEqualTo(308);
+        } finally {
+            stop(server);
         }
     }
 
