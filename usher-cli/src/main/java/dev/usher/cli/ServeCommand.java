@@ -1,7 +1,10 @@
 package dev.usher.cli;
 
 import dev.usher.core.identity.AuthMode;
+import dev.usher.cli.config.Configuration;
+import dev.usher.cli.config.Setting;
 import dev.usher.server.ServerConfig;
+import dev.usher.server.tls.HttpsConfig;
 import dev.usher.server.UsherServer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -10,8 +13,9 @@ import picocli.CommandLine.Model.CommandSpec;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Callable;
 
@@ -22,28 +26,35 @@ public final class ServeCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
+    // Every flag here is a Setting (dev.usher.cli.config): the table gives its variable, file key and
+    // default; ServeCommandTest holds the two together. Absent flags stay null so the file and the
+    // environment can supply the value.
+    @Option(names = "--config", paramLabel = "FILE",
+            description = "Configuration file (env USHER_CONFIG; default DATA/usher.properties when it exists). See docs/CONFIGURATION.md.")
+    Path configFile;
+
     @Option(names = "--port", description = "HTTP port (default 9780; env USHER_PORT).")
     Integer port;
 
-    @Option(names = "--host", defaultValue = "0.0.0.0", description = "Interface to listen on (default: all).")
+    @Option(names = "--host", description = "Interface to listen on (default 0.0.0.0: all; env USHER_HOST).")
     String host;
 
     @Option(names = "--data", description = "Data directory (default ./data; env USHER_DATA).")
     Path data;
 
     @Option(names = "--demo", description = "Create a demo vendor key and a license for product 'demo' (25 'cal' seats) and serve in open mode.")
-    boolean demo;
+    Boolean demo;
 
     @Option(names = "--lease-ttl", paramLabel = "SECONDS",
             description = "How long a seat is kept without a heartbeat (default 120; env USHER_LEASE_TTL). Clients heartbeat every TTL/3.")
     Long leaseTtl;
 
-    @Option(names = "--sweep-interval", paramLabel = "SECONDS", defaultValue = "5",
-            description = "How often lapsed leases are collected (default 5).")
-    long sweepInterval;
+    @Option(names = "--sweep-interval", paramLabel = "SECONDS",
+            description = "How often lapsed leases are collected (default 5; env USHER_SWEEP_INTERVAL).")
+    Long sweepInterval;
 
     @Option(names = "--trusted-keys", paramLabel = "DIR", description = "Another directory of trusted vendor public keys (repeatable).")
-    List<Path> trustedKeys = new ArrayList<>();
+    List<Path> trustedKeys;
 
     @Option(names = "--auth-mode", paramLabel = "MODE",
             description = "How clients prove who they are: open (trusted LAN: clients report user and host), session (sign in; the default"
@@ -51,23 +62,35 @@ public final class ServeCommand implements Callable<Integer> {
     String authMode;
 
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
-    boolean keepDomains;
+    Boolean keepDomains;
 
-    @Option(names = "--audit", paramLabel = "on|off", defaultValue = "on",
-            description = "Chain admin actions and seat events into the audit trail (default on; off only to measure its cost:"
-                    + " events are kept and chained when it is on again, also at runtime with PUT /api/v1/audit/recording).")
+    @Option(names = "--tls-cert", paramLabel = "PEM", description = "PEM certificate chain; with --tls-key turns HTTPS on (env USHER_TLS_CERT).")
+    Path tlsCert;
+
+    @Option(names = "--tls-key", paramLabel = "PEM", description = "PEM private key: PKCS#8, PKCS#1 or SEC1 (env USHER_TLS_KEY).")
+    Path tlsKey;
+
+    @Option(names = "--https-port", description = "HTTPS port when HTTPS is on (default 9785; env USHER_HTTPS_PORT).")
+    Integer httpsPort;
+
+    @Option(names = "--http-redirect", description = "Redirect plain HTTP to HTTPS (else HTTP keeps serving; env USHER_HTTP_REDIRECT).")
+    Boolean httpRedirect;
+
+    @Option(names = "--audit", paramLabel = "on|off", description = "Chain admin actions and seat events into the audit trail"
+            + " (default on; off only to measure its cost; env USHER_AUDIT).")
     String audit;
 
-    @Option(names = "--keep-minutes", paramLabel = "DAYS", defaultValue = "35", description = "Keep per-minute usage history this many days (default 35).")
-    long keepMinutes;
+    @Option(names = "--keep-minutes", paramLabel = "DAYS", description = "Keep per-minute usage history this many days (default 35).")
+    Long keepMinutes;
 
-    @Option(names = "--keep-hours", paramLabel = "DAYS", defaultValue = "730", description = "Keep per-hour usage and per-person days this many days (default 730).")
-    long keepHours;
+    @Option(names = "--keep-hours", paramLabel = "DAYS", description = "Keep per-hour usage and per-person days this many days (default 730).")
+    Long keepHours;
 
-    @Option(names = "--keep-days", paramLabel = "DAYS|forever", defaultValue = "forever", description = "Keep per-day usage this many days (default forever).")
+    @Option(names = "--keep-days", paramLabel = "DAYS|forever", description = "Keep per-day usage this many days (default forever).")
     String keepDays;
 
     private final Environment env;
+    private Configuration resolved;
 
     public ServeCommand() {
         this(Environment.system());
@@ -80,15 +103,17 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = config();
+        HttpsConfig https = https();
         UsherServer server;
         try {
-            server = UsherServer.start(config);
+            server = UsherServer.start(config, https);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
         server.describe(spec.commandLine().getOut()::println);
         spec.commandLine().getOut().flush();
         CountDownLatch stopped = new CountDownLatch(1);
+        // SIGTERM (systemd stop, kill) and Ctrl-C: a graceful stop (see UsherServer.close), then the JVM exits with 143 / 130.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             stopped.countDown();
@@ -97,48 +122,77 @@ public final class ServeCommand implements Callable<Integer> {
         return 0;
     }
 
-    private dev.usher.server.report.ReportSettings reports() {
-        if (!audit.equals("on") && !audit.equals("off")) {
-            throw new CliException("--audit must be on or off (got '" + audit + "')");
-        }
-        java.time.Duration days;
-        if (keepDays.equals("forever")) {
-            days = null;
-        } else {
-            try {
-                days = Duration.ofDays(Long.parseLong(keepDays));
-            } catch (NumberFormatException e) {
-                throw new CliException("--keep-days must be a number of days or 'forever' (got '" + keepDays + "')");
+    private dev.usher.server.report.ReportSettings reports(Configuration c) {
+        Duration days = c.value(Setting.KEEP_DAYS).value() instanceof Long n ? Duration.ofDays(n) : null; // else forever
+        return dev.usher.server.report.ReportSettings.DEFAULT.withAudit(!"off".equals(c.text(Setting.AUDIT)))
+                .withRetention(Duration.ofDays(c.number(Setting.KEEP_MINUTES)), Duration.ofDays(c.number(Setting.KEEP_HOURS)), days);
+    }
+
+    /** Every setting resolved: flag over USHER_* variable over configuration file over default. */
+    Configuration configuration() {
+        if (resolved == null) {
+            Map<Setting, String> flags = new EnumMap<>(Setting.class);
+            putIfGiven(flags, Setting.DATA, data);
+            putIfGiven(flags, Setting.HOST, host);
+            putIfGiven(flags, Setting.PORT, port);
+            putIfGiven(flags, Setting.LEASE_TTL, leaseTtl);
+            putIfGiven(flags, Setting.SWEEP_INTERVAL, sweepInterval);
+            if (trustedKeys != null) {
+                flags.put(Setting.TRUSTED_KEYS, String.join(",", trustedKeys.stream().map(Path::toString).toList()));
             }
+            putIfGiven(flags, Setting.AUTH_MODE, authMode);
+            putIfGiven(flags, Setting.KEEP_DOMAINS, keepDomains);
+            putIfGiven(flags, Setting.DEMO, demo);
+            putIfGiven(flags, Setting.TLS_CERT, tlsCert);
+            putIfGiven(flags, Setting.TLS_KEY, tlsKey);
+            putIfGiven(flags, Setting.HTTPS_PORT, httpsPort);
+            putIfGiven(flags, Setting.HTTP_REDIRECT, httpRedirect);
+            putIfGiven(flags, Setting.AUDIT, audit);
+            putIfGiven(flags, Setting.KEEP_MINUTES, keepMinutes);
+            putIfGiven(flags, Setting.KEEP_HOURS, keepHours);
+            putIfGiven(flags, Setting.KEEP_DAYS, keepDays);
+            Configuration c = Configuration.resolve(flags, configFile, env);
+            if (!c.problems().isEmpty()) {
+                throw new CliException(c.problems().getFirst());
+            }
+            resolved = c;
         }
-        return dev.usher.server.report.ReportSettings.DEFAULT.withAudit(audit.equals("on"))
-                .withRetention(Duration.ofDays(keepMinutes), Duration.ofDays(keepHours), days);
+        return resolved;
+    }
+
+    private static void putIfGiven(Map<Setting, String> flags, Setting s, Object value) {
+        if (value != null) {
+            flags.put(s, value.toString());
+        }
     }
 
     ServerConfig config() {
-        Long ttl = leaseTtl;
-        if (ttl == null && env.get("USHER_LEASE_TTL") != null) {
-            try {
-                ttl = Long.parseLong(env.get("USHER_LEASE_TTL"));
-            } catch (NumberFormatException e) {
-                throw new CliException("USHER_LEASE_TTL must be a number of seconds");
-            }
-        }
+        Configuration c = configuration();
         try {
-            return ServerConfig.defaults(env.dataDir(data))
-                    .withPort(env.port(port, ServerConfig.DEFAULT_PORT))
-                    .withHost(host)
-                    .withDemo(demo)
-                    .withLeaseTtl(ttl == null ? ServerConfig.DEFAULT_LEASE_TTL : Duration.ofSeconds(ttl))
-                    .withSweepInterval(Duration.ofSeconds(Math.max(1, sweepInterval)))
-                    .withAdminToken(env.get("USHER_ADMIN_TOKEN"))
-                    .withTrustedKeyDirs(trustedKeys)
-                    .withStripDomain(!keepDomains)
-                    .withAuthMode(authMode == null ? null : AuthMode.fromCode(authMode))
-                    .withAdminPassword(env.get("USHER_ADMIN_PASSWORD"))
-                    .withReports(reports());
+            return ServerConfig.defaults(c.path(Setting.DATA))
+                    .withPort(c.number(Setting.PORT).intValue())
+                    .withHost(c.text(Setting.HOST))
+                    .withDemo(c.flag(Setting.DEMO))
+                    .withLeaseTtl(Duration.ofSeconds(c.number(Setting.LEASE_TTL)))
+                    .withSweepInterval(Duration.ofSeconds(c.number(Setting.SWEEP_INTERVAL)))
+                    .withAdminToken(c.text(Setting.ADMIN_TOKEN))
+                    .withTrustedKeyDirs(c.paths(Setting.TRUSTED_KEYS))
+                    .withStripDomain(!c.flag(Setting.KEEP_DOMAINS))
+                    .withAuthMode(c.text(Setting.AUTH_MODE) == null ? null : AuthMode.fromCode(c.text(Setting.AUTH_MODE)))
+                    .withAdminPassword(c.text(Setting.ADMIN_PASSWORD))
+                    .withReports(reports(c));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /** HTTPS, when tls.cert and tls.key are set (else null). */
+    HttpsConfig https() {
+        Configuration c = configuration();
+        if (c.path(Setting.TLS_CERT) == null) {
+            return null;
+        }
+        return new HttpsConfig(c.path(Setting.TLS_CERT), c.path(Setting.TLS_KEY), c.number(Setting.HTTPS_PORT).intValue(),
+                c.flag(Setting.HTTP_REDIRECT));
     }
 }

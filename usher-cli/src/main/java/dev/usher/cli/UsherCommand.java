@@ -25,7 +25,9 @@ import java.io.PrintWriter;
         subcommands = {ServeCommand.class, LicenseCommand.class, StatusCommand.class, ReleaseCommand.class,
                 UserCommand.class, RoleCommand.class, TokenCommand.class, DoctorCommand.class, AuthCommand.class, AdminCommand.class,
                 RulesCommand.class, ExplainCommand.class, dev.usher.cli.report.UsageCommand.class,
-                dev.usher.cli.report.AuditCommand.class, VendorCommand.class, BenchCommand.class, CommandLine.HelpCommand.class})
+                dev.usher.cli.report.AuditCommand.class, VendorCommand.class, BenchCommand.class,
+                dev.usher.cli.config.ConfigCommand.class, dev.usher.cli.tls.TlsCommand.class, dev.usher.cli.backup.BackupCommand.class,
+                dev.usher.cli.backup.RestoreCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
@@ -54,7 +56,8 @@ public final class UsherCommand {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            return new String[] {"usher " + dev.usher.server.UsherServer.VERSION};
+            return new String[] {"usher " + dev.usher.server.UsherServer.VERSION
+                    + dev.usher.server.install.BuildInfo.buildTime().map(t -> " (built " + t + ")").orElse("")};
         }
     }
 }

@@ -56,15 +56,41 @@ class ServeCommandTest {
     @Test
     void badValuesAreOneLineErrors() {
         assertThatThrownBy(() -> config(Map.of("USHER_PORT", "http"))).isInstanceOf(CliException.class)
-                .hasMessage("USHER_PORT must be a port number (got 'http')");
+                .hasMessage("USHER_PORT: 'http' is not a number (0-65535)");
         assertThatThrownBy(() -> config(Map.of(), "--port", "70000")).isInstanceOf(CliException.class)
-                .hasMessageContaining("port must be between 0 and 65535");
+                .hasMessage("--port: 70000 is out of range (0-65535)");
         assertThatThrownBy(() -> config(Map.of(), "--lease-ttl", "1")).isInstanceOf(CliException.class)
-                .hasMessageContaining("lease TTL must be between 3 and 86400 seconds");
+                .hasMessage("--lease-ttl: 1 is out of range (3-86400 seconds)");
         assertThatThrownBy(() -> config(Map.of("USHER_LEASE_TTL", "soon"))).isInstanceOf(CliException.class)
                 .hasMessageContaining("USHER_LEASE_TTL");
         assertThatThrownBy(() -> config(Map.of(), "--auth-mode", "kerberos")).isInstanceOf(CliException.class)
                 .hasMessageContaining("open, session or token");
+    }
+
+    @Test
+    void theDataDirectorysUsherPropertiesIsReadUnderTheVariablesAndFlags(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
+        java.nio.file.Files.writeString(data.resolve("usher.properties"), "port = 9001\nlease.ttl = 30\nauth.mode = token\nhttps.port = 9443\n"
+                + "tls.cert = cert.pem\ntls.key = key.pem\n");
+        ServeCommand cmd = new ServeCommand(new Environment(Map.of("USHER_LEASE_TTL", "45")));
+        new CommandLine(cmd).parseArgs("--data", data.toString(), "--port", "9100");
+        ServerConfig c = cmd.config();
+        assertThat(c.port()).isEqualTo(9100);                 // flag over file
+        assertThat(c.leaseTtl()).hasSeconds(45);              // variable over file
+        assertThat(c.authMode()).isEqualTo(AuthMode.TOKEN);   // file over default
+        assertThat(cmd.https()).isEqualTo(new dev.usher.server.tls.HttpsConfig(data.toAbsolutePath().resolve("cert.pem"),
+                data.toAbsolutePath().resolve("key.pem"), 9443, false));
+        assertThat(config(Map.of(), "--data", data.toString(), "--https-port", "9444").port()).isEqualTo(9001);
+    }
+
+    @Test
+    void everyFlagOfServeIsASettingAndEverySettingsFlagExists() {
+        // One table (Setting) drives the variables, the file keys and the docs: the flags must match it.
+        var options = new CommandLine(new ServeCommand(new Environment(Map.of()))).getCommandSpec().options().stream()
+                .map(o -> o.longestName()).filter(n -> !n.equals("--help") && !n.equals("--version") && !n.equals("--config"))
+                .collect(java.util.stream.Collectors.toSet());
+        var fromTable = java.util.Arrays.stream(dev.usher.cli.config.Setting.values()).flatMap(s -> s.flag().stream())
+                .collect(java.util.stream.Collectors.toSet());
+        assertThat(options).isEqualTo(fromTable);
     }
 
     @Test
@@ -74,6 +100,6 @@ class ServeCommandTest {
         int code = UsherCommand.run(new String[] {"serve", "--lease-ttl", "1"}, new java.io.PrintWriter(out), new java.io.PrintWriter(err));
         assertThat(code).isNotZero();
         assertThat(err.toString().strip().lines()).hasSize(1);
-        assertThat(err.toString()).startsWith("usher: lease TTL must be between");
+        assertThat(err.toString()).startsWith("usher: --lease-ttl: 1 is out of range");
     }
 }

@@ -30,7 +30,12 @@ import dev.usher.store.SqlLicenseRepository;
 import dev.usher.store.SqlSeatLedger;
 import dev.usher.store.SqlSettingsRepository;
 import dev.usher.store.sqlite.SqliteDatabase;
+import dev.usher.server.http.Connectors;
+import dev.usher.server.tls.CertificateAndKey;
+import dev.usher.server.tls.HttpsConfig;
 import io.javalin.Javalin;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -47,6 +52,7 @@ public final class UsherServer implements AutoCloseable {
 
     public static final String VERSION = Optional.ofNullable(UsherServer.class.getPackage().getImplementationVersion()).orElse("dev");
     static final String INSTALLATION_ID_KEY = "installation.id";
+    private static final Logger LOG = LoggerFactory.getLogger(UsherServer.class);
 
     private final ServerConfig config;
     private final DataDirectory dataDir;
@@ -67,9 +73,14 @@ public final class UsherServer implements AutoCloseable {
     private final UsageRecorder usageRecorder;
     private final AuditRecorder auditRecorder;
     private final UsageReport usageReport;
+    private final HttpsConfig https;
+    private final CertificateAndKey tls;
 
-    private UsherServer(ServerConfig config) {
+    private UsherServer(ServerConfig config, HttpsConfig https) {
         this.config = config;
+        this.https = https;
+        // Read before anything is opened: a wrong certificate path is the commonest start-up mistake.
+        this.tls = https == null ? null : CertificateAndKey.read(https.certificate(), https.privateKey());
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
             this.db = SqliteDatabase.open(dataDir.database());
@@ -114,7 +125,8 @@ public final class UsherServer implements AutoCloseable {
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, requestAuth, identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), reportRoutes::register);
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), reportRoutes::register,
+                    javalin -> Connectors.configure(javalin, config.host(), config.port(), https, tls));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -123,7 +135,12 @@ public final class UsherServer implements AutoCloseable {
 
     /** Opens the data directory, migrates the store, and starts serving. */
     public static UsherServer start(ServerConfig config) {
-        UsherServer server = new UsherServer(config);
+        return start(config, null);
+    }
+
+    /** As {@link #start(ServerConfig)}, serving HTTPS too when {@code https} is not null. */
+    public static UsherServer start(ServerConfig config, HttpsConfig https) {
+        UsherServer server = new UsherServer(config, https);
         try {
             server.http.start(config.host(), config.port());
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
@@ -143,6 +160,10 @@ public final class UsherServer implements AutoCloseable {
     /** Prints what an administrator needs after start: where, how to authenticate, a first curl. */
     public void describe(Consumer<String> out) {
         out.accept("Usher " + VERSION + " serving on " + publicUrl() + " (data: " + config.dataDir().toAbsolutePath() + ")");
+        if (https != null) {
+            out.accept("HTTPS on " + httpsUrl() + " (certificate " + tls.certificate().getSubjectX500Principal().getName()
+                    + ", valid until " + tls.notAfter() + ")" + (https.redirectHttp() ? "; plain HTTP redirects to it" : ""));
+        }
         out.accept("installation id: " + licenses.installationId());
         out.accept("authentication mode: " + identity.authSettings().mode().code()
                 + (identity.authSettings().mode() == AuthMode.OPEN ? " (clients report user and host; trusted LAN)" : ""));
@@ -171,6 +192,22 @@ public final class UsherServer implements AutoCloseable {
 
     public int port() {
         return http.port();
+    }
+
+    /** Requests being handled right now; {@link #close()} lets them finish. */
+    public long requestsInFlight() {
+        return Connectors.requestsInFlight(http);
+    }
+
+    /** The HTTPS port, or -1 when HTTPS is off. */
+    public int httpsPort() {
+        return https == null ? -1 : Connectors.httpsPort(http);
+    }
+
+    /** An HTTPS URL this machine can reach the server on (HTTPS must be on). */
+    public String httpsUrl() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        return "https://" + host + ":" + httpsPort();
     }
 
     /** A URL this machine can reach the server on. */
@@ -244,9 +281,16 @@ public final class UsherServer implements AutoCloseable {
         return credentials.localToken();
     }
 
+    /**
+     * Stops gracefully: no new connections, requests in flight get up to
+     * {@link Connectors#GRACEFUL_STOP} to finish, heartbeat-extended leases are written, the store
+     * is closed and the data directory unlocked. Logs how long it took.
+     */
     @Override
     public void close() {
+        long started = System.nanoTime();
         closeQuietly();
+        LOG.info("Usher stopped in {} ms", (System.nanoTime() - started) / 1_000_000);
     }
 
     private void closeQuietly() {

@@ -25,6 +25,15 @@ public interface Database extends AutoCloseable {
 
     <T> T read(Function<Handle, T> query);
 
+    /**
+     * Writes a consistent copy of the whole database to {@code target} (which must not exist yet)
+     * while the server keeps serving. Embedded stores only: a shared PostgreSQL is backed up with
+     * its own tools ({@code pg_dump}).
+     */
+    default void backupTo(java.nio.file.Path target) {
+        throw new UnsupportedOperationException("this store is backed up with its own tools (PostgreSQL: pg_dump)");
+    }
+
     /** True when the database answers a trivial query (for readiness checks). */
     boolean isReachable();
 

@@ -154,6 +154,41 @@ public final class AdminConnection implements AutoCloseable {
         return r.body();
     }
 
+    /**
+     * A POST that answers with a file (a backup): streamed into {@code target}, which is written
+     * owner-only under a temporary name first and renamed when complete. Returns its size.
+     */
+    public long postForFile(String path, Path target) {
+        Path part = target.resolveSibling(target.getFileName() + ".part");
+        try {
+            Files.deleteIfExists(part);
+            Files.createFile(part, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                    java.nio.file.attribute.PosixFilePermissions.fromString("rw-------")));
+            HttpRequest request = HttpRequest.newBuilder(uri(path)).header("Authorization", "Bearer " + token)
+                    .timeout(Duration.ofMinutes(30)).POST(HttpRequest.BodyPublishers.noBody()).build();
+            HttpResponse<Path> r = http.send(request, HttpResponse.BodyHandlers.ofFile(part,
+                    java.nio.file.StandardOpenOption.WRITE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING));
+            if (r.statusCode() >= 400) {
+                String text = Files.readString(part);
+                Files.deleteIfExists(part);
+                JsonNode body = text.isBlank() ? null : JSON.readTree(text);
+                throw new CliException(body != null && body.has("detail") ? body.get("detail").asString() : "HTTP " + r.statusCode());
+            }
+            Files.move(part, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return Files.size(target);
+        } catch (IOException e) {
+            try {
+                Files.deleteIfExists(part);
+            } catch (IOException ignored) {
+                // the original failure is what matters
+            }
+            throw new CliException("cannot write " + target + " from " + baseUrl + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
     private URI uri(String path) {
         return URI.create(baseUrl + path);
     }

@@ -26,6 +26,14 @@ public final class AdminOptions {
     CommandSpec command;
 
     public Path dataDir() {
+        // A server configured by USHER_CONFIG may name its data directory only in that file.
+        if (data == null && env.get("USHER_DATA") == null && env.get(dev.usher.cli.config.Configuration.CONFIG_ENV) != null) {
+            var c = dev.usher.cli.config.Configuration.resolve(java.util.Map.of(), null, env);
+            if (!c.problems().isEmpty()) {
+                throw new dev.usher.cli.CliException(c.problems().getFirst());
+            }
+            return c.path(dev.usher.cli.config.Setting.DATA);
+        }
         return env.dataDir(data);
     }
 

@@ -37,17 +37,22 @@ public final class HttpApi {
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
-    record Installation(String installationId, String version, List<String> trustedKeyIds, String borrowPublicKey) {}
+    record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
+                        String borrowPublicKey) {}
 
     private HttpApi() {
     }
 
     public static Javalin create(Parts parts) {
-        return create(parts, r -> { });
+        return create(parts, r -> { }, config -> { });
     }
 
-    /** With more routes registered by other parts of the server (reports, ...), under the same error mapping. */
-    public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes) {
+    /**
+     * @param moreRoutes routes registered by other parts of the server (reports, ...), under the same error mapping
+     * @param listeners  where and how the server listens (connectors, TLS, graceful stop); see {@link Connectors}
+     */
+    public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes,
+                                 java.util.function.Consumer<io.javalin.config.JavalinConfig> listeners) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
         IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
@@ -83,13 +88,16 @@ public final class HttpApi {
                     parts.auth().require(ctx);
                 }
                 ctx.json(new Installation(parts.licenses().installationId(), parts.version(),
-                        List.copyOf(parts.licenses().trustedKeys().keyIds()), parts.seats().borrowPublicKey()));
+                        dev.usher.server.install.BuildInfo.buildTime().orElse(null), List.copyOf(parts.licenses().trustedKeys().keyIds()),
+                        parts.seats().borrowPublicKey()));
             });
             client.register(r);
             admin.register(r);
             identity.register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
+            new BackupRoutes(parts.db(), parts.auth()).register(r);
+            listeners.accept(config);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,

@@ -1,0 +1,152 @@
+package dev.usher.cli.config;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Every setting of {@code usher serve}, once: its key in {@code usher.properties}, its flag, its
+ * {@code USHER_*} variable, its type, default and meaning. The flags of {@code ServeCommand}, the
+ * file check, {@code docs/CONFIGURATION.md} and the shipped {@code conf/usher.properties} all come
+ * from this table (tests hold them to it).
+ *
+ * <p>Precedence: default &lt; file &lt; environment &lt; flag.
+ */
+public enum Setting {
+    DATA("data", "--data", "USHER_DATA", new ValueType.FilePath(), "data",
+            "Data directory: the SQLite database, trusted vendor keys, the lock file. Relative to the working directory"
+                    + " (or, in a file given with --config, to that file). Not settable in DATA/usher.properties itself."),
+    HOST("host", "--host", "USHER_HOST", new ValueType.Text(1), "0.0.0.0",
+            "Interface to listen on; 0.0.0.0 is every interface, as a LAN server wants."),
+    PORT("port", "--port", "USHER_PORT", new ValueType.Number(0, 65535, ""), "9780",
+            "HTTP port; 0 picks a free one."),
+    LEASE_TTL("lease.ttl", "--lease-ttl", "USHER_LEASE_TTL", new ValueType.Number(3, 86400, "seconds"), "120",
+            "How long a seat is kept without a heartbeat. Clients heartbeat every third of it."),
+    SWEEP_INTERVAL("sweep.interval", "--sweep-interval", "USHER_SWEEP_INTERVAL", new ValueType.Number(1, 3600, "seconds"), "5",
+            "How often lapsed leases are collected: a crashed client's seat returns within lease.ttl plus this."),
+    TRUSTED_KEYS("trusted.keys", "--trusted-keys", "USHER_TRUSTED_KEYS", new ValueType.PathList(), "",
+            "More directories of trusted vendor public keys, besides DATA/trusted-keys (the flag is repeatable)."),
+    AUTH_MODE("auth.mode", "--auth-mode", "USHER_AUTH_MODE", new ValueType.Choice(List.of("open", "session", "token")), "",
+            "How clients prove who they are, set at start (stored: later starts keep it). Empty: the stored mode, session"
+                    + " for a new installation; demo implies open."),
+    KEEP_DOMAINS("keep.domains", "--keep-domains", "USHER_KEEP_DOMAINS", new ValueType.Flag(), "false",
+            "Treat DOMAIN\\user, user@domain and user as different people."),
+    DEMO("demo", "--demo", "USHER_DEMO", new ValueType.Flag(), "false",
+            "Create a demo vendor key and a license for product 'demo' (25 'cal' seats) and serve in open mode."),
+    ADMIN_TOKEN("admin.token", null, "USHER_ADMIN_TOKEN", new ValueType.Text(16), "",
+            "The admin token to set at first start (16+ characters); empty: generated and printed once. A secret: keep"
+                    + " the file readable only by the server's user, or use the variable."),
+    ADMIN_PASSWORD("admin.password", null, "USHER_ADMIN_PASSWORD", new ValueType.Text(1), "",
+            "The first administrator's password (user admin) at first start; empty: generated and printed once. A secret."),
+    TLS_CERT("tls.cert", "--tls-cert", "USHER_TLS_CERT", new ValueType.FilePath(), "",
+            "PEM certificate chain (server certificate first). With tls.key, turns HTTPS on."),
+    TLS_KEY("tls.key", "--tls-key", "USHER_TLS_KEY", new ValueType.FilePath(), "",
+            "PEM private key of that certificate: PKCS#8, PKCS#1 (RSA) or SEC1 (EC), unencrypted."),
+    HTTPS_PORT("https.port", "--https-port", "USHER_HTTPS_PORT", new ValueType.Number(0, 65535, ""), "9785",
+            "HTTPS port, when HTTPS is on."),
+    HTTP_REDIRECT("http.redirect", "--http-redirect", "USHER_HTTP_REDIRECT", new ValueType.Flag(), "false",
+            "Answer plain HTTP with a redirect to HTTPS (except /healthz and /readyz); off: HTTP keeps serving too."),
+    AUDIT("audit", "--audit", "USHER_AUDIT", new ValueType.Choice(List.of("on", "off")), "on",
+            "Chain admin actions and seat events into the audit trail. Off only to measure its cost: events are kept and"
+                    + " chained when it is on again (also at runtime with PUT /api/v1/audit/recording)."),
+    KEEP_MINUTES("keep.minutes", "--keep-minutes", "USHER_KEEP_MINUTES", new ValueType.Number(1, 36500, "days"), "35",
+            "Keep per-minute usage history this many days."),
+    KEEP_HOURS("keep.hours", "--keep-hours", "USHER_KEEP_HOURS", new ValueType.Number(1, 36500, "days"), "730",
+            "Keep per-hour usage and per-person days this many days."),
+    KEEP_DAYS("keep.days", "--keep-days", "USHER_KEEP_DAYS", new ValueType.NumberOr(new ValueType.Number(1, 36500, "days"), "forever"), "forever",
+            "Keep per-day usage this many days, or forever.");
+
+    private final String key;
+    private final String flag;
+    private final String env;
+    private final ValueType type;
+    private final String defaultValue;
+    private final String description;
+
+    Setting(String key, String flag, String env, ValueType type, String defaultValue, String description) {
+        this.key = key;
+        this.flag = flag;
+        this.env = env;
+        this.type = type;
+        this.defaultValue = defaultValue;
+        this.description = description;
+    }
+
+    public String key() {
+        return key;
+    }
+
+    /** The command-line flag, if the setting has one (secrets do not: a command line is visible to every user). */
+    public Optional<String> flag() {
+        return Optional.ofNullable(flag);
+    }
+
+    public String env() {
+        return env;
+    }
+
+    public ValueType type() {
+        return type;
+    }
+
+    /** The default as text; empty means "not set". */
+    public String defaultValue() {
+        return defaultValue;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    public boolean secret() {
+        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD;
+    }
+
+    public static Optional<Setting> byKey(String key) {
+        return Arrays.stream(values()).filter(s -> s.key.equals(key)).findFirst();
+    }
+
+    /** The known key closest to a misspelt one, if any is close enough to be what was meant. */
+    public static Optional<String> closest(String key) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (Setting s : values()) {
+            for (String candidate : new String[] {s.key, s.flag == null ? null : s.flag.substring(2), s.env}) {
+                if (candidate == null) {
+                    continue;
+                }
+                int d = distance(key.toLowerCase(java.util.Locale.ROOT), candidate.toLowerCase(java.util.Locale.ROOT));
+                if (d < bestDistance) {
+                    bestDistance = d;
+                    best = s.key;
+                }
+            }
+        }
+        return bestDistance <= Math.max(2, key.length() / 3) ? Optional.of(best) : Optional.empty();
+    }
+
+    /** Levenshtein distance, with '-', '_' and '.' counting as the same (lease-ttl, lease_ttl, lease.ttl). */
+    static int distance(String a, String b) {
+        a = a.replace('-', '.').replace('_', '.');
+        b = b.replace('-', '.').replace('_', '.');
+        if (a.startsWith("usher.")) {
+            a = a.substring(6);
+        }
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+}
