@@ -21,6 +21,12 @@ import dev.usher.store.SqlLicenseRepository;
 import dev.usher.store.SqlSeatLedger;
 import dev.usher.store.SqlSettingsRepository;
 import dev.usher.store.sqlite.SqliteDatabase;
+import dev.usher.server.http.openapi.ApiDescription;
+import dev.usher.server.monitoring.HttpMonitoring;
+import dev.usher.server.monitoring.MonitoringConfig;
+import dev.usher.server.monitoring.PoolGauges;
+import dev.usher.server.monitoring.UsherMetrics;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.javalin.Javalin;
 
 import java.nio.file.Path;
@@ -54,8 +60,9 @@ public final class UsherServer implements AutoCloseable {
     private final String generatedAdminPassword;
     private final Javalin http;
     private final boolean demoLicenseCreated;
+    private final UsherMetrics metrics;
 
-    private UsherServer(ServerConfig config) {
+    private UsherServer(ServerConfig config, MonitoringConfig monitoring) {
         this.config = config;
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
@@ -91,8 +98,15 @@ public final class UsherServer implements AutoCloseable {
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
+            // Borrowed seats and queue lengths per pool: NONE (zeros) until borrowing and the queue report here.
+            PoolGauges poolGauges = PoolGauges.NONE;
+            this.metrics = new UsherMetrics(seats, licenses, leases, poolGauges, config.clock());
+            seats.countWith(metrics);
+            sweeper.countWith(metrics);
+            db.trackReadPool(new MicrometerMetricsTrackerFactory(metrics.registry()));
+            HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, ApiDescription.load(VERSION));
             this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new RequestAuth(identity), identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()));
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), httpMonitoring.installer());
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -101,7 +115,12 @@ public final class UsherServer implements AutoCloseable {
 
     /** Opens the data directory, migrates the store, and starts serving. */
     public static UsherServer start(ServerConfig config) {
-        UsherServer server = new UsherServer(config);
+        return start(config, MonitoringConfig.defaults());
+    }
+
+    /** Starts with monitoring settings (metrics token, access log) other than the defaults. */
+    public static UsherServer start(ServerConfig config, MonitoringConfig monitoring) {
+        UsherServer server = new UsherServer(config, monitoring);
         try {
             server.http.start(config.host(), config.port());
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
@@ -179,6 +198,11 @@ public final class UsherServer implements AutoCloseable {
         return sweeper;
     }
 
+    /** The Prometheus registry behind {@code GET /metrics}. */
+    public UsherMetrics metrics() {
+        return metrics;
+    }
+
     public LeaseTable leases() {
         return leases;
     }
@@ -220,6 +244,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (directoryLink != null) {
             directoryLink.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         if (db != null) {
             db.close();

@@ -38,6 +38,7 @@ public final class SeatService {
     private final UserNames names;
     private final Duration leaseTtl;
     private final Clock clock;
+    private volatile SeatCounters counters = SeatCounters.NONE;
 
     public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock) {
         this.ledger = ledger;
@@ -46,6 +47,11 @@ public final class SeatService {
         this.names = names;
         this.leaseTtl = leaseTtl;
         this.clock = clock;
+    }
+
+    /** Where grants, denials and releases are counted (the metrics); set once by the composition root. */
+    public void countWith(SeatCounters counters) {
+        this.counters = counters;
     }
 
     public Duration leaseTtl() {
@@ -74,8 +80,14 @@ public final class SeatService {
         if (client != null && (client.length() > MAX_CLIENT_LENGTH || client.chars().anyMatch(Character::isISOControl))) {
             throw new IllegalArgumentException("client must be at most " + MAX_CLIENT_LENGTH + " printable characters");
         }
-        return ledger.checkout(new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
+        CheckoutOutcome outcome = ledger.checkout(new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
                 client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate));
+        switch (outcome) {
+            case CheckoutOutcome.Held held when held.how() == CheckoutOutcome.How.NEW -> counters.granted(pool);
+            case CheckoutOutcome.Denied denied -> counters.denied(pool, denied.deny().reason());
+            default -> { }
+        }
+        return outcome;
     }
 
     /** Extends the session's lease; empty when it lapsed or does not exist (the client checks out again). */
@@ -92,22 +104,35 @@ public final class SeatService {
 
     public boolean checkin(String sessionId, String product, String feature) {
         requireSessionId(sessionId);
-        return ledger.checkin(sessionId, pool(product, feature), clock.instant());
+        boolean released = ledger.checkin(sessionId, pool(product, feature), clock.instant());
+        if (released) {
+            counters.released(SeatCounters.Release.CHECKIN, 1);
+        }
+        return released;
     }
 
     public boolean endSession(String sessionId) {
         requireSessionId(sessionId);
-        return ledger.endSession(sessionId, clock.instant());
+        boolean ended = ledger.endSession(sessionId, clock.instant());
+        if (ended) {
+            counters.released(SeatCounters.Release.SESSION_END, 1);
+        }
+        return ended;
     }
 
     public Optional<List<String>> forceRelease(String seatId, String reason) {
-        return ledger.forceRelease(seatId, clock.instant(), reason == null || reason.isBlank() ? "released by an administrator" : reason);
+        Optional<List<String>> ended = ledger.forceRelease(seatId, clock.instant(),
+                reason == null || reason.isBlank() ? "released by an administrator" : reason);
+        ended.ifPresent(sessions -> counters.released(SeatCounters.Release.ADMIN, 1));
+        return ended;
     }
 
     public List<String> releaseUser(String user, String product, String feature, String reason) {
         PoolKey pool = product == null && feature == null ? null : pool(product, feature);
-        return ledger.releaseUser(names.key(user), pool, clock.instant(),
+        List<String> released = ledger.releaseUser(names.key(user), pool, clock.instant(),
                 reason == null || reason.isBlank() ? "released by an administrator" : reason);
+        counters.released(SeatCounters.Release.ADMIN, released.size());
+        return released;
     }
 
     public List<dev.usher.core.seat.SeatRecord> seatsHeld() {
