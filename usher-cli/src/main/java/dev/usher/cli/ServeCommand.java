@@ -3,6 +3,9 @@ package dev.usher.cli;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
+import dev.usher.server.monitoring.MonitoringConfig;
+import dev.usher.cli.logging.LogFormat;
+import dev.usher.cli.logging.LogLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -53,6 +56,19 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
     boolean keepDomains;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "Log lines for people (human, the default) or one JSON object per line (json); env USHER_LOG_FORMAT.")
+    String logFormat;
+
+    @Option(names = "--access-log", paramLabel = "WHICH",
+            description = "Access-log lines for all requests, only refused or failed ones (errors, the default), or off; env USHER_ACCESS_LOG.")
+    String accessLog;
+
+    @Option(names = "--metrics-token", paramLabel = "TOKEN",
+            description = "Require 'Authorization: Bearer TOKEN' on GET /metrics (default: open, as scrape targets usually are);"
+                    + " env USHER_METRICS_TOKEN (better: not visible in the process list).")
+    String metricsToken;
+
     private final Environment env;
 
     public ServeCommand() {
@@ -66,9 +82,11 @@ public final class ServeCommand implements Callable<Integer> {
     @Override
     public Integer call() throws InterruptedException {
         ServerConfig config = config();
+        MonitoringConfig monitoring = monitoring();
+        LogLines.setFormat(logFormat());
         UsherServer server;
         try {
-            server = UsherServer.start(config);
+            server = UsherServer.start(config, monitoring);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -81,6 +99,25 @@ public final class ServeCommand implements Callable<Integer> {
         }, "usher-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    LogFormat logFormat() {
+        String v = logFormat != null ? logFormat : env.get("USHER_LOG_FORMAT");
+        try {
+            return v == null ? LogFormat.HUMAN : LogFormat.fromCode(v);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage() + (logFormat == null ? " (from USHER_LOG_FORMAT)" : ""));
+        }
+    }
+
+    MonitoringConfig monitoring() {
+        String access = accessLog != null ? accessLog : env.get("USHER_ACCESS_LOG");
+        String token = metricsToken != null ? metricsToken : env.get("USHER_METRICS_TOKEN");
+        try {
+            return new MonitoringConfig(token, access == null ? MonitoringConfig.AccessLog.ERRORS : MonitoringConfig.AccessLog.fromCode(access));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 
     ServerConfig config() {

@@ -68,6 +68,38 @@ class ServeCommandTest {
     }
 
     @Test
+    void monitoringFlagsAndVariables() {
+        ServeCommand defaults = new ServeCommand(new Environment(Map.of()));
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.logFormat()).isEqualTo(dev.usher.cli.logging.LogFormat.HUMAN);
+        assertThat(defaults.monitoring().metricsToken()).isNull();
+        assertThat(defaults.monitoring().accessLog()).isEqualTo(dev.usher.server.monitoring.MonitoringConfig.AccessLog.ERRORS);
+
+        Map<String, String> env = Map.of("USHER_LOG_FORMAT", "json", "USHER_ACCESS_LOG", "all", "USHER_METRICS_TOKEN", "scrape-token-from-env-01");
+        ServeCommand fromEnv = new ServeCommand(new Environment(env));
+        new CommandLine(fromEnv).parseArgs();
+        assertThat(fromEnv.logFormat()).isEqualTo(dev.usher.cli.logging.LogFormat.JSON);
+        assertThat(fromEnv.monitoring().metricsToken()).isEqualTo("scrape-token-from-env-01");
+        assertThat(fromEnv.monitoring().accessLog()).isEqualTo(dev.usher.server.monitoring.MonitoringConfig.AccessLog.ALL);
+
+        ServeCommand flags = new ServeCommand(new Environment(env));
+        new CommandLine(flags).parseArgs("--log-format", "human", "--access-log", "off", "--metrics-token", "scrape-token-from-flag-1");
+        assertThat(flags.logFormat()).isEqualTo(dev.usher.cli.logging.LogFormat.HUMAN);
+        assertThat(flags.monitoring().metricsToken()).isEqualTo("scrape-token-from-flag-1");
+        assertThat(flags.monitoring().accessLog()).isEqualTo(dev.usher.server.monitoring.MonitoringConfig.AccessLog.OFF);
+
+        ServeCommand bad = new ServeCommand(new Environment(Map.of("USHER_LOG_FORMAT", "xml")));
+        new CommandLine(bad).parseArgs();
+        assertThatThrownBy(bad::logFormat).isInstanceOf(CliException.class).hasMessage("log format must be human or json (got 'xml') (from USHER_LOG_FORMAT)");
+        ServeCommand badAccess = new ServeCommand(new Environment(Map.of()));
+        new CommandLine(badAccess).parseArgs("--access-log", "some");
+        assertThatThrownBy(badAccess::monitoring).isInstanceOf(CliException.class).hasMessageContaining("all, errors or off");
+        ServeCommand shortToken = new ServeCommand(new Environment(Map.of()));
+        new CommandLine(shortToken).parseArgs("--metrics-token", "short");
+        assertThatThrownBy(shortToken::monitoring).isInstanceOf(CliException.class).hasMessageContaining("at least 16");
+    }
+
+    @Test
     void theWholeCommandLineReportsErrorsOnOneLineWithoutAStackTrace() {
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();
