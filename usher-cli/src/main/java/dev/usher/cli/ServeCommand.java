@@ -6,6 +6,9 @@ import dev.usher.cli.config.Setting;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.tls.HttpsConfig;
 import dev.usher.server.UsherServer;
+import dev.usher.server.monitoring.MonitoringConfig;
+import dev.usher.cli.logging.LogFormat;
+import dev.usher.cli.logging.LogLines;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -89,6 +92,14 @@ public final class ServeCommand implements Callable<Integer> {
     @Option(names = "--keep-days", paramLabel = "DAYS|forever", description = "Keep per-day usage this many days (default forever).")
     String keepDays;
 
+    @Option(names = "--log-format", paramLabel = "FORMAT",
+            description = "Log lines for people (human, the default) or one JSON object per line (json; env USHER_LOG_FORMAT).")
+    String logFormat;
+
+    @Option(names = "--access-log", paramLabel = "WHICH",
+            description = "Access-log lines for all requests, only refused or failed ones (errors, the default), or off (env USHER_ACCESS_LOG).")
+    String accessLog;
+
     private final Environment env;
     private Configuration resolved;
 
@@ -104,9 +115,11 @@ public final class ServeCommand implements Callable<Integer> {
     public Integer call() throws InterruptedException {
         ServerConfig config = config();
         HttpsConfig https = https();
+        MonitoringConfig monitoring = monitoring();
+        LogLines.setFormat(logFormat());
         UsherServer server;
         try {
-            server = UsherServer.start(config, https);
+            server = UsherServer.start(config, https, monitoring);
         } catch (IllegalStateException | IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
@@ -120,6 +133,19 @@ public final class ServeCommand implements Callable<Integer> {
         }, "usher-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    LogFormat logFormat() {
+        return LogFormat.fromCode(configuration().text(Setting.LOG_FORMAT));
+    }
+
+    MonitoringConfig monitoring() {
+        Configuration c = configuration();
+        try {
+            return new MonitoringConfig(c.text(Setting.METRICS_TOKEN), MonitoringConfig.AccessLog.fromCode(c.text(Setting.ACCESS_LOG)));
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
     }
 
     private dev.usher.server.report.ReportSettings reports(Configuration c) {
@@ -151,6 +177,8 @@ public final class ServeCommand implements Callable<Integer> {
             putIfGiven(flags, Setting.KEEP_MINUTES, keepMinutes);
             putIfGiven(flags, Setting.KEEP_HOURS, keepHours);
             putIfGiven(flags, Setting.KEEP_DAYS, keepDays);
+            putIfGiven(flags, Setting.LOG_FORMAT, logFormat);
+            putIfGiven(flags, Setting.ACCESS_LOG, accessLog);
             Configuration c = Configuration.resolve(flags, configFile, env);
             if (!c.problems().isEmpty()) {
                 throw new CliException(c.problems().getFirst());

@@ -94,6 +94,38 @@ class ServeCommandTest {
     }
 
     @Test
+    void monitoringFlagsAndVariables() {
+        ServeCommand defaults = new ServeCommand(new Environment(Map.of()));
+        new CommandLine(defaults).parseArgs();
+        assertThat(defaults.logFormat()).isEqualTo(dev.usher.cli.logging.LogFormat.HUMAN);
+        assertThat(defaults.monitoring().metricsToken()).isNull();
+        assertThat(defaults.monitoring().accessLog()).isEqualTo(dev.usher.server.monitoring.MonitoringConfig.AccessLog.ERRORS);
+
+        Map<String, String> env = Map.of("USHER_LOG_FORMAT", "json", "USHER_ACCESS_LOG", "all", "USHER_METRICS_TOKEN", "scrape-token-from-env-01");
+        ServeCommand fromEnv = new ServeCommand(new Environment(env));
+        new CommandLine(fromEnv).parseArgs();
+        assertThat(fromEnv.logFormat()).isEqualTo(dev.usher.cli.logging.LogFormat.JSON);
+        assertThat(fromEnv.monitoring().metricsToken()).isEqualTo("scrape-token-from-env-01");
+        assertThat(fromEnv.monitoring().accessLog()).isEqualTo(dev.usher.server.monitoring.MonitoringConfig.AccessLog.ALL);
+
+        ServeCommand flags = new ServeCommand(new Environment(env));
+        new CommandLine(flags).parseArgs("--log-format", "human", "--access-log", "off");
+        assertThat(flags.logFormat()).isEqualTo(dev.usher.cli.logging.LogFormat.HUMAN);
+        assertThat(flags.monitoring().metricsToken()).isEqualTo("scrape-token-from-env-01");
+        assertThat(flags.monitoring().accessLog()).isEqualTo(dev.usher.server.monitoring.MonitoringConfig.AccessLog.OFF);
+
+        ServeCommand bad = new ServeCommand(new Environment(Map.of("USHER_LOG_FORMAT", "xml")));
+        new CommandLine(bad).parseArgs();
+        assertThatThrownBy(bad::logFormat).isInstanceOf(CliException.class).hasMessageContaining("USHER_LOG_FORMAT").hasMessageContaining("human or json");
+        ServeCommand badAccess = new ServeCommand(new Environment(Map.of()));
+        new CommandLine(badAccess).parseArgs("--access-log", "some");
+        assertThatThrownBy(badAccess::monitoring).isInstanceOf(CliException.class).hasMessageContaining("all, errors or off");
+        ServeCommand shortToken = new ServeCommand(new Environment(Map.of("USHER_METRICS_TOKEN", "short")));
+        new CommandLine(shortToken).parseArgs();
+        assertThatThrownBy(shortToken::monitoring).isInstanceOf(CliException.class).hasMessageContaining("USHER_METRICS_TOKEN").hasMessageContaining("16");
+    }
+
+    @Test
     void theWholeCommandLineReportsErrorsOnOneLineWithoutAStackTrace() {
         var out = new java.io.StringWriter();
         var err = new java.io.StringWriter();

@@ -33,6 +33,11 @@ import dev.usher.store.sqlite.SqliteDatabase;
 import dev.usher.server.http.Connectors;
 import dev.usher.server.tls.CertificateAndKey;
 import dev.usher.server.tls.HttpsConfig;
+import dev.usher.server.http.openapi.ApiDescription;
+import dev.usher.server.monitoring.HttpMonitoring;
+import dev.usher.server.monitoring.MonitoringConfig;
+import dev.usher.server.monitoring.UsherMetrics;
+import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,7 +81,9 @@ public final class UsherServer implements AutoCloseable {
     private final HttpsConfig https;
     private final CertificateAndKey tls;
 
-    private UsherServer(ServerConfig config, HttpsConfig https) {
+    private final UsherMetrics metrics;
+
+    private UsherServer(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         this.config = config;
         this.https = https;
         // Read before anything is opened: a wrong certificate path is the commonest start-up mistake.
@@ -122,11 +129,18 @@ public final class UsherServer implements AutoCloseable {
             usageRecorder.begin();
             this.auditRecorder = new AuditRecorder(new SqlAuditLog(db), config.reports().audit());
             this.usageReport = new UsageReport(usageRecorder, config.clock());
+            this.metrics = new UsherMetrics(seats, licenses, leases, config.clock());
+            seats.countWith(metrics);
+            sweeper.countWith(metrics);
+            db.trackReadPool(new MicrometerMetricsTrackerFactory(metrics.registry()));
+            HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, ApiDescription.load(VERSION));
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, requestAuth, identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), reportRoutes::register,
-                    javalin -> Connectors.configure(javalin, config.host(), config.port(), https, tls));
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), reportRoutes::register, javalin -> {
+                        Connectors.configure(javalin, config.host(), config.port(), https, tls);
+                        httpMonitoring.installer().accept(javalin);
+                    });
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -135,12 +149,22 @@ public final class UsherServer implements AutoCloseable {
 
     /** Opens the data directory, migrates the store, and starts serving. */
     public static UsherServer start(ServerConfig config) {
-        return start(config, null);
+        return start(config, null, MonitoringConfig.defaults());
     }
 
     /** As {@link #start(ServerConfig)}, serving HTTPS too when {@code https} is not null. */
     public static UsherServer start(ServerConfig config, HttpsConfig https) {
-        UsherServer server = new UsherServer(config, https);
+        return start(config, https, MonitoringConfig.defaults());
+    }
+
+    /** Starts with monitoring settings (metrics token, access log) other than the defaults. */
+    public static UsherServer start(ServerConfig config, MonitoringConfig monitoring) {
+        return start(config, null, monitoring);
+    }
+
+    /** Serving HTTPS too when {@code https} is not null, with the given monitoring settings. */
+    public static UsherServer start(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
+        UsherServer server = new UsherServer(config, https, monitoring);
         try {
             server.http.start(config.host(), config.port());
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
@@ -255,6 +279,11 @@ public final class UsherServer implements AutoCloseable {
         return usageReport;
     }
 
+    /** The Prometheus registry behind {@code GET /metrics}. */
+    public UsherMetrics metrics() {
+        return metrics;
+    }
+
     public LeaseTable leases() {
         return leases;
     }
@@ -312,6 +341,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (auditRecorder != null) {
             auditRecorder.close();
+        }
+        if (metrics != null) {
+            metrics.close();
         }
         if (db != null) {
             db.close();

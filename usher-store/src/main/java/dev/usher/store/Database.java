@@ -37,6 +37,14 @@ public interface Database extends AutoCloseable {
     /** True when the database answers a trivial query (for readiness checks). */
     boolean isReachable();
 
+    /**
+     * Why the schema is not the one this build migrated to at start (a pending migration, or the file
+     * replaced by an older or newer one while running), or empty when it is (for readiness checks).
+     */
+    default java.util.Optional<String> schemaProblem() {
+        return java.util.Optional.empty();
+    }
+
     @Override
     void close();
 }

@@ -54,7 +54,15 @@ public enum Setting {
     KEEP_HOURS("keep.hours", "--keep-hours", "USHER_KEEP_HOURS", new ValueType.Number(1, 36500, "days"), "730",
             "Keep per-hour usage and per-person days this many days."),
     KEEP_DAYS("keep.days", "--keep-days", "USHER_KEEP_DAYS", new ValueType.NumberOr(new ValueType.Number(1, 36500, "days"), "forever"), "forever",
-            "Keep per-day usage this many days, or forever.");
+            "Keep per-day usage this many days, or forever."),
+    LOG_FORMAT("log.format", "--log-format", "USHER_LOG_FORMAT", new ValueType.Choice(List.of("human", "json")), "human",
+            "Log lines for people, or one JSON object per line for a log collector."),
+    ACCESS_LOG("access.log", "--access-log", "USHER_ACCESS_LOG", new ValueType.Choice(List.of("all", "errors", "off")), "errors",
+            "Access-log lines (logger usher.access) for every request, only refused or failed ones, or none. All writes a"
+                    + " line per heartbeat: size the log for it."),
+    METRICS_TOKEN("metrics.token", null, "USHER_METRICS_TOKEN", new ValueType.Text(16), "",
+            "When set, GET /metrics needs 'Authorization: Bearer TOKEN' (16+ printable characters); empty: open, as"
+                    + " Prometheus scrape targets usually are. A secret.");
 
     private final String key;
     private final String flag;
@@ -99,7 +107,7 @@ public enum Setting {
     }
 
     public boolean secret() {
-        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD;
+        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN;
     }
 
     public static Optional<Setting> byKey(String key) {

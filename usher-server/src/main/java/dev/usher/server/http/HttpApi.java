@@ -49,10 +49,11 @@ public final class HttpApi {
 
     /**
      * @param moreRoutes routes registered by other parts of the server (reports, ...), under the same error mapping
-     * @param listeners  where and how the server listens (connectors, TLS, graceful stop); see {@link Connectors}
+     * @param setup      installed first: where and how the server listens (connectors, TLS, graceful stop; see
+     *                   {@link Connectors}) and monitoring (request ids, metrics, the API description)
      */
     public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes,
-                                 java.util.function.Consumer<io.javalin.config.JavalinConfig> listeners) {
+                                 java.util.function.Consumer<io.javalin.config.JavalinConfig> setup) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
         IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
@@ -63,6 +64,7 @@ public final class HttpApi {
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson3(json, true));
+            setup.accept(config);
             // Java's default accept queue of 50 drops SYNs when many clients reconnect at once (after a
             // restart, every client does): they would then wait a second for the retransmit.
             config.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
@@ -79,8 +81,12 @@ public final class HttpApi {
             var r = config.routes;
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
-                boolean ok = parts.db().isReachable();
-                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "store unreachable"));
+                boolean reachable = parts.db().isReachable();
+                // Migrations current: the schema this build migrated to at start is still the one in the file.
+                java.util.Optional<String> schema = reachable ? parts.db().schemaProblem() : java.util.Optional.empty();
+                boolean ok = reachable && schema.isEmpty();
+                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready"
+                        : !reachable ? "store unreachable" : "schema not current: " + schema.get()));
             });
             r.get("/api/v1/installation", ctx -> {
                 // In the signed-in modes only sign-in and health answer without credentials.
@@ -97,7 +103,6 @@ public final class HttpApi {
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
-            listeners.accept(config);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,
@@ -176,7 +181,11 @@ public final class HttpApi {
 
     static void problem(Context ctx, ApiProblem p) {
         ctx.status(p.status());
-        ctx.json(p.body());
+        var body = p.body();
+        if (RequestIds.of(ctx) != null) {
+            body.put("requestId", RequestIds.of(ctx));
+        }
+        ctx.json(body);
         ctx.contentType("application/problem+json");
     }
 }

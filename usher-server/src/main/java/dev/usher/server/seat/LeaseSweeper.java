@@ -27,6 +27,7 @@ public final class LeaseSweeper implements AutoCloseable {
     private final SeatLedger ledger;
     private final LeaseTable leases;
     private final Clock clock;
+    private volatile SeatCounters counters = SeatCounters.NONE;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("usher-lease-sweeper").daemon(true).factory());
 
@@ -34,6 +35,11 @@ public final class LeaseSweeper implements AutoCloseable {
         this.ledger = ledger;
         this.leases = leases;
         this.clock = clock;
+    }
+
+    /** Where expiries and ended lingers are counted (the metrics); set once by the composition root. */
+    public void countWith(SeatCounters counters) {
+        this.counters = counters;
     }
 
     public void start(Duration sweepInterval, Duration flushInterval) {
@@ -51,12 +57,14 @@ public final class LeaseSweeper implements AutoCloseable {
             if (lapsed.isEmpty()) {
                 break;
             }
-            ended += ledger.expire(lapsed, now);
+            int expired = ledger.expire(lapsed, now);
+            counters.expired(expired);
+            ended += expired;
             if (lapsed.size() < BATCH) {
                 break;
             }
         }
-        ledger.endLingering(now);
+        counters.released(SeatCounters.Release.LINGER_END, ledger.endLingering(now));
         return ended;
     }
 

@@ -42,6 +42,7 @@ public final class SeatService {
     private final SeatQueue queue;
     private final BorrowTokens borrowTokens;
     private final dev.usher.server.report.AuditTrail audit;
+    private volatile SeatCounters counters = SeatCounters.NONE;
 
     /** {@code audit}: force releases, pool settings and rules are recorded with who changed them. */
     public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
@@ -55,6 +56,11 @@ public final class SeatService {
         this.clock = clock;
         this.queue = queue;
         this.borrowTokens = borrowTokens;
+    }
+
+    /** Where grants, denials and releases are counted (the metrics); set once by the composition root. */
+    public void countWith(SeatCounters counters) {
+        this.counters = counters;
     }
 
     public Duration leaseTtl() {
@@ -100,8 +106,14 @@ public final class SeatService {
         }
         CheckoutRequest request = new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
                 client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate);
-        return queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
+        SeatQueue.Answer answer = queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
                 record -> ledger.checkout(request.retriedAt(clock.instant(), record)), onDisconnect);
+        switch (answer.outcome()) {
+            case CheckoutOutcome.Held held when held.how() == CheckoutOutcome.How.NEW -> counters.granted(pool);
+            case CheckoutOutcome.Denied denied -> counters.denied(pool, denied.deny().reason());
+            default -> { }
+        }
+        return answer;
     }
 
     /** Everyone waiting for a seat, in the order they will be served. */
@@ -168,18 +180,27 @@ public final class SeatService {
 
     public boolean checkin(String sessionId, String product, String feature) {
         requireSessionId(sessionId);
-        return ledger.checkin(sessionId, pool(product, feature), clock.instant());
+        boolean released = ledger.checkin(sessionId, pool(product, feature), clock.instant());
+        if (released) {
+            counters.released(SeatCounters.Release.CHECKIN, 1);
+        }
+        return released;
     }
 
     public boolean endSession(String sessionId) {
         requireSessionId(sessionId);
-        return ledger.endSession(sessionId, clock.instant());
+        boolean ended = ledger.endSession(sessionId, clock.instant());
+        if (ended) {
+            counters.released(SeatCounters.Release.SESSION_END, 1);
+        }
+        return ended;
     }
 
     public Optional<List<String>> forceRelease(String seatId, String reason) {
         String why = reason == null || reason.isBlank() ? "released by an administrator" : reason;
         Optional<List<String>> ended = ledger.forceRelease(seatId, clock.instant(), why);
         ended.ifPresent(sessions -> audit.record("seat-force-released", seatId, why + "; " + sessions.size() + " session(s) ended"));
+        ended.ifPresent(sessions -> counters.released(SeatCounters.Release.ADMIN, 1));
         return ended;
     }
 
@@ -189,6 +210,7 @@ public final class SeatService {
         List<String> released = ledger.releaseUser(names.key(user), pool, clock.instant(), why);
         audit.record("user-seats-released", names.display(user), (pool == null ? "every pool" : pool.toString()) + ": "
                 + released.size() + " seat(s); " + why);
+        counters.released(SeatCounters.Release.ADMIN, released.size());
         return released;
     }
 

@@ -3,6 +3,7 @@ package dev.usher.server.testing;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
+import dev.usher.server.monitoring.MonitoringConfig;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -22,12 +23,18 @@ public final class TestServer implements AutoCloseable {
     private final MutableClock clock;
     private final TestVendor vendor = new TestVendor();
     private final UnaryOperator<ServerConfig> customize;
+    private final MonitoringConfig monitoring;
     private UsherServer server;
 
     private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize) {
+        this(dataDir, clock, customize, MonitoringConfig.defaults());
+    }
+
+    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, MonitoringConfig monitoring) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.customize = customize;
+        this.monitoring = monitoring;
         start();
         vendor.trustIn(dataDir);
     }
@@ -40,6 +47,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize);
     }
 
+    /** With monitoring settings (metrics token, access log) other than the defaults. */
+    public static TestServer start(Path dataDir, MonitoringConfig monitoring) {
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), c -> c, monitoring);
+    }
+
     private void start() {
         ServerConfig config = ServerConfig.defaults(dataDir)
                 .withHost("127.0.0.1").withPort(0).withClock(clock).withAdminToken(ADMIN_TOKEN)
@@ -47,7 +59,7 @@ public final class TestServer implements AutoCloseable {
                 .withAuthMode(AuthMode.OPEN).withAdminPassword(ADMIN_PASSWORD)
                 // Timers are slow on purpose: tests call sweep() and flush() themselves after moving the clock.
                 .withSweepInterval(Duration.ofHours(1));
-        server = UsherServer.start(customize.apply(config));
+        server = UsherServer.start(customize.apply(config), monitoring);
     }
 
     /** Stops cleanly and starts again on the same data directory (and clock). */

@@ -48,6 +48,9 @@ public final class SqliteDatabase implements Database {
     private final Jdbi readers;
     private final Thread writerThread;
     private volatile boolean closed;
+    /** The latest migration applied at start; readiness compares the file against it. */
+    private final String schemaVersion;
+    private final int pendingAtStart;
 
     private SqliteDatabase(Path file) {
         this.file = file;
@@ -55,12 +58,15 @@ public final class SqliteDatabase implements Database {
         SQLiteDataSource writeSource = new SQLiteDataSource(config());
         writeSource.setUrl(url);
         try {
-            Flyway.configure()
+            Flyway flyway = Flyway.configure()
                     .dataSource(writeSource)
                     .locations("classpath:db/sqlite")
                     .loggers("slf4j")
-                    .load()
-                    .migrate();
+                    .load();
+            flyway.migrate();
+            var info = flyway.info();
+            this.pendingAtStart = info.pending().length;
+            this.schemaVersion = info.current() == null ? null : info.current().getVersion().getVersion();
         } catch (RuntimeException e) {
             throw new StoreException("cannot prepare the database " + file + ": " + e.getMessage(), e);
         }
@@ -159,6 +165,32 @@ public final class SqliteDatabase implements Database {
         } catch (RuntimeException e) {
             return false;
         }
+    }
+
+    @Override
+    public java.util.Optional<String> schemaProblem() {
+        if (pendingAtStart > 0) {
+            return java.util.Optional.of(pendingAtStart + " migration(s) pending");
+        }
+        String now;
+        try {
+            now = read(h -> h.createQuery("SELECT version FROM flyway_schema_history WHERE success = 1 AND version IS NOT NULL"
+                    + " ORDER BY installed_rank DESC LIMIT 1").mapTo(String.class).findOne().orElse(null));
+        } catch (RuntimeException e) {
+            return java.util.Optional.of("cannot read the schema version: " + e.getMessage());
+        }
+        return java.util.Objects.equals(now, schemaVersion) ? java.util.Optional.empty()
+                : java.util.Optional.of("schema version " + now + " found, " + schemaVersion + " expected (was the database file replaced?)");
+    }
+
+    /** The version of the newest migration applied, as this server left it at start. */
+    public String schemaVersion() {
+        return schemaVersion;
+    }
+
+    /** Publishes the read pool's numbers (connections active, idle, pending) through {@code factory}. */
+    public void trackReadPool(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
+        readPool.setMetricsTrackerFactory(factory);
     }
 
     private void writeLoop() {
