@@ -95,7 +95,20 @@ public final class SeatActivity {
     }
 
     private Snapshot read(long after, long since) {
-        return db.read(h -> h.inTransaction(t -> {
+        // One read transaction, so the seats and the events are the same moment (a plain BEGIN: the
+        // read connections are query-only, and JDBI's transactions begin with a write lock).
+        return db.read(t -> {
+            t.execute("BEGIN");
+            try {
+                return snapshot(t, after, since);
+            } finally {
+                t.execute("COMMIT");
+            }
+        });
+    }
+
+    private static Snapshot snapshot(org.jdbi.v3.core.Handle t, long after, long since) {
+        {
             Map<PoolKey, Set<String>> seats = new HashMap<>();
             t.createQuery("SELECT id, product, feature FROM seats").map((rs, ctx) ->
                     seats.computeIfAbsent(new PoolKey(rs.getString(2), rs.getString(3)), k -> new HashSet<>()).add(rs.getString(1))).list();
@@ -108,6 +121,6 @@ public final class SeatActivity {
                             new PoolKey(rs.getString(3), rs.getString(4)), rs.getString(5))))
                     .list();
             return new Snapshot(seats, events);
-        }));
+        }
     }
 }
