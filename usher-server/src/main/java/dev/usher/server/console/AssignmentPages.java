@@ -33,12 +33,12 @@ final class AssignmentPages {
     }
 
     void register(RoutesConfig r) {
-        r.get("/assignments", console.page((ctx, a) -> show(ctx, a, null, null, false)));
+        r.get("/assignments", console.page((ctx, a) -> show(ctx, a, null, null)));
         r.post("/assignments/{product}/{feature}", console.action(this::save));
         r.get("/assignments/explain", console.page(this::explain));
     }
 
-    private void show(Context ctx, ConsoleSession.Admin a, Pages.PoolRules edited, Pages.Explain explain, boolean unused) {
+    private void show(Context ctx, ConsoleSession.Admin a, Pages.PoolRules edited, Pages.Explain explain) {
         List<Pages.PoolRules> pools = new ArrayList<>();
         for (SeatService.PoolView p : seats.pools()) {
             if (edited != null && edited.product().equals(p.key().product()) && edited.feature().equals(p.key().feature())) {
@@ -163,7 +163,7 @@ final class AssignmentPages {
         SeatService.PoolView p = pool.get();
         ctx.status(422);
         show(ctx, a, new Pages.PoolRules(product, feature, p.capacity(), version, rows, problems,
-                summary(p, seats.rules(product, feature)), false), null, false);
+                summary(p, seats.rules(product, feature)), false), null);
     }
 
     /** One row of the form as the codec's rule; says in words what is missing. */
@@ -239,7 +239,7 @@ final class AssignmentPages {
         if (ctx.header("HX-Request") != null) {
             console.render(ctx, "explain.jte", result);
         } else {
-            show(ctx, a, null, result, false);
+            show(ctx, a, null, result);
         }
     }
 

@@ -22,6 +22,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import org.slf4j.LoggerFactory;
 
 /**
  * The admin console: server-rendered pages (JTE, precompiled) with htmx for live parts, on the
@@ -68,7 +69,7 @@ public final class ConsoleRoutes {
 
         new LicensePages(console, parts.licenses(), parts.seats()).register(r);
         new SeatPages(console, parts.seats()).register(r);
-        new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache::forget).register(r);
+        new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
     }
@@ -173,28 +174,66 @@ public final class ConsoleRoutes {
         return new Pages.Live(rows, warnings, activity.liveSessions(), held, fmt.time(now), fmt.zone());
     }
 
-    /** The doctor reads every user: on a dashboard that polls, its answer is reused for a few seconds. */
+    /**
+     * The doctor's findings, kept for a minute. The doctor reads every user (about 2 s with 10,000
+     * users), so the dashboard never waits for it: it shows the last answer and has a fresh one made
+     * in the background. The doctor page waits only when the last answer is too old or was forgotten
+     * (after a change to users).
+     */
     static final class DoctorCache {
-        private static final long TTL_NANOS = Duration.ofSeconds(15).toNanos();
+        static final Duration FRESH = Duration.ofSeconds(60);
+        private record Answer(List<Doctor.Finding> findings, long atNanos) {}
+
         private final Doctor doctor;
-        private volatile long at;
-        private volatile int findings = -1;
+        private volatile Answer answer;
+        private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
 
         DoctorCache(Doctor doctor) {
             this.doctor = doctor;
         }
 
+        /** The number of findings last seen (0 before the first answer); refreshes in the background when old. */
         int findings() {
-            long now = System.nanoTime();
-            if (findings < 0 || now - at > TTL_NANOS) {
-                findings = doctor.examine().size();
-                at = now;
+            Answer a = answer;
+            if ((a == null || stale(a)) && refreshing.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("usher-console-doctor").start(() -> {
+                    try {
+                        examine();
+                    } catch (RuntimeException e) {
+                        LoggerFactory.getLogger(ConsoleRoutes.class).warn("doctor failed: {}", e.toString());
+                    } finally {
+                        refreshing.set(false);
+                    }
+                });
             }
-            return findings;
+            return a == null ? 0 : a.findings().size();
+        }
+
+        /** Findings at most a minute old, with when they were made (System.nanoTime). */
+        List<Doctor.Finding> current() {
+            Answer a = answer;
+            return a == null || stale(a) ? examine() : a.findings();
+        }
+
+        /** Seconds since the findings {@link #current()} returns were made. */
+        long ageSeconds() {
+            Answer a = answer;
+            return a == null ? 0 : Duration.ofNanos(System.nanoTime() - a.atNanos()).toSeconds();
+        }
+
+        List<Doctor.Finding> examine() {
+            long t = System.nanoTime();
+            List<Doctor.Finding> f = List.copyOf(doctor.examine());
+            answer = new Answer(f, t);
+            return f;
         }
 
         void forget() {
-            findings = -1;
+            answer = null;
+        }
+
+        private static boolean stale(Answer a) {
+            return System.nanoTime() - a.atNanos() > FRESH.toNanos();
         }
     }
 

@@ -25,14 +25,16 @@ final class PeoplePages {
     private final IdentityService identity;
     private final SeatService seats;
     private final Doctor doctor;
+    private final ConsoleRoutes.DoctorCache findings;
     private final Runnable changed;
 
-    PeoplePages(Console console, IdentityService identity, SeatService seats, Doctor doctor, Runnable changed) {
+    PeoplePages(Console console, IdentityService identity, SeatService seats, Doctor doctor, ConsoleRoutes.DoctorCache findings) {
         this.console = console;
         this.identity = identity;
         this.seats = seats;
         this.doctor = doctor;
-        this.changed = changed;
+        this.findings = findings;
+        this.changed = findings::forget;
     }
 
     private UserDirectory users() {
@@ -323,7 +325,7 @@ final class PeoplePages {
     // ---- doctor ----------------------------------------------------------------------------------
 
     private void doctorPage(Context ctx, ConsoleSession.Admin a) {
-        List<Doctor.Finding> findings = doctor.examine();
+        List<Doctor.Finding> findings = ctx.queryParam("again") != null ? this.findings.examine() : this.findings.current();
         List<Pages.FindingRow> rows = new ArrayList<>();
         for (int i = 0; i < findings.size(); i++) {
             Doctor.Finding f = findings.get(i);
@@ -335,7 +337,7 @@ final class PeoplePages {
             };
             rows.add(new Pages.FindingRow(i, f.kind(), f.problem(), f.fix(), f.commands(), label));
         }
-        console.render(ctx, "doctor.jte", new Pages.Doctor(console.shell(a, "Doctor", "doctor"), rows));
+        console.render(ctx, "doctor.jte", new Pages.Doctor(console.shell(a, "Doctor", "doctor"), rows, this.findings.ageSeconds()));
     }
 
     private void fixOne(Context ctx, ConsoleSession.Admin a) {

@@ -395,4 +395,30 @@ class ConsolePageTest {
         assertThat(test.html()).startsWith("<div id=\"ldap-test-result\"").contains("Connection failed:");
         assertThat(server.server().identity().users().count(null)).isPositive();
     }
+
+    @Test
+    void doctorFindingsShowOnTheDashboardAndAreFixedWithOneClick() throws InterruptedException {
+        server.license("cad", "cal", 10);
+        server.client().checkout("a1", "cad", "cal", "alice", "ws1");
+        server.client().checkout("a2", "cad", "cal", "alice-ws2", "ws2");
+        signIn();
+        // the dashboard never waits for the doctor: its finding shows once the background check is done
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String live = browser.get("/dashboard/live").html();
+        while (!live.contains("1 finding of the doctor") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            live = browser.get("/dashboard/live").html();
+        }
+        assertThat(live).contains("1 finding of the doctor", "href=\"/doctor\"");
+        String doctor = browser.get("/doctor").html();
+        assertThat(doctor).contains("duplicate user", "usher user merge alice alice-ws2", ">Merge</button>");
+        assertThat(browser.post("/doctor/fix/0", Map.of("problem", "something else"), true).location()).isEqualTo("/doctor");
+        assertThat(browser.get("/doctor").html()).contains("The findings changed meanwhile; nothing was done.");
+        String problem = new dev.usher.server.auth.Doctor(server.server().identity().users(), server.server().identity().names(),
+                server.server().seats(), server.clock()).examine().getFirst().problem();
+        assertThat(browser.post("/doctor/fix/0", Map.of("problem", problem), true).status()).isEqualTo(303);
+        assertThat(browser.get("/doctor").html()).contains("Done: merged alice-ws2 into alice (1 duplicate seat(s) released).",
+                "Nothing to fix");
+        assertThat(server.server().seats().seatsHeld()).hasSize(1);
+    }
 }
