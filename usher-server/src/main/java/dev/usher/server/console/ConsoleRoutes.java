@@ -68,7 +68,7 @@ public final class ConsoleRoutes {
         r.get("/dashboard/live", console.page((ctx, a) -> console.render(ctx, "live.jte", live())));
 
         new LicensePages(console, parts.licenses(), parts.seats()).register(r);
-        new SeatPages(console, parts.seats()).register(r);
+        new SeatPages(console, parts.seats(), new SeatBrowser(parts.db())).register(r);
         new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
@@ -175,13 +175,13 @@ public final class ConsoleRoutes {
     }
 
     /**
-     * The doctor's findings, kept for a minute. The doctor reads every user (about 2 s with 10,000
+     * The doctor's findings, kept for two minutes. The doctor reads every user (about 2 s with 10,000
      * users), so the dashboard never waits for it: it shows the last answer and has a fresh one made
      * in the background. The doctor page waits only when the last answer is too old or was forgotten
      * (after a change to users).
      */
     static final class DoctorCache {
-        static final Duration FRESH = Duration.ofSeconds(60);
+        static final Duration FRESH = Duration.ofMinutes(2);
         private record Answer(List<Doctor.Finding> findings, long atNanos) {}
 
         private final Doctor doctor;
@@ -209,7 +209,7 @@ public final class ConsoleRoutes {
             return a == null ? 0 : a.findings().size();
         }
 
-        /** Findings at most a minute old, with when they were made (System.nanoTime). */
+        /** Findings at most two minutes old, with when they were made (System.nanoTime). */
         List<Doctor.Finding> current() {
             Answer a = answer;
             return a == null || stale(a) ? examine() : a.findings();

@@ -77,7 +77,7 @@ public final class Pages {
 
     public record RoleRow(long id, String name, String builtIn, String ldapGroup, int members) {}
 
-    /** {@code ageSeconds}: how old the findings are (they are kept for a minute: the doctor reads every user). */
+    /** {@code ageSeconds}: how old the findings are (they are kept for two minutes: the doctor reads every user). */
     public record Doctor(Shell shell, List<FindingRow> findings, long ageSeconds) {}
 
     public record FindingRow(int index, String kind, String problem, String fix, List<String> commands, String fixLabel) {}

@@ -1,5 +1,6 @@
 package dev.usher.server.console;
 
+import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionRecord;
 import dev.usher.server.seat.SeatService;
@@ -8,7 +9,6 @@ import io.javalin.http.Context;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -19,10 +19,12 @@ final class SeatPages {
 
     private final Console console;
     private final SeatService seats;
+    private final SeatBrowser browser;
 
-    SeatPages(Console console, SeatService seats) {
+    SeatPages(Console console, SeatService seats, SeatBrowser browser) {
         this.console = console;
         this.seats = seats;
+        this.browser = browser;
     }
 
     void register(RoutesConfig r) {
@@ -34,33 +36,24 @@ final class SeatPages {
     private void list(Context ctx, ConsoleSession.Admin a) {
         String q = Optional.ofNullable(ctx.queryParam("q")).orElse("").strip();
         String pool = Optional.ofNullable(ctx.queryParam("pool")).orElse("").strip();
-        String needle = q.toLowerCase(Locale.ROOT);
-        List<SeatRecord> all = seats.seatsHeld();
-        List<String> pools = all.stream().map(s -> s.pool().toString()).distinct().sorted().toList();
-        List<SeatRecord> matching = new ArrayList<>();
-        for (SeatRecord s : all) {
-            if ((pool.isEmpty() || s.pool().toString().equals(pool)) && (needle.isEmpty() || matches(s, needle))) {
-                matching.add(s);
+        PoolKey key = null;
+        int slash = pool.indexOf('/');
+        if (slash > 0) {
+            try {
+                key = new PoolKey(pool.substring(0, slash), pool.substring(slash + 1));
+            } catch (IllegalArgumentException e) {
+                key = null;
             }
         }
-        int page = Pager.clamp(ctx.queryParam("page"), matching.size(), Pager.SIZE);
+        if (!pool.isEmpty() && key == null) {
+            key = new PoolKey("-", "-"); // no pool has that name: nothing matches
+        }
+        int requested = Pager.clamp(ctx.queryParam("page"), Integer.MAX_VALUE / 2, Pager.SIZE);
+        SeatBrowser.Result r = browser.page(q, key, requested, Pager.SIZE);
         String query = (q.isEmpty() ? "" : "q=" + Console.encode(q)) + (pool.isEmpty() ? "" : (q.isEmpty() ? "" : "&") + "pool=" + Console.encode(pool));
-        Pager pager = new Pager(page, Pager.SIZE, matching.size(), "/seats", query);
-        List<Pages.SeatRow> rows = matching.subList(pager.offset(), pager.last()).stream().map(this::row).toList();
-        console.render(ctx, "seats.jte", new Pages.Seats(console.shell(a, "Seats & sessions", "seats"), rows, q, pool, pools, pager, all.size()));
-    }
-
-    private static boolean matches(SeatRecord s, String needle) {
-        if (s.user().toLowerCase(Locale.ROOT).contains(needle) || s.seatId().startsWith(needle)) {
-            return true;
-        }
-        for (SessionRecord x : s.sessions()) {
-            if (x.host().toLowerCase(Locale.ROOT).contains(needle) || x.sessionId().toLowerCase(Locale.ROOT).contains(needle)
-                    || (x.client() != null && x.client().toLowerCase(Locale.ROOT).contains(needle))) {
-                return true;
-            }
-        }
-        return false;
+        Pager pager = new Pager(Pager.clamp(String.valueOf(requested), r.matching(), Pager.SIZE), Pager.SIZE, r.matching(), "/seats", query);
+        List<Pages.SeatRow> rows = r.seats().stream().map(this::row).toList();
+        console.render(ctx, "seats.jte", new Pages.Seats(console.shell(a, "Seats & sessions", "seats"), rows, q, pool, r.pools(), pager, r.held()));
     }
 
     private Optional<SeatRecord> find(String seatId) {

@@ -43,8 +43,10 @@ class ConsolePerformanceTest {
 
             ConsoleClient browser = new ConsoleClient(server.server().localUrl());
             assertThat(browser.signIn("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(303);
-            List<String> pages = List.of("/", "/dashboard/live", "/licenses", "/seats", "/seats?page=100", "/seats?q=user04711",
-                    "/users", "/users?page=200", "/users?q=user0471", "/roles", "/assignments", "/settings", "/doctor");
+            // The doctor page first: it makes the doctor's answer that the dashboard then reuses for two minutes
+            // (with 10,000 users the doctor takes seconds; the dashboard never waits for it, but it would share the CPU).
+            List<String> pages = List.of("/doctor", "/", "/dashboard/live", "/licenses", "/seats", "/seats?page=100", "/seats?q=user04711",
+                    "/users", "/users?page=200", "/users?q=user0471", "/roles", "/assignments", "/settings");
             List<String> slow = new ArrayList<>();
             System.out.printf("console pages, %d users, %d live seats, %d runs each (ms)%n", USERS, SEATS, RUNS);
             System.out.printf("%-22s %8s %8s %8s %8s%n", "page", "median", "p95", "max", "KB");
