@@ -103,6 +103,8 @@ public final class HttpApi {
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
+            new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.ledger(),
+                    parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version())).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,

@@ -1,0 +1,280 @@
+package dev.usher.server.console;
+
+import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.SeatLedger;
+import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.Doctor;
+import dev.usher.server.auth.IdentityService;
+import dev.usher.server.license.LicenseService;
+import dev.usher.server.seat.SeatService;
+import dev.usher.store.Database;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The admin console: server-rendered pages (JTE, precompiled) with htmx for live parts, on the
+ * same server as the API. Every change calls the services the API calls, never the API itself.
+ */
+public final class ConsoleRoutes {
+
+    /** What the console needs from the rest of the server. */
+    public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, IdentityService identity,
+                        DirectoryLink directory, Database db, String version) {}
+
+    private static final String HTMX = "META-INF/resources/webjars/htmx.org/%s/dist/htmx.min.js";
+
+    private final Parts parts;
+    private final Console console;
+    private final SeatActivity activity;
+    private final Doctor doctor;
+    private final DoctorCache doctorCache;
+
+    public ConsoleRoutes(Parts parts) {
+        this.parts = parts;
+        ZoneId zone = ZoneId.systemDefault();
+        Fmt fmt = new Fmt(parts.identity().clock(), zone);
+        this.console = new Console(new ConsoleSession(parts.identity()), parts.identity(), fmt, parts.version());
+        this.activity = new SeatActivity(parts.db(), parts.identity().clock(), zone);
+        this.doctor = new Doctor(parts.identity().users(), parts.identity().names(), parts.seats(), parts.identity().clock());
+        this.doctorCache = new DoctorCache(doctor);
+    }
+
+    public void register(RoutesConfig r) {
+        staticFile(r, "/static/htmx.min.js", String.format(HTMX, webjarVersion()), "text/javascript");
+        staticFile(r, "/static/console.css", "console/console.css", "text/css");
+        staticFile(r, "/static/console.js", "console/console.js", "text/javascript");
+
+        r.get("/login", this::loginPage);
+        r.post("/login", this::signIn);
+        r.post("/logout", console.action((ctx, a) -> {
+            console.session.signOut(ctx, a);
+            ctx.redirect("/login", HttpStatus.SEE_OTHER);
+        }));
+        r.get("/", console.page((ctx, a) -> console.render(ctx, "dashboard.jte",
+                new Pages.Dashboard(console.shell(a, "Dashboard", "dashboard"), live()))));
+        r.get("/dashboard/live", console.page((ctx, a) -> console.render(ctx, "live.jte", live())));
+
+        new LicensePages(console, parts.licenses(), parts.seats()).register(r);
+        new SeatPages(console, parts.seats(), new SeatBrowser(parts.db())).register(r);
+        new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
+        new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
+        new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
+    }
+
+    // ---- sign-in -------------------------------------------------------------------------------
+
+    private void loginPage(Context ctx) {
+        if (console.session.admin(ctx).isPresent()) {
+            ctx.redirect(next(ctx.queryParam("next")));
+            return;
+        }
+        console.render(ctx, "login.jte", new Pages.Login(console.shell(null, "Sign in", "login"),
+                FormState.empty().with("next", ctx.queryParam("next")), null));
+    }
+
+    private void signIn(Context ctx) {
+        String user = Console.trimmed(ctx, "user");
+        String password = ctx.formParam("password");
+        FormState form = FormState.empty().with("user", user).with("next", ctx.formParam("next"));
+        String error = null;
+        int status = 200;
+        if (!Console.sameOrigin(ctx)) {
+            error = "This sign-in came from another site and was refused.";
+            status = 403;
+        } else if (user.isEmpty()) {
+            form.error("user", "Enter your user name.");
+            status = 422;
+        } else if (password == null || password.isEmpty()) {
+            form.error("password", "Enter your password.");
+            status = 422;
+        } else {
+            try {
+                console.session.signIn(ctx, user, password);
+                ctx.redirect(next(ctx.formParam("next")), HttpStatus.SEE_OTHER);
+                return;
+            } catch (IdentityService.SignInRefused e) {
+                error = e.retryAfter() != null ? "Too many failed sign-ins: wait " + Math.max(1, e.retryAfter().toSeconds())
+                        + " seconds, then try again." : "The user name or password is wrong, or the account is disabled.";
+                status = e.retryAfter() != null ? 429 : 401;
+            } catch (ConsoleSession.NotAdministrator e) {
+                error = e.getMessage() + ".";
+                status = 403;
+            } catch (IllegalArgumentException e) {
+                error = e.getMessage();
+                status = 422;
+            }
+        }
+        ctx.status(status);
+        console.render(ctx, "login.jte", new Pages.Login(console.shell(null, "Sign in", "login"), form, error));
+    }
+
+    /** Where to go after signing in: only a path of this console (never another site). */
+    private static String next(String requested) {
+        return requested != null && requested.matches("/[A-Za-z0-9/_.-]*") && !requested.startsWith("//") ? requested : "/";
+    }
+
+    // ---- dashboard -----------------------------------------------------------------------------
+
+    private Pages.Live live() {
+        Instant now = parts.identity().clock().instant();
+        Fmt fmt = console.fmt;
+        Map<PoolKey, SeatActivity.Today> today = activity.today();
+        List<Pages.PoolRow> rows = new ArrayList<>();
+        List<Pages.Warning> warnings = new ArrayList<>();
+        int held = 0;
+        java.util.Set<String> productsWarned = new java.util.HashSet<>();
+        for (SeatService.PoolView p : parts.seats().pools()) {
+            String name = p.key().toString();
+            SeatActivity.Today t = today.getOrDefault(p.key(), new SeatActivity.Today(p.inUse(), 0));
+            int peak = Math.max(t.peak(), p.inUse());
+            int scale = Math.max(1, Math.max(p.capacity(), peak));
+            String server = !p.serverLicensed() ? "missing" : p.serverExpires() == null ? "never expires" : "until " + fmt.date(p.serverExpires());
+            rows.add(new Pages.PoolRow(p.key().product(), p.key().feature(), p.capacity(), p.inUse(), peak, t.denials(),
+                    p.nextExpiry() == null ? "never" : fmt.date(p.nextExpiry()), fmt.ago(p.nextExpiry()), server,
+                    p.inUse() > p.capacity(), p.inUse() * 100 / scale, peak * 100 / scale));
+            held += p.inUse();
+            String product = p.key().product();
+            if (!p.serverLicensed() && productsWarned.add(product)) {
+                warnings.add(new Pages.Warning("danger", "Product " + product + " has no valid server entitlement: its pools grant no seats"
+                        + " until a license with a server entitlement for this installation is added.", "/licenses", "Licenses"));
+            } else if (p.serverExpires() != null && p.serverExpires().isBefore(now.plus(Duration.ofDays(30))) && productsWarned.add(product)) {
+                warnings.add(new Pages.Warning("warn", "The server entitlement of product " + product + " expires on "
+                        + fmt.date(p.serverExpires()) + " (" + fmt.ago(p.serverExpires()) + "): after that its pools grant no seats.",
+                        "/licenses", "Licenses"));
+            }
+            if (p.inUse() > p.capacity()) {
+                warnings.add(new Pages.Warning("danger", name + " is over capacity: " + p.inUse() + " seats are held but only "
+                        + p.capacity() + " are licensed now (a license was removed or expired). Nobody is cut off; new seats"
+                        + " are granted once fewer than " + p.capacity() + " are in use.", "/seats?pool=" + Console.encode(name), "Seats"));
+            }
+            int reserved = parts.seats().rules(p.key().product(), p.key().feature()).assignments().reservedSeats();
+            if (reserved > p.capacity()) {
+                warnings.add(new Pages.Warning("warn", name + ": reserves add up to " + reserved + " seats but only " + p.capacity()
+                        + " are licensed: they shrink in proportion.", "/assignments#pool-" + name.replaceAll("[^A-Za-z0-9_-]", "_"), "Assignments"));
+            }
+        }
+        int duplicates = doctorCache.findings();
+        if (duplicates > 0) {
+            warnings.add(new Pages.Warning("warn", duplicates + (duplicates == 1 ? " finding" : " findings")
+                    + " of the doctor: users that are probably one person, or people holding more than one seat.", "/doctor", "Doctor"));
+        }
+        return new Pages.Live(rows, warnings, activity.liveSessions(), held, fmt.time(now), fmt.zone());
+    }
+
+    /**
+     * The doctor's findings, kept for two minutes. The doctor reads every user (about 2 s with 10,000
+     * users), so the dashboard never waits for it: it shows the last answer and has a fresh one made
+     * in the background. The doctor page waits only when the last answer is too old or was forgotten
+     * (after a change to users).
+     */
+    static final class DoctorCache {
+        static final Duration FRESH = Duration.ofMinutes(2);
+        private record Answer(List<Doctor.Finding> findings, long atNanos) {}
+
+        private final Doctor doctor;
+        private volatile Answer answer;
+        private final java.util.concurrent.atomic.AtomicBoolean refreshing = new java.util.concurrent.atomic.AtomicBoolean();
+
+        DoctorCache(Doctor doctor) {
+            this.doctor = doctor;
+        }
+
+        /** The number of findings last seen (0 before the first answer); refreshes in the background when old. */
+        int findings() {
+            Answer a = answer;
+            if ((a == null || stale(a)) && refreshing.compareAndSet(false, true)) {
+                Thread.ofVirtual().name("usher-console-doctor").start(() -> {
+                    try {
+                        examine();
+                    } catch (RuntimeException e) {
+                        LoggerFactory.getLogger(ConsoleRoutes.class).warn("doctor failed: {}", e.toString());
+                    } finally {
+                        refreshing.set(false);
+                    }
+                });
+            }
+            return a == null ? 0 : a.findings().size();
+        }
+
+        /** Findings at most two minutes old, with when they were made (System.nanoTime). */
+        List<Doctor.Finding> current() {
+            Answer a = answer;
+            return a == null || stale(a) ? examine() : a.findings();
+        }
+
+        /** Seconds since the findings {@link #current()} returns were made. */
+        long ageSeconds() {
+            Answer a = answer;
+            return a == null ? 0 : Duration.ofNanos(System.nanoTime() - a.atNanos()).toSeconds();
+        }
+
+        List<Doctor.Finding> examine() {
+            long t = System.nanoTime();
+            List<Doctor.Finding> f = List.copyOf(doctor.examine());
+            answer = new Answer(f, t);
+            return f;
+        }
+
+        void forget() {
+            answer = null;
+        }
+
+        private static boolean stale(Answer a) {
+            return System.nanoTime() - a.atNanos() > FRESH.toNanos();
+        }
+    }
+
+    // ---- static files ----------------------------------------------------------------------------
+
+    private static void staticFile(RoutesConfig r, String path, String resource, String type) {
+        byte[] body = read(resource);
+        String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
+        r.get(path, ctx -> {
+            ctx.header("Cache-Control", "public, max-age=3600");
+            ctx.header("ETag", etag);
+            ctx.header("X-Content-Type-Options", "nosniff");
+            if (etag.equals(ctx.header("If-None-Match"))) {
+                ctx.status(304);
+                return;
+            }
+            ctx.contentType(type + "; charset=utf-8").result(body);
+        });
+    }
+
+    private static byte[] read(String resource) {
+        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("console resource missing from the build: " + resource);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String webjarVersion() {
+        Properties p = new Properties();
+        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream("META-INF/maven/org.webjars.npm/htmx.org/pom.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("the htmx webjar is missing from the classpath");
+            }
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return p.getProperty("version");
+    }
+}

@@ -1,0 +1,117 @@
+package dev.usher.server.console;
+
+import java.util.List;
+import java.util.Map;
+
+/** What each console template shows: plain values, computed by the routes, so templates only lay out. */
+public final class Pages {
+
+    private Pages() {
+    }
+
+    /** The frame of every page: title, navigation, who is signed in, their CSRF token, a one-shot notice. */
+    public record Shell(String title, String nav, String user, String csrf, String notice, Fmt fmt, String version) {
+        public boolean signedIn() {
+            return user != null;
+        }
+    }
+
+    public record Login(Shell shell, FormState form, String error) {}
+
+    public record Problem(Shell shell, String heading, String message, String back) {}
+
+    /** A confirmation before a destructive action: what it will do, and the form that does it. */
+    public record Confirm(Shell shell, String heading, String explanation, List<String> details, String action,
+                          String button, String cancel, boolean askReason, FormState form, Map<String, String> hidden) {}
+
+    // ---- dashboard -----------------------------------------------------------------------------
+
+    public record Dashboard(Shell shell, Live live) {}
+
+    public record Live(List<PoolRow> pools, List<Warning> warnings, int sessions, int seats, String updated, String zone) {}
+
+    /** {@code level} is {@code danger} or {@code warn}; {@code link} where to fix it, or null. */
+    public record Warning(String level, String message, String link, String linkText) {}
+
+    public record PoolRow(String product, String feature, int capacity, int inUse, int peakToday, int denialsToday,
+                          String nextExpiry, String nextExpiryAgo, String server, boolean over, int usedPercent,
+                          int peakPercent) {}
+
+    // ---- licenses ------------------------------------------------------------------------------
+
+    public record Licenses(Shell shell, List<LicenseRow> licenses, String installationId, List<String> trustedKeys,
+                           String keysProblem, FormState form) {}
+
+    /** {@code statusClass} is ok, warn or bad. */
+    public record LicenseRow(String id, String customer, String issued, String added, String status, String statusLabel,
+                             String statusDetail, String statusClass, String keyId, List<EntitlementRow> entitlements) {}
+
+    public record EntitlementRow(String what, String seats, String starts, String expires, String state) {}
+
+    // ---- seats ---------------------------------------------------------------------------------
+
+    public record Seats(Shell shell, List<SeatRow> seats, String q, String pool, List<String> pools, Pager pager, int heldTotal) {}
+
+    public record SeatRow(String seatId, String pool, String user, String since, String sinceAgo, String lingerUntil,
+                          List<SessionRow> sessions) {}
+
+    public record SessionRow(String sessionId, String host, String client, String since, String lastHeartbeat,
+                             String lastHeartbeatAgo, String leaseExpires) {}
+
+    // ---- users and roles -------------------------------------------------------------------------
+
+    public record Users(Shell shell, List<UserRow> users, String q, Pager pager, FormState form) {}
+
+    public record UserRow(long id, String name, String displayName, String email, String source, boolean enabled,
+                          String lastSeen, String created, List<String> aliases, List<String> roles) {}
+
+    public record RoleRef(long id, String name, boolean builtIn) {}
+
+    public record UserDetail(Shell shell, UserRow user, List<RoleRef> memberOf, List<RoleRef> otherRoles, int seatsHeld,
+                             FormState form) {}
+
+    public record MergePreview(Shell shell, UserRow into, UserRow from, List<String> aliasesMoving, List<String> rolesMoving,
+                               int seatsOfFrom, String note) {}
+
+    public record Roles(Shell shell, List<RoleRow> roles, FormState form) {}
+
+    public record RoleRow(long id, String name, String builtIn, String ldapGroup, int members) {}
+
+    /** {@code ageSeconds}: how old the findings are (they are kept for two minutes: the doctor reads every user). */
+    public record Doctor(Shell shell, List<FindingRow> findings, long ageSeconds) {}
+
+    public record FindingRow(int index, String kind, String problem, String fix, List<String> commands, String fixLabel) {}
+
+    // ---- assignments -----------------------------------------------------------------------------
+
+    public record Assignments(Shell shell, List<PoolRules> pools, List<String> roleNames, Explain explain) {}
+
+    public record PoolRules(String product, String feature, int capacity, long version, List<RuleRow> rows,
+                            List<String> problems, String summary, boolean saved) {
+        public String id() {
+            return (product + "-" + feature).replaceAll("[^A-Za-z0-9_-]", "_");
+        }
+    }
+
+    /** One editable rule: kind, target ("role:Engineers", "user:alice", comma-separated for allow-only), seats. */
+    public record RuleRow(int index, String kind, String target, String seats, String error) {}
+
+    public record Explain(String user, String pool, List<String> pools, String outcome, String code, String detail, String error) {
+        public boolean asked() {
+            return outcome != null || error != null;
+        }
+    }
+
+    // ---- settings ------------------------------------------------------------------------------
+
+    public record Settings(Shell shell, FormState auth, FormState ldap, boolean ldapConfigured, boolean ldapPasswordSet,
+                           LdapTest ldapTest, List<PoolPolicy> pools, String leaseTtl, String heartbeat) {}
+
+    public record LdapTest(boolean ok, String message) {}
+
+    public record PoolPolicy(String product, String feature, String policy, long lingerSeconds, String error) {
+        public String id() {
+            return (product + "-" + feature).replaceAll("[^A-Za-z0-9_-]", "_");
+        }
+    }
+}

@@ -1,0 +1,252 @@
+package dev.usher.server.console;
+
+import dev.usher.core.identity.AuthMode;
+import dev.usher.core.seat.PoolSettings;
+import dev.usher.core.seat.SeatKeyPolicy;
+import dev.usher.server.auth.AuthSettings;
+import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.ldap.LdapDirectory;
+import dev.usher.server.auth.ldap.LdapSettings;
+import dev.usher.server.seat.SeatService;
+import io.javalin.config.RoutesConfig;
+import io.javalin.http.Context;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Authentication mode, automatic users, sign-in lifetimes, the LDAP directory (with a connection test), pool policies. */
+final class SettingsPages {
+
+    private static final List<String> LDAP_FIELDS = List.of("url", "bindDn", "userSearchBase", "userFilter", "loginAttribute",
+            "upnPattern", "groupAttribute", "displayNameAttribute", "emailAttribute", "syncMinutes", "connectTimeoutMillis");
+
+    private final Console console;
+    private final IdentityService identity;
+    private final DirectoryLink directory;
+    private final SeatService seats;
+
+    SettingsPages(Console console, IdentityService identity, DirectoryLink directory, SeatService seats) {
+        this.console = console;
+        this.identity = identity;
+        this.directory = directory;
+        this.seats = seats;
+    }
+
+    void register(RoutesConfig r) {
+        r.get("/settings", console.page((ctx, a) -> show(ctx, a, authForm(), ldapForm(), null, null)));
+        r.post("/settings/auth", console.action(this::saveAuth));
+        r.post("/settings/ldap", console.action(this::saveLdap));
+        r.post("/settings/ldap/test", console.action(this::testLdap));
+        r.get("/settings/ldap/remove", console.page(this::confirmRemoveLdap));
+        r.post("/settings/ldap/remove", console.action(this::removeLdap));
+        r.post("/settings/pools/{product}/{feature}", console.action(this::savePool));
+    }
+
+    private void show(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.LdapTest test, Pages.PoolPolicy edited) {
+        List<Pages.PoolPolicy> pools = new ArrayList<>();
+        for (SeatService.PoolView p : seats.pools()) {
+            if (edited != null && edited.product().equals(p.key().product()) && edited.feature().equals(p.key().feature())) {
+                pools.add(edited);
+            } else {
+                pools.add(new Pages.PoolPolicy(p.key().product(), p.key().feature(), p.settings().policy().code(),
+                        p.settings().linger().toSeconds(), null));
+            }
+        }
+        Optional<LdapSettings> stored = directory.settings();
+        console.render(ctx, "settings.jte", new Pages.Settings(console.shell(a, "Settings", "settings"), auth, ldap,
+                stored.isPresent(), stored.map(LdapSettings::bindPasswordSet).orElse(false), test, pools,
+                seats.leaseTtl().toSeconds() + " seconds", seats.leaseTtl().dividedBy(3).toSeconds() + " seconds"));
+    }
+
+    private FormState authForm() {
+        AuthSettings s = identity.authSettings();
+        return FormState.empty().with("mode", s.mode().code()).with("autoCreateUsers", String.valueOf(s.autoCreateUsers()))
+                .with("lifetime", String.valueOf(s.sessionLifetime().toMinutes())).with("idle", String.valueOf(s.sessionIdle().toMinutes()));
+    }
+
+    private FormState ldapForm() {
+        FormState f = FormState.empty();
+        directory.settings().ifPresent(s -> {
+            f.with("url", s.url()).with("bindDn", s.bindDn()).with("userSearchBase", s.userSearchBase())
+                    .with("userFilter", s.userFilter()).with("loginAttribute", s.loginAttribute()).with("upnPattern", s.upnPattern())
+                    .with("groupAttribute", s.groupAttribute()).with("displayNameAttribute", s.displayNameAttribute())
+                    .with("emailAttribute", s.emailAttribute()).with("syncMinutes", String.valueOf(s.syncMinutes()))
+                    .with("connectTimeoutMillis", String.valueOf(s.connectTimeoutMillis()))
+                    .with("startTls", String.valueOf(s.startTls())).with("trustAllCertificates", String.valueOf(s.trustAllCertificates()));
+        });
+        return f;
+    }
+
+    private void saveAuth(Context ctx, ConsoleSession.Admin a) {
+        String mode = Console.trimmed(ctx, "mode");
+        boolean auto = ctx.formParam("autoCreateUsers") != null;
+        String lifetime = Console.trimmed(ctx, "lifetime");
+        String idle = Console.trimmed(ctx, "idle");
+        FormState form = FormState.empty().with("mode", mode).with("autoCreateUsers", String.valueOf(auto))
+                .with("lifetime", lifetime).with("idle", idle);
+        AuthMode m = null;
+        try {
+            m = AuthMode.fromCode(mode);
+        } catch (IllegalArgumentException e) {
+            form.error("mode", "Choose open, session or token.");
+        }
+        Long life = minutes(form, "lifetime", lifetime);
+        Long idl = minutes(form, "idle", idle);
+        if (!form.hasErrors()) {
+            try {
+                AuthSettings before = identity.authSettings();
+                identity.saveAuthSettings(new AuthSettings(m, auto, Duration.ofMinutes(life), Duration.ofMinutes(idl)), a.name());
+                console.done(ctx, a, "/settings", before.mode() == m ? "Saved the authentication settings."
+                        : "Authentication mode is now " + m.code() + " (was " + before.mode().code() + "). Seats held now are not affected.");
+                return;
+            } catch (IllegalArgumentException e) {
+                form.error(e.getMessage().contains("idle") ? "idle" : "lifetime", sentence(e.getMessage()));
+            }
+        }
+        ctx.status(422);
+        show(ctx, a, form, ldapForm(), null, null);
+    }
+
+    private static Long minutes(FormState form, String field, String value) {
+        try {
+            long n = Long.parseLong(value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException ignored) {
+            // the message below
+        }
+        form.error(field, "Enter a number of minutes.");
+        return null;
+    }
+
+    /** The LDAP form as settings; problems (one per field, "ldap.url ...") go next to their fields. */
+    private LdapSettings ldapFrom(Context ctx, FormState form) {
+        for (String f : LDAP_FIELDS) {
+            form.with(f, Console.trimmed(ctx, f));
+        }
+        boolean startTls = ctx.formParam("startTls") != null;
+        boolean trustAll = ctx.formParam("trustAllCertificates") != null;
+        form.with("startTls", String.valueOf(startTls)).with("trustAllCertificates", String.valueOf(trustAll));
+        int sync = intField(form, "syncMinutes", 0);
+        int timeout = intField(form, "connectTimeoutMillis", LdapSettings.DEFAULT_CONNECT_TIMEOUT_MILLIS);
+        String password = Optional.ofNullable(ctx.formParam("bindPassword")).orElse("");
+        LdapSettings s = new LdapSettings(form.value("url"), startTls, blank(form.value("bindDn")), password.isEmpty() ? null : password,
+                blank(form.value("userSearchBase")), blank(form.value("userFilter")), blank(form.value("loginAttribute")),
+                blank(form.value("upnPattern")), blank(form.value("groupAttribute")), blank(form.value("displayNameAttribute")),
+                blank(form.value("emailAttribute")), sync, trustAll, timeout).keepingPasswordOf(directory.settings().orElse(null));
+        for (String p : s.problems()) {
+            String field = p.startsWith("ldap.") ? p.substring(5, p.indexOf(' ') > 5 ? p.indexOf(' ') : p.length()) : "url";
+            if (!form.hasError(field)) {
+                form.error(field, sentence(p.substring(5)));
+            }
+        }
+        return s;
+    }
+
+    private static int intField(FormState form, String field, int dflt) {
+        String v = form.value(field);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        try {
+            return Integer.parseInt(v);
+        } catch (NumberFormatException e) {
+            form.error(field, "Enter a whole number.");
+            return dflt;
+        }
+    }
+
+    private void saveLdap(Context ctx, ConsoleSession.Admin a) {
+        FormState form = FormState.empty();
+        LdapSettings s = ldapFrom(ctx, form);
+        if (!form.hasErrors()) {
+            LdapSettings saved = directory.save(s);
+            identity.users().recordAdminEvent(identity.now(), "ldap-settings", a.name(), ctx.ip(), saved.url(), null);
+            console.done(ctx, a, "/settings#ldap", "Saved the LDAP directory settings. People sign in through " + saved.url() + " from now on.");
+            return;
+        }
+        ctx.status(422);
+        show(ctx, a, authForm(), form, null, null);
+    }
+
+    private void testLdap(Context ctx, ConsoleSession.Admin a) {
+        FormState form = FormState.empty();
+        LdapSettings s = ldapFrom(ctx, form);
+        Pages.LdapTest result;
+        if (form.hasErrors()) {
+            result = new Pages.LdapTest(false, "Not tested: fix the fields marked below first.");
+        } else {
+            LdapDirectory.ConnectionTest t = new LdapDirectory(s).checkConnection();
+            result = new Pages.LdapTest(t.ok(), t.message());
+        }
+        if (ctx.header("HX-Request") != null) {
+            console.render(ctx, "ldaptest.jte", result);
+        } else {
+            show(ctx, a, authForm(), form, result, null);
+        }
+    }
+
+    private void confirmRemoveLdap(Context ctx, ConsoleSession.Admin a) {
+        console.render(ctx, "confirm.jte", console.confirm(a, "Remove the LDAP directory?",
+                "People who sign in through the directory will no longer be able to sign in; their users, roles and seats stay."
+                        + " Local accounts (like this one, if it is local) keep working.", List.of(), "/settings/ldap/remove",
+                "Remove directory", "/settings#ldap", false, Map.of()));
+    }
+
+    private void removeLdap(Context ctx, ConsoleSession.Admin a) {
+        directory.remove();
+        identity.users().recordAdminEvent(identity.now(), "ldap-settings", a.name(), ctx.ip(), null, "removed");
+        console.done(ctx, a, "/settings#ldap", "Removed the LDAP directory settings.");
+    }
+
+    private void savePool(Context ctx, ConsoleSession.Admin a) {
+        String product = ctx.pathParam("product");
+        String feature = ctx.pathParam("feature");
+        String policy = Console.trimmed(ctx, "policy");
+        String linger = Console.trimmed(ctx, "linger");
+        String error = null;
+        SeatKeyPolicy p = null;
+        long seconds = 0;
+        try {
+            p = SeatKeyPolicy.fromCode(policy);
+        } catch (IllegalArgumentException e) {
+            error = "Choose one seat per user, per user and machine, or per session.";
+        }
+        try {
+            seconds = Long.parseLong(linger.isEmpty() ? "0" : linger);
+            if (seconds < 0 || seconds > PoolSettings.MAX_LINGER.toSeconds()) {
+                error = "Linger is 0 to " + PoolSettings.MAX_LINGER.toSeconds() + " seconds.";
+            }
+        } catch (NumberFormatException e) {
+            error = "Linger is a number of seconds (0 for none).";
+        }
+        if (error == null) {
+            seats.saveSettings(product, feature, new PoolSettings(p, Duration.ofSeconds(seconds)));
+            identity.users().recordAdminEvent(identity.now(), "pool-policy", a.name(), ctx.ip(), product + "/" + feature,
+                    p.code() + ", linger " + seconds + " s");
+            console.done(ctx, a, "/settings#pools", "Saved the seat policy of " + product + "/" + feature + ": one seat per "
+                    + switch (p) {
+                        case USER -> "user";
+                        case USER_HOST -> "user and machine";
+                        case SESSION -> "session";
+                    } + (seconds > 0 ? ", kept " + seconds + " s after the last session ends." : "."));
+            return;
+        }
+        ctx.status(422);
+        show(ctx, a, authForm(), ldapForm(), null, new Pages.PoolPolicy(product, feature, policy, 0, error));
+    }
+
+    private static String sentence(String s) {
+        String t = Character.toUpperCase(s.charAt(0)) + s.substring(1);
+        return t.endsWith(".") ? t : t + ".";
+    }
+
+    private static String blank(String s) {
+        return s == null || s.isBlank() ? null : s.strip();
+    }
+}

@@ -1,0 +1,28 @@
+// Usher console: the only script besides htmx. Copy buttons: <button data-copy="element-id">.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest("[data-copy]");
+  if (!button) {
+    return;
+  }
+  var source = document.getElementById(button.getAttribute("data-copy"));
+  if (!source) {
+    return;
+  }
+  var text = source.textContent.trim();
+  var done = function () {
+    var before = button.textContent;
+    button.textContent = "Copied";
+    setTimeout(function () { button.textContent = before; }, 1500);
+  };
+  if (navigator.clipboard && window.isSecureContext) {
+    navigator.clipboard.writeText(text).then(done);
+  } else {
+    // Plain HTTP on a LAN has no clipboard API: select the text so Ctrl+C copies it.
+    var range = document.createRange();
+    range.selectNodeContents(source);
+    var selection = window.getSelection();
+    selection.removeAllRanges();
+    selection.addRange(range);
+    try { document.execCommand("copy"); done(); } catch (e) { /* the text stays selected */ }
+  }
+});

@@ -1,0 +1,247 @@
+package dev.usher.server.console;
+
+import dev.usher.core.identity.AuthMode;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.server.testing.Http;
+import dev.usher.server.testing.TestServer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The console in a real headless Chromium (Debian's chromium and chromium-driver, never a downloaded
+ * browser), one browser session through an administrator's day: sign in, upload a license, watch
+ * seats taken by clients appear without reloading, force-release one, change the authentication
+ * mode, sign out. Also writes the screenshots in docs/screenshots that the README shows.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ConsoleBrowserTest {
+
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+
+    private Path dir;
+    private TestServer server;
+    private ChromeDriver browser;
+    private WebDriverWait wait;
+    private String base;
+
+    @BeforeAll
+    void start() throws IOException {
+        boolean installed = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
+        if ("true".equalsIgnoreCase(System.getenv("CI"))) {
+            assertThat(installed).as("CI must run the browser tests: apt-get install chromium chromium-driver (.ci/run does)").isTrue();
+        }
+        Assumptions.assumeTrue(installed, "chromium and chromium-driver are not installed: browser tests skipped outside CI");
+        dir = Files.createTempDirectory("usher-console-browser");
+        server = TestServer.start(dir.resolve("data"));
+        base = server.server().localUrl();
+
+        // The driver and the browser are given explicitly, so Selenium Manager never looks for (or downloads) either.
+        System.setProperty("webdriver.chrome.driver", CHROMEDRIVER.toString());
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+                "--window-size=1366,900", "--user-data-dir=" + Files.createDirectory(dir.resolve("chromium-profile")));
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+        wait = new WebDriverWait(browser, Duration.ofSeconds(15));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // htmx swaps the live part under our feet
+    }
+
+    @AfterAll
+    void stop() throws IOException {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (server != null) {
+            server.close();
+        }
+        if (dir != null) {
+            try (Stream<Path> files = Files.walk(dir)) {
+                files.sorted(Comparator.reverseOrder()).map(Path::toFile).forEach(File::delete);
+            }
+        }
+    }
+
+    @Test
+    @Order(1)
+    void signIn() {
+        browser.get(base + "/");
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login");
+        browser.findElement(By.id("user")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys("wrong password");
+        navigate(By.cssSelector("button[type=submit]"));
+        assertThat(browser.findElement(By.cssSelector("[role=alert]")).getText()).contains("user name or password is wrong");
+
+        server.clock().advance(Duration.ofMinutes(1)); // past the throttle's delay for that one failure
+        browser.findElement(By.id("user")).clear();
+        browser.findElement(By.id("user")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
+        navigate(By.cssSelector("button[type=submit]"));
+        wait.until(ExpectedConditions.urlToBe(base + "/"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Dashboard");
+        assertThat(browser.getPageSource()).contains("No pools yet");
+        // the session cookie is not readable by scripts
+        assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
+    }
+
+    @Test
+    @Order(2)
+    void uploadALicenseFileAndSeeCapacity() throws IOException {
+        Path file = dir.resolve("acme-cad.lic");
+        Files.writeString(file, server.vendor().license(server.now().minus(Duration.ofDays(1))).customer("ACME Engineering")
+                .server("cad", server.installationId(), server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(200)))
+                .seats("cad", "designer", 10, server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(200)))
+                .seats("cad", "viewer", 25, server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(25))).text());
+        navigate(By.linkText("Licenses"));
+        browser.findElement(By.id("file")).sendKeys(file.toString());
+        navigate(By.xpath("//button[text()='Add license']"));
+        assertThat(browser.findElement(By.cssSelector(".notice")).getText())
+                .isEqualTo("Added the license for ACME Engineering: server cad, 10 cad/designer seats, 25 cad/viewer seats.");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=license-status]")).getText()).isEqualTo("valid");
+        assertThat(browser.findElement(By.id("installation-id")).getText()).isEqualTo(server.installationId());
+
+        navigate(By.linkText("Dashboard"));
+        WebElement designer = pool("cad / designer");
+        assertThat(designer.findElement(By.cssSelector("[data-testid=capacity]")).getText()).isEqualTo("10");
+        assertThat(designer.findElement(By.cssSelector("[data-testid=in-use]")).getText()).isEqualTo("0");
+    }
+
+    @Test
+    @Order(3)
+    void seatsTakenByClientsAppearWithoutReloading() {
+        ((JavascriptExecutor) browser).executeScript("window.usherNotReloaded = true");
+        Http client = server.client();
+        assertThat(client.checkout("alice-cad-1", "cad", "designer", "alice", "ws-alice").status()).isEqualTo(201);
+        assertThat(client.checkout("alice-web-1", "cad", "designer", "CORP\\alice", "laptop-alice").status()).isEqualTo(200);
+        assertThat(client.checkout("bob-cad-1", "cad", "designer", "bob", "ws-bob").status()).isEqualTo(201);
+        assertThat(client.checkout("carol-cad-1", "cad", "designer", "carol", "ws-carol").status()).isEqualTo(201);
+        assertThat(client.checkout("dave-view-1", "cad", "viewer", "dave", "ws-dave").status()).isEqualTo(201);
+        wait.until(d -> pool("cad / designer").findElement(By.cssSelector("[data-testid=in-use]")).getText().equals("3"));
+        assertThat(((JavascriptExecutor) browser).executeScript("return window.usherNotReloaded")).isEqualTo(true);
+        wait.until(d -> pool("cad / viewer").findElement(By.cssSelector("[data-testid=in-use]")).getText().equals("1"));
+    }
+
+    @Test
+    @Order(4)
+    void forceReleaseASeatWithAReason() {
+        navigate(By.linkText("Seats"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=seat-count]")).getText()).startsWith("4 of 4 seats held");
+        assertThat(browser.getPageSource()).contains("laptop-alice", "ws-alice"); // one seat, two sessions
+        browser.findElement(By.id("q")).sendKeys("carol");
+        navigate(By.xpath("//button[text()='Filter']"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=seat-count]")).getText()).startsWith("1 of 4 seats held");
+        navigate(By.cssSelector("a[aria-label='Force release the cad/designer seat of carol']"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Force release this seat?");
+        browser.findElement(By.id("reason")).sendKeys("stuck after a crash");
+        navigate(By.xpath("//button[text()='Release seat']"));
+        assertThat(browser.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Released the cad/designer seat of carol (1 session(s) ended).");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=seat-count]")).getText()).startsWith("3 of 3 seats held");
+        assertThat(server.server().ledger().events(20)).anyMatch(e -> e.type() == SeatEvent.Type.FORCE_RELEASE
+                && "stuck after a crash (console, admin)".equals(e.reason()));
+    }
+
+    @Test
+    @Order(5)
+    void screenshotsOfTheMainPages() throws IOException {
+        // A little more to look at: a role with rules, a second product without its server entitlement yet.
+        Http admin = server.admin();
+        admin.post("/api/v1/roles", "{\"name\":\"Engineers\",\"ldapGroup\":\"cn=engineers\"}");
+        admin.put("/api/v1/pools/cad/designer/rules", "{\"rules\":[{\"kind\":\"reserve\",\"role\":\"Engineers\",\"seats\":4},"
+                + "{\"kind\":\"limit\",\"role\":\"All Users\",\"seats\":8}]}");
+        admin.post("/api/v1/licenses", server.vendor().license(server.now()).customer("ACME Engineering")
+                .seats("sim", "solver", 5, server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(90))).text());
+        server.client().checkout("erin-1", "cad", "designer", "erin", "ERIN-PC");
+        server.client().checkout("frank-1", "cad", "designer", "frank", "frank-pc");
+        server.client().checkout("frank-2", "cad", "designer", "frank", "frank-pc");
+
+        Path shots = repositoryRoot().resolve("docs").resolve("screenshots");
+        Files.createDirectories(shots);
+        for (String[] page : new String[][] {{"/", "dashboard"}, {"/licenses", "licenses"}, {"/seats", "seats"}, {"/users", "users"},
+                {"/assignments", "assignments"}, {"/settings", "settings"}}) {
+            browser.get(base + page[0]);
+            assertThat(browser.findElements(By.tagName("h1"))).isNotEmpty();
+            Files.write(shots.resolve(page[1] + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        }
+        browser.manage().window().setSize(new Dimension(390, 844));
+        browser.get(base + "/");
+        Files.write(shots.resolve("dashboard-phone.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        // nothing sticks out sideways at phone width
+        assertThat((Long) ((JavascriptExecutor) browser).executeScript("return document.documentElement.scrollWidth"))
+                .isLessThanOrEqualTo(390L);
+        browser.manage().window().setSize(new Dimension(1366, 900));
+    }
+
+    @Test
+    @Order(6)
+    void changeTheAuthenticationMode() {
+        browser.get(base + "/settings");
+        browser.findElement(By.cssSelector("input[name=mode][value=session]")).click();
+        navigate(By.xpath("//button[text()='Save authentication']"));
+        assertThat(browser.findElement(By.cssSelector(".notice")).getText())
+                .isEqualTo("Authentication mode is now session (was open). Seats held now are not affected.");
+        assertThat(server.server().identity().authSettings().mode()).isEqualTo(AuthMode.SESSION);
+        assertThat(browser.findElement(By.cssSelector("input[name=mode][value=session]")).isSelected()).isTrue();
+    }
+
+    @Test
+    @Order(7)
+    void signOut() {
+        navigate(By.xpath("//button[text()='Sign out']"));
+        wait.until(ExpectedConditions.urlToBe(base + "/login"));
+        browser.get(base + "/seats");
+        assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login?next=%2Fseats");
+    }
+
+    /** Clicks a link or button that loads another page, and waits until the old page is gone. */
+    private void navigate(By target) {
+        WebElement page = browser.findElement(By.tagName("html"));
+        browser.findElement(target).click();
+        wait.until(ExpectedConditions.stalenessOf(page));
+    }
+
+    private WebElement pool(String heading) {
+        return browser.findElement(By.xpath("//section[contains(@class,'pool')][h2[normalize-space()='" + heading + "']]"));
+    }
+
+    /** The repository root, found from the module directory the tests run in. */
+    private static Path repositoryRoot() {
+        Path p = Path.of("").toAbsolutePath();
+        while (p != null && !(Files.isDirectory(p.resolve("usher-server")) && Files.exists(p.resolve("pom.xml")))) {
+            p = p.getParent();
+        }
+        if (p == null) {
+            throw new IllegalStateException("cannot find the repository root above " + Path.of("").toAbsolutePath());
+        }
+        return p;
+    }
+}

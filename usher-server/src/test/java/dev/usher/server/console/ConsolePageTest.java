@@ -1,0 +1,424 @@
+package dev.usher.server.console;
+
+import dev.usher.core.identity.AuthMode;
+import dev.usher.core.identity.UserSource;
+import dev.usher.core.seat.SeatEvent;
+import dev.usher.server.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The console over HTTP, on the rendered HTML: sign-in, every page, escaping, CSRF, and the changes each page makes. */
+class ConsolePageTest {
+
+    private static final List<String> PAGES = List.of("/", "/dashboard/live", "/licenses", "/seats", "/users", "/roles", "/doctor",
+            "/assignments", "/settings");
+
+    @TempDir
+    Path dir;
+
+    private TestServer server;
+    private ConsoleClient browser;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dir);
+        browser = new ConsoleClient(server.server().localUrl());
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private static Map<String, String> form(String... kv) {
+        Map<String, String> m = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) {
+            m.put(kv[i], kv[i + 1]);
+        }
+        return m;
+    }
+
+    private void signIn() {
+        ConsoleClient.Page r = browser.signIn("admin", TestServer.ADMIN_PASSWORD);
+        assertThat(r.status()).isEqualTo(303);
+        assertThat(r.location()).isEqualTo("/");
+        browser.get("/");
+    }
+
+    @Test
+    void everyPageWithoutSignInGoesToTheSignInPage() {
+        for (String page : PAGES) {
+            ConsoleClient.Page r = browser.get(page);
+            assertThat(r.status()).as(page).isEqualTo(302);
+            assertThat(r.location()).as(page).startsWith("/login");
+        }
+        assertThat(browser.get("/licenses").location()).isEqualTo("/login?next=%2Flicenses");
+        // htmx polling after the session ended: told to load the sign-in page rather than swapping it into the dashboard
+        ConsoleClient.Page live = browser.get("/dashboard/live", Map.of("HX-Request", "true"));
+        assertThat(live.status()).isEqualTo(401);
+        assertThat(live.headers().firstValue("HX-Redirect")).contains("/login");
+        ConsoleClient.Page login = browser.get("/login");
+        assertThat(login.status()).isEqualTo(200);
+        assertThat(login.html()).contains("<label for=\"user\">User name</label>", "<label for=\"password\">Password</label>");
+        // a bearer token is not a console session, nor a made-up cookie
+        browser.cookie(TestServer.ADMIN_TOKEN + "x");
+        assertThat(browser.get("/").status()).isEqualTo(302);
+    }
+
+    @Test
+    void signInSetsAStrictHttpOnlyCookieAndSignOutEndsIt() {
+        ConsoleClient.Page r = browser.signIn("admin", TestServer.ADMIN_PASSWORD);
+        assertThat(r.status()).isEqualTo(303);
+        String setCookie = r.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("usher_console=")).findFirst().orElseThrow();
+        assertThat(setCookie).containsIgnoringCase("HttpOnly").containsIgnoringCase("SameSite=Strict").containsIgnoringCase("Path=/")
+                .doesNotContainIgnoringCase("Secure"); // plain HTTP here; Secure is set when the request came over HTTPS
+        String session = browser.cookie();
+        for (String page : PAGES) {
+            ConsoleClient.Page p = browser.get(page);
+            assertThat(p.status()).as(page).isEqualTo(200);
+            assertThat(p.headers().firstValue("Content-Type").orElse("")).startsWith("text/html");
+            assertThat(p.headers().firstValue("Content-Security-Policy").orElse("")).contains("default-src 'self'");
+        }
+        assertThat(browser.get("/").html()).contains("<span class=\"who\">admin</span>", "No pools yet");
+
+        ConsoleClient.Page out = browser.post("/logout", Map.of(), true);
+        assertThat(out.status()).isEqualTo(303);
+        assertThat(out.location()).isEqualTo("/login");
+        assertThat(browser.cookie()).isNull();
+        browser.cookie(session); // the old cookie is dead too
+        assertThat(browser.get("/").status()).isEqualTo(302);
+    }
+
+    @Test
+    void wrongPasswordsNonAdministratorsAndThrottlingAreRefusedWithAReason() {
+        ConsoleClient.Page wrong = browser.signIn("admin", "not-the-password");
+        assertThat(wrong.status()).isEqualTo(401);
+        assertThat(wrong.html()).contains("The user name or password is wrong");
+        assertThat(browser.cookie()).isNull();
+        ConsoleClient.Page throttled = browser.signIn("admin", TestServer.ADMIN_PASSWORD);
+        assertThat(throttled.status()).isEqualTo(429);
+        assertThat(throttled.html()).contains("Too many failed sign-ins: wait");
+
+        server.clock().advance(Duration.ofMinutes(1));
+        server.server().identity().createUser("bob", null, null, "bobs-password-123", UserSource.LOCAL, "test");
+        ConsoleClient.Page notAdmin = browser.signIn("bob", "bobs-password-123");
+        assertThat(notAdmin.status()).isEqualTo(403);
+        assertThat(notAdmin.html()).contains("bob is not an administrator");
+        assertThat(browser.cookie()).isNull();
+
+        ConsoleClient.Page empty = browser.signIn("admin", "");
+        assertThat(empty.status()).isEqualTo(422);
+        assertThat(empty.html()).contains("id=\"password-error\">Enter your password.");
+    }
+
+    @Test
+    void aSessionEndsAfterTheIdleTimeout() {
+        signIn();
+        assertThat(browser.get("/seats").status()).isEqualTo(200);
+        Duration idle = server.server().identity().authSettings().sessionIdle();
+        server.clock().advance(idle.minusMinutes(5));
+        assertThat(browser.get("/seats").status()).isEqualTo(200); // used: the idle time starts again
+        server.clock().advance(idle.plusMinutes(2));
+        assertThat(browser.get("/seats").status()).isEqualTo(302);
+    }
+
+    @Test
+    void everyChangeWithoutThisSessionsCsrfTokenIsRefusedAndChangesNothing() {
+        String licenseId = server.license("cad", "cal", 5);
+        server.client().checkout("s1", "cad", "cal", "alice", "ws1");
+        signIn();
+        ConsoleClient other = new ConsoleClient(server.server().localUrl());
+        other.signIn("admin", TestServer.ADMIN_PASSWORD);
+        other.get("/");
+        List<String> posts = server.server().routes().stream().filter(r -> r.startsWith("POST /") && !r.startsWith("POST /api/"))
+                .map(r -> r.substring(5)).filter(p -> !p.equals("/login")).toList();
+        assertThat(posts).contains("/licenses", "/logout", "/seats/{seatId}/release", "/settings/auth", "/users", "/doctor/fix-all");
+        String seatId = server.server().seats().seatsHeld().getFirst().seatId();
+        for (String route : posts) {
+            String path = route.replace("{id}", route.startsWith("/licenses") ? licenseId : "1").replace("{seatId}", seatId)
+                    .replace("{product}", "cad").replace("{feature}", "cal").replace("{roleId}", "1").replace("{index}", "0");
+            Map<String, String> form = Map.of("mode", "token", "name", "eve", "password", "eves-password-123", "text", "x");
+            assertThat(browser.post(path, form, null, Map.of()).status()).as("no token: " + path).isEqualTo(403);
+            assertThat(browser.post(path, form, other.csrf(), Map.of()).status()).as("another session's token: " + path).isEqualTo(403);
+            assertThat(browser.post(path, form, browser.csrf(), Map.of("Origin", "http://evil.example")).status())
+                    .as("cross-site: " + path).isEqualTo(403);
+        }
+        assertThat(server.server().licenses().list()).hasSize(1);
+        assertThat(server.server().seats().seatsHeld()).hasSize(1);
+        assertThat(server.server().identity().authSettings().mode()).isEqualTo(AuthMode.OPEN);
+        assertThat(server.server().identity().users().count("eve")).isZero();
+        assertThat(browser.get("/").status()).isEqualTo(200); // still signed in
+        // the htmx header carries the token as well as the form field does
+        assertThat(browser.post("/settings/auth", Map.of("mode", "session", "lifetime", "720", "idle", "120"), null,
+                Map.of("X-CSRF-Token", browser.csrf())).status()).isEqualTo(303);
+        assertThat(server.server().identity().authSettings().mode()).isEqualTo(AuthMode.SESSION);
+    }
+
+    @Test
+    void namesFromClientsAndLicensesAreShownAsTextNeverAsMarkup() {
+        String evilCustomer = "<b onmouseover=alert(1)>Evil</b> & Co";
+        String text = server.vendor().license(server.now().minus(Duration.ofDays(1))).customer(evilCustomer)
+                .server("cad", server.installationId(), server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(90)))
+                .seats("cad", "cal", 5, server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(90))).text();
+        assertThat(server.admin().post("/api/v1/licenses", text).status()).isEqualTo(201);
+        String user = "<script>alert('pwned')</script>";
+        assertThat(server.client().checkout("s1", "cad", "cal", user, "<img src=x onerror=alert(2)>").status()).isEqualTo(201);
+        signIn();
+        String seats = browser.get("/seats").html();
+        assertThat(seats).doesNotContain("<script>alert", "<img src=x").contains("&lt;script&gt;alert(");
+        String users = browser.get("/users?q=script").html();
+        assertThat(users).doesNotContain("<script>alert").contains("&lt;script&gt;");
+        String licenses = browser.get("/licenses").html();
+        assertThat(licenses).doesNotContain("<b onmouseover").contains("&lt;b onmouseover=alert(1)&gt;Evil&lt;/b&gt; &amp; Co");
+        // search terms come back escaped too
+        assertThat(browser.get("/seats?q=%22%3E%3Cscript%3Ex").html()).doesNotContain("\"><script>x").contains("value=\"&#34;>&lt;script>x\"");
+    }
+
+    @Test
+    void addingALicenseByUploadOrPasteChangesCapacityAndRefusalsSayWhyNextToTheField() {
+        signIn();
+        browser.get("/licenses");
+        String text = server.vendor().serverAndSeats(server.installationId(), "cad", "cal", 10, server.now().minus(Duration.ofDays(1)),
+                server.now().plus(Duration.ofDays(365)));
+        ConsoleClient.Page added = browser.upload("/licenses", "file", "cad.lic", text);
+        assertThat(added.status()).isEqualTo(303);
+        ConsoleClient.Page list = browser.get("/licenses");
+        assertThat(list.html()).contains("Added the license for Test customer: server cad, 10 cad/cal seats.", "data-testid=\"license-status\">valid<");
+        assertThat(browser.get("/").html()).contains("data-testid=\"capacity\">10<");
+
+        String unknownVendor = new dev.usher.server.testing.TestVendor().serverAndSeats(server.installationId(), "cad", "cal", 10,
+                server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(365)));
+        ConsoleClient.Page refused = browser.post("/licenses", Map.of("text", unknownVendor), true);
+        assertThat(refused.status()).isEqualTo(422);
+        assertThat(refused.html()).contains("id=\"text-error\">Refused (unknown-key): ");
+        assertThat(refused.html()).contains("aria-invalid=\"true\"");
+        ConsoleClient.Page empty = browser.post("/licenses", Map.of("text", " "), true);
+        assertThat(empty.html()).contains("id=\"file-error\">Choose a .lic file, or paste its text below.");
+
+        String second = server.vendor().license(server.now()).seats("cad", "cal", 5, server.now().minus(Duration.ofDays(1)),
+                server.now().plus(Duration.ofDays(20))).text();
+        assertThat(browser.post("/licenses", Map.of("text", second), true).status()).isEqualTo(303);
+        assertThat(browser.get("/").html()).contains("data-testid=\"capacity\">15<");
+        assertThat(server.server().licenses().list()).hasSize(2);
+    }
+
+    @Test
+    void removingALicenseConfirmsFirstThenWarnsAboutOverCapacityOnTheDashboard() {
+        server.license("cad", "cal", 2);
+        String extra = server.vendor().license(server.now()).seats("cad", "cal", 3, server.now().minus(Duration.ofDays(1)),
+                server.now().plus(Duration.ofDays(20))).text();
+        String extraId = server.admin().post("/api/v1/licenses", extra).json().get("id").asString();
+        for (int i = 0; i < 4; i++) {
+            assertThat(server.client().checkout("s" + i, "cad", "cal", "user" + i, "ws" + i).status()).isEqualTo(201);
+        }
+        signIn();
+        ConsoleClient.Page confirm = browser.get("/licenses/" + extraId + "/remove");
+        assertThat(confirm.html()).contains("Remove this license?", "cad/cal: capacity goes from 5 to 2; 4 seats are held",
+                "Seats held now stay held");
+        assertThat(server.server().licenses().list()).hasSize(2); // asking changed nothing
+        assertThat(browser.post("/licenses/" + extraId + "/remove", Map.of(), true).status()).isEqualTo(303);
+        assertThat(server.server().licenses().list()).hasSize(1);
+        String dashboard = browser.get("/").html();
+        assertThat(dashboard).contains("cad/cal is over capacity: 4 seats are held but only 2 are licensed now");
+        assertThat(server.server().seats().seatsHeld()).hasSize(4);
+    }
+
+    @Test
+    void dashboardShowsPeakAndDenialsTodayAndMissingOrExpiringServerEntitlements() {
+        server.license("cad", "cal", 2);
+        server.client().checkout("a1", "cad", "cal", "ann", "h1");
+        server.client().checkout("b1", "cad", "cal", "ben", "h2");
+        assertThat(server.client().checkout("c1", "cad", "cal", "cat", "h3").status()).isEqualTo(409);
+        assertThat(server.client().checkout("c2", "cad", "cal", "cat", "h3").status()).isEqualTo(409);
+        server.client().delete("/api/v1/sessions/a1");
+        server.client().delete("/api/v1/sessions/b1");
+        // seats of a product without a server entitlement, and one whose server entitlement ends soon
+        String seatsOnly = server.vendor().license(server.now()).seats("cam", "cal", 3, server.now().minus(Duration.ofDays(1)),
+                server.now().plus(Duration.ofDays(100))).text();
+        server.admin().post("/api/v1/licenses", seatsOnly);
+        server.admin().post("/api/v1/licenses", server.vendor().serverAndSeats(server.installationId(), "eda", "cal", 4,
+                server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofDays(10))));
+        signIn();
+        String live = browser.get("/dashboard/live").html();
+        assertThat(live).startsWith("<div id=\"live\" hx-get=\"/dashboard/live\" hx-trigger=\"every 5s\"");
+        assertThat(live).contains("<dt>Peak today</dt><dd>2</dd>", "<dt>Denied today</dt><dd>2</dd>");
+        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda expires on 2026-06-11");
+        // later events are read incrementally: one more grant and denial
+        server.client().checkout("d1", "cad", "cal", "dan", "h4");
+        server.client().checkout("d2", "cad", "cal", "eve", "h5");
+        server.client().checkout("d3", "cad", "cal", "fay", "h6");
+        live = browser.get("/dashboard/live").html();
+        assertThat(live).contains("<dt>Peak today</dt><dd>2</dd>", "<dt>Denied today</dt><dd>3</dd>");
+    }
+
+    @Test
+    void forceReleaseAsksForAReasonAndRecordsIt() {
+        server.license("cad", "cal", 5);
+        server.client().checkout("s1", "cad", "cal", "alice", "ws1");
+        server.client().checkout("s2", "cad", "cal", "alice", "laptop");
+        server.client().checkout("s3", "cad", "cal", "bob", "ws2");
+        signIn();
+        String seats = browser.get("/seats").html();
+        assertThat(seats).contains("2 of 2 seats held", ">alice<", ">ws1<", ">laptop<", ">bob<");
+        assertThat(browser.get("/seats?q=lapt").html()).contains("1 of 2 seats held", ">alice<").doesNotContain(">bob<");
+        assertThat(browser.get("/seats?pool=cad/cal&q=nobody").html()).contains("No seat matches.");
+        String seatId = server.server().seats().seatsHeld().stream().filter(s -> s.user().equals("alice")).findFirst().orElseThrow().seatId();
+        ConsoleClient.Page confirm = browser.get("/seats/" + seatId + "/release");
+        assertThat(confirm.html()).contains("Force release this seat?", "away from alice now and ends its 2 sessions", "<label for=\"reason\">");
+        assertThat(browser.post("/seats/" + seatId + "/release", Map.of("reason", "left the company"), true).status()).isEqualTo(303);
+        assertThat(browser.get("/seats").html()).contains("Released the cad/cal seat of alice (2 session(s) ended).", "1 of 1 seats held");
+        SeatEvent event = server.server().ledger().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
+                .findFirst().orElseThrow();
+        assertThat(event.reason()).isEqualTo("left the company (console, admin)");
+        assertThat(browser.post("/seats/" + seatId + "/release", Map.of(), true).location()).isEqualTo("/seats");
+        assertThat(browser.get("/seats").html()).contains("That seat was no longer held; nothing changed.");
+    }
+
+    @Test
+    void usersCanBeCreatedSearchedDisabledAliasedMergedAndPutInRoles() {
+        signIn();
+        browser.get("/users");
+        ConsoleClient.Page bad = browser.post("/users", Map.of("name", "", "email", "nope", "password", "x"), true);
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("id=\"name-error\">Enter the user name they sign in with.",
+                "id=\"email-error\">Enter an e-mail address like");
+        ConsoleClient.Page shortPassword = browser.post("/users", Map.of("name", "carol", "password", "short"), true);
+        assertThat(shortPassword.html()).contains("id=\"password-error\">").contains("value=\"carol\"");
+        ConsoleClient.Page created = browser.post("/users", Map.of("name", "carol", "displayName", "Carol C", "password", "carols-password-1"), true);
+        assertThat(created.status()).isEqualTo(303);
+        String carol = created.location();
+        assertThat(browser.get(carol).html()).contains("Created user carol.", "Carol C");
+        assertThat(browser.get("/users?q=car").html()).contains(">carol</a>");
+
+        assertThat(browser.post(carol + "/aliases", Map.of("alias", "CORP\\ccarol"), true).status()).isEqualTo(303);
+        assertThat(browser.get(carol).html()).contains("CORP\\ccarol");
+        long admins = server.server().identity().users().roles().stream().filter(r -> "administrators".equals(r.builtIn())).findFirst().orElseThrow().id();
+        assertThat(browser.post(carol + "/roles", Map.of("roleId", String.valueOf(admins)), true).status()).isEqualTo(303);
+        assertThat(browser.get(carol).html()).contains("carol is now in Administrators.");
+
+        assertThat(browser.get(carol + "/disable").html()).contains("Disable carol?", "will not be able to sign in");
+        assertThat(browser.post(carol + "/disable", Map.of(), true).status()).isEqualTo(303);
+        assertThat(new ConsoleClient(server.server().localUrl()).signIn("carol", "carols-password-1").status()).isEqualTo(401);
+
+        server.client().checkout("m1", "x", "y", "c.carol", "ws9"); // refused (no such pool), but the user is created
+        assertThat(server.server().identity().users().count("c.carol")).isEqualTo(1);
+        ConsoleClient.Page preview = browser.get(carol + "/merge?from=c.carol");
+        assertThat(preview.html()).contains("Merge c.carol into carol?", "Names that will mean carol: c.carol");
+        assertThat(server.server().identity().users().count("c.carol")).isEqualTo(1);
+        String fromId = preview.html().replaceAll("(?s).*name=\"from\" value=\"(\\d+)\".*", "$1");
+        assertThat(browser.post(carol + "/merge", Map.of("from", fromId), true).status()).isEqualTo(303);
+        assertThat(browser.get(carol).html()).contains("Merged into carol");
+        assertThat(server.server().identity().users().resolve("c.carol").orElseThrow().name()).isEqualTo("carol");
+        assertThat(browser.get(carol + "/merge?from=nobody-here").html()).contains("No user is named nobody-here.");
+
+        // an administrator cannot lock themselves out
+        long adminId = server.server().identity().users().resolve("admin").orElseThrow().id();
+        ConsoleClient.Page self = browser.post("/users/" + adminId + "/disable", Map.of(), true);
+        assertThat(self.status()).isEqualTo(400);
+        assertThat(self.html()).contains("You cannot disable yourself");
+    }
+
+    @Test
+    void rolesAssignmentsAndExplain() {
+        server.license("cad", "cal", 10);
+        server.client().checkout("s1", "cad", "cal", "alice", "ws1");
+        signIn();
+        browser.get("/roles");
+        assertThat(browser.post("/roles", Map.of("name", "Engineers"), true).status()).isEqualTo(303);
+        assertThat(browser.get("/roles").html()).contains("Created role Engineers.", ">Engineers<");
+
+        browser.get("/assignments");
+        ConsoleClient.Page bad = browser.post("/assignments/cad/cal", form("version", "0", "rows", "3",
+                "kind0", "reserve", "target0", "role:Nobody", "seats0", "3",
+                "kind1", "limit", "target1", "role:Engineers", "seats1", "",
+                "kind2", "", "target2", "", "seats2", ""), true);
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("No role named 'Nobody'.", "A limit rule needs a number of seats.",
+                "Nothing was saved: fix the rules marked below.");
+        assertThat(server.server().seats().rules("cad", "cal").json().rules()).isEmpty();
+        ConsoleClient.Page tooMany = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "1",
+                "kind0", "reserve", "target0", "role:Engineers", "seats0", "11"), true);
+        assertThat(tooMany.html()).contains("The reserves add up to 11 seats but the pool has 10.");
+        ConsoleClient.Page ok = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "2",
+                "kind0", "reserve", "target0", "role:Engineers", "seats0", "3", "kind1", "deny", "target1", "user:alice"), true);
+        assertThat(ok.status()).isEqualTo(303);
+        assertThat(browser.get("/assignments").html()).contains("Saved the rules of cad/cal (2 rule(s)).", "3 of 10 seats reserved; 7 shared.",
+                "value=\"role:Engineers\"", "value=\"user:alice\"");
+        // saving over someone else's change is refused, and says so
+        ConsoleClient.Page stale = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "0"), true);
+        assertThat(stale.html()).contains("Someone saved these rules after you opened this page.");
+        assertThat(server.server().seats().rules("cad", "cal").json().rules()).hasSize(2);
+
+        String explain = browser.get("/assignments/explain?user=alice&pool=cad/cal", Map.of("HX-Request", "true")).html();
+        assertThat(explain).startsWith("<div id=\"explain-result\"").contains("alice holds a seat");
+        server.client().delete("/api/v1/sessions/s1");
+        assertThat(browser.get("/assignments/explain?user=alice&pool=cad/cal", Map.of("HX-Request", "true")).html())
+                .contains("alice would be refused");
+        assertThat(browser.get("/assignments/explain?user=ghost&pool=cad/cal").html()).contains("No user is named ghost", "<h1>Assignments</h1>");
+    }
+
+    @Test
+    void settingsChangeAuthModePoliciesAndValidateLdapFieldsInPlace() {
+        server.license("cad", "cal", 10);
+        signIn();
+        browser.get("/settings");
+        ConsoleClient.Page bad = browser.post("/settings/auth", Map.of("mode", "session", "lifetime", "abc", "idle", "5000"), true);
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("id=\"lifetime-error\">Enter a number of minutes.");
+        assertThat(browser.post("/settings/auth", Map.of("mode", "token", "lifetime", "600", "idle", "30"), true).status()).isEqualTo(303);
+        assertThat(browser.get("/settings").html()).contains("Authentication mode is now token (was open).");
+        assertThat(server.server().identity().authSettings().mode()).isEqualTo(AuthMode.TOKEN);
+        assertThat(server.server().identity().authSettings().sessionIdle()).isEqualTo(Duration.ofMinutes(30));
+        assertThat(server.server().identity().authSettings().autoCreateUsers()).isFalse(); // unticked checkbox
+
+        assertThat(browser.post("/settings/pools/cad/cal", Map.of("policy", "user+host", "linger", "60"), true).status()).isEqualTo(303);
+        assertThat(server.server().seats().settings("cad", "cal").policy().code()).isEqualTo("user+host");
+        assertThat(browser.post("/settings/pools/cad/cal", Map.of("policy", "user", "linger", "999999"), true).html())
+                .contains("Linger is 0 to 86400 seconds.");
+
+        ConsoleClient.Page ldap = browser.post("/settings/ldap", Map.of("url", "http://dc1", "userSearchBase", "not a dn"), true);
+        assertThat(ldap.status()).isEqualTo(422);
+        assertThat(ldap.html()).contains("id=\"ldap-url-error\">Url must start with ldap:// or ldaps://",
+                "id=\"ldap-userSearchBase-error\">UserSearchBase is not a valid DN");
+        ConsoleClient.Page test = browser.post("/settings/ldap/test", Map.of("url", "ldap://127.0.0.1:1", "userSearchBase", "dc=x",
+                "upnPattern", "{0}@x", "connectTimeoutMillis", "500"), null, Map.of("X-CSRF-Token", browser.csrf(), "HX-Request", "true"));
+        assertThat(test.status()).isEqualTo(200);
+        assertThat(test.html()).startsWith("<div id=\"ldap-test-result\"").contains("Connection failed:");
+        assertThat(server.server().identity().users().count(null)).isPositive();
+    }
+
+    @Test
+    void doctorFindingsShowOnTheDashboardAndAreFixedWithOneClick() throws InterruptedException {
+        server.license("cad", "cal", 10);
+        server.client().checkout("a1", "cad", "cal", "alice", "ws1");
+        server.client().checkout("a2", "cad", "cal", "alice-ws2", "ws2");
+        signIn();
+        // the dashboard never waits for the doctor: its finding shows once the background check is done
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        String live = browser.get("/dashboard/live").html();
+        while (!live.contains("1 finding of the doctor") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+            live = browser.get("/dashboard/live").html();
+        }
+        assertThat(live).contains("1 finding of the doctor", "href=\"/doctor\"");
+        String doctor = browser.get("/doctor").html();
+        assertThat(doctor).contains("duplicate user", "usher user merge alice alice-ws2", ">Merge</button>");
+        assertThat(browser.post("/doctor/fix/0", Map.of("problem", "something else"), true).location()).isEqualTo("/doctor");
+        assertThat(browser.get("/doctor").html()).contains("The findings changed meanwhile; nothing was done.");
+        String problem = new dev.usher.server.auth.Doctor(server.server().identity().users(), server.server().identity().names(),
+                server.server().seats(), server.clock()).examine().getFirst().problem();
+        assertThat(browser.post("/doctor/fix/0", Map.of("problem", problem), true).status()).isEqualTo(303);
+        assertThat(browser.get("/doctor").html()).contains("Done: merged alice-ws2 into alice (1 duplicate seat(s) released).",
+                "Nothing to fix");
+        assertThat(server.server().seats().seatsHeld()).hasSize(1);
+    }
+}
