@@ -28,6 +28,16 @@ public interface Database extends AutoCloseable {
     /** True when the database answers a trivial query (for readiness checks). */
     boolean isReachable();
 
+    /** True when the schema has every migration this build knows (for readiness checks). */
+    default boolean migrationsCurrent() {
+        return true;
+    }
+
+    /** How transactions serialize decisions on this engine. */
+    default Dialect dialect() {
+        return Dialect.SINGLE_WRITER;
+    }
+
     @Override
     void close();
 }
