@@ -14,7 +14,9 @@ CREATE TABLE nodes (
 
 -- Bumped (by the triggers below, in the same transaction) on every change that nodes cache:
 -- licenses, trusted keys, settings, pool settings and rules, people, roles, aliases and tokens.
--- Every node polls it twice a second and reloads its caches when it moved.
+-- Every node polls it twice a second and reloads its caches when it moved. Row triggers, not
+-- statement triggers: an INSERT ... ON CONFLICT DO NOTHING that changes nothing must not bump it
+-- (nodes re-share their key files on every reload, which would otherwise never settle).
 CREATE TABLE config_version (
     id      INTEGER PRIMARY KEY CHECK (id = 1),
     version BIGINT NOT NULL
@@ -35,21 +37,21 @@ CREATE TABLE trusted_keys (
     added_at   BIGINT NOT NULL
 );
 
-CREATE TRIGGER licenses_changed AFTER INSERT OR UPDATE OR DELETE ON licenses FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER trusted_keys_changed AFTER INSERT OR UPDATE OR DELETE ON trusted_keys FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE ON settings FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER pool_settings_changed AFTER INSERT OR UPDATE OR DELETE ON pool_settings FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER pool_rules_changed AFTER INSERT OR UPDATE OR DELETE ON pool_rules FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER roles_changed AFTER INSERT OR UPDATE OR DELETE ON roles FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER role_members_changed AFTER INSERT OR UPDATE OR DELETE ON role_members FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER user_aliases_changed AFTER INSERT OR UPDATE OR DELETE ON user_aliases FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER licenses_changed AFTER INSERT OR UPDATE OR DELETE ON licenses FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER trusted_keys_changed AFTER INSERT OR UPDATE OR DELETE ON trusted_keys FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE ON settings FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER pool_settings_changed AFTER INSERT OR UPDATE OR DELETE ON pool_settings FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER pool_rules_changed AFTER INSERT OR UPDATE OR DELETE ON pool_rules FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER roles_changed AFTER INSERT OR UPDATE OR DELETE ON roles FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER role_members_changed AFTER INSERT OR UPDATE OR DELETE ON role_members FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER user_aliases_changed AFTER INSERT OR UPDATE OR DELETE ON user_aliases FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
 -- Not on users.last_seen_at or auth_tokens.last_used_at: every checkout and API call writes those.
-CREATE TRIGGER users_added_or_removed AFTER INSERT OR DELETE ON users FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER users_added_or_removed AFTER INSERT OR DELETE ON users FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
 CREATE TRIGGER users_changed AFTER UPDATE OF name, name_key, enabled, password_hash, source, display_name, email ON users
-    FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
-CREATE TRIGGER tokens_added_or_removed AFTER INSERT OR DELETE ON auth_tokens FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
+    FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
+CREATE TRIGGER tokens_added_or_removed AFTER INSERT OR DELETE ON auth_tokens FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
 CREATE TRIGGER tokens_changed AFTER UPDATE OF user_id, expires_at, token_hash ON auth_tokens
-    FOR EACH STATEMENT EXECUTE FUNCTION usher_config_changed();
+    FOR EACH ROW EXECUTE FUNCTION usher_config_changed();
 
 -- The sweeper finds lapsed leases in the database (any node may have taken the heartbeats).
 CREATE INDEX sessions_by_lease ON sessions (lease_expires_at);

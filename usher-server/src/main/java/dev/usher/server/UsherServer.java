@@ -21,6 +21,13 @@ import dev.usher.store.SqlLicenseRepository;
 import dev.usher.store.SqlSeatLedger;
 import dev.usher.store.SqlSettingsRepository;
 import dev.usher.store.sqlite.SqliteDatabase;
+import dev.usher.store.Database;
+import dev.usher.store.postgresql.PostgresDatabase;
+import dev.usher.server.cluster.ClusterNode;
+import dev.usher.server.cluster.ClusterView;
+import dev.usher.server.cluster.LeaseWriter;
+import dev.usher.server.cluster.SharedHeartbeats;
+import dev.usher.server.cluster.SharedTrustedKeys;
 import io.javalin.Javalin;
 
 import java.nio.file.Path;
@@ -41,7 +48,12 @@ public final class UsherServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final DataDirectory dataDir;
-    private final SqliteDatabase db;
+    private final Database db;
+    /** Set when several nodes share a PostgreSQL database; null on the embedded store. */
+    private final ClusterNode cluster;
+    private final LeaseWriter leaseWriter;
+    private final ClusterView clusterView;
+    private final PoolCatalog catalog;
     private final LeaseTable leases;
     private final LicenseService licenses;
     private final SeatLedger ledger;
@@ -55,11 +67,15 @@ public final class UsherServer implements AutoCloseable {
     private final Javalin http;
     private final boolean demoLicenseCreated;
 
-    private UsherServer(ServerConfig config) {
+    private UsherServer(ServerConfig config, String databaseUrl) {
         this.config = config;
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
-            this.db = SqliteDatabase.open(dataDir.database());
+            // Node-local files (lock, server.json, key files) stay in the data directory either way; with
+            // PostgreSQL, the installation id, credentials, people and licenses are in the shared database.
+            this.db = databaseUrl == null ? SqliteDatabase.open(dataDir.database()) : PostgresDatabase.open(databaseUrl);
+            this.cluster = db instanceof PostgresDatabase pg
+                    ? new ClusterNode(pg, hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
             var settings = new SqlSettingsRepository(db);
             String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
@@ -78,21 +94,34 @@ public final class UsherServer implements AutoCloseable {
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
             keyDirs.addAll(config.trustedKeyDirs());
+            if (cluster != null) {
+                // Every node must accept the same licenses: key files on any node's disk are shared through the database.
+                keyDirs.add(SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock()));
+            }
             this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock());
-            PoolCatalog catalog = new PoolCatalog(licenses, settings);
+            this.catalog = new PoolCatalog(licenses, settings);
 
             this.leases = new LeaseTable();
             this.ledger = new SqlSeatLedger(db, catalog, leases);
-            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace.
-            for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
-                leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
+            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace. With
+            // several nodes, only when the whole cluster was down: other live nodes kept the leases honest.
+            if (cluster == null || !cluster.othersAlive()) {
+                for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
+                    leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
+                }
             }
-            this.seats = new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock());
+            this.leaseWriter = cluster == null ? null : new LeaseWriter(ledger, 2);
+            this.seats = cluster == null ? new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock())
+                    : new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(),
+                            new SharedHeartbeats(leases, ledger, leaseWriter));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
-            this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
+            this.sweeper = cluster == null ? new LeaseSweeper(ledger, leases, config.clock())
+                    : new LeaseSweeper(ledger, leases, config.clock(), cluster::leadsSweeps);
+            this.clusterView = cluster != null ? cluster
+                    : ClusterView.single(hostName(), VERSION, config.clock().instant(), this::localUrl);
             this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, new RequestAuth(identity), identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()));
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView));
         } catch (RuntimeException e) {
             closeQuietly();
             throw e;
@@ -101,9 +130,20 @@ public final class UsherServer implements AutoCloseable {
 
     /** Opens the data directory, migrates the store, and starts serving. */
     public static UsherServer start(ServerConfig config) {
-        UsherServer server = new UsherServer(config);
+        return start(config, null);
+    }
+
+    /**
+     * Starts on the embedded SQLite store ({@code databaseUrl} null) or as one node of several on the
+     * PostgreSQL database {@code databaseUrl} ({@code postgresql://host:port/db?user=..&password=..}).
+     */
+    public static UsherServer start(ServerConfig config, String databaseUrl) {
+        UsherServer server = new UsherServer(config, databaseUrl);
         try {
             server.http.start(config.host(), config.port());
+            if (server.cluster != null) {
+                server.cluster.start(server.localUrl());
+            }
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
             server.directoryLink.start();
             DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
@@ -116,10 +156,36 @@ public final class UsherServer implements AutoCloseable {
         return server;
     }
 
+    /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */
+    private void reloadSharedState() {
+        List<Path> keyDirs = new ArrayList<>(List.of(dataDir.trustedKeys()));
+        keyDirs.addAll(config.trustedKeyDirs());
+        SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock());
+        licenses.reload();
+        catalog.reload();
+        identity.reload();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** This node and the others sharing its database. */
+    public ClusterView cluster() {
+        return clusterView;
+    }
+
     /** Prints what an administrator needs after start: where, how to authenticate, a first curl. */
     public void describe(Consumer<String> out) {
         out.accept("Usher " + VERSION + " serving on " + publicUrl() + " (data: " + config.dataDir().toAbsolutePath() + ")");
         out.accept("installation id: " + licenses.installationId());
+        if (db instanceof PostgresDatabase pg) {
+            out.accept("store: " + pg.url() + " (shared; this node is " + cluster.id() + ")");
+        }
         out.accept("authentication mode: " + identity.authSettings().mode().code()
                 + (identity.authSettings().mode() == AuthMode.OPEN ? " (clients report user and host; trusted LAN)" : ""));
         if (generatedAdminPassword != null) {
@@ -217,6 +283,12 @@ public final class UsherServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (leaseWriter != null) {
+            leaseWriter.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (directoryLink != null) {
             directoryLink.close();

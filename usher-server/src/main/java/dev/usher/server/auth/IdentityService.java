@@ -165,6 +165,12 @@ public final class IdentityService {
         return Optional.of(p);
     }
 
+    /** Reads the settings again and forgets remembered credentials (another node changed something). */
+    public void reload() {
+        current.set(load());
+        remembered.clear();
+    }
+
     /** Forgets every remembered credential check (after any change to people, roles, tokens or settings). */
     public void forgetCredentials() {
         remembered.clear();

@@ -34,7 +34,8 @@ public final class HttpApi {
 
     /** What the API needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
-                        IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
+                        IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
+                        dev.usher.server.cluster.ClusterView cluster) {}
 
     record Installation(String installationId, String version, List<String> trustedKeyIds) {}
 
@@ -68,8 +69,11 @@ public final class HttpApi {
             var r = config.routes;
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
-                boolean ok = parts.db().isReachable();
-                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : "store unreachable"));
+                boolean reachable = parts.db().isReachable();
+                boolean current = reachable && parts.db().migrationsCurrent();
+                boolean ok = reachable && current;
+                ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready" : !reachable ? "store unreachable" : "migrations pending",
+                        "database", reachable ? "reachable" : "unreachable", "migrations", current ? "current" : reachable ? "pending" : "unknown"));
             });
             r.get("/api/v1/installation", ctx -> {
                 // In the signed-in modes only sign-in and health answer without credentials.
@@ -83,6 +87,7 @@ public final class HttpApi {
             admin.register(r);
             identity.register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
+            new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,

@@ -38,6 +38,12 @@ public final class PoolCatalog implements PoolTermsSource {
         reloadRules();
     }
 
+    /** Reads settings and rules again (another node changed them). */
+    public void reload() {
+        poolSettings.set(Map.copyOf(settings.poolSettings()));
+        reloadRules();
+    }
+
     private void reloadRules() {
         Map<PoolKey, Rules> next = new java.util.HashMap<>();
         settings.poolRules().forEach((pool, stored) -> {

@@ -39,7 +39,16 @@ public final class SeatService {
     private final Duration leaseTtl;
     private final Clock clock;
 
+    private final Heartbeats heartbeats;
+
     public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock) {
+        this(ledger, catalog, leases, names, leaseTtl, clock, leases::heartbeat);
+    }
+
+    /** With heartbeats that do more than extend this node's memory (several nodes: {@code SharedHeartbeats}). */
+    public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
+                       Heartbeats heartbeats) {
+        this.heartbeats = heartbeats;
         this.ledger = ledger;
         this.catalog = catalog;
         this.leases = leases;
@@ -81,7 +90,7 @@ public final class SeatService {
     /** Extends the session's lease; empty when it lapsed or does not exist (the client checks out again). */
     public Optional<Instant> heartbeat(String sessionId) {
         requireSessionId(sessionId);
-        return leases.heartbeat(sessionId, clock.instant(), leaseTtl);
+        return heartbeats.extend(sessionId, clock.instant(), leaseTtl);
     }
 
     /** The user a session belongs to, if it exists. */

@@ -3,6 +3,7 @@ package dev.usher.server.testing;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
+import dev.usher.store.testing.TestDatabases;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,6 +13,10 @@ import java.util.function.UnaryOperator;
 /**
  * A real Usher server for tests: its own data directory, a random loopback port, a clock the test
  * moves, a known admin token, and a trusted test vendor. Restart it to test what survives.
+ *
+ * <p>On SQLite by default; with {@code -Dusher.test.db=postgresql} (or {@code USHER_TEST_DB=postgresql})
+ * on a fresh database of an embedded PostgreSQL, the same for every restart. {@link #join} starts
+ * another node on the same database.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -22,12 +27,14 @@ public final class TestServer implements AutoCloseable {
     private final MutableClock clock;
     private final TestVendor vendor = new TestVendor();
     private final UnaryOperator<ServerConfig> customize;
+    private final String databaseUrl;
     private UsherServer server;
 
-    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize) {
+    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.customize = customize;
+        this.databaseUrl = databaseUrl;
         start();
         vendor.trustIn(dataDir);
     }
@@ -37,7 +44,25 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
-        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize);
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize, TestDatabases.urlFor(dataDir));
+    }
+
+    /** Always on PostgreSQL (a fresh embedded database), whatever the run's default store. */
+    public static TestServer startOnPostgres(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize, TestDatabases.newDatabase());
+    }
+
+    /** Another node on this server's PostgreSQL database, with its own data directory and the same clock. */
+    public TestServer join(Path otherDataDir) {
+        if (databaseUrl == null) {
+            throw new IllegalStateException("only a server on PostgreSQL has other nodes");
+        }
+        return new TestServer(otherDataDir, clock, customize, databaseUrl);
+    }
+
+    /** The PostgreSQL URL, or null on SQLite. */
+    public String databaseUrl() {
+        return databaseUrl;
     }
 
     private void start() {
@@ -47,7 +72,7 @@ public final class TestServer implements AutoCloseable {
                 .withAuthMode(AuthMode.OPEN).withAdminPassword(ADMIN_PASSWORD)
                 // Timers are slow on purpose: tests call sweep() and flush() themselves after moving the clock.
                 .withSweepInterval(Duration.ofHours(1));
-        server = UsherServer.start(customize.apply(config));
+        server = UsherServer.start(customize.apply(config), databaseUrl);
     }
 
     /** Stops cleanly and starts again on the same data directory (and clock). */

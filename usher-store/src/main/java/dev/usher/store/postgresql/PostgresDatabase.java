@@ -169,9 +169,16 @@ public final class PostgresDatabase implements Database {
         }
     }
 
-    /** A connection of its own, outside transactions (for a session-level lock such as the sweeper's). */
+    /**
+     * A connection of its own, not from the pool, for a session-level lock such as the sweeper's:
+     * closing it (or the node dying) really ends the session, and so releases the lock.
+     */
     public Handle dedicatedHandle() {
-        return open();
+        try {
+            return Jdbi.create(url.jdbcUrl()).open();
+        } catch (RuntimeException e) {
+            throw new StoreException("the database is unreachable: " + rootMessage(e), e);
+        }
     }
 
     @Override
