@@ -50,6 +50,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " for a new installation), token (API tokens). Stored: later starts keep it. --demo implies open.")
     String authMode;
 
+    @Option(names = "--db", paramLabel = "URL",
+            description = "Share a PostgreSQL database with other Usher nodes (high availability): postgresql://HOST:PORT/DB?user=U&password=P"
+                    + " (also jdbc:postgresql://...; env USHER_DB_URL). Default: the embedded SQLite file in the data directory.")
+    String db;
+
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
     boolean keepDomains;
 
@@ -68,8 +73,8 @@ public final class ServeCommand implements Callable<Integer> {
         ServerConfig config = config();
         UsherServer server;
         try {
-            server = UsherServer.start(config);
-        } catch (IllegalStateException | IllegalArgumentException e) {
+            server = UsherServer.start(config, databaseUrl());
+        } catch (IllegalStateException | IllegalArgumentException | dev.usher.store.StoreException e) {
             throw new CliException(e.getMessage());
         }
         server.describe(spec.commandLine().getOut()::println);
@@ -81,6 +86,20 @@ public final class ServeCommand implements Callable<Integer> {
         }, "usher-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The PostgreSQL URL from --db or USHER_DB_URL, or null for the embedded store. */
+    String databaseUrl() {
+        String url = db != null ? db.strip() : env.get("USHER_DB_URL");
+        if (url == null || url.isEmpty()) {
+            return null;
+        }
+        try {
+            dev.usher.store.postgresql.PostgresUrl.parse(url);
+        } catch (IllegalArgumentException e) {
+            throw new CliException((db != null ? "--db: " : "USHER_DB_URL: ") + e.getMessage());
+        }
+        return url;
     }
 
     ServerConfig config() {
