@@ -210,6 +210,52 @@ class ClusterTest {
     }
 
     @Test
+    void simultaneousFirstCheckoutsOfManyPeopleOnThreeNodesGrantExactlyTheCapacity() throws Exception {
+        TestServer a = first();
+        TestServer b = join(a, "node-b");
+        TestServer c = join(a, "node-c");
+        a.license("demo", "cal", 4);
+        within(Duration.ofSeconds(1), () -> capacity(b, "cal") == 4 && capacity(c, "cal") == 4, "the license everywhere");
+        List<Http> clients = List.of(a.client(), b.client(), c.client());
+        // The people exist already (creating a person is a configuration change, which serializes by itself).
+        for (int i = 0; i < 24; i++) {
+            assertThat(a.admin().post("/api/v1/users", "{\"name\":\"user-" + i + "\",\"password\":\"a-long-password-123\"}").status())
+                    .isEqualTo(201);
+        }
+        ExecutorService pool = Executors.newFixedThreadPool(24);
+        try {
+            for (int round = 0; round < 6; round++) {
+                java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+                List<Future<Http.Response>> answers = new ArrayList<>();
+                for (int i = 0; i < 24; i++) {
+                    int n = i;
+                    int r = round;
+                    answers.add(pool.submit(() -> {
+                        go.await();
+                        return clients.get(n % 3).checkout("r" + r + "-s" + n, "demo", "cal", "user-" + n, "ws");
+                    }));
+                }
+                go.countDown();
+                List<String> grantedSessions = new ArrayList<>();
+                for (int i = 0; i < answers.size(); i++) {
+                    Http.Response resp = answers.get(i).get();
+                    assertThat(resp.status()).isIn(201, 409);
+                    if (resp.status() == 201) {
+                        grantedSessions.add("r" + round + "-s" + i);
+                    }
+                }
+                assertThat(grantedSessions).as("grants in round " + round).hasSize(4);
+                for (String s : grantedSessions) {
+                    assertThat(clients.get(round % 3).delete("/api/v1/sessions/" + s).status()).isEqualTo(204);
+                }
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertThat(a.server().ledger().inUse().values()).containsOnly(0);
+    }
+
+    @Test
     void threeNodesMigratingAnEmptyDatabaseAtOnceAllStart() throws Exception {
         String url = TestDatabases.newDatabase();
         ExecutorService pool = Executors.newFixedThreadPool(3);
