@@ -87,8 +87,8 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         try {
             long v = store.configVersion();
             if (v != configVersion) {
-                configVersion = v;
                 onConfigChange.run();
+                configVersion = v; // only once reloaded: a failed reload is tried again next tick
             }
             holdOrTakeSweeperLock();
             store.beat(id, host, url, version, startedAt, clock.instant(), leadsSweeps());
