@@ -64,6 +64,11 @@ public final class ServeCommand implements Callable<Integer> {
                     + " for a new installation), token (API tokens). Stored: later starts keep it. --demo implies open.")
     String authMode;
 
+    @Option(names = "--db", paramLabel = "URL",
+            description = "Share a PostgreSQL database with other Usher nodes (high availability): postgresql://HOST:PORT/DB?user=U&password=P"
+                    + " (also jdbc:postgresql://...; env USHER_DB_URL). Default: the embedded SQLite file in the data directory.")
+    String db;
+
     @Option(names = "--keep-domains", description = "Treat DOMAIN\\user, user@domain and user as different people (default: the same person).")
     Boolean keepDomains;
 
@@ -120,7 +125,7 @@ public final class ServeCommand implements Callable<Integer> {
         UsherServer server;
         try {
             server = UsherServer.start(config, https, monitoring);
-        } catch (IllegalStateException | IllegalArgumentException e) {
+        } catch (IllegalStateException | IllegalArgumentException | dev.usher.store.StoreException e) {
             throw new CliException(e.getMessage());
         }
         server.describe(spec.commandLine().getOut()::println);
@@ -133,6 +138,11 @@ public final class ServeCommand implements Callable<Integer> {
         }, "usher-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The PostgreSQL URL from --db, USHER_DB_URL or db.url, or null for the embedded store. */
+    String databaseUrl() {
+        return configuration().text(Setting.DB_URL);
     }
 
     LogFormat logFormat() {
@@ -159,6 +169,7 @@ public final class ServeCommand implements Callable<Integer> {
         if (resolved == null) {
             Map<Setting, String> flags = new EnumMap<>(Setting.class);
             putIfGiven(flags, Setting.DATA, data);
+            putIfGiven(flags, Setting.DB_URL, db);
             putIfGiven(flags, Setting.HOST, host);
             putIfGiven(flags, Setting.PORT, port);
             putIfGiven(flags, Setting.LEASE_TTL, leaseTtl);
@@ -208,7 +219,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .withStripDomain(!c.flag(Setting.KEEP_DOMAINS))
                     .withAuthMode(c.text(Setting.AUTH_MODE) == null ? null : AuthMode.fromCode(c.text(Setting.AUTH_MODE)))
                     .withAdminPassword(c.text(Setting.ADMIN_PASSWORD))
-                    .withReports(reports(c));
+                    .withReports(reports(c))
+                    .withDatabaseUrl(c.text(Setting.DB_URL));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

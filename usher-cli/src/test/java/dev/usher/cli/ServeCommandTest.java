@@ -67,6 +67,25 @@ class ServeCommandTest {
                 .hasMessageContaining("open, session or token");
     }
 
+    private static String databaseUrl(Map<String, String> env, String... args) {
+        ServeCommand cmd = new ServeCommand(new Environment(env));
+        new CommandLine(cmd).parseArgs(args);
+        return cmd.databaseUrl();
+    }
+
+    @Test
+    void dbSelectsPostgresqlTheFlagWinsAndABadUrlIsAOneLineErrorThatHidesThePassword() {
+        assertThat(databaseUrl(Map.of())).isNull(); // the embedded SQLite store
+        Map<String, String> env = Map.of("USHER_DB_URL", "postgresql://db1:5432/usher?user=u&password=p");
+        assertThat(databaseUrl(env)).isEqualTo("postgresql://db1:5432/usher?user=u&password=p");
+        assertThat(databaseUrl(env, "--db", "jdbc:postgresql://db2/usher")).isEqualTo("jdbc:postgresql://db2/usher");
+        assertThatThrownBy(() -> databaseUrl(Map.of(), "--db", "mysql://db/usher?password=secret")).isInstanceOf(CliException.class)
+                .hasMessageStartingWith("--db: the database URL must start with postgresql://")
+                .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secret"));
+        assertThatThrownBy(() -> databaseUrl(Map.of("USHER_DB_URL", "postgresql://db1:5432/"))).isInstanceOf(CliException.class)
+                .hasMessage("USHER_DB_URL: the database URL names no database (postgresql://HOST:PORT/DATABASE)");
+    }
+
     @Test
     void theDataDirectorysUsherPropertiesIsReadUnderTheVariablesAndFlags(@org.junit.jupiter.api.io.TempDir Path data) throws Exception {
         java.nio.file.Files.writeString(data.resolve("usher.properties"), "port = 9001\nlease.ttl = 30\nauth.mode = token\nhttps.port = 9443\n"

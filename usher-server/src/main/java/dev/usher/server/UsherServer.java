@@ -38,6 +38,13 @@ import dev.usher.server.monitoring.HttpMonitoring;
 import dev.usher.server.monitoring.MonitoringConfig;
 import dev.usher.server.monitoring.UsherMetrics;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
+import dev.usher.store.Database;
+import dev.usher.store.postgresql.PostgresDatabase;
+import dev.usher.server.cluster.ClusterNode;
+import dev.usher.server.cluster.ClusterView;
+import dev.usher.server.cluster.LeaseWriter;
+import dev.usher.server.cluster.SharedHeartbeats;
+import dev.usher.server.cluster.SharedTrustedKeys;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -61,7 +68,12 @@ public final class UsherServer implements AutoCloseable {
 
     private final ServerConfig config;
     private final DataDirectory dataDir;
-    private final SqliteDatabase db;
+    private final Database db;
+    /** Set when several nodes share a PostgreSQL database; null on the embedded store. */
+    private final ClusterNode cluster;
+    private final LeaseWriter leaseWriter;
+    private final ClusterView clusterView;
+    private final PoolCatalog catalog;
     private final LeaseTable leases;
     private final LicenseService licenses;
     private final SeatLedger ledger;
@@ -90,7 +102,11 @@ public final class UsherServer implements AutoCloseable {
         this.tls = https == null ? null : CertificateAndKey.read(https.certificate(), https.privateKey());
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
-            this.db = SqliteDatabase.open(dataDir.database());
+            // Node-local files (lock, server.json, key files) stay in the data directory either way; with
+            // PostgreSQL, the installation id, credentials, people and licenses are in the shared database.
+            this.db = config.databaseUrl() == null ? SqliteDatabase.open(dataDir.database()) : PostgresDatabase.open(config.databaseUrl());
+            this.cluster = db instanceof PostgresDatabase pg
+                    ? new ClusterNode(pg, hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
             var settings = new SqlSettingsRepository(db);
             String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
@@ -110,21 +126,35 @@ public final class UsherServer implements AutoCloseable {
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
             keyDirs.addAll(config.trustedKeyDirs());
+            if (cluster != null) {
+                // Every node must accept the same licenses: key files on any node's disk are shared through the database.
+                keyDirs.add(SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock()));
+            }
             this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock(), audit);
-            PoolCatalog catalog = new PoolCatalog(licenses, settings);
+            this.catalog = new PoolCatalog(licenses, settings);
 
             this.leases = new LeaseTable();
             this.queue = new SeatQueue();
             this.ledger = new SqlSeatLedger(db, catalog, leases, queue::seatFreed);
-            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace.
-            for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
-                leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
+            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace. With
+            // several nodes, only when the whole cluster was down: other live nodes kept the leases honest.
+            if (cluster == null || !cluster.othersAlive()) {
+                for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
+                    leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
+                }
             }
-            this.seats = new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue,
-                    BorrowTokens.load(settings, installationId), audit);
+            this.leaseWriter = cluster == null ? null : new LeaseWriter(ledger, 2);
+            BorrowTokens borrowTokens = BorrowTokens.load(settings, installationId);
+            this.seats = cluster == null
+                    ? new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit)
+                    : new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
+                            new SharedHeartbeats(leases, ledger, leaseWriter));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
-            this.sweeper = new LeaseSweeper(ledger, leases, config.clock());
+            this.sweeper = cluster == null ? new LeaseSweeper(ledger, leases, config.clock())
+                    : new LeaseSweeper(ledger, leases, config.clock(), cluster::leadsSweeps);
+            this.clusterView = cluster != null ? cluster
+                    : ClusterView.single(hostName(), VERSION, config.clock().instant(), this::localUrl);
             this.usageRecorder = new UsageRecorder(new SqlUsageStore(db), catalog, config.clock(), config.reports());
             usageRecorder.begin();
             this.auditRecorder = new AuditRecorder(new SqlAuditLog(db), config.reports().audit());
@@ -137,7 +167,7 @@ public final class UsherServer implements AutoCloseable {
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, requestAuth, identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes()), reportRoutes::register, javalin -> {
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView), reportRoutes::register, javalin -> {
                         Connectors.configure(javalin, config.host(), config.port(), https, tls);
                         httpMonitoring.installer().accept(javalin);
                     });
@@ -167,6 +197,9 @@ public final class UsherServer implements AutoCloseable {
         UsherServer server = new UsherServer(config, https, monitoring);
         try {
             server.http.start(config.host(), config.port());
+            if (server.cluster != null) {
+                server.cluster.start(server.localUrl());
+            }
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
             server.directoryLink.start();
             server.usageRecorder.start();
@@ -181,6 +214,29 @@ public final class UsherServer implements AutoCloseable {
         return server;
     }
 
+    /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */
+    private void reloadSharedState() {
+        List<Path> keyDirs = new ArrayList<>(List.of(dataDir.trustedKeys()));
+        keyDirs.addAll(config.trustedKeyDirs());
+        SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock());
+        licenses.reload();
+        catalog.reload();
+        identity.reload();
+    }
+
+    private static String hostName() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
+    /** This node and the others sharing its database. */
+    public ClusterView cluster() {
+        return clusterView;
+    }
+
     /** Prints what an administrator needs after start: where, how to authenticate, a first curl. */
     public void describe(Consumer<String> out) {
         out.accept("Usher " + VERSION + " serving on " + publicUrl() + " (data: " + config.dataDir().toAbsolutePath() + ")");
@@ -189,6 +245,9 @@ public final class UsherServer implements AutoCloseable {
                     + ", valid until " + tls.notAfter() + ")" + (https.redirectHttp() ? "; plain HTTP redirects to it" : ""));
         }
         out.accept("installation id: " + licenses.installationId());
+        if (db instanceof PostgresDatabase pg) {
+            out.accept("store: " + pg.url() + " (shared; this node is " + cluster.id() + ")");
+        }
         out.accept("authentication mode: " + identity.authSettings().mode().code()
                 + (identity.authSettings().mode() == AuthMode.OPEN ? " (clients report user and host; trusted LAN)" : ""));
         if (generatedAdminPassword != null) {
@@ -332,6 +391,12 @@ public final class UsherServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (leaseWriter != null) {
+            leaseWriter.close();
+        }
+        if (cluster != null) {
+            cluster.close();
         }
         if (directoryLink != null) {
             directoryLink.close();

@@ -45,6 +45,15 @@ public interface Database extends AutoCloseable {
         return java.util.Optional.empty();
     }
 
+    /** Publishes the read pool's numbers (connections active, idle, pending) through {@code factory}. */
+    default void trackReadPool(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
+    }
+
+    /** How transactions serialize decisions on this engine. */
+    default Dialect dialect() {
+        return Dialect.SINGLE_WRITER;
+    }
+
     @Override
     void close();
 }

@@ -50,6 +50,7 @@ import java.util.function.Consumer;
 public final class SqlSeatLedger implements SeatLedger {
 
     private final Database db;
+    private final Dialect dialect;
     private final PoolTermsSource terms;
     private final LeaseTable leases;
     private final Consumer<PoolKey> seatFreed;
@@ -64,6 +65,7 @@ public final class SqlSeatLedger implements SeatLedger {
      */
     public SqlSeatLedger(Database db, PoolTermsSource terms, LeaseTable leases, Consumer<PoolKey> seatFreed) {
         this.db = db;
+        this.dialect = db.dialect();
         this.terms = terms;
         this.leases = leases;
         this.seatFreed = seatFreed;
@@ -78,6 +80,7 @@ public final class SqlSeatLedger implements SeatLedger {
     public CheckoutOutcome checkout(CheckoutRequest r) {
         return db.write((h, after) -> {
             long now = r.now().toEpochMilli();
+            dialect.lockSessions(h, List.of(r.sessionId()));
             var user = resolveUser(h, r, now);
             long userId = user.getKey();
             String userName = user.getValue();
@@ -86,7 +89,9 @@ public final class SqlSeatLedger implements SeatLedger {
             if (session != null && session.userId() != userId) {
                 throw new SessionConflictException(r.sessionId(), session.userName());
             }
-            if (session != null && !isLive(session, r.now())) {
+            // This pool, and the pools of the session's other checkouts (ending a lapsed session returns those).
+            lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
+            if (session != null && !isLive(session, r.now()) && claimLapsed(h, session.id(), now)) {
                 // The client came back after its lease lapsed but before the sweeper ran: end the old
                 // session properly (recorded as an expiry) and start afresh under the same id.
                 endSession(h, after, session, now, SeatEvent.Type.EXPIRY, "lease lapsed");
@@ -259,6 +264,8 @@ public final class SqlSeatLedger implements SeatLedger {
     public boolean checkin(String sessionId, PoolKey pool, Instant at) {
         return db.write((h, after) -> {
             long now = at.toEpochMilli();
+            dialect.lockSessions(h, List.of(sessionId));
+            dialect.lockPools(h, List.of(pool));
             Optional<SessionRow> session = findSession(h, sessionId);
             if (session.isEmpty()) {
                 return false;
@@ -288,12 +295,16 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public boolean endSession(String sessionId, Instant at) {
-        return db.write((h, after) -> findSession(h, sessionId)
+        return db.write((h, after) -> {
+            dialect.lockSessions(h, List.of(sessionId));
+            lockPools(h, null, List.of(sessionId));
+            return findSession(h, sessionId)
                 .map(s -> {
                     endSession(h, after, s, at.toEpochMilli(), SeatEvent.Type.RELEASE, "session ended");
                     return true;
                 })
-                .orElse(false));
+                .orElse(false);
+        });
     }
 
     @Override
@@ -301,11 +312,16 @@ public final class SqlSeatLedger implements SeatLedger {
         if (sessionIds.isEmpty()) {
             return 0;
         }
+        List<String> ids = sessionIds.stream().distinct().sorted().toList();
         return db.write((h, after) -> {
+            dialect.lockSessions(h, ids);
+            lockPools(h, null, ids);
             int n = 0;
-            for (String id : sessionIds) {
+            for (String id : ids) {
                 Optional<SessionRow> s = findSession(h, id);
-                if (s.isPresent() && !isLive(s.get(), at)) {
+                // The conditional claim is what makes an expiry happen once and never after a heartbeat
+                // another node committed meanwhile (it waits for that row and then sees the new lease).
+                if (s.isPresent() && !isLive(s.get(), at) && claimLapsed(h, id, at.toEpochMilli())) {
                     endSession(h, after, s.get(), at.toEpochMilli(), SeatEvent.Type.EXPIRY, "lease lapsed");
                     n++;
                 } else if (s.isEmpty()) {
@@ -327,6 +343,11 @@ public final class SqlSeatLedger implements SeatLedger {
             return 0; // the common case costs one indexed read and no write transaction
         }
         return db.write((h, after) -> {
+            if (dialect.shared()) {
+                dialect.lockPools(h, h.createQuery("""
+                                SELECT DISTINCT product, feature FROM seats WHERE linger_until IS NOT NULL AND linger_until <= :now""")
+                        .bind("now", now).map((rs, ctx) -> new PoolKey(rs.getString(1), rs.getString(2))).list());
+            }
             var due = h.createQuery("""
                             SELECT s.id, s.product, s.feature, u.name, s.borrowed_until FROM seats s JOIN users u ON u.id = s.user_id
                             WHERE s.linger_until IS NOT NULL AND s.linger_until <= :now""")
@@ -359,7 +380,10 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public Optional<List<String>> forceRelease(String seatId, Instant at, String reason) {
-        return db.write((h, after) -> forceRelease(h, after, seatId, at.toEpochMilli(), reason));
+        return db.write((h, after) -> {
+            lockForSeats(h, List.of(seatId));
+            return forceRelease(h, after, seatId, at.toEpochMilli(), reason);
+        });
     }
 
     @Override
@@ -372,6 +396,7 @@ public final class SqlSeatLedger implements SeatLedger {
                     .bind("p", poolOrNull == null ? null : poolOrNull.product())
                     .bind("f", poolOrNull == null ? null : poolOrNull.feature())
                     .mapTo(String.class).list();
+            lockForSeats(h, seatIds);
             List<String> released = new ArrayList<>();
             for (String seatId : seatIds) {
                 if (forceRelease(h, after, seatId, at.toEpochMilli(), reason).isPresent()) {
@@ -506,6 +531,49 @@ public final class SqlSeatLedger implements SeatLedger {
     }
 
     @Override
+    public Set<String> extendLeases(List<LeaseTable.Lease> list) {
+        if (list.isEmpty()) {
+            return Set.of();
+        }
+        // Sorted: two nodes writing overlapping batches lock the rows in the same order.
+        List<LeaseTable.Lease> sorted = list.stream().sorted(java.util.Comparator.comparing(LeaseTable.Lease::sessionId)).toList();
+        return db.write((h, after) -> {
+            PreparedBatch batch = h.prepareBatch("""
+                    UPDATE sessions SET
+                      lease_expires_at = CASE WHEN lease_expires_at < :exp THEN :exp ELSE lease_expires_at END,
+                      last_heartbeat_at = CASE WHEN last_heartbeat_at < :hb THEN :hb ELSE last_heartbeat_at END
+                    WHERE id = :id""");
+            for (LeaseTable.Lease l : sorted) {
+                batch.bind("exp", l.expiresAt().toEpochMilli()).bind("hb", l.lastHeartbeat().toEpochMilli())
+                        .bind("id", l.sessionId()).add();
+            }
+            int[] counts = batch.execute();
+            Set<String> missing = new HashSet<>();
+            for (int i = 0; i < counts.length; i++) {
+                if (counts[i] == 0) {
+                    missing.add(sorted.get(i).sessionId());
+                }
+            }
+            return missing;
+        });
+    }
+
+    @Override
+    public Optional<LeaseTable.Lease> storedLease(String sessionId) {
+        return db.read(h -> h.createQuery("SELECT id, lease_expires_at, last_heartbeat_at FROM sessions WHERE id = :id")
+                .bind("id", sessionId)
+                .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3))))
+                .findOne());
+    }
+
+    @Override
+    public List<String> lapsedInStore(Instant at, int max) {
+        return db.read(h -> h.createQuery("SELECT id FROM sessions WHERE lease_expires_at <= :now ORDER BY lease_expires_at, id LIMIT :n")
+                .bind("now", at.toEpochMilli()).bind("n", max).mapTo(String.class).list());
+    }
+
+    @Override
     public List<LeaseTable.Lease> loadLeasesWithGrace(Instant at, Duration ttl) {
         long graceEnd = at.plus(ttl).toEpochMilli();
         return db.write((h, after) -> {
@@ -637,6 +705,51 @@ public final class SqlSeatLedger implements SeatLedger {
     }
 
     // ---- inside a transaction ------------------------------------------------------------------
+
+    /** Locks {@code pool} (if given) and the pools of the given sessions' checkouts; a no-op on SQLite. */
+    private void lockPools(Handle h, PoolKey pool, List<String> sessionIds) {
+        if (!dialect.shared()) {
+            return;
+        }
+        Set<PoolKey> pools = new HashSet<>();
+        if (pool != null) {
+            pools.add(pool);
+        }
+        if (!sessionIds.isEmpty()) {
+            pools.addAll(h.createQuery("SELECT DISTINCT product, feature FROM checkouts WHERE session_id IN (<ids>)")
+                    .bindList("ids", sessionIds)
+                    .map((rs, ctx) -> new PoolKey(rs.getString(1), rs.getString(2))).list());
+        }
+        dialect.lockPools(h, pools);
+    }
+
+    /** Before an admin release: the sessions on these seats, then their pools (the usual order). */
+    private void lockForSeats(Handle h, List<String> seatIds) {
+        if (!dialect.shared() || seatIds.isEmpty()) {
+            return;
+        }
+        List<String> sessionIds = h.createQuery("SELECT DISTINCT session_id FROM checkouts WHERE seat_id IN (<ids>)")
+                .bindList("ids", seatIds).mapTo(String.class).list();
+        dialect.lockSessions(h, sessionIds);
+        Set<PoolKey> pools = new HashSet<>(h.createQuery("SELECT DISTINCT product, feature FROM seats WHERE id IN (<ids>)")
+                .bindList("ids", seatIds).map((rs, ctx) -> new PoolKey(rs.getString(1), rs.getString(2))).list());
+        if (!sessionIds.isEmpty()) {
+            pools.addAll(h.createQuery("SELECT DISTINCT product, feature FROM checkouts WHERE session_id IN (<ids>)")
+                    .bindList("ids", sessionIds)
+                    .map((rs, ctx) -> new PoolKey(rs.getString(1), rs.getString(2))).list());
+        }
+        dialect.lockPools(h, pools);
+    }
+
+    /**
+     * Takes a session whose stored lease lapsed at {@code now}, row-locked: false when its lease was
+     * extended meanwhile (a heartbeat another node committed after this transaction looked), so the
+     * session stays. One statement on both engines.
+     */
+    private static boolean claimLapsed(Handle h, String sessionId, long now) {
+        return h.createUpdate("UPDATE sessions SET lease_expires_at = lease_expires_at WHERE id = :id AND lease_expires_at <= :now")
+                .bind("id", sessionId).bind("now", now).execute() == 1;
+    }
 
     private boolean isLive(SessionRow s, Instant now) {
         long memory = leases.get(s.id()).map(l -> l.expiresAt().toEpochMilli()).orElse(0L);

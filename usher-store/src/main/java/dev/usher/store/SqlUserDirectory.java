@@ -215,6 +215,14 @@ public final class SqlUserDirectory implements UserDirectory {
             throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, "cannot merge a user into itself");
         }
         return db.write((h, after) -> {
+            if (db.dialect().shared()) {
+                // Seats change hands: serialize with checkouts of both people (sessions, then pools).
+                db.dialect().lockSessions(h, h.createQuery("SELECT id FROM sessions WHERE user_id IN (:into, :from)")
+                        .bind("into", intoId).bind("from", fromId).mapTo(String.class).list());
+                db.dialect().lockPools(h, h.createQuery("SELECT DISTINCT product, feature FROM seats WHERE user_id IN (:into, :from)")
+                        .bind("into", intoId).bind("from", fromId)
+                        .map((rs, ctx) -> new PoolKey(rs.getString(1), rs.getString(2))).list());
+            }
             User into = load(h, intoId).orElseThrow(() -> notFound("user", intoId));
             User from = load(h, fromId).orElseThrow(() -> notFound("user", fromId));
             long at = now.toEpochMilli();

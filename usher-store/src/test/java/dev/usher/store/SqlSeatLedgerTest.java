@@ -12,7 +12,7 @@ import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.seat.SeatKeyPolicy;
 import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionConflictException;
-import dev.usher.store.sqlite.SqliteDatabase;
+import dev.usher.store.testing.TestDatabases;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -32,7 +32,7 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The ledger on a real SQLite file. Pool terms come from a plain map (the license inventory is tested elsewhere). */
+/** The ledger on a real SQLite file (or a real PostgreSQL database: TestDatabases). Pool terms come from a plain map (the license inventory is tested elsewhere). */
 class SqlSeatLedgerTest {
 
     private static final PoolKey POOL = new PoolKey("demo", "cal");
@@ -42,7 +42,7 @@ class SqlSeatLedgerTest {
     @TempDir
     Path dir;
 
-    private SqliteDatabase db;
+    private Database db;
     private SqlSeatLedger ledger;
     private final LeaseTable leases = new LeaseTable();
     private final Map<PoolKey, Integer> capacity = new ConcurrentHashMap<>();
@@ -59,7 +59,7 @@ class SqlSeatLedgerTest {
         if (db != null) {
             db.close();
         }
-        db = SqliteDatabase.open(dir.resolve("usher.db"));
+        db = TestDatabases.open(dir);
         ledger = new SqlSeatLedger(db, (pool, at) -> new PoolTerms(pool, capacity.containsKey(pool), true,
                 capacity.getOrDefault(pool, 0), settings.getOrDefault(pool, PoolSettings.DEFAULT), "inst"), leases);
     }

@@ -73,9 +73,10 @@ public final class BenchCommand implements Callable<Integer> {
         try (ServerApi api = new ServerApi(target, options.token())) {
             api.requireHealthy();
             report = new Report();
-            report.header("url", target.url()).header("pool", options.product + "/" + options.feature);
+            report.header("url", options.targets().stream().map(t -> t.url().toString()).collect(java.util.stream.Collectors.joining(" ")))
+                    .header("pool", options.product + "/" + options.feature);
             Plan plan = prepare(api, options, s.phases.contains(Phase.CYCLES), s.phases.contains(Phase.HEARTBEATS), sessions, report, err);
-            Load load = new Load(target, options.timeoutMillis(), options.platformThreads);
+            Load load = new Load(options.targets(), options.timeoutMillis(), options.platformThreads);
             Scenario scenario = new Scenario(options.productSegment(), options.featureSegment(), plan);
             report.header("connections", options.connections)
                     .header("warmup", Target.human(s.warmup))

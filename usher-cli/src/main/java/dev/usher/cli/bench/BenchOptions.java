@@ -14,6 +14,10 @@ public final class BenchOptions {
             description = "The server to load; must be on this machine (default ${DEFAULT-VALUE}).")
     String url;
 
+    @Option(names = "--also-url", paramLabel = "URL",
+            description = "Another node of the same cluster (repeatable): connections are spread round-robin over --url and these.")
+    java.util.List<String> alsoUrls = new java.util.ArrayList<>();
+
     @Option(names = "--token", description = "Admin token (env USHER_ADMIN_TOKEN): lets the bench check pool capacity first and add --license.")
     String token;
 
@@ -60,6 +64,13 @@ public final class BenchOptions {
 
     Target target() {
         return Target.parse(url);
+    }
+
+    /** --url, then every --also-url. */
+    java.util.List<Target> targets() {
+        java.util.List<Target> all = new java.util.ArrayList<>(java.util.List.of(target()));
+        alsoUrls.forEach(u -> all.add(Target.parse(u)));
+        return all;
     }
 
     int timeoutMillis() {

@@ -24,12 +24,17 @@ final class Load {
         void run(Worker w, int index);
     }
 
-    private final Target target;
+    private final List<Target> targets;
     private final int timeoutMillis;
     private final ThreadFactory threads;
 
     Load(Target target, int timeoutMillis, boolean platformThreads) {
-        this.target = target;
+        this(List.of(target), timeoutMillis, platformThreads);
+    }
+
+    /** Connections spread round-robin over several nodes of one cluster. */
+    Load(List<Target> targets, int timeoutMillis, boolean platformThreads) {
+        this.targets = List.copyOf(targets);
         this.timeoutMillis = timeoutMillis;
         this.threads = platformThreads ? Thread.ofPlatform().name("bench-", 0).daemon(true).factory()
                 : Thread.ofVirtual().name("bench-", 0).factory();
@@ -94,7 +99,7 @@ final class Load {
     private List<Worker> workers(int n) {
         List<Worker> workers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {
-            Worker w = new Worker(i, target.address(), timeoutMillis);
+            Worker w = new Worker(i, targets.get(i % targets.size()).address(), timeoutMillis);
             w.connect(); // one after the other, before the clock starts
             workers.add(w);
         }

@@ -13,6 +13,10 @@ import java.util.Optional;
  * <p>Precedence: default &lt; file &lt; environment &lt; flag.
  */
 public enum Setting {
+    DB_URL("db.url", "--db", "USHER_DB_URL", new ValueType.DatabaseUrl(), "",
+            "Share a PostgreSQL (14+) database with other Usher nodes for high availability (also jdbc:postgresql://...)."
+                    + " Empty: the embedded SQLite file in the data directory. Holds a password: prefer the variable or a file"
+                    + " only the server's user can read. See docs/HA.md."),
     DATA("data", "--data", "USHER_DATA", new ValueType.FilePath(), "data",
             "Data directory: the SQLite database, trusted vendor keys, the lock file. Relative to the working directory"
                     + " (or, in a file given with --config, to that file). Not settable in DATA/usher.properties itself."),
@@ -107,7 +111,7 @@ public enum Setting {
     }
 
     public boolean secret() {
-        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN;
+        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN || this == DB_URL;
     }
 
     public static Optional<Setting> byKey(String key) {

@@ -129,6 +129,21 @@ public sealed interface ValueType {
         }
     }
 
+    /** A PostgreSQL URL, checked the way the store will read it (the message never repeats the password). */
+    record DatabaseUrl() implements ValueType {
+        @Override
+        public Object parse(String text) {
+            String v = text.strip();
+            dev.usher.store.postgresql.PostgresUrl.parse(v);
+            return v;
+        }
+
+        @Override
+        public String describe() {
+            return "postgresql://HOST:PORT/DB?user=U&password=P";
+        }
+    }
+
     record Text(int minLength) implements ValueType {
         @Override
         public Object parse(String text) {

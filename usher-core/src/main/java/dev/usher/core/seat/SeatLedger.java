@@ -58,6 +58,26 @@ public interface SeatLedger {
     void saveLeases(List<LeaseTable.Lease> leases);
 
     /**
+     * Persists lease extensions now, in one transaction, and returns the sessions that no longer
+     * exist (ended or expired meanwhile): for heartbeats that are answered only once their lease is
+     * stored (several servers on one database).
+     */
+    default java.util.Set<String> extendLeases(List<LeaseTable.Lease> leases) {
+        saveLeases(leases);
+        return java.util.Set.of();
+    }
+
+    /** The lease as stored, or empty when the session does not exist. */
+    default Optional<LeaseTable.Lease> storedLease(String sessionId) {
+        return Optional.empty();
+    }
+
+    /** Sessions whose stored lease lapsed at {@code now}, oldest first (whichever server took their heartbeats). */
+    default List<String> lapsedInStore(Instant now, int max) {
+        return List.of();
+    }
+
+    /**
      * Loads every session's lease at start-up; a lease that lapsed while the server was down is moved
      * to {@code now + ttl}, so an outage never strips everyone of their seats.
      */

@@ -121,7 +121,10 @@ public final class IdentityService {
         settings.put(AUTO_CREATE_KEY, String.valueOf(s.autoCreateUsers()));
         settings.put(LIFETIME_KEY, String.valueOf(s.sessionLifetime().toMinutes()));
         settings.put(IDLE_KEY, String.valueOf(s.sessionIdle().toMinutes()));
-        AuthSettings before = current.getAndSet(s);
+        AuthSettings before;
+        synchronized (this) { // after any reload that read the settings before they were saved
+            before = current.getAndSet(s);
+        }
         if (before.mode() != s.mode()) {
             users.recordAdminEvent(clock.instant(), "auth-mode", actor, dev.usher.core.audit.Actor.current().source(), s.mode().code(), "was " + before.mode().code());
         }
@@ -163,6 +166,12 @@ public final class IdentityService {
         }
         remembered.put(hash, new Remembered(p, now, t.expiresAt()));
         return Optional.of(p);
+    }
+
+    /** Reads the settings again and forgets remembered credentials (another node changed something). */
+    public synchronized void reload() {
+        current.set(load());
+        remembered.clear();
     }
 
     /** Forgets every remembered credential check (after any change to people, roles, tokens or settings). */

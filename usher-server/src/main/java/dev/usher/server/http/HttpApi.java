@@ -34,7 +34,8 @@ public final class HttpApi {
 
     /** What the API needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
-                        IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes) {}
+                        IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
+                        dev.usher.server.cluster.ClusterView cluster) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
@@ -82,11 +83,13 @@ public final class HttpApi {
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
                 boolean reachable = parts.db().isReachable();
-                // Migrations current: the schema this build migrated to at start is still the one in the file.
+                // Migrations current: the schema this build migrated to at start is still the one in the store.
                 java.util.Optional<String> schema = reachable ? parts.db().schemaProblem() : java.util.Optional.empty();
                 boolean ok = reachable && schema.isEmpty();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready"
-                        : !reachable ? "store unreachable" : "schema not current: " + schema.get()));
+                                : !reachable ? "store unreachable" : "schema not current: " + schema.get(),
+                        "database", reachable ? "reachable" : "unreachable",
+                        "migrations", !reachable ? "unknown" : schema.isEmpty() ? "current" : "not current"));
             });
             r.get("/api/v1/installation", ctx -> {
                 // In the signed-in modes only sign-in and health answer without credentials.
@@ -105,6 +108,7 @@ public final class HttpApi {
             new BackupRoutes(parts.db(), parts.auth()).register(r);
             new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.ledger(),
                     parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version())).register(r);
+            new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
             r.exception(LicenseRejection.class, (e, ctx) -> problem(ctx,

@@ -135,8 +135,10 @@ public final class LicenseService {
     /**
      * Rebuilds the snapshot from the store. A stored file counts when its signature still verifies
      * with a trusted key; expiry is not a reason to drop it, because capacity is computed per instant.
+     * Reloads run one at a time, each reading the store inside the lock: a reload that read before a
+     * change committed can never overwrite the snapshot of the reload that change triggered.
      */
-    public void reload() {
+    public synchronized void reload() {
         TrustedKeys keys = trustedKeys();
         List<InstalledLicense> usable = new ArrayList<>();
         for (StoredLicense s : repository.all()) {

@@ -31,10 +31,23 @@ public final class LeaseSweeper implements AutoCloseable {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("usher-lease-sweeper").daemon(true).factory());
 
+    /** Null on a lone server; with several nodes, whether this node holds the sweeper lock now. */
+    private final java.util.function.BooleanSupplier leadsSweeps;
+
     public LeaseSweeper(SeatLedger ledger, LeaseTable leases, Clock clock) {
+        this(ledger, leases, clock, null);
+    }
+
+    /**
+     * A sweeper for one of several nodes on a shared database: expiry is decided from the leases
+     * stored there (every answered heartbeat is stored first), and only while this node holds the
+     * sweeper lock ({@code leadsSweeps}); this node's memory only caches leases.
+     */
+    public LeaseSweeper(SeatLedger ledger, LeaseTable leases, Clock clock, java.util.function.BooleanSupplier leadsSweeps) {
         this.ledger = ledger;
         this.leases = leases;
         this.clock = clock;
+        this.leadsSweeps = leadsSweeps;
     }
 
     /** Where expiries and ended lingers are counted (the metrics); set once by the composition root. */
@@ -49,6 +62,9 @@ public final class LeaseSweeper implements AutoCloseable {
 
     /** Ends every lapsed session and every ended linger as of now; returns the sessions ended. */
     public int sweep() {
+        if (leadsSweeps != null) {
+            return sweepShared();
+        }
         Instant now = clock.instant();
         int ended = 0;
         // Bounded: a batch the ledger could not end (say, a store error) must not spin this thread.
@@ -68,9 +84,38 @@ public final class LeaseSweeper implements AutoCloseable {
         return ended;
     }
 
-    /** Writes the leases heartbeats extended since the last flush. */
+    private int sweepShared() {
+        Instant now = clock.instant();
+        // What lapsed in this node's memory leaves it; whether the session ends is the database's call
+        // (another node may have taken its heartbeats).
+        for (String id : leases.lapsed(now, Integer.MAX_VALUE)) {
+            leases.remove(id);
+        }
+        if (!leadsSweeps.getAsBoolean()) {
+            return 0;
+        }
+        int ended = 0;
+        for (int round = 0; round < 1000; round++) {
+            List<String> lapsed = ledger.lapsedInStore(now, BATCH);
+            if (lapsed.isEmpty()) {
+                break;
+            }
+            int n = ledger.expire(lapsed, now);
+            ended += n;
+            if (n == 0 || lapsed.size() < BATCH) {
+                break;
+            }
+        }
+        ledger.endLingering(now);
+        return ended;
+    }
+
+    /** Writes the leases heartbeats extended since the last flush (with several nodes they were written before the answer). */
     public void flush() {
-        ledger.saveLeases(leases.drainDirty());
+        List<LeaseTable.Lease> dirty = leases.drainDirty();
+        if (leadsSweeps == null) {
+            ledger.saveLeases(dirty);
+        }
     }
 
     private void sweepSafely() {

@@ -38,7 +38,19 @@ public final class PoolCatalog implements PoolTermsSource {
         reloadRules();
     }
 
-    private void reloadRules() {
+    /** Reads settings and rules again (another node changed them). */
+    public synchronized void reload() {
+        reloadSettings();
+        reloadRules();
+    }
+
+    // Synchronized, reading inside the lock: a reload that read before a change committed never
+    // overwrites the snapshot of the reload that change triggered (another node's tick vs. our own save).
+    private synchronized void reloadSettings() {
+        poolSettings.set(Map.copyOf(settings.poolSettings()));
+    }
+
+    private synchronized void reloadRules() {
         Map<PoolKey, Rules> next = new java.util.HashMap<>();
         settings.poolRules().forEach((pool, stored) -> {
             RuleSetCodec.RuleSetJson json = RuleSetCodec.read(stored.json());
@@ -66,7 +78,7 @@ public final class PoolCatalog implements PoolTermsSource {
     }
 
     public void save(PoolKey pool, PoolSettings s) {
-        settings.savePoolSettings(pool, s, () -> poolSettings.set(Map.copyOf(settings.poolSettings())));
+        settings.savePoolSettings(pool, s, this::reloadSettings);
     }
 
     public List<PoolSummary> summaries(Instant now) {

@@ -44,10 +44,19 @@ public final class SeatService {
     private final dev.usher.server.report.AuditTrail audit;
     private volatile SeatCounters counters = SeatCounters.NONE;
 
+    private final Heartbeats heartbeats;
+
     /** {@code audit}: force releases, pool settings and rules are recorded with who changed them. */
     public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
                        SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit) {
+        this(ledger, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, leases::heartbeat);
+    }
+
+    /** With heartbeats that do more than extend this node's memory (several nodes: {@code SharedHeartbeats}). */
+    public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
+                       SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit, Heartbeats heartbeats) {
         this.audit = audit;
+        this.heartbeats = heartbeats;
         this.ledger = ledger;
         this.catalog = catalog;
         this.leases = leases;
@@ -169,7 +178,7 @@ public final class SeatService {
     /** Extends the session's lease; empty when it lapsed or does not exist (the client checks out again). */
     public Optional<Instant> heartbeat(String sessionId) {
         requireSessionId(sessionId);
-        return leases.heartbeat(sessionId, clock.instant(), leaseTtl);
+        return heartbeats.extend(sessionId, clock.instant(), leaseTtl);
     }
 
     /** The user a session belongs to, if it exists. */

@@ -98,7 +98,8 @@ class RestartTest {
     }
 
     private void assertStoredOnlyAsHash(String token) throws Exception {
-        Map<String, String> settings = readSettings(dir.resolve("usher.db"));
+        Map<String, String> settings = dev.usher.store.testing.TestDatabases.postgresql()
+                ? readPostgresSettings(dev.usher.store.testing.TestDatabases.urlFor(dir)) : readSettings(dir.resolve("usher.db"));
         assertThat(settings).containsEntry("admin.token.sha256", sha256Hex(token));
         settings.forEach((k, v) -> assertThat(v).as("setting " + k).doesNotContain(token));
         // Nowhere on disk either: not in the database, its WAL, or any other file of the data directory.
@@ -107,6 +108,16 @@ class RestartTest {
             for (Path f : files.filter(Files::isRegularFile).toList()) {
                 assertThat(indexOf(Files.readAllBytes(f), needle)).as("token found in " + f).isEqualTo(-1);
             }
+        }
+    }
+
+    private static Map<String, String> readPostgresSettings(String url) {
+        try (dev.usher.store.Database db = dev.usher.store.postgresql.PostgresDatabase.open(url, 2)) {
+            return db.read(h -> {
+                Map<String, String> out = new LinkedHashMap<>();
+                h.createQuery("SELECT key, value FROM settings ORDER BY key").map((rs, ctx) -> out.put(rs.getString(1), rs.getString(2))).list();
+                return out;
+            });
         }
     }
 

@@ -4,6 +4,7 @@ import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
 import dev.usher.server.monitoring.MonitoringConfig;
+import dev.usher.store.testing.TestDatabases;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -13,6 +14,10 @@ import java.util.function.UnaryOperator;
 /**
  * A real Usher server for tests: its own data directory, a random loopback port, a clock the test
  * moves, a known admin token, and a trusted test vendor. Restart it to test what survives.
+ *
+ * <p>On SQLite by default; with {@code -Dusher.test.db=postgresql} (or {@code USHER_TEST_DB=postgresql})
+ * on a fresh database of an embedded PostgreSQL, the same for every restart. {@link #join} starts
+ * another node on the same database.
  */
 public final class TestServer implements AutoCloseable {
 
@@ -24,16 +29,19 @@ public final class TestServer implements AutoCloseable {
     private final TestVendor vendor = new TestVendor();
     private final UnaryOperator<ServerConfig> customize;
     private final MonitoringConfig monitoring;
+    private final String databaseUrl;
     private UsherServer server;
 
-    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize) {
-        this(dataDir, clock, customize, MonitoringConfig.defaults());
+    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl) {
+        this(dataDir, clock, customize, databaseUrl, MonitoringConfig.defaults());
     }
 
-    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, MonitoringConfig monitoring) {
+    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl,
+                       MonitoringConfig monitoring) {
         this.dataDir = dataDir;
         this.clock = clock;
         this.customize = customize;
+        this.databaseUrl = databaseUrl;
         this.monitoring = monitoring;
         start();
         vendor.trustIn(dataDir);
@@ -44,12 +52,30 @@ public final class TestServer implements AutoCloseable {
     }
 
     public static TestServer start(Path dataDir, UnaryOperator<ServerConfig> customize) {
-        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize);
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize, TestDatabases.urlFor(dataDir));
+    }
+
+    /** Always on PostgreSQL (a fresh embedded database), whatever the run's default store. */
+    public static TestServer startOnPostgres(Path dataDir, UnaryOperator<ServerConfig> customize) {
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize, TestDatabases.newDatabase());
+    }
+
+    /** Another node on this server's PostgreSQL database, with its own data directory and the same clock. */
+    public TestServer join(Path otherDataDir) {
+        if (databaseUrl == null) {
+            throw new IllegalStateException("only a server on PostgreSQL has other nodes");
+        }
+        return new TestServer(otherDataDir, clock, customize, databaseUrl);
+    }
+
+    /** The PostgreSQL URL, or null on SQLite. */
+    public String databaseUrl() {
+        return databaseUrl;
     }
 
     /** With monitoring settings (metrics token, access log) other than the defaults. */
     public static TestServer start(Path dataDir, MonitoringConfig monitoring) {
-        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), c -> c, monitoring);
+        return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), c -> c, TestDatabases.urlFor(dataDir), monitoring);
     }
 
     private void start() {
@@ -59,7 +85,7 @@ public final class TestServer implements AutoCloseable {
                 .withAuthMode(AuthMode.OPEN).withAdminPassword(ADMIN_PASSWORD)
                 // Timers are slow on purpose: tests call sweep() and flush() themselves after moving the clock.
                 .withSweepInterval(Duration.ofHours(1));
-        server = UsherServer.start(customize.apply(config), monitoring);
+        server = UsherServer.start(customize.apply(config).withDatabaseUrl(databaseUrl), monitoring);
     }
 
     /** Stops cleanly and starts again on the same data directory (and clock). */

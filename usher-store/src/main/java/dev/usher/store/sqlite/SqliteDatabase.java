@@ -188,7 +188,7 @@ public final class SqliteDatabase implements Database {
         return schemaVersion;
     }
 
-    /** Publishes the read pool's numbers (connections active, idle, pending) through {@code factory}. */
+    @Override
     public void trackReadPool(com.zaxxer.hikari.metrics.MetricsTrackerFactory factory) {
         readPool.setMetricsTrackerFactory(factory);
     }

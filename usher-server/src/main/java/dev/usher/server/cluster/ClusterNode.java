@@ -1,0 +1,187 @@
+package dev.usher.server.cluster;
+
+import dev.usher.store.StoreException;
+import dev.usher.store.postgresql.ClusterStore;
+import dev.usher.store.postgresql.PostgresDatabase;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * This server as one node of several sharing a PostgreSQL database. Twice a second it
+ * <ul>
+ *   <li>reads the configuration version and, when another node (or this one) changed licenses,
+ *       keys, settings, rules, people or tokens, reloads this node's caches: every node sees a change
+ *       within a second;</li>
+ *   <li>holds or tries to take the sweeper lock, a session-level advisory lock on a connection of its
+ *       own: exactly one live node holds it, and when that node dies its connection closes and
+ *       another node takes over within a tick;</li>
+ *   <li>registers itself in {@code nodes} (id, host, version, start, last seen, whether it sweeps).</li>
+ * </ul>
+ * The sweeper lock is for efficiency and for the cluster view; correctness does not depend on it,
+ * because an expiry is a conditional change in one transaction (see {@code SqlSeatLedger.expire}).
+ */
+public final class ClusterNode implements ClusterView, AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterNode.class);
+    /** A node not seen for this long is no longer listed (it beats every second). */
+    public static final Duration SEEN_RECENTLY = Duration.ofSeconds(10);
+
+    private final PostgresDatabase db;
+    private final ClusterStore store;
+    private final String id = UUID.randomUUID().toString();
+    private final String host;
+    private final String version;
+    private final Clock clock;
+    private final Instant startedAt;
+    private final Runnable onConfigChange;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
+            Thread.ofPlatform().name("usher-cluster-node").daemon(true).factory());
+    private volatile String url;
+    private volatile long configVersion;
+    private volatile Handle sweeperLock;
+    private volatile boolean unreachableLogged;
+
+    public ClusterNode(PostgresDatabase db, String host, String version, Clock clock, Runnable onConfigChange) {
+        this.db = db;
+        this.store = new ClusterStore(db);
+        this.host = host;
+        this.version = version;
+        this.clock = clock;
+        this.startedAt = clock.instant();
+        this.onConfigChange = onConfigChange;
+        this.configVersion = store.configVersion();
+    }
+
+    public ClusterStore store() {
+        return store;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    /** True when another node beat recently (so this start is not the whole cluster coming back). */
+    public boolean othersAlive() {
+        Instant now = clock.instant();
+        return store.nodesSeenSince(now.minus(SEEN_RECENTLY)).stream().anyMatch(n -> !n.id().equals(id));
+    }
+
+    public void start(String url) {
+        this.url = url;
+        tick();
+        timer.scheduleWithFixedDelay(this::tick, 500, 500, TimeUnit.MILLISECONDS);
+    }
+
+    /** One round: configuration version, sweeper lock, registration. Public for tests that drive it. */
+    public void tick() {
+        try {
+            long v = store.configVersion();
+            if (v != configVersion) {
+                onConfigChange.run();
+                configVersion = v; // only once reloaded: a failed reload is tried again next tick
+            }
+            holdOrTakeSweeperLock();
+            store.beat(id, host, url, version, startedAt, clock.instant(), leadsSweeps());
+            if (unreachableLogged) {
+                LOG.info("the database is reachable again");
+                unreachableLogged = false;
+                onConfigChange.run(); // changes made while we could not look
+            }
+        } catch (RuntimeException e) {
+            if (!unreachableLogged) {
+                LOG.warn("cluster tick failed (database unreachable?): {}", e.getMessage());
+                unreachableLogged = true;
+            }
+            dropSweeperLock();
+        }
+    }
+
+    private void holdOrTakeSweeperLock() {
+        Handle h = sweeperLock;
+        if (h != null) {
+            try {
+                h.createQuery("SELECT 1").mapTo(Integer.class).one();
+                return;
+            } catch (RuntimeException e) {
+                LOG.warn("lost the sweeper lock's connection: {}", e.getMessage());
+                dropSweeperLock();
+            }
+        }
+        Handle candidate = db.dedicatedHandle();
+        boolean taken;
+        try {
+            taken = candidate.createQuery("SELECT pg_try_advisory_lock(:c, 0)").bind("c", PostgresDatabase.LOCK_SWEEPER)
+                    .mapTo(Boolean.class).one();
+        } catch (RuntimeException e) {
+            candidate.close();
+            throw e;
+        }
+        if (taken) {
+            sweeperLock = candidate;
+            LOG.info("this node ({}) now sweeps lapsed leases for the cluster", id);
+        } else {
+            candidate.close();
+        }
+    }
+
+    private void dropSweeperLock() {
+        Handle h = sweeperLock;
+        sweeperLock = null;
+        if (h != null) {
+            try {
+                h.close();
+            } catch (RuntimeException ignored) {
+                // closing a dead connection; the lock went with it
+            }
+        }
+    }
+
+    @Override
+    public boolean leadsSweeps() {
+        return sweeperLock != null;
+    }
+
+    @Override
+    public String nodeId() {
+        return id;
+    }
+
+    @Override
+    public List<NodeView> nodes() {
+        Instant now = clock.instant();
+        return store.nodesSeenSince(now.minus(SEEN_RECENTLY)).stream()
+                .map(n -> new NodeView(n.id(), n.host(), n.url(), n.version(), n.startedAt(), n.lastSeenAt(), n.sweeps(), n.id().equals(id)))
+                .toList();
+    }
+
+    @Override
+    public String storeKind() {
+        return "postgresql";
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        dropSweeperLock();
+        try {
+            store.leave(id);
+        } catch (StoreException e) {
+            // the database is away; the row ages out of the view
+        }
+    }
+}
