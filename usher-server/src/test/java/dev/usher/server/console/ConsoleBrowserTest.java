@@ -224,9 +224,18 @@ class ConsoleBrowserTest {
 
     /** Clicks a link or button that loads another page, and waits until the old page is gone. */
     private void navigate(By target) {
-        WebElement page = browser.findElement(By.tagName("html"));
+        // A mark on the old page's window object: gone once another document has loaded. (Waiting for the old
+        // <html> element to go stale races with Chrome swapping documents: "Node ... does not belong to the document".)
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("window.usherOldPage = true;");
         browser.findElement(target).click();
-        wait.until(ExpectedConditions.stalenessOf(page));
+        wait.until(d -> {
+            try {
+                return Boolean.TRUE.equals(((org.openqa.selenium.JavascriptExecutor) d).executeScript(
+                        "return window.usherOldPage === undefined && document.readyState === 'complete';"));
+            } catch (org.openqa.selenium.WebDriverException e) {
+                return false; // between two documents
+            }
+        });
     }
 
     private WebElement pool(String heading) {
