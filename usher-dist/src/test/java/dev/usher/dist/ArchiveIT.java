@@ -132,6 +132,8 @@ class ArchiveIT {
             JsonNode installation = new Http(first.url(), ADMIN_TOKEN).get("/api/v1/installation").json();
             assertThat(installation.get("buildTime").asString()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ");
             assertThat(installation.get("version").asString()).isNotEqualTo("dev");
+            // The console's footer names the same build.
+            assertThat(client.get("/login").text()).contains("(built " + installation.get("buildTime").asString() + ")");
         } finally {
             long ms = stop(first);
             assertThat(ms).as("time to stop after SIGTERM (ms)").isLessThan(5_000);

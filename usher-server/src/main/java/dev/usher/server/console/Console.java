@@ -39,7 +39,8 @@ final class Console {
         this.session = session;
         this.identity = identity;
         this.fmt = fmt;
-        this.version = version;
+        // The footer says which build this is (an administrator reporting a problem reads it from there).
+        this.version = version + dev.usher.server.install.BuildInfo.buildTime().map(t -> " (built " + t + ")").orElse("");
     }
 
     Pages.Shell shell(ConsoleSession.Admin admin, String title, String nav) {

@@ -30,6 +30,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class HttpsTest {
 
     private static final String ADMIN_TOKEN = "https-test-admin-token-0123456789";
+    private static final String ADMIN_PASSWORD = "https-test-admin-password";
 
     @TempDir
     Path dir;
@@ -42,7 +43,8 @@ class HttpsTest {
 
     private UsherServer start(boolean redirect) {
         ServerConfig config = ServerConfig.defaults(dir.resolve("data")).withHost("127.0.0.1").withPort(0)
-                .withAuthMode(AuthMode.OPEN).withAdminToken(ADMIN_TOKEN).withSweepInterval(Duration.ofHours(1));
+                .withAuthMode(AuthMode.OPEN).withAdminToken(ADMIN_TOKEN).withAdminPassword(ADMIN_PASSWORD)
+                .withSweepInterval(Duration.ofHours(1));
         return UsherServer.start(config, new HttpsConfig(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"), 0, redirect));
     }
 
@@ -62,6 +64,27 @@ class HttpsTest {
                 .header("Content-Type", "application/json")
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body)).build(),
                 HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void theConsoleSessionCookieIsSecureOverHttpsOnly() throws Exception {
+        CertificateAndKey material = certificate();
+        try (UsherServer server = start(false)) {
+            String form = "user=admin&password=" + ADMIN_PASSWORD;
+            HttpRequest.Builder signIn = HttpRequest.newBuilder().timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form));
+            HttpResponse<String> overHttps = trusting(material).send(signIn.copy()
+                    .uri(URI.create("https://127.0.0.1:" + server.httpsPort() + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(overHttps.statusCode()).isEqualTo(303);
+            assertThat(overHttps.headers().firstValue("Set-Cookie")).hasValueSatisfying(c ->
+                    assertThat(c).contains("HttpOnly", "SameSite=Strict", "Secure"));
+
+            HttpResponse<String> overHttp = HttpClient.newHttpClient().send(signIn.copy()
+                    .uri(URI.create("http://127.0.0.1:" + server.port() + "/login")).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(overHttp.statusCode()).isEqualTo(303);
+            assertThat(overHttp.headers().firstValue("Set-Cookie")).hasValueSatisfying(c ->
+                    assertThat(c).contains("HttpOnly", "SameSite=Strict").doesNotContain("Secure"));
+        }
     }
 
     @Test
