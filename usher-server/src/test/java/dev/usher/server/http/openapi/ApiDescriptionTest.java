@@ -113,7 +113,8 @@ class ApiDescriptionTest {
         check(doc, "post", "/api/v1/sessions/{sessionId}/heartbeat", "200", server.client().heartbeat("s1"));
         for (String path : List.of("/api/v1/installation", "/api/v1/licenses", "/api/v1/pools", "/api/v1/seats", "/api/v1/borrows",
                 "/api/v1/sessions", "/api/v1/events", "/api/v1/queue", "/api/v1/audit", "/api/v1/audit/verify",
-                "/api/v1/audit/recording", "/api/v1/denials", "/api/v1/usage", "/api/v1/usage/users", "/api/v1/settings")) {
+                "/api/v1/audit/recording", "/api/v1/denials", "/api/v1/usage", "/api/v1/usage/users", "/api/v1/settings",
+                "/api/v1/cluster")) {
             check(doc, "get", path, "200", admin.get(path));
         }
         check(doc, "get", "/api/v1/pools/{product}/{feature}/policy", "200", admin.get("/api/v1/pools/demo/cal/policy"));
