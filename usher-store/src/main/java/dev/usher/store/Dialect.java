@@ -25,6 +25,22 @@ public interface Dialect {
     /** True when several servers share the database (PostgreSQL): memory is then only this node's view. */
     boolean shared();
 
+    /**
+     * Serializes the transactions of one background recorder ({@code "audit"}, {@code "usage"}) across
+     * every node until this transaction ends, so that two nodes never both append the same events;
+     * the transaction then re-reads where the recorder is before it writes.
+     */
+    default void lockRecorder(Handle h, String recorder) {
+    }
+
+    /**
+     * Holds off every other transaction that writes {@code table} until this one ends, after waiting
+     * for those in flight: what this transaction reads of it next is then final. For rare, one-off
+     * steps only (the usage history's starting point), never on a hot path.
+     */
+    default void lockTableWrites(Handle h, String table) {
+    }
+
     /** SQLite: every write already runs alone. */
     Dialect SINGLE_WRITER = new Dialect() {
         @Override

@@ -259,6 +259,28 @@ class MultiNodeTest {
             }
             expiries.forEach((s, n) -> assertThat(n).as("expiries of " + s).isEqualTo(1));
 
+            // The audit trail, appended by all three nodes' recorders through the kill, the restarts and the
+            // database restart: one intact chain holding every seat event exactly once.
+            long auditDeadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            JsonNode verify = admin.get("/api/v1/audit/verify").json();
+            while (verify.get("pending").asLong() > 0) {
+                assertThat(System.nanoTime()).as("audit trail caught up: " + verify).isLessThan(auditDeadline);
+                Thread.sleep(200);
+                verify = admin.get("/api/v1/audit/verify").json();
+            }
+            assertThat(verify.get("ok").asBoolean()).as(verify.toString()).isTrue();
+            try (Connection c = DriverManager.getConnection(jdbc); Statement st = c.createStatement();
+                 ResultSet rs = st.executeQuery("""
+                         SELECT COUNT(*), COALESCE(SUM(COALESCE(e.n, 0)), 0) FROM
+                           (SELECT LOWER(REPLACE(type, '_', '-')) AS t, COALESCE(session_id, '') AS s, COALESCE(seat_id, '') AS seat,
+                                   at, COUNT(*) AS n FROM seat_events GROUP BY 1, 2, 3, 4) e
+                           FULL JOIN (SELECT type AS t, COALESCE(session_id, '') AS s, COALESCE(seat_id, '') AS seat, at, COUNT(*) AS n
+                                      FROM audit_log WHERE kind = 'seat' GROUP BY 1, 2, 3, 4) a USING (t, s, seat, at)
+                         WHERE e.n IS DISTINCT FROM a.n""")) {
+                rs.next();
+                assertThat(rs.getLong(1)).as("seat events missing from the audit trail or in it twice").isZero();
+            }
+
             assertThat(violations).as("invariant violations").isEmpty();
             assertThat(acks.get()).as("acknowledged requests").isGreaterThan(500);
             assertThat(abandoned).as("abandoned sessions").isNotEmpty();

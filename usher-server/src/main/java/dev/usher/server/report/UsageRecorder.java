@@ -23,6 +23,10 @@ import java.util.concurrent.TimeUnit;
  * of seconds ago, so events stamped just before a minute's end have committed), rolls complete
  * hours and days up, and applies retention. "Now" always comes from the injected clock, so tests
  * move the clock and call {@link #tick()}.
+ *
+ * <p>Nothing is kept in memory between ticks: each starts from the state the last save left in the
+ * database. So with several nodes on one PostgreSQL every node may tick: a save that finds the state
+ * moved on (another node saved first) changes nothing, and when a node stops, the others simply go on.
  */
 public final class UsageRecorder implements AutoCloseable {
 
@@ -87,21 +91,32 @@ public final class UsageRecorder implements AutoCloseable {
             catalog.summaries(at).forEach(s -> known.add(s.key()));
             UsageTimeline timeline = new UsageTimeline(state.through(), state.lastEventId(), state.inUse(), state.open(),
                     (pool, t) -> catalog.terms(pool, Instant.ofEpochMilli(t)).capacity(), known);
+            long close = target;
             feed:
             while (true) {
-                List<UsageEvent> page = store.events(timeline.lastEventId(), PAGE);
-                for (UsageEvent e : page) {
-                    if (e.at() >= target) {
+                SqlUsageStore.EventPage page = store.read(timeline.lastEventId(), PAGE);
+                if (page.heldBackFrom() != Long.MAX_VALUE) {
+                    // PostgreSQL: an event behind a hole that may still commit; close only the minutes before it.
+                    close = Math.min(close, Math.floorDiv(page.heldBackFrom(), UsageTimeline.MINUTE) * UsageTimeline.MINUTE);
+                }
+                for (UsageEvent e : page.events()) {
+                    if (e.at() >= close) {
                         break feed;
                     }
                     timeline.feed(e);
                 }
-                if (page.size() < PAGE) {
+                if (page.events().size() < PAGE || close < target) {
                     break;
                 }
             }
+            if (close <= state.through()) {
+                break; // nothing can be closed until the hole settles (the next tick, usually)
+            }
+            target = close;
             timeline.closeUntil(target);
-            store.save(state, timeline, timeline.drain());
+            if (!store.save(state, timeline, timeline.drain())) {
+                break; // another node recorded these minutes; the next tick goes on from what it saved
+            }
             minutes += (int) ((target - state.through()) / UsageTimeline.MINUTE);
             state = new SqlUsageStore.State(timeline.through(), timeline.lastEventId(), timeline.inUse(), timeline.openSeats());
         }

@@ -101,12 +101,13 @@ public final class LeaseSweeper implements AutoCloseable {
                 break;
             }
             int n = ledger.expire(lapsed, now);
+            counters.expired(n);
             ended += n;
             if (n == 0 || lapsed.size() < BATCH) {
                 break;
             }
         }
-        ledger.endLingering(now);
+        counters.released(SeatCounters.Release.LINGER_END, ledger.endLingering(now));
         return ended;
     }
 

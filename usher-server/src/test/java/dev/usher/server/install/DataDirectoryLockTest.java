@@ -3,6 +3,7 @@ package dev.usher.server.install;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
 import dev.usher.server.testing.TestServer;
+import dev.usher.store.testing.TestDatabases;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -23,7 +24,8 @@ class DataDirectoryLockTest {
     Path dir;
 
     private static ServerConfig secondConfig(Path dir) {
-        return ServerConfig.defaults(dir).withHost("127.0.0.1").withPort(0);
+        // The same store as the TestServer on this directory (its SQLite file, or its PostgreSQL database).
+        return ServerConfig.defaults(dir).withHost("127.0.0.1").withPort(0).withDatabaseUrl(TestDatabases.urlFor(dir));
     }
 
     @Test

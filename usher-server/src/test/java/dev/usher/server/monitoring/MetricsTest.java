@@ -97,7 +97,8 @@ class MetricsTest {
         // The JVM and the store's read pool are there too.
         assertThat(value(text, "jvm_threads_live_threads", Map.of())).isPositive();
         assertThat(value(text, "process_uptime_seconds", Map.of())).isPositive();
-        assertThat(text).contains("jvm_memory_used_bytes{", "jvm_gc_", "hikaricp_connections{pool=\"usher-sqlite-readers\"}");
+        String pool = server.databaseUrl() == null ? "usher-sqlite-readers" : "usher-postgresql";
+        assertThat(text).contains("jvm_memory_used_bytes{", "jvm_gc_", "hikaricp_connections{pool=\"" + pool + "\"}");
 
         promtool(text, "check", "metrics");
     }

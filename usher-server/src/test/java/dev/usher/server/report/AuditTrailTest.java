@@ -3,6 +3,7 @@ package dev.usher.server.report;
 import dev.usher.core.audit.Actor;
 import dev.usher.server.testing.Http;
 import dev.usher.server.testing.TestServer;
+import dev.usher.store.postgresql.PostgresUrl;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -26,8 +27,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * The audit trail on a real server: admin actions with actor and address (through the API and
  * through a service called directly, as the console does), every kind of seat event, the hash
- * chain (an edited, a deleted, a reordered and a truncated record are found by editing the SQLite
- * file directly), exports as JSON lines and CSV with hostile names, filters, and recording off/on.
+ * chain (an edited, a deleted, a reordered and a truncated record are found by editing the database
+ * directly), exports as JSON lines and CSV with hostile names, filters, and recording off/on.
  */
 class AuditTrailTest {
 
@@ -85,7 +86,10 @@ class AuditTrailTest {
     }
 
     private void sql(String... statements) throws SQLException {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("usher.db"));
+        // The store's own database, edited behind the server's back (the SQLite file, or the PostgreSQL database).
+        String url = server.databaseUrl() == null ? "jdbc:sqlite:" + dir.resolve("usher.db")
+                : PostgresUrl.parse(server.databaseUrl()).jdbcUrl();
+        try (Connection c = DriverManager.getConnection(url);
              Statement s = c.createStatement()) {
             for (String x : statements) {
                 assertThat(s.executeUpdate(x)).as(x).isEqualTo(1); // a tampering that touched nothing proves nothing

@@ -43,6 +43,7 @@ public final class PostgresDatabase implements Database {
     static final int LOCK_POOL = 0x55_50_4f_4c;     // "UPOL"
     static final int LOCK_SESSION = 0x55_53_45_53;  // "USES"
     public static final int LOCK_SWEEPER = 0x55_53_57_50; // "USWP"
+    static final int LOCK_RECORDER = 0x55_52_45_43; // "UREC"
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
@@ -236,6 +237,21 @@ public final class PostgresDatabase implements Database {
         @Override
         public boolean shared() {
             return true;
+        }
+
+        @Override
+        public void lockRecorder(Handle h, String recorder) {
+            h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", LOCK_RECORDER).bind("k", recorder)
+                    .mapTo(String.class).one();
+        }
+
+        @Override
+        public void lockTableWrites(Handle h, String table) {
+            if (!table.matches("[a-z_]+")) {
+                throw new IllegalArgumentException("not a table name: " + table);
+            }
+            // SHARE conflicts with the ROW EXCLUSIVE lock every INSERT holds until its transaction ends.
+            h.execute("LOCK TABLE " + table + " IN SHARE MODE");
         }
     };
 

@@ -27,9 +27,13 @@ public final class SqlAuditLog {
     static final String HEAD_KEY = "audit.head";
 
     private final Database db;
+    private final SettledIds seatIds;
+    private final SettledIds adminIds;
 
     public SqlAuditLog(Database db) {
         this.db = db;
+        this.seatIds = new SettledIds(db, "seat_events");
+        this.adminIds = new SettledIds(db, "admin_events");
     }
 
     /** Filters of a query; null means any. Times are {@code from <= at < to}. */
@@ -48,12 +52,22 @@ public final class SqlAuditLog {
      * write checks that the head is still the one the records were chained to, so a second appender
      * (another node sharing the database) can never fork the chain; it simply finds nothing changed
      * for it and tries again later.
+     *
+     * <p>On PostgreSQL the events are read only as far as their ids are settled ({@link SettledIds}):
+     * an event whose transaction commits after a higher id was chained is not passed over. Appends of
+     * all nodes take one advisory lock, and each checks that the head and both cursors are still the
+     * ones it read, so two nodes never chain the same events.
      */
-    public int append(int limit) {
-        record Pending(List<AuditEntry> entries, long seatCursor, long adminCursor, Head head) {}
+    public synchronized int append(int limit) {
+        record Pending(List<AuditEntry> entries, long seatCursor, long adminCursor, Head head, long seatFrom, long adminFrom) {}
         Pending p = db.read(h -> {
+            Head head = head(h);
             long seatCursor = cursor(h, SEAT_CURSOR);
             long adminCursor = cursor(h, ADMIN_CURSOR);
+            long seatFrom = seatCursor;
+            long adminFrom = adminCursor;
+            seatIds.beforeRead(h);
+            adminIds.beforeRead(h);
             List<Source> seats = h.createQuery("""
                             SELECT id, at, type, product, feature, user_name, host, session_id, seat_id, reason, detail
                             FROM seat_events WHERE id > :c ORDER BY id LIMIT :n""")
@@ -79,7 +93,8 @@ public final class SqlAuditLog {
                     .map((rs, ctx) -> new Source(rs.getLong(1), new AuditEntry(0, Instant.ofEpochMilli(rs.getLong(2)), "admin",
                             rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6), null, null, null, null, null, null,
                             rs.getString(7), null, null))).list();
-            Head head = head(h);
+            seats = seats.subList(0, seatIds.settled(h, seatCursor, seats.stream().map(Source::id).toList()));
+            admins = admins.subList(0, adminIds.settled(h, adminCursor, admins.stream().map(Source::id).toList()));
             long seq = head.seq();
             String prev = head.hash();
             List<AuditEntry> out = new ArrayList<>();
@@ -99,13 +114,14 @@ public final class SqlAuditLog {
                     seatCursor = s.id();
                 }
             }
-            return new Pending(out, seatCursor, adminCursor, head);
+            return new Pending(out, seatCursor, adminCursor, head, seatFrom, adminFrom);
         });
         if (p.entries().isEmpty()) {
             return 0;
         }
         return db.write((h, after) -> {
-            if (!head(h).equals(p.head())) {
+            db.dialect().lockRecorder(h, "audit");
+            if (!head(h).equals(p.head()) || cursor(h, SEAT_CURSOR) != p.seatFrom() || cursor(h, ADMIN_CURSOR) != p.adminFrom()) {
                 return 0; // someone else appended meanwhile: chain again from the new head
             }
             PreparedBatch batch = h.prepareBatch("""

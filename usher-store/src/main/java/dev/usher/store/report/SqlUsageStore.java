@@ -32,9 +32,11 @@ public final class SqlUsageStore {
     static final int MAX_HOSTS = 20;
 
     private final Database db;
+    private final SettledIds settled;
 
     public SqlUsageStore(Database db) {
         this.db = db;
+        this.settled = new SettledIds(db, "seat_events");
     }
 
     /** Where the recorder is: the first minute not covered, the last event consumed, and the pools' state then. */
@@ -46,8 +48,12 @@ public final class SqlUsageStore {
      */
     public State state(long startAt) {
         return db.write((h, after) -> {
+            // One node at a time (several share PostgreSQL): the state read here is what one save left.
+            db.dialect().lockRecorder(h, "usage");
             var through = cursor(h, THROUGH);
             if (through == null) {
+                // Once ever: no seat change may commit between the counts copied here and the last event id.
+                db.dialect().lockTableWrites(h, "seat_events");
                 long lastId = h.createQuery("SELECT COALESCE(MAX(id), 0) FROM seat_events").mapTo(Long.class).one();
                 h.execute("DELETE FROM usage_pool_state");
                 h.execute("DELETE FROM usage_open_seats");
@@ -87,9 +93,27 @@ public final class SqlUsageStore {
                 .bind("n", name).bind("p", position).execute();
     }
 
-    /** Seat events after {@code afterId}, in the order they were recorded. */
+    /**
+     * Seat events after {@code afterId}, in the order they were recorded; on PostgreSQL only the ones
+     * no later commit can come before ({@link SettledIds}), so fewer than {@code limit} may come back
+     * while more exist.
+     */
     public List<UsageEvent> events(long afterId, int limit) {
-        return db.read(h -> h.createQuery("""
+        return read(afterId, limit).events();
+    }
+
+    /**
+     * Settled events after {@code afterId} in id order, and {@code heldBackFrom}: the earliest time of
+     * an event read but held back behind an unsettled hole ({@link Long#MAX_VALUE} when none was).
+     * Minutes from that one on cannot be closed yet: that event and the one in the hole belong in them.
+     */
+    public record EventPage(List<UsageEvent> events, long heldBackFrom) {}
+
+    /** Like {@link #events}, saying also from when events were held back. */
+    public synchronized EventPage read(long afterId, int limit) {
+        return db.read(h -> {
+            settled.beforeRead(h);
+            List<UsageEvent> read = h.createQuery("""
                         SELECT id, at, type, product, feature, user_name, host, seat_id, reason, in_use
                         FROM seat_events WHERE id > :id ORDER BY id LIMIT :n""")
                 .bind("id", afterId).bind("n", limit)
@@ -100,18 +124,27 @@ public final class SqlUsageStore {
                             new PoolKey(rs.getString(4), rs.getString(5)), rs.getString(6), rs.getString(7), rs.getString(8),
                             rs.getString(9), inUse);
                 })
-                .list());
+                .list();
+            int n = settled.settled(h, afterId, read.stream().map(UsageEvent::id).toList());
+            long heldBackFrom = read.subList(n, read.size()).stream().mapToLong(UsageEvent::at).min().orElse(Long.MAX_VALUE);
+            return new EventPage(read.subList(0, n), heldBackFrom);
+        });
     }
 
     /**
      * Saves, in one transaction: the minutes the timeline closed, the person-days, the roll-ups of
      * every hour and day that ended between {@code before.through()} and the timeline's, and the new
-     * state. A restart resumes from exactly this point.
+     * state. A restart resumes from exactly this point. Saves nothing and answers false when the saved
+     * state is no longer {@code before}: another node sharing the database covered these minutes first.
      */
-    public void save(State before, UsageTimeline timeline, UsageTimeline.Output out) {
+    public boolean save(State before, UsageTimeline timeline, UsageTimeline.Output out) {
         long from = before.through();
         long to = timeline.through();
-        db.write((h, after) -> {
+        return db.write((h, after) -> {
+            db.dialect().lockRecorder(h, "usage");
+            if (cursor(h, THROUGH) != before.through() || cursor(h, EVENT) != before.lastEventId()) {
+                return false; // another node saved these minutes meanwhile (they would be counted twice)
+            }
             upsertRows(h, out.minutes());
             for (UserDay d : out.userDays()) {
                 mergeUserDay(h, d);
@@ -161,7 +194,7 @@ public final class SqlUsageStore {
             }
             setCursor(h, THROUGH, to);
             setCursor(h, EVENT, timeline.lastEventId());
-            return null;
+            return true;
         });
     }
 
