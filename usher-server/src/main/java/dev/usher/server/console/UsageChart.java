@@ -87,11 +87,11 @@ final class UsageChart {
         return b.toString();
     }
 
-    /** 4, 8, 10, 20, 40, 80, 100 ...: an axis top a reader can divide by four. */
+    /** 4, 8, 12, 20, 40, 60, 80, 120 ...: an axis top that divides by four into whole seats. */
     static int niceCeiling(int max) {
         int step = 1;
         while (true) {
-            for (int f : new int[] {4, 8, 10, 20, 40}) {
+            for (int f : new int[] {4, 8, 12, 20, 40, 60, 80}) {
                 if (f * step >= max) {
                     return f * step;
                 }
