@@ -32,7 +32,8 @@ public final class ConsoleRoutes {
 
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, IdentityService identity,
-                        DirectoryLink directory, Database db, String version) {}
+                        DirectoryLink directory, Database db, String version,
+                        dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit) {}
 
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/%s/dist/htmx.min.js";
 
@@ -72,6 +73,10 @@ public final class ConsoleRoutes {
         new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
+        if (parts.usage() != null && parts.audit() != null) {
+            new ReportPages(console, parts.usage(), parts.seats(), parts.identity().clock()).register(r);
+            new AuditPages(console, parts.audit()).register(r);
+        }
     }
 
     // ---- sign-in -------------------------------------------------------------------------------
@@ -144,7 +149,7 @@ public final class ConsoleRoutes {
             String server = !p.serverLicensed() ? "missing" : p.serverExpires() == null ? "never expires" : "until " + fmt.date(p.serverExpires());
             rows.add(new Pages.PoolRow(p.key().product(), p.key().feature(), p.capacity(), p.inUse(), peak, t.denials(),
                     p.nextExpiry() == null ? "never" : fmt.date(p.nextExpiry()), fmt.ago(p.nextExpiry()), server,
-                    p.inUse() > p.capacity(), p.inUse() * 100 / scale, peak * 100 / scale));
+                    p.inUse() > p.capacity(), p.inUse() * 100 / scale, peak * 100 / scale, p.borrowed(), p.waiting()));
             held += p.inUse();
             String product = p.key().product();
             if (!p.serverLicensed() && productsWarned.add(product)) {

@@ -35,7 +35,7 @@ public final class Pages {
 
     public record PoolRow(String product, String feature, int capacity, int inUse, int peakToday, int denialsToday,
                           String nextExpiry, String nextExpiryAgo, String server, boolean over, int usedPercent,
-                          int peakPercent) {}
+                          int peakPercent, int borrowed, int waiting) {}
 
     // ---- licenses ------------------------------------------------------------------------------
 
@@ -50,7 +50,8 @@ public final class Pages {
 
     // ---- seats ---------------------------------------------------------------------------------
 
-    public record Seats(Shell shell, List<SeatRow> seats, String q, String pool, List<String> pools, Pager pager, int heldTotal) {}
+    public record Seats(Shell shell, List<SeatRow> seats, String q, String pool, List<String> pools, Pager pager, int heldTotal,
+                        List<LoanRow> loans, List<WaitRow> waiting) {}
 
     public record SeatRow(String seatId, String pool, String user, String since, String sinceAgo, String lingerUntil,
                           List<SessionRow> sessions) {}
@@ -114,4 +115,38 @@ public final class Pages {
             return (product + "-" + feature).replaceAll("[^A-Za-z0-9_-]", "_");
         }
     }
+
+    // ---- reports and audit -----------------------------------------------------------------------
+
+    /**
+     * {@code chartSvg}: the usage chart, drawn and escaped by {@link UsageChart}; {@code params}: the
+     * report's query (encoded) for the CSV links; {@code error}: why the period or pool was refused.
+     */
+    public record Reports(Shell shell, List<String> pools, String pool, String period, String from, String to, String error,
+                          String chartSvg, String step, List<UsagePoint> points, List<TopUser> topUsers,
+                          List<DenialRow> denials, Estimate estimate, Pager denialPager, String params, String estimateError) {}
+
+    public record UsagePoint(String start, int capacity, int peak, String average, int grants, int denied, int users) {}
+
+    public record TopUser(String user, String seatHours, int sessions, int days) {}
+
+    public record DenialRow(String at, String user, String host, String reason, String detail) {}
+
+    /** The right-sizing estimate: the sentence, and the numbers next to what is owned. */
+    public record Estimate(String sentence, int owned, int servesAll, int serves99, int serves95, String unit, int periods) {}
+
+    /** {@code next}: the link to older records, or null; {@code verify}: the chain check when asked for. */
+    public record Audit(Shell shell, FormState filter, List<AuditRow> rows, String next, String first, String params,
+                        String error, Verify verify) {}
+
+    public record AuditRow(long seq, String at, String kind, String type, String actor, String source, String target,
+                           String pool, String user, String detail) {}
+
+    public record Verify(boolean ok, long checked, Long brokenAt, String detail, long headSeq) {}
+
+    // ---- borrowing and the waiting line ----------------------------------------------------------
+
+    public record LoanRow(String seatId, String pool, String user, String until, String untilAgo) {}
+
+    public record WaitRow(String pool, int position, String user, String host, String since, String waitsUntil) {}
 }

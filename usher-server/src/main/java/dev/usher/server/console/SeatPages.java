@@ -31,6 +31,8 @@ final class SeatPages {
         r.get("/seats", console.page(this::list));
         r.get("/seats/{seatId}/release", console.page(this::confirmRelease));
         r.post("/seats/{seatId}/release", console.action(this::release));
+        r.get("/seats/{seatId}/take-back", console.page(this::confirmTakeBack));
+        r.post("/seats/{seatId}/take-back", console.action(this::takeBack));
     }
 
     private void list(Context ctx, ConsoleSession.Admin a) {
@@ -53,7 +55,15 @@ final class SeatPages {
         String query = (q.isEmpty() ? "" : "q=" + Console.encode(q)) + (pool.isEmpty() ? "" : (q.isEmpty() ? "" : "&") + "pool=" + Console.encode(pool));
         Pager pager = new Pager(Pager.clamp(String.valueOf(requested), r.matching(), Pager.SIZE), Pager.SIZE, r.matching(), "/seats", query);
         List<Pages.SeatRow> rows = r.seats().stream().map(this::row).toList();
-        console.render(ctx, "seats.jte", new Pages.Seats(console.shell(a, "Seats & sessions", "seats"), rows, q, pool, r.pools(), pager, r.held()));
+        Fmt f = console.fmt;
+        List<Pages.LoanRow> loans = seats.seatsHeld().stream().filter(s -> s.borrowedUntil() != null)
+                .sorted(java.util.Comparator.comparing(SeatRecord::borrowedUntil))
+                .map(s -> new Pages.LoanRow(s.seatId(), s.pool().toString(), s.user(), f.time(s.borrowedUntil()), f.ago(s.borrowedUntil())))
+                .toList();
+        List<Pages.WaitRow> waiting = seats.queue().stream().map(w -> new Pages.WaitRow(w.pool().toString(), w.position(), w.user(),
+                w.host() == null ? "" : w.host(), f.ago(w.since()), f.time(w.waitsUntil()))).toList();
+        console.render(ctx, "seats.jte", new Pages.Seats(console.shell(a, "Seats & sessions", "seats"), rows, q, pool, r.pools(), pager, r.held(),
+                loans, waiting));
     }
 
     private Optional<SeatRecord> find(String seatId) {
@@ -96,6 +106,40 @@ final class SeatPages {
         Optional<List<String>> ended = seats.forceRelease(seatId, recorded);
         console.done(ctx, a, "/seats", ended.isEmpty() ? "That seat was no longer held; nothing changed."
                 : "Released the " + seat.map(s -> s.pool() + " seat of " + s.user()).orElse("seat") + " (" + ended.get().size() + " session(s) ended).");
+    }
+
+    private void confirmTakeBack(Context ctx, ConsoleSession.Admin a) {
+        String seatId = ctx.pathParam("seatId");
+        Optional<dev.usher.core.seat.SeatLedger.Loan> loan = seats.loan(seatId);
+        if (loan.isEmpty()) {
+            console.problem(ctx, a, 404, "Seat not on loan", "This seat is not on loan any more: it was returned or its loan ended.");
+            return;
+        }
+        var l = loan.get();
+        console.render(ctx, "confirm.jte", console.confirm(a, "Take back this borrowed seat?",
+                "This ends " + l.user() + "'s loan of a " + l.pool() + " seat (lent until " + console.fmt.time(l.until())
+                        + ") now, and the seat is free for someone else. An offline copy that holds the loan's token may keep running"
+                        + " until then: a token cannot be recalled, only its seat. The reason is recorded.",
+                List.of(), "/seats/" + seatId + "/take-back", "Take back seat", "/seats", true, Map.of()));
+    }
+
+    private void takeBack(Context ctx, ConsoleSession.Admin a) {
+        String seatId = ctx.pathParam("seatId");
+        String reason = Console.trimmed(ctx, "reason");
+        if (reason.length() > MAX_REASON || reason.chars().anyMatch(Character::isISOControl)) {
+            var page = console.confirm(a, "Take back this borrowed seat?", "Say why in at most " + MAX_REASON + " printable characters.",
+                    List.of(), "/seats/" + seatId + "/take-back", "Take back seat", "/seats", true, Map.of());
+            page.form().with("reason", reason.substring(0, Math.min(reason.length(), MAX_REASON)))
+                    .error("reason", "At most " + MAX_REASON + " characters, without line breaks.");
+            ctx.status(422);
+            console.render(ctx, "confirm.jte", page);
+            return;
+        }
+        String recorded = (reason.isEmpty() ? "taken back by an administrator" : reason) + " (console, " + a.name() + ")";
+        // The same call as DELETE /api/v1/borrows/{seatId} by an administrator: a forced return.
+        var ended = seats.endLoan(seatId, true, recorded);
+        console.done(ctx, a, "/seats", ended.isEmpty() ? "That seat was not on loan any more; nothing changed."
+                : "Took back the " + ended.get().pool() + " seat lent to " + ended.get().user() + ".");
     }
 
     private Pages.SeatRow row(SeatRecord s) {

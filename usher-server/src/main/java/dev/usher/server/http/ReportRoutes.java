@@ -128,16 +128,7 @@ public final class ReportRoutes {
         ReportQuery q = query(ctx, UsageRow.Step.HOUR, null);
         List<UsageRow> rows = usage.usage(q);
         if (wants(ctx, "text/csv")) {
-            StringBuilder b = new StringBuilder(Csv.line(List.of("product", "feature", "start", "end", "peak_in_use", "average_in_use",
-                    "capacity", "grants", "denied_no_seats", "denied_not_entitled", "denied_not_licensed", "distinct_users",
-                    "refused_users", "demand_peak")));
-            for (UsageRow row : rows) {
-                UsageView v = UsageView.of(row);
-                b.append(Csv.line(List.of(v.product(), v.feature(), v.start().toString(), v.end().toString(), v.peakInUse(),
-                        v.averageInUse(), v.capacity(), v.grants(), row.deniedNoSeats(), row.deniedNotEntitled(),
-                        row.deniedNotLicensed(), v.distinctUsers(), v.refusedUsers(), v.demandPeak())));
-            }
-            csv(ctx, b.toString(), "usage");
+            csv(ctx, usageCsv(rows), "usage");
             return;
         }
         ctx.json(rows.stream().map(UsageView::of).toList());
@@ -147,13 +138,7 @@ public final class ReportRoutes {
         ReportQuery q = query(ctx, UsageRow.Step.DAY, Duration.ofDays(800));
         List<UserDayView> days = usage.users(q).stream().map(UserDayView::of).toList();
         if (wants(ctx, "text/csv")) {
-            StringBuilder b = new StringBuilder(Csv.line(List.of("day", "user", "product", "feature", "sessions", "hosts",
-                    "seat_hours", "hours")));
-            for (UserDayView d : days) {
-                b.append(Csv.line(List.of(d.day(), d.user(), d.product(), d.feature(), d.sessions(), String.join(" ", d.hosts()),
-                        d.seatHours(), d.hours().stream().map(String::valueOf).reduce((x, y) -> x + " " + y).orElse(""))));
-            }
-            csv(ctx, b.toString(), "usage-users");
+            csv(ctx, usersCsv(usage.users(q)), "usage-users");
             return;
         }
         ctx.json(days);
@@ -193,16 +178,47 @@ public final class ReportRoutes {
         int limit = limit(ctx, 1000, 100_000);
         List<SeatEvent> events = usage.denials(q, reason, limit);
         if (wants(ctx, "text/csv")) {
-            StringBuilder b = new StringBuilder(Csv.line(List.of("at", "product", "feature", "user", "host", "session_id",
-                    "reason", "detail")));
-            for (SeatEvent e : events) {
-                b.append(Csv.line(Arrays.asList(e.at().toString(), e.pool().product(), e.pool().feature(), e.user(), e.host(),
-                        e.sessionId(), e.reason(), e.detail())));
-            }
-            csv(ctx, b.toString(), "denials");
+            csv(ctx, denialsCsv(events), "denials");
             return;
         }
         ctx.json(events.stream().map(DenialView::of).toList());
+    }
+
+
+    // The CSV of each report, one writer for the API and the console's download links.
+
+    public static String usageCsv(List<UsageRow> rows) {
+        StringBuilder b = new StringBuilder(Csv.line(List.of("product", "feature", "start", "end", "peak_in_use", "average_in_use",
+                "capacity", "grants", "denied_no_seats", "denied_not_entitled", "denied_not_licensed", "distinct_users",
+                "refused_users", "demand_peak")));
+        for (UsageRow row : rows) {
+            UsageView v = UsageView.of(row);
+            b.append(Csv.line(List.of(v.product(), v.feature(), v.start().toString(), v.end().toString(), v.peakInUse(),
+                    v.averageInUse(), v.capacity(), v.grants(), row.deniedNoSeats(), row.deniedNotEntitled(),
+                    row.deniedNotLicensed(), v.distinctUsers(), v.refusedUsers(), v.demandPeak())));
+        }
+        return b.toString();
+    }
+
+    public static String denialsCsv(List<SeatEvent> events) {
+        StringBuilder b = new StringBuilder(Csv.line(List.of("at", "product", "feature", "user", "host", "session_id",
+                "reason", "detail")));
+        for (SeatEvent e : events) {
+            b.append(Csv.line(Arrays.asList(e.at().toString(), e.pool().product(), e.pool().feature(), e.user(), e.host(),
+                    e.sessionId(), e.reason(), e.detail())));
+        }
+        return b.toString();
+    }
+
+    public static String usersCsv(List<UserDay> userDays) {
+        List<UserDayView> days = userDays.stream().map(UserDayView::of).toList();
+        StringBuilder b = new StringBuilder(Csv.line(List.of("day", "user", "product", "feature", "sessions", "hosts",
+                "seat_hours", "hours")));
+        for (UserDayView d : days) {
+            b.append(Csv.line(List.of(d.day(), d.user(), d.product(), d.feature(), d.sessions(), String.join(" ", d.hosts()),
+                    d.seatHours(), d.hours().stream().map(String::valueOf).reduce((x, y) -> x + " " + y).orElse(""))));
+        }
+        return b.toString();
     }
 
     private static int limit(Context ctx, int dflt, int max) {
@@ -228,20 +244,29 @@ public final class ReportRoutes {
     }
 
     private SqlAuditLog.Filter auditFilter(Context ctx) {
-        Instant from = ctx.queryParam("from") == null ? null : time(ctx.queryParam("from"), "from");
-        Instant to = ctx.queryParam("to") == null ? null : time(ctx.queryParam("to"), "to");
+        try {
+            return auditFilter(ctx::queryParam, clock.instant());
+        } catch (IllegalArgumentException e) {
+            throw ApiProblem.validation(e.getMessage());
+        }
+    }
+
+    /** The audit filter from request parameters (API and console); malformed ones are refused with a sentence. */
+    public static SqlAuditLog.Filter auditFilter(java.util.function.Function<String, String> param, Instant now) {
+        Instant from = param.apply("from") == null ? null : time(param.apply("from"), "from");
+        Instant to = param.apply("to") == null ? null : time(param.apply("to"), "to");
         if (from != null && to != null && from.isAfter(to)) {
-            throw ApiProblem.validation("from (" + from + ") is after to (" + to + "): give the earlier time as from");
+            throw new IllegalArgumentException("from (" + from + ") is after to (" + to + "): give the earlier time as from");
         }
         ReportQuery names = ReportQuery.parse(p -> switch (p) {
-            case "product", "feature", "user" -> ctx.queryParam(p);
+            case "product", "feature", "user" -> param.apply(p);
             default -> null;
-        }, clock.instant(), UsageRow.Step.DAY, null);
-        String actor = ctx.queryParam("actor");
-        String type = ctx.queryParam("type");
+        }, now, UsageRow.Step.DAY, null);
+        String actor = param.apply("actor");
+        String type = param.apply("type");
         for (String[] f : new String[][] {{"actor", actor}, {"type", type}}) {
             if (f[1] != null && (f[1].isBlank() || f[1].length() > 256 || f[1].chars().anyMatch(Character::isISOControl))) {
-                throw ApiProblem.validation(f[0] + " must be 1-256 printable characters");
+                throw new IllegalArgumentException(f[0] + " must be 1-256 printable characters");
             }
         }
         return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type);
@@ -268,13 +293,20 @@ public final class ReportRoutes {
             ctx.header("Content-Disposition", "attachment; filename=\"audit.csv\"");
         }
         // Streamed: an export of years of records never sits in memory.
-        Writer w = new BufferedWriter(new OutputStreamWriter(ctx.outputStream(), StandardCharsets.UTF_8), 1 << 16);
+        exportAudit(audit.log(), f, limit, csv, ctx.outputStream());
+    }
+
+    /** The audit records matching {@code f} as CSV or JSON lines (the API's export and the console's download links). */
+    public static void exportAudit(SqlAuditLog log, SqlAuditLog.Filter f, long limit, boolean csv, java.io.OutputStream out)
+            throws IOException {
+        JsonMapper json = JsonCodec.mapper();
+        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
         try {
             if (csv) {
                 w.write(Csv.line(List.of("seq", "at", "kind", "type", "actor", "source", "target", "product", "feature", "user",
                         "host", "session_id", "seat_id", "detail", "prev_hash", "hash")));
             }
-            audit.log().forEach(f, limit, e -> {
+            log.forEach(f, limit, e -> {
                 try {
                     if (csv) {
                         w.write(Csv.line(Arrays.asList(e.seq(), e.at().toString(), e.kind(), e.type(), e.actor(), e.source(),

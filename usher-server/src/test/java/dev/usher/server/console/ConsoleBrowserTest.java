@@ -203,6 +203,34 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void reportsAndAuditPages() throws IOException {
+        // An hour and a half of history: the recorder closes the minutes as the (test) clock moves.
+        for (int i = 0; i < 9; i++) {
+            server.clock().advance(Duration.ofMinutes(10));
+            server.client().checkout("gina-" + i, "cad", "designer", "gina", "gina-pc");
+            if (i % 3 == 2) {
+                server.client().delete("/api/v1/sessions/gina-" + i);
+            }
+            server.server().usageRecorder().tick();
+        }
+        Path shots = repositoryRoot().resolve("docs").resolve("screenshots");
+        browser.get(base + "/");
+        navigate(By.linkText("Reports"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("pool"))).selectByVisibleText("cad/designer");
+        navigate(By.xpath("//button[text()='Show']"));
+        assertThat(browser.findElement(By.cssSelector("svg.chart title")).getAttribute("textContent")).isEqualTo("Seats in use in cad/designer");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=estimate]")).getText()).startsWith("Estimate: you own");
+        Files.write(shots.resolve("reports.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
+        navigate(By.linkText("Audit"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("force-release");
+        navigate(By.xpath("//button[text()='Verify the chain']"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=verify]")).getText()).startsWith("The chain is intact:");
+        Files.write(shots.resolve("audit.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+    }
+
+    @Test
+    @Order(7)
     void changeTheAuthenticationMode() {
         browser.get(base + "/settings");
         browser.findElement(By.cssSelector("input[name=mode][value=session]")).click();
@@ -214,7 +242,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void signOut() {
         navigate(By.xpath("//button[text()='Sign out']"));
         wait.until(ExpectedConditions.urlToBe(base + "/login"));

@@ -20,7 +20,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsolePageTest {
 
     private static final List<String> PAGES = List.of("/", "/dashboard/live", "/licenses", "/seats", "/users", "/roles", "/doctor",
-            "/assignments", "/settings");
+            "/assignments", "/settings", "/reports", "/audit", "/audit/verify");
 
     @TempDir
     Path dir;
@@ -420,5 +420,121 @@ class ConsolePageTest {
         assertThat(browser.get("/doctor").html()).contains("Done: merged alice-ws2 into alice (1 duplicate seat(s) released).",
                 "Nothing to fix");
         assertThat(server.server().seats().seatsHeld()).hasSize(1);
+    }
+
+    // ---- reports, audit, borrowed seats and the waiting line ---------------------------------------
+
+    @Test
+    void reportsDrawUsageAsAnAccessibleChartWithTopUsersRefusalsTheEstimateAndCsv() {
+        server.license("cad", "cal", 2);
+        String evil = "<script>alert('r')</script>";
+        assertThat(server.client().checkout("s1", "cad", "cal", evil, "<img src=x>").status()).isEqualTo(201);
+        assertThat(server.client().checkout("s2", "cad", "cal", "bob", "ws2").status()).isEqualTo(201);
+        server.clock().advance(Duration.ofMinutes(30));
+        assertThat(server.client().checkout("s3", "cad", "cal", "<b>carol</b>", "ws3").status()).isEqualTo(409);
+        server.clock().advance(Duration.ofMinutes(90));
+        server.server().usageRecorder().tick();
+        signIn();
+
+        ConsoleClient.Page page = browser.get("/reports?pool=cad/cal&period=24h");
+        assertThat(page.status()).isEqualTo(200);
+        String html = page.html();
+        assertThat(html).contains("<svg class=\"chart\"", "<title id=\"chart-title\">Seats in use in cad/cal</title>",
+                "at most 2 seats in use, 1 refusals", "class=\"in-use\"", "class=\"capacity\"", "class=\"denial\"");
+        // the same numbers as a table: capacity 2, two in use in the hour of the refusal
+        assertThat(html).contains("data-testid=\"usage-table\"", "<td>2</td><td>2</td>");
+        assertThat(html).contains("Right-sizing <span class=\"tag warn\">estimate</span>", "Estimate: you own 2;",
+                "3 would have served everyone");
+        assertThat(html).contains("data-testid=\"top-users\"", "data-testid=\"denials\"", "&lt;b&gt;carol&lt;/b&gt;", "no-seats-available");
+        assertThat(html).doesNotContain("<script>alert", "<b>carol").contains("&lt;script&gt;alert(");
+        assertThat(html).contains("href=\"/reports/usage.csv?pool=cad%2Fcal&amp;period=24h\"");
+
+        ConsoleClient.Page csv = browser.get("/reports/usage.csv?pool=cad%2Fcal&period=24h");
+        assertThat(csv.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
+        assertThat(csv.html()).startsWith("product,feature,start,end,peak_in_use").contains("cad,cal,");
+        assertThat(browser.get("/reports/denials.csv?pool=cad%2Fcal&period=7d").html()).contains("<b>carol</b>,ws3");
+        assertThat(browser.get("/reports/users.csv?pool=cad%2Fcal&period=30d").html()).contains("bob,cad,cal");
+
+        ConsoleClient.Page bad = browser.get("/reports?pool=cad/cal&period=custom&from=yesterday");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("The from day must be a date like 2026-06-01.");
+        assertThat(browser.get("/reports?pool=cad/cal&period=custom&from=2026-05-01&to=2026-06-01").html())
+                .contains("value=\"2026-05-01\"", "per day");
+        assertThat(browser.get("/reports?pool=%3Cx%3E/y").html()).doesNotContain("<x>");
+        assertThat(browser.get("/reports/usage.csv").status()).isEqualTo(200);
+        assertThat(new ConsoleClient(server.server().localUrl()).get("/reports/usage.csv").status()).isEqualTo(302);
+    }
+
+    @Test
+    void auditPageFiltersVerifiesTheChainAndExports() {
+        server.license("cad", "cal", 2);
+        String evil = "<script>alert('a')</script>";
+        server.client().checkout("s1", "cad", "cal", evil, "h1");
+        server.client().checkout("s2", "cad", "cal", "bob", "h2");
+        signIn();
+        String all = browser.get("/audit").html();
+        assertThat(all).contains("data-testid=\"audit-table\"", "<td>license-added <span", "<td>grant <span").doesNotContain("<script>alert")
+                .contains("&lt;script&gt;alert(");
+        String bobs = browser.get("/audit?user=bob&type=grant").html();
+        assertThat(bobs).contains(">bob<").doesNotContain("&lt;script&gt;alert(", "<td>license-added <span");
+        assertThat(browser.get("/audit?pool=cad/cal&actor=nobody").html()).contains("No record matches.");
+        ConsoleClient.Page bad = browser.get("/audit?from=tomorrow");
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("From must be a day like 2026-06-01.");
+
+        assertThat(browser.get("/audit/verify").html()).contains("The chain is intact:");
+        String csv = browser.get("/audit/export.csv?user=bob").html();
+        assertThat(csv).startsWith("seq,at,kind,type,actor").contains(",bob,").doesNotContain("alert");
+        String lines = browser.get("/audit/export.jsonl").html();
+        assertThat(lines.lines().count()).isGreaterThanOrEqualTo(3);
+        assertThat(lines.lines().findFirst().orElse("")).startsWith("{\"seq\":1,");
+
+        // newest first, 50 a page, "Older" walks back
+        for (int i = 0; i < 60; i++) {
+            server.client().put("/api/v1/sessions/x" + i + "/checkouts/cad/cal", "{\"user\":\"u" + i + "\",\"host\":\"h\"}");
+        }
+        String first = browser.get("/audit?type=deny").html();
+        assertThat(first).contains("rel=\"next\"", ">u59<").doesNotContain(">u5<");
+        String older = first.replaceAll("(?s).*href=\"(/audit\\?[^\"]*before=\\d+)\" rel=\"next\".*", "$1").replace("&amp;", "&");
+        assertThat(browser.get(older).html()).contains(">u5<", "← Newest").doesNotContain(">u59<");
+    }
+
+    @Test
+    void borrowedSeatsCanBeTakenBackAndTheWaitingLineShows() throws Exception {
+        server.license("cad", "cal", 1);
+        String evil = "<i>lender</i>";
+        assertThat(server.client().checkout("s1", "cad", "cal", evil, "laptop").status()).isEqualTo(201);
+        assertThat(server.client().post("/api/v1/sessions/s1/checkouts/cad/cal/borrow",
+                "{\"until\":\"" + server.now().plus(Duration.ofDays(3)) + "\"}").status()).isEqualTo(200);
+        String seatId = server.server().seats().seatsHeld().getFirst().seatId();
+        java.util.concurrent.CompletableFuture<Integer> waiter = java.util.concurrent.CompletableFuture.supplyAsync(() ->
+                server.client().put("/api/v1/sessions/w1/checkouts/cad/cal?wait=10", "{\"user\":\"<u>waiter</u>\",\"host\":\"h\"}").status());
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (server.server().seats().queue().isEmpty()) {
+                assertThat(System.nanoTime()).as("the waiter joins the line").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            signIn();
+            String seats = browser.get("/seats").html();
+            assertThat(seats).contains("Borrowed seats", "&lt;i&gt;lender&lt;/i&gt;", "Take back…", "Waiting for a seat", "&lt;u&gt;waiter&lt;/u&gt;")
+                    .doesNotContain("<i>lender", "<u>waiter");
+            String live = browser.get("/dashboard/live").html();
+            assertThat(live).contains("data-testid=\"borrowed\">1<", "data-testid=\"waiting\">1<");
+
+            ConsoleClient.Page confirm = browser.get("/seats/" + seatId + "/take-back");
+            assertThat(confirm.html()).contains("Take back this borrowed seat?", "This ends &lt;i&gt;lender&lt;/i&gt;",
+                    "a token cannot be recalled", "<label for=\"reason\">");
+            assertThat(server.server().seats().loan(seatId)).isPresent(); // asking changed nothing
+            assertThat(browser.post("/seats/" + seatId + "/take-back", Map.of("reason", "needed back"), null, Map.of()).status()).isEqualTo(403);
+            assertThat(server.server().seats().loan(seatId)).isPresent();
+            assertThat(browser.post("/seats/" + seatId + "/take-back", Map.of("reason", "needed back"), true).status()).isEqualTo(303);
+            assertThat(server.server().seats().loan(seatId)).isEmpty();
+            assertThat(browser.get("/seats").html()).contains("Took back the cad/cal seat lent to &lt;i&gt;lender&lt;/i&gt;.");
+            assertThat(browser.post("/seats/" + seatId + "/take-back", Map.of(), true).status()).isEqualTo(303);
+            assertThat(browser.get("/seats").html()).contains("That seat was not on loan any more; nothing changed.");
+        } finally {
+            waiter.get(15, java.util.concurrent.TimeUnit.SECONDS);
+        }
     }
 }

@@ -41,12 +41,17 @@ class ConsolePerformanceTest {
             assertThat(server.server().seats().seatsHeld()).hasSize(SEATS);
             assertThat(server.server().identity().users().count(null)).isGreaterThanOrEqualTo(USERS);
 
+            // a recorded history for the Reports page, a chained trail for the Audit page
+            server.clock().advance(Duration.ofMinutes(2));
+            server.server().usageRecorder().tick();
+            server.server().auditRecorder().tick();
             ConsoleClient browser = new ConsoleClient(server.server().localUrl());
             assertThat(browser.signIn("admin", TestServer.ADMIN_PASSWORD).status()).isEqualTo(303);
             // The doctor page first: it makes the doctor's answer that the dashboard then reuses for two minutes
             // (with 10,000 users the doctor takes seconds; the dashboard never waits for it, but it would share the CPU).
             List<String> pages = List.of("/doctor", "/", "/dashboard/live", "/licenses", "/seats", "/seats?page=100", "/seats?q=user04711",
-                    "/users", "/users?page=200", "/users?q=user0471", "/roles", "/assignments", "/settings");
+                    "/users", "/users?page=200", "/users?q=user0471", "/roles", "/assignments", "/settings",
+                    "/reports", "/reports?period=30d", "/audit", "/audit?user=user04711", "/audit?type=grant&before=2000");
             List<String> slow = new ArrayList<>();
             System.out.printf("console pages, %d users, %d live seats, %d runs each (ms)%n", USERS, SEATS, RUNS);
             System.out.printf("%-22s %8s %8s %8s %8s%n", "page", "median", "p95", "max", "KB");

@@ -194,10 +194,22 @@ public final class SqlAuditLog {
         }
     }
 
+    /**
+     * One page of records matching {@code f}, newest first, older than {@code beforeSeq} (the
+     * console's audit page: what happened last comes first).
+     */
+    public List<AuditEntry> newestFirst(Filter f, long beforeSeq, int n) {
+        return page(f, beforeSeq, n, true);
+    }
+
     private List<AuditEntry> page(Filter f, long afterSeq, int n) {
+        return page(f, afterSeq, n, false);
+    }
+
+    private List<AuditEntry> page(Filter f, long bound, int n, boolean newest) {
         StringBuilder sql = new StringBuilder("""
                 SELECT seq, at, kind, type, actor, source, target, product, feature, user_name, host, session_id, seat_id,
-                  detail, prev_hash, hash FROM audit_log WHERE seq > :after""");
+                  detail, prev_hash, hash FROM audit_log WHERE""").append(newest ? " seq < :after" : " seq > :after");
         List<String[]> binds = new ArrayList<>();
         if (f.from() != null) {
             sql.append(" AND at >= :from");
@@ -210,9 +222,9 @@ public final class SqlAuditLog {
         condition(sql, binds, "product = :product", "product", f.product());
         condition(sql, binds, "feature = :feature", "feature", f.feature());
         condition(sql, binds, "type = :type", "type", f.type());
-        sql.append(" ORDER BY seq LIMIT :n");
+        sql.append(newest ? " ORDER BY seq DESC LIMIT :n" : " ORDER BY seq LIMIT :n");
         return db.read(h -> {
-            Query q = h.createQuery(sql.toString()).bind("after", afterSeq).bind("n", n);
+            Query q = h.createQuery(sql.toString()).bind("after", bound).bind("n", n);
             if (f.from() != null) {
                 q.bind("from", f.from().toEpochMilli());
             }
