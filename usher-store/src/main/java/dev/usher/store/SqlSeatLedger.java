@@ -78,19 +78,20 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public CheckoutOutcome checkout(CheckoutRequest r) {
-        return db.write((h, after) -> {
+        // Grouped with other decisions where the store can (PostgreSQL: one commit for many).
+        return db.writeGrouped(new Database.Locks(List.of(r.sessionId()), List.of(r.pool())), (h, after) -> {
             long now = r.now().toEpochMilli();
             dialect.lockSessions(h, List.of(r.sessionId()));
+            SessionRow session = findSession(h, r.sessionId()).orElse(null);
+            // This pool, and the pools of the session's other checkouts (ending a lapsed session returns those).
+            // Locks before rows (the user's row is updated below): every transaction takes them in that order.
+            lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
             var user = resolveUser(h, r, now);
             long userId = user.getKey();
             String userName = user.getValue();
-
-            SessionRow session = findSession(h, r.sessionId()).orElse(null);
             if (session != null && session.userId() != userId) {
                 throw new SessionConflictException(r.sessionId(), session.userName());
             }
-            // This pool, and the pools of the session's other checkouts (ending a lapsed session returns those).
-            lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
             if (session != null && !isLive(session, r.now()) && claimLapsed(h, session.id(), now)) {
                 // The client came back after its lease lapsed but before the sweeper ran: end the old
                 // session properly (recorded as an expiry) and start afresh under the same id.
@@ -262,7 +263,7 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public boolean checkin(String sessionId, PoolKey pool, Instant at) {
-        return db.write((h, after) -> {
+        return db.writeGrouped(new Database.Locks(List.of(sessionId), List.of(pool)), (h, after) -> {
             long now = at.toEpochMilli();
             dialect.lockSessions(h, List.of(sessionId));
             dialect.lockPools(h, List.of(pool));
