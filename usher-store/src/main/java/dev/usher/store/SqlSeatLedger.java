@@ -110,8 +110,10 @@ public final class SqlSeatLedger implements SeatLedger {
                     .bind("s", r.sessionId()).bind("p", pool.product()).bind("f", pool.feature())
                     .mapTo(String.class).findOne().orElse(null);
             SeatKeyPolicy policy = t.settings().policy();
-            String keySeat = findSeatOfKey(h, pool, policy, userId, hostKey, r.sessionId());
-            int inUse = inUse(h, pool);
+            // The seat of the person's key and the pool's count, in one round trip.
+            String[] keySeatAndInUse = findSeatOfKeyAndInUse(h, pool, policy, userId, hostKey, r.sessionId());
+            String keySeat = keySeatAndInUse[0];
+            int inUse = Integer.parseInt(keySeatAndInUse[1]);
 
             CheckoutDecision decision = SeatAllocator.decide(t, new SeatAllocator.Held(sessionSeat, keySeat, inUse));
             Charge charge = Charge.SHARED;
@@ -802,22 +804,28 @@ public final class SqlSeatLedger implements SeatLedger {
                 .findOne();
     }
 
-    private static String findSeatOfKey(Handle h, PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey, String sessionId) {
-        // Looked up by what the key means rather than by the key string, so that after an admin
-        // switches a pool from user+host to user, a person's existing seat is found and joined.
-        var q = switch (policy) {
-            case USER -> h.createQuery("""
-                            SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u
-                            ORDER BY created_at, id LIMIT 1""")
-                    .bind("u", userId);
-            case USER_HOST -> h.createQuery("""
-                            SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u AND host_key = :hk
-                            ORDER BY created_at, id LIMIT 1""")
-                    .bind("u", userId).bind("hk", hostKey);
-            case SESSION -> h.createQuery("SELECT id FROM seats WHERE product = :p AND feature = :f AND seat_key = :k")
-                    .bind("k", policy.seatKey(userId, hostKey, sessionId));
+    /**
+     * The seat a checkout's key already holds (or null), and the pool's seats in use, in one query.
+     * The seat is looked up by what the key means rather than by the key string, so that after an admin
+     * switches a pool from user+host to user, a person's existing seat is found and joined.
+     */
+    private static String[] findSeatOfKeyAndInUse(Handle h, PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey,
+                                                  String sessionId) {
+        String seat = switch (policy) {
+            case USER -> "SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u ORDER BY created_at, id LIMIT 1";
+            case USER_HOST -> """
+                    SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u AND host_key = :hk
+                    ORDER BY created_at, id LIMIT 1""";
+            case SESSION -> "SELECT id FROM seats WHERE product = :p AND feature = :f AND seat_key = :k";
         };
-        return q.bind("p", pool.product()).bind("f", pool.feature()).mapTo(String.class).findOne().orElse(null);
+        var q = h.createQuery("SELECT (" + seat + "), COALESCE((SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f), 0)")
+                .bind("p", pool.product()).bind("f", pool.feature());
+        q = switch (policy) {
+            case USER -> q.bind("u", userId);
+            case USER_HOST -> q.bind("u", userId).bind("hk", hostKey);
+            case SESSION -> q.bind("k", policy.seatKey(userId, hostKey, sessionId));
+        };
+        return q.map((rs, ctx) -> new String[] {rs.getString(1), Integer.toString(rs.getInt(2))}).one();
     }
 
     private static int inUse(Handle h, PoolKey pool) {

@@ -61,6 +61,9 @@ final class GroupCommit implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicLong groupsCommitted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong decisionsCommitted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger largestGroup = new java.util.concurrent.atomic.AtomicInteger();
+    private final java.util.concurrent.atomic.AtomicLong lockNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong workNanos = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong commitNanos = new java.util.concurrent.atomic.AtomicLong();
     private volatile boolean closed;
 
     GroupCommit(Supplier<Handle> connections) {
@@ -133,9 +136,22 @@ final class GroupCommit implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs the group without savepoints first: decisions that fail are rare (a refusal is an answer,
+     * not a failure), and a savepoint costs a round trip while the pool is locked. When one does fail,
+     * the whole transaction is rolled back and the group runs again with a savepoint per decision.
+     */
     private void run(List<Task<?>> group) {
+        if (group.size() == 1 || !run(group, false)) {
+            run(group, true);
+        }
+    }
+
+    /** Returns false (having rolled back and stored nothing) when a decision failed and savepoints were off. */
+    private boolean run(List<Task<?>> group, boolean savepoints) {
         Object[] results = new Object[group.size()];
         Throwable[] failures = new Throwable[group.size()];
+        group.forEach(t -> t.afterCommit().clear());
         Set<String> sessions = new TreeSet<>();
         Set<PoolKey> pools = new TreeSet<>();
         for (Task<?> t : group) {
@@ -143,13 +159,18 @@ final class GroupCommit implements AutoCloseable {
             pools.addAll(t.locks().pools());
         }
         // Alone, a decision needs no savepoint: its failure simply rolls the transaction back.
-        boolean savepoints = group.size() > 1;
+        savepoints &= group.size() > 1;
         boolean committing = false;
+        boolean retry = false;
+        long t0 = System.nanoTime();
+        long t1 = t0;
+        long t2 = t0;
         try (Handle h = connections.get()) {
             try {
                 h.begin();
                 PostgresDatabase.lockAll(h, PostgresDatabase.LOCK_SESSION, sessions);
                 PostgresDatabase.lockAll(h, PostgresDatabase.LOCK_POOL, pools.stream().map(PostgresDatabase::poolLockKey).toList());
+                t1 = System.nanoTime();
                 current = new Held(h, sessions, pools);
                 boolean open = false; // the previous decision's savepoint is still open
                 for (int i = 0; i < group.size(); i++) {
@@ -169,6 +190,10 @@ final class GroupCommit implements AutoCloseable {
                         // The work's own decision (unknown user, conflict, ...) is its answer; a lock it
                         // could not take here, or a race the database caught, is tried again on its own.
                         boolean own = !(e instanceof NotHeld) && PostgresDatabase.sqlCause(e) == null;
+                        if (!savepoints && group.size() > 1) {
+                            retry = true;
+                            break;
+                        }
                         if (own) {
                             failures[i] = e;
                         } else {
@@ -177,6 +202,11 @@ final class GroupCommit implements AutoCloseable {
                     }
                 }
                 current = null;
+                t2 = System.nanoTime();
+                if (retry) {
+                    h.rollback();
+                    return false;
+                }
                 if (!savepoints && (failures[0] != null || results[0] == ALONE)) {
                     h.rollback(); // nothing of a failed lone decision may stay
                 } else {
@@ -206,9 +236,13 @@ final class GroupCommit implements AutoCloseable {
                 LOG.debug("group of {} not run ({}); running each on its own", group.size(), PostgresDatabase.rootMessage(e));
                 group.forEach(t -> t.result().complete(ALONE));
             }
-            return;
+            return true;
         }
         if (committing) {
+            long t3 = System.nanoTime();
+            lockNanos.addAndGet(t1 - t0);
+            workNanos.addAndGet(t2 - t1);
+            commitNanos.addAndGet(t3 - t2);
             groupsCommitted.incrementAndGet();
             decisionsCommitted.addAndGet(group.size());
             largestGroup.accumulateAndGet(group.size(), Math::max);
@@ -230,13 +264,15 @@ final class GroupCommit implements AutoCloseable {
             }
             t.result().complete(results[i]);
         }
+        return true;
     }
 
     /** How grouping went so far: transactions committed, decisions in them (failed ones included), the largest group. */
-    record Stats(long groups, long decisions, int largest) {}
+    record Stats(long groups, long decisions, int largest, long lockMillis, long workMillis, long commitMillis) {}
 
     Stats stats() {
-        return new Stats(groupsCommitted.get(), decisionsCommitted.get(), largestGroup.get());
+        return new Stats(groupsCommitted.get(), decisionsCommitted.get(), largestGroup.get(),
+                lockNanos.get() / 1_000_000, workNanos.get() / 1_000_000, commitNanos.get() / 1_000_000);
     }
 
     /** Decisions waiting for the next group (tests use it to know a group is complete). */
@@ -258,7 +294,10 @@ final class GroupCommit implements AutoCloseable {
         }
         Stats s = stats();
         if (s.groups() > 0) {
-            LOG.info("group commit: {} seat decisions in {} transactions (largest group {})", s.decisions(), s.groups(), s.largest());
+            // Where a group's time goes: waiting for its locks (another node's group), running its decisions
+            // (round trips, the pool locked), and COMMIT (the WAL flush).
+            LOG.info("group commit: {} seat decisions in {} transactions (largest group {}); ms waiting for locks {}, deciding {}, committing {}",
+                    s.decisions(), s.groups(), s.largest(), s.lockMillis(), s.workMillis(), s.commitMillis());
         }
     }
 }
