@@ -82,13 +82,30 @@ public final class SqlSeatLedger implements SeatLedger {
         return db.writeGrouped(new Database.Locks(List.of(r.sessionId()), List.of(r.pool())), (h, after) -> {
             long now = r.now().toEpochMilli();
             dialect.lockSessions(h, List.of(r.sessionId()));
-            SessionRow session = findSession(h, r.sessionId()).orElse(null);
+            // The session (if it exists) and the person asking, in one round trip.
+            record Found(SessionRow session, UserRow user) {}
+            Found found = h.createQuery("""
+                            SELECT s.id, s.user_id, su.name, s.host, s.host_key, s.lease_expires_at, u.id, u.name, u.enabled
+                            FROM (SELECT 1 AS one) x
+                            LEFT JOIN sessions s ON s.id = :sid
+                            LEFT JOIN users su ON su.id = s.user_id
+                            """ + (r.userId() != null ? "LEFT JOIN users u ON u.id = :uid" : """
+                            LEFT JOIN user_aliases a ON a.alias_key = :key
+                            LEFT JOIN users u ON u.id = a.user_id"""))
+                    .bind("sid", r.sessionId())
+                    .bind(r.userId() != null ? "uid" : "key", r.userId() != null ? (Object) r.userId() : r.userKey())
+                    .map((rs, ctx) -> new Found(
+                            rs.getString(1) == null ? null : new SessionRow(rs.getString(1), rs.getLong(2), rs.getString(3),
+                                    rs.getString(4), rs.getString(5), rs.getLong(6)),
+                            rs.getString(8) == null ? null : new UserRow(rs.getLong(7), rs.getString(8), rs.getInt(9) == 1)))
+                    .one();
+            SessionRow session = found.session();
             // This pool, and the pools of the session's other checkouts (ending a lapsed session returns those).
             // Locks before rows (the user's row is updated below): every transaction takes them in that order.
             lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
             // The decision's writes, sent together at the end (one round trip on PostgreSQL).
             WriteScript writes = new WriteScript(dialect.shared());
-            var user = resolveUser(h, r, now, writes);
+            var user = resolveUser(h, r, now, writes, Optional.ofNullable(found.user()));
             long userId = user.getKey();
             String userName = user.getValue();
             if (session != null && session.userId() != userId) {
@@ -234,16 +251,14 @@ public final class SqlSeatLedger implements SeatLedger {
      * The person a checkout is for: the authenticated user, or the owner of the alias the name
      * normalizes to; an unknown name becomes an {@code auto} user only when allowed.
      */
-    private static Map.Entry<Long, String> resolveUser(Handle h, CheckoutRequest r, long now, WriteScript writes) {
-        record Found(long id, String name, boolean enabled) {}
-        Optional<Found> found = r.userId() != null
-                ? h.createQuery("SELECT id, name, enabled FROM users WHERE id = :id").bind("id", r.userId())
-                        .map((rs, ctx) -> new Found(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1)).findOne()
-                : h.createQuery("""
-                                SELECT u.id, u.name, u.enabled FROM user_aliases a JOIN users u ON u.id = a.user_id
-                                WHERE a.alias_key = :key""")
-                        .bind("key", r.userKey())
-                        .map((rs, ctx) -> new Found(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1)).findOne();
+    private record UserRow(long id, String name, boolean enabled) {}
+
+    /**
+     * @param found the user of {@code r} as read with the session: by id, or the owner of the alias
+     *              its name normalizes to
+     */
+    private static Map.Entry<Long, String> resolveUser(Handle h, CheckoutRequest r, long now, WriteScript writes,
+                                                       Optional<UserRow> found) {
         if (found.isEmpty()) {
             if (r.userId() != null || !r.autoCreate()) {
                 throw IdentityException.unknownUser(r.userName());
@@ -257,7 +272,7 @@ public final class SqlSeatLedger implements SeatLedger {
                     .bind("key", r.userKey()).bind("id", id).bind("name", r.userName()).bind("now", now).execute();
             return Map.entry(id, r.userName());
         }
-        Found f = found.get();
+        UserRow f = found.get();
         if (!f.enabled()) {
             throw new IdentityException(IdentityException.Kind.USER_DISABLED,
                     "the account of " + f.name() + " is disabled: ask your administrator to enable it");
@@ -272,22 +287,21 @@ public final class SqlSeatLedger implements SeatLedger {
             long now = at.toEpochMilli();
             dialect.lockSessions(h, List.of(sessionId));
             dialect.lockPools(h, List.of(pool));
-            Optional<SessionRow> session = findSession(h, sessionId);
-            if (session.isEmpty()) {
-                return false;
-            }
-            // What the check-in decides on, read at once: the seat, who else is on it, its loan, and
-            // whether the session keeps other checkouts.
-            record Held(String seatId, int othersOnSeat, long loanEnd, int sessionLeft) {}
+            // What the check-in decides on, read at once: the checkout's seat, who else is on it, its loan,
+            // whether the session keeps other checkouts, and who the session is. No row: nothing to check in.
+            record Held(String seatId, int othersOnSeat, long loanEnd, int sessionLeft, String userName, String host) {}
             Optional<Held> held = h.createQuery("""
                             SELECT c.seat_id,
                               (SELECT COUNT(*) FROM checkouts o WHERE o.seat_id = c.seat_id AND o.session_id <> c.session_id),
                               (SELECT COALESCE(borrowed_until, 0) FROM seats WHERE id = c.seat_id),
                               (SELECT COUNT(*) FROM checkouts o WHERE o.session_id = c.session_id
-                                 AND (o.product <> c.product OR o.feature <> c.feature))
-                            FROM checkouts c WHERE c.session_id = :s AND c.product = :p AND c.feature = :f""")
+                                 AND (o.product <> c.product OR o.feature <> c.feature)),
+                              u.name, s.host
+                            FROM checkouts c JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id
+                            WHERE c.session_id = :s AND c.product = :p AND c.feature = :f""")
                     .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature())
-                    .map((rs, ctx) -> new Held(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getInt(4)))
+                    .map((rs, ctx) -> new Held(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
+                            rs.getString(6)))
                     .findOne();
             if (held.isEmpty()) {
                 return false;
@@ -310,7 +324,7 @@ public final class SqlSeatLedger implements SeatLedger {
                     freed = true;
                 }
             }
-            event(writes, now, SeatEvent.Type.RELEASE, pool, session.get().userName(), session.get().host(), sessionId,
+            event(writes, now, SeatEvent.Type.RELEASE, pool, held.get().userName(), held.get().host(), sessionId,
                     seatId, "check-in", null);
             boolean ends = held.get().sessionLeft() == 0;
             if (ends) {
