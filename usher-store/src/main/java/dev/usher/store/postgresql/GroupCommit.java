@@ -118,6 +118,9 @@ final class GroupCommit implements AutoCloseable {
             }
             queue.drainTo(group, MAX_GROUP - 1);
             boolean stop = group.remove(STOP);
+            // In session order: a decision writes its session's row, and the lease writer updates session
+            // rows in that order too, so the two never wait for each other in a circle.
+            group.sort(java.util.Comparator.comparing(t -> t.locks().sessionIds().stream().min(String::compareTo).orElse("")));
             if (!group.isEmpty()) {
                 try {
                     run(group);
