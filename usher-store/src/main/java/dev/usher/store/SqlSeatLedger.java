@@ -105,7 +105,7 @@ public final class SqlSeatLedger implements SeatLedger {
             lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
             // The decision's writes, sent together at the end (one round trip on PostgreSQL).
             WriteScript writes = new WriteScript(dialect.shared());
-            var user = resolveUser(h, r, now, writes, Optional.ofNullable(found.user()));
+            var user = resolveUser(h, r, now, writes, Optional.ofNullable(found.user()), dialect.shared());
             long userId = user.getKey();
             String userName = user.getValue();
             if (session != null && session.userId() != userId) {
@@ -257,8 +257,19 @@ public final class SqlSeatLedger implements SeatLedger {
      * @param found the user of {@code r} as read with the session: by id, or the owner of the alias
      *              its name normalizes to
      */
+    /**
+     * The last-seen time of a person who checks out. On PostgreSQL a row another transaction holds is
+     * skipped rather than waited for: that transaction is setting about the same time (or an admin is
+     * editing the person), and waiting would let two nodes' groups, each deciding for the same people
+     * in another pool, lock those rows in opposite orders and deadlock. People are the only rows two
+     * pools' decisions share.
+     */
+    private static final Map<Boolean, String> TOUCH_USER = Map.of(
+            false, "UPDATE users SET last_seen_at = :now WHERE id = :id",
+            true, "UPDATE users SET last_seen_at = :now WHERE id = (SELECT id FROM users WHERE id = :id FOR NO KEY UPDATE SKIP LOCKED)");
+
     private static Map.Entry<Long, String> resolveUser(Handle h, CheckoutRequest r, long now, WriteScript writes,
-                                                       Optional<UserRow> found) {
+                                                       Optional<UserRow> found, boolean shared) {
         if (found.isEmpty()) {
             if (r.userId() != null || !r.autoCreate()) {
                 throw IdentityException.unknownUser(r.userName());
@@ -277,7 +288,7 @@ public final class SqlSeatLedger implements SeatLedger {
             throw new IdentityException(IdentityException.Kind.USER_DISABLED,
                     "the account of " + f.name() + " is disabled: ask your administrator to enable it");
         }
-        writes.add("UPDATE users SET last_seen_at = :now WHERE id = :id", "now", now, "id", f.id());
+        writes.add(TOUCH_USER.get(shared), "now", now, "id", f.id());
         return Map.entry(f.id(), f.name());
     }
 

@@ -144,6 +144,34 @@ class GroupCommitTest {
     }
 
     @Test
+    void aCheckoutDoesNotWaitForAPersonsRowThatAnotherTransactionHolds() throws Exception {
+        // Two nodes' groups deciding for the same people in two pools would otherwise lock those rows in
+        // opposite orders: the person's last-seen time is the one row two pools' decisions share.
+        String url = TestDatabases.newDatabase();
+        PostgresDatabase db = node(url);
+        SqlSeatLedger ledger = ledger(db, 5);
+        assertThat(ledger.checkout(request("s0", "alice"))).isInstanceOf(CheckoutOutcome.Held.class);
+        Handle otherNode = db.dedicatedHandle();
+        ExecutorService threads = Executors.newSingleThreadExecutor();
+        try {
+            otherNode.begin();
+            // The lock an UPDATE of a person's non-key column takes (another decision's last-seen time, an admin's edit).
+            otherNode.createQuery("SELECT id FROM users WHERE name = 'alice' FOR NO KEY UPDATE").mapTo(Long.class).one();
+            Future<CheckoutOutcome> second = threads.submit(() -> ledger.checkout(request("s1", "alice")));
+            assertThat(second.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOfSatisfying(CheckoutOutcome.Held.class,
+                    h -> assertThat(h.how()).isEqualTo(CheckoutOutcome.How.JOINED));
+            otherNode.rollback();
+        } finally {
+            threads.shutdownNow();
+            if (otherNode.isInTransaction()) {
+                otherNode.rollback();
+            }
+            otherNode.close();
+        }
+        assertThat(count(db, "SELECT COUNT(*) FROM checkouts")).isEqualTo(2);
+    }
+
+    @Test
     void concurrentCheckoutsOnTwoGroupingNodesNeverOverfillAPoolOrGiveAPersonTwoSeatsAndEveryAnswerIsStored() throws Exception {
         int capacity = 12;
         String url = TestDatabases.newDatabase();
