@@ -25,8 +25,9 @@ import java.util.function.Supplier;
  * flush (and one lock hand-over between nodes) per decision. Here the decisions waiting on this
  * node run in one transaction instead: the writer takes the locks all of them declared up front,
  * in the global order (sessions, then pools, each sorted; the same order every other transaction
- * takes them in), then runs each in a SAVEPOINT, so one that fails is undone alone, and answers
- * every caller only after the COMMIT. A decision that needs a lock it did not declare gets it only
+ * takes them in), then runs them one after another, and answers every caller only after the
+ * COMMIT. When a decision fails, the group is rolled back and run again with each decision in a
+ * SAVEPOINT, so that the failing one is undone alone. A decision that needs a lock it did not declare gets it only
  * if it is free at once (never waiting while holding the group's locks, which is what keeps groups
  * of two nodes from deadlocking); otherwise, and after any database error inside a decision, that
  * decision is undone and run again in a transaction of its own through {@link PostgresDatabase#write},
@@ -91,7 +92,17 @@ final class GroupCommit implements AutoCloseable {
         queue.add(task);
         Object r;
         try {
-            r = task.result().get();
+            while (true) {
+                try {
+                    r = task.result().get(1, java.util.concurrent.TimeUnit.SECONDS);
+                    break;
+                } catch (java.util.concurrent.TimeoutException e) {
+                    // Queued just as the store closed, after the writer's last look: nobody will run it there.
+                    if (!thread.isAlive() && queue.remove(task)) {
+                        return alone.get();
+                    }
+                }
+            }
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException re) {
                 throw re;
