@@ -23,6 +23,23 @@ public interface Database extends AutoCloseable {
 
     <T> T write(Work<T> work);
 
+    /**
+     * What a seat decision will lock ({@link Dialect#lockSessions}, {@link Dialect#lockPools}), declared
+     * before it runs so that a store grouping several decisions in one transaction can take all their
+     * locks up front, in the one global order.
+     */
+    record Locks(java.util.Collection<String> sessionIds, java.util.Collection<dev.usher.core.seat.PoolKey> pools) {}
+
+    /**
+     * A write that may share its transaction with other such writes (group commit): it is answered,
+     * like {@link #write}, only after a COMMIT that holds it. {@code locks} names what the work will lock;
+     * the work may still lock more, which a grouping store may refuse inside a group (it then runs the
+     * work in a transaction of its own). The default is a transaction of its own.
+     */
+    default <T> T writeGrouped(Locks locks, Work<T> work) {
+        return write(work);
+    }
+
     <T> T read(Function<Handle, T> query);
 
     /**

@@ -78,19 +78,39 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public CheckoutOutcome checkout(CheckoutRequest r) {
-        return db.write((h, after) -> {
+        // Grouped with other decisions where the store can (PostgreSQL: one commit for many).
+        return db.writeGrouped(new Database.Locks(List.of(r.sessionId()), List.of(r.pool())), (h, after) -> {
             long now = r.now().toEpochMilli();
             dialect.lockSessions(h, List.of(r.sessionId()));
-            var user = resolveUser(h, r, now);
+            // The session (if it exists) and the person asking, in one round trip.
+            record Found(SessionRow session, UserRow user) {}
+            Found found = h.createQuery("""
+                            SELECT s.id, s.user_id, su.name, s.host, s.host_key, s.lease_expires_at, u.id, u.name, u.enabled
+                            FROM (SELECT 1 AS one) x
+                            LEFT JOIN sessions s ON s.id = :sid
+                            LEFT JOIN users su ON su.id = s.user_id
+                            """ + (r.userId() != null ? "LEFT JOIN users u ON u.id = :uid" : """
+                            LEFT JOIN user_aliases a ON a.alias_key = :key
+                            LEFT JOIN users u ON u.id = a.user_id"""))
+                    .bind("sid", r.sessionId())
+                    .bind(r.userId() != null ? "uid" : "key", r.userId() != null ? (Object) r.userId() : r.userKey())
+                    .map((rs, ctx) -> new Found(
+                            rs.getString(1) == null ? null : new SessionRow(rs.getString(1), rs.getLong(2), rs.getString(3),
+                                    rs.getString(4), rs.getString(5), rs.getLong(6)),
+                            rs.getString(8) == null ? null : new UserRow(rs.getLong(7), rs.getString(8), rs.getInt(9) == 1)))
+                    .one();
+            SessionRow session = found.session();
+            // This pool, and the pools of the session's other checkouts (ending a lapsed session returns those).
+            // Locks before rows (the user's row is updated below): every transaction takes them in that order.
+            lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
+            // The decision's writes, sent together at the end (one round trip on PostgreSQL).
+            WriteScript writes = new WriteScript(dialect.shared());
+            var user = resolveUser(h, r, now, writes, Optional.ofNullable(found.user()), dialect.shared());
             long userId = user.getKey();
             String userName = user.getValue();
-
-            SessionRow session = findSession(h, r.sessionId()).orElse(null);
             if (session != null && session.userId() != userId) {
                 throw new SessionConflictException(r.sessionId(), session.userName());
             }
-            // This pool, and the pools of the session's other checkouts (ending a lapsed session returns those).
-            lockPools(h, r.pool(), session == null ? List.of() : List.of(r.sessionId()));
             if (session != null && !isLive(session, r.now()) && claimLapsed(h, session.id(), now)) {
                 // The client came back after its lease lapsed but before the sweeper ran: end the old
                 // session properly (recorded as an expiry) and start afresh under the same id.
@@ -107,8 +127,10 @@ public final class SqlSeatLedger implements SeatLedger {
                     .bind("s", r.sessionId()).bind("p", pool.product()).bind("f", pool.feature())
                     .mapTo(String.class).findOne().orElse(null);
             SeatKeyPolicy policy = t.settings().policy();
-            String keySeat = findSeatOfKey(h, pool, policy, userId, hostKey, r.sessionId());
-            int inUse = inUse(h, pool);
+            // The seat of the person's key and the pool's count, in one round trip.
+            String[] keySeatAndInUse = findSeatOfKeyAndInUse(h, pool, policy, userId, hostKey, r.sessionId());
+            String keySeat = keySeatAndInUse[0];
+            int inUse = Integer.parseInt(keySeatAndInUse[1]);
 
             CheckoutDecision decision = SeatAllocator.decide(t, new SeatAllocator.Held(sessionSeat, keySeat, inUse));
             Charge charge = Charge.SHARED;
@@ -134,42 +156,43 @@ public final class SqlSeatLedger implements SeatLedger {
             switch (decision) {
                 case CheckoutDecision.Deny deny -> {
                     if (r.recordDenial()) {
-                        event(h, now, SeatEvent.Type.DENY, pool, userName, host, r.sessionId(), null, deny.reason().code(),
+                        event(writes, now, SeatEvent.Type.DENY, pool, userName, host, r.sessionId(), null, deny.reason().code(),
                                 "capacity " + deny.capacity() + ", in use " + deny.inUse());
                     }
+                    writes.run(h);
                     return new CheckoutOutcome.Denied(deny);
                 }
                 case CheckoutDecision.Keep keep -> {
                     how = CheckoutOutcome.How.KEPT;
                     seatId = keep.seatId();
-                    renewSession(h, r.sessionId(), now, expires);
+                    renewSession(writes, r.sessionId(), now, expires);
                 }
                 case CheckoutDecision.Join join -> {
                     how = CheckoutOutcome.How.JOINED;
                     seatId = join.seatId();
-                    upsertSession(h, session, r, userId, host, hostKey, now, expires);
-                    h.createUpdate("UPDATE seats SET linger_until = NULL WHERE id = :id").bind("id", seatId).execute();
-                    insertCheckout(h, r.sessionId(), pool, seatId, now);
-                    event(h, now, SeatEvent.Type.JOIN, pool, userName, host, r.sessionId(), seatId, null, null);
+                    upsertSession(writes, session, r, userId, host, hostKey, now, expires);
+                    writes.add("UPDATE seats SET linger_until = NULL WHERE id = :id", "id", seatId);
+                    insertCheckout(writes, r.sessionId(), pool, seatId, now);
+                    event(writes, now, SeatEvent.Type.JOIN, pool, userName, host, r.sessionId(), seatId, null, null);
                 }
                 case CheckoutDecision.Grant ignored -> {
                     how = CheckoutOutcome.How.NEW;
                     seatId = UUID.randomUUID().toString();
-                    upsertSession(h, session, r, userId, host, hostKey, now, expires);
-                    h.createUpdate("""
+                    upsertSession(writes, session, r, userId, host, hostKey, now, expires);
+                    writes.add("""
                                     INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, charge)
-                                    VALUES (:id, :p, :f, :key, :u, :hk, :now, :charge)""")
-                            .bind("charge", charge.code())
-                            .bind("id", seatId).bind("p", pool.product()).bind("f", pool.feature())
-                            .bind("key", policy.seatKey(userId, hostKey, r.sessionId()))
-                            .bind("u", userId).bind("hk", hostKey).bind("now", now)
-                            .execute();
-                    adjustInUse(h, pool, +1);
-                    insertCheckout(h, r.sessionId(), pool, seatId, now);
-                    event(h, now, SeatEvent.Type.GRANT, pool, userName, host, r.sessionId(), seatId, null, null);
+                                    VALUES (:id, :p, :f, :key, :u, :hk, :now, :charge)""",
+                            "charge", charge.code(), "id", seatId, "p", pool.product(), "f", pool.feature(),
+                            "key", policy.seatKey(userId, hostKey, r.sessionId()), "u", userId, "hk", hostKey, "now", now);
+                    adjustInUse(writes, pool, +1);
+                    insertCheckout(writes, r.sessionId(), pool, seatId, now);
+                    event(writes, now, SeatEvent.Type.GRANT, pool, userName, host, r.sessionId(), seatId, null, null);
                 }
             }
-            int shared = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE seat_id = :seat AND session_id <> :s")
+            writes.run(h);
+            // A new seat has no other sessions yet; a kept or joined one is counted.
+            int shared = how == CheckoutOutcome.How.NEW ? 0 : h.createQuery(
+                            "SELECT COUNT(*) FROM checkouts WHERE seat_id = :seat AND session_id <> :s")
                     .bind("seat", seatId).bind("s", r.sessionId()).mapTo(Integer.class).one();
             Instant leaseEnd = Instant.ofEpochMilli(expires);
             String sessionId = r.sessionId();
@@ -228,16 +251,25 @@ public final class SqlSeatLedger implements SeatLedger {
      * The person a checkout is for: the authenticated user, or the owner of the alias the name
      * normalizes to; an unknown name becomes an {@code auto} user only when allowed.
      */
-    private static Map.Entry<Long, String> resolveUser(Handle h, CheckoutRequest r, long now) {
-        record Found(long id, String name, boolean enabled) {}
-        Optional<Found> found = r.userId() != null
-                ? h.createQuery("SELECT id, name, enabled FROM users WHERE id = :id").bind("id", r.userId())
-                        .map((rs, ctx) -> new Found(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1)).findOne()
-                : h.createQuery("""
-                                SELECT u.id, u.name, u.enabled FROM user_aliases a JOIN users u ON u.id = a.user_id
-                                WHERE a.alias_key = :key""")
-                        .bind("key", r.userKey())
-                        .map((rs, ctx) -> new Found(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1)).findOne();
+    private record UserRow(long id, String name, boolean enabled) {}
+
+    /**
+     * @param found the user of {@code r} as read with the session: by id, or the owner of the alias
+     *              its name normalizes to
+     */
+    /**
+     * The last-seen time of a person who checks out. On PostgreSQL a row another transaction holds is
+     * skipped rather than waited for: that transaction is setting about the same time (or an admin is
+     * editing the person), and waiting would let two nodes' groups, each deciding for the same people
+     * in another pool, lock those rows in opposite orders and deadlock. People are the only rows two
+     * pools' decisions share.
+     */
+    private static final Map<Boolean, String> TOUCH_USER = Map.of(
+            false, "UPDATE users SET last_seen_at = :now WHERE id = :id",
+            true, "UPDATE users SET last_seen_at = :now WHERE id = (SELECT id FROM users WHERE id = :id FOR NO KEY UPDATE SKIP LOCKED)");
+
+    private static Map.Entry<Long, String> resolveUser(Handle h, CheckoutRequest r, long now, WriteScript writes,
+                                                       Optional<UserRow> found, boolean shared) {
         if (found.isEmpty()) {
             if (r.userId() != null || !r.autoCreate()) {
                 throw IdentityException.unknownUser(r.userName());
@@ -251,42 +283,73 @@ public final class SqlSeatLedger implements SeatLedger {
                     .bind("key", r.userKey()).bind("id", id).bind("name", r.userName()).bind("now", now).execute();
             return Map.entry(id, r.userName());
         }
-        Found f = found.get();
+        UserRow f = found.get();
         if (!f.enabled()) {
             throw new IdentityException(IdentityException.Kind.USER_DISABLED,
                     "the account of " + f.name() + " is disabled: ask your administrator to enable it");
         }
-        h.createUpdate("UPDATE users SET last_seen_at = :now WHERE id = :id").bind("now", now).bind("id", f.id()).execute();
+        writes.add(TOUCH_USER.get(shared), "now", now, "id", f.id());
         return Map.entry(f.id(), f.name());
     }
 
     @Override
     public boolean checkin(String sessionId, PoolKey pool, Instant at) {
-        return db.write((h, after) -> {
+        return db.writeGrouped(new Database.Locks(List.of(sessionId), List.of(pool)), (h, after) -> {
             long now = at.toEpochMilli();
             dialect.lockSessions(h, List.of(sessionId));
             dialect.lockPools(h, List.of(pool));
-            Optional<SessionRow> session = findSession(h, sessionId);
-            if (session.isEmpty()) {
-                return false;
-            }
-            Optional<String> seat = h.createQuery(
-                            "SELECT seat_id FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
+            // What the check-in decides on, read at once: the checkout's seat, who else is on it, its loan,
+            // whether the session keeps other checkouts, and who the session is. No row: nothing to check in.
+            record Held(String seatId, int othersOnSeat, long loanEnd, int sessionLeft, String userName, String host) {}
+            Optional<Held> held = h.createQuery("""
+                            SELECT c.seat_id,
+                              (SELECT COUNT(*) FROM checkouts o WHERE o.seat_id = c.seat_id AND o.session_id <> c.session_id),
+                              (SELECT COALESCE(borrowed_until, 0) FROM seats WHERE id = c.seat_id),
+                              (SELECT COUNT(*) FROM checkouts o WHERE o.session_id = c.session_id
+                                 AND (o.product <> c.product OR o.feature <> c.feature)),
+                              u.name, s.host
+                            FROM checkouts c JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id
+                            WHERE c.session_id = :s AND c.product = :p AND c.feature = :f""")
                     .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature())
-                    .mapTo(String.class).findOne();
-            if (seat.isEmpty()) {
+                    .map((rs, ctx) -> new Held(rs.getString(1), rs.getInt(2), rs.getLong(3), rs.getInt(4), rs.getString(5),
+                            rs.getString(6)))
+                    .findOne();
+            if (held.isEmpty()) {
                 return false;
             }
-            h.createUpdate("DELETE FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f")
-                    .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature()).execute();
-            releaseIfUnused(h, after, seat.get(), pool, now);
-            event(h, now, SeatEvent.Type.RELEASE, pool, session.get().userName(), session.get().host(), sessionId,
-                    seat.get(), "check-in", null);
-            int left = h.createQuery("SELECT COUNT(*) FROM checkouts WHERE session_id = :s")
-                    .bind("s", sessionId).mapTo(Integer.class).one();
-            if (left == 0) {
+            String seatId = held.get().seatId();
+            WriteScript writes = new WriteScript(dialect.shared());
+            writes.add("DELETE FROM checkouts WHERE session_id = :s AND product = :p AND feature = :f",
+                    "s", sessionId, "p", pool.product(), "f", pool.feature());
+            // As releaseIfUnused: the last session gone, the seat lingers, or goes back to the pool.
+            boolean freed = false;
+            if (held.get().othersOnSeat() == 0) {
+                long lingerEnd = now + terms.terms(pool, at).settings().linger().toMillis();
+                long until = Math.max(lingerEnd, held.get().loanEnd());
+                if (until > now) {
+                    writes.add("UPDATE seats SET linger_until = :until WHERE id = :id", "until", until, "id", seatId);
+                } else {
+                    // The checkout just deleted referenced the seat (a foreign key), so the seat is there to delete.
+                    writes.add("DELETE FROM seats WHERE id = :id", "id", seatId);
+                    adjustInUse(writes, pool, -1);
+                    freed = true;
+                }
+            }
+            event(writes, now, SeatEvent.Type.RELEASE, pool, held.get().userName(), held.get().host(), sessionId,
+                    seatId, "check-in", null);
+            boolean ends = held.get().sessionLeft() == 0;
+            if (ends) {
                 // A session exists to hold checkouts; with none left it ends, and its next heartbeat says so.
-                h.createUpdate("DELETE FROM sessions WHERE id = :s").bind("s", sessionId).execute();
+                writes.add("DELETE FROM sessions WHERE id = :s", "s", sessionId);
+            }
+            int[] counts = writes.run(h);
+            if (counts[0] != 1 || (freed && counts[1] != 1)) {
+                throw new IllegalStateException("check-in of " + sessionId + " found its rows changed under its locks");
+            }
+            if (freed) {
+                after.then(() -> seatFreed.accept(pool));
+            }
+            if (ends) {
                 after.then(() -> leases.remove(sessionId));
             }
             return true;
@@ -766,22 +829,28 @@ public final class SqlSeatLedger implements SeatLedger {
                 .findOne();
     }
 
-    private static String findSeatOfKey(Handle h, PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey, String sessionId) {
-        // Looked up by what the key means rather than by the key string, so that after an admin
-        // switches a pool from user+host to user, a person's existing seat is found and joined.
-        var q = switch (policy) {
-            case USER -> h.createQuery("""
-                            SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u
-                            ORDER BY created_at, id LIMIT 1""")
-                    .bind("u", userId);
-            case USER_HOST -> h.createQuery("""
-                            SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u AND host_key = :hk
-                            ORDER BY created_at, id LIMIT 1""")
-                    .bind("u", userId).bind("hk", hostKey);
-            case SESSION -> h.createQuery("SELECT id FROM seats WHERE product = :p AND feature = :f AND seat_key = :k")
-                    .bind("k", policy.seatKey(userId, hostKey, sessionId));
+    /**
+     * The seat a checkout's key already holds (or null), and the pool's seats in use, in one query.
+     * The seat is looked up by what the key means rather than by the key string, so that after an admin
+     * switches a pool from user+host to user, a person's existing seat is found and joined.
+     */
+    private static String[] findSeatOfKeyAndInUse(Handle h, PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey,
+                                                  String sessionId) {
+        String seat = switch (policy) {
+            case USER -> "SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u ORDER BY created_at, id LIMIT 1";
+            case USER_HOST -> """
+                    SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :u AND host_key = :hk
+                    ORDER BY created_at, id LIMIT 1""";
+            case SESSION -> "SELECT id FROM seats WHERE product = :p AND feature = :f AND seat_key = :k";
         };
-        return q.bind("p", pool.product()).bind("f", pool.feature()).mapTo(String.class).findOne().orElse(null);
+        var q = h.createQuery("SELECT (" + seat + "), COALESCE((SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f), 0)")
+                .bind("p", pool.product()).bind("f", pool.feature());
+        q = switch (policy) {
+            case USER -> q.bind("u", userId);
+            case USER_HOST -> q.bind("u", userId).bind("hk", hostKey);
+            case SESSION -> q.bind("k", policy.seatKey(userId, hostKey, sessionId));
+        };
+        return q.map((rs, ctx) -> new String[] {rs.getString(1), Integer.toString(rs.getInt(2))}).one();
     }
 
     private static int inUse(Handle h, PoolKey pool) {
@@ -791,48 +860,46 @@ public final class SqlSeatLedger implements SeatLedger {
     }
 
     private static void adjustInUse(Handle h, PoolKey pool, int delta) {
+        adjustInUse(new WriteScript(false), pool, delta).run(h);
+    }
+
+    private static WriteScript adjustInUse(WriteScript w, PoolKey pool, int delta) {
         if (delta < 0) {
             // A plain update: the upsert's insert row would trip the CHECK before the conflict resolves.
-            h.createUpdate("UPDATE pool_counters SET in_use = in_use + :d WHERE product = :p AND feature = :f")
-                    .bind("p", pool.product()).bind("f", pool.feature()).bind("d", delta)
-                    .execute();
-            return;
+            return w.add("UPDATE pool_counters SET in_use = in_use + :d WHERE product = :p AND feature = :f",
+                    "p", pool.product(), "f", pool.feature(), "d", delta);
         }
-        h.createUpdate("""
+        return w.add("""
                         INSERT INTO pool_counters (product, feature, in_use) VALUES (:p, :f, :d)
-                        ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + :d""")
-                .bind("p", pool.product()).bind("f", pool.feature()).bind("d", delta)
-                .execute();
+                        ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + :d""",
+                "p", pool.product(), "f", pool.feature(), "d", delta);
     }
 
-    private static void upsertSession(Handle h, SessionRow existing, CheckoutRequest r, long userId, String host,
+    private static void upsertSession(WriteScript w, SessionRow existing, CheckoutRequest r, long userId, String host,
                                       String hostKey, long now, long expires) {
         if (existing != null) {
-            renewSession(h, r.sessionId(), now, expires);
+            renewSession(w, r.sessionId(), now, expires);
             return;
         }
-        h.createUpdate("""
+        w.add("""
                         INSERT INTO sessions (id, user_id, host, host_key, client, created_at, last_heartbeat_at, lease_expires_at)
-                        VALUES (:id, :u, :host, :hk, :client, :now, :now, :exp)""")
-                .bind("id", r.sessionId()).bind("u", userId).bind("host", host).bind("hk", hostKey)
-                .bind("client", r.client()).bind("now", now).bind("exp", expires)
-                .execute();
+                        VALUES (:id, :u, :host, :hk, :client, :now, :now, :exp)""",
+                "id", r.sessionId(), "u", userId, "host", host, "hk", hostKey, "client", r.client(), "now", now, "exp", expires);
     }
 
-    private static void renewSession(Handle h, String sessionId, long now, long expires) {
-        h.createUpdate("""
+    private static void renewSession(WriteScript w, String sessionId, long now, long expires) {
+        w.add("""
                         UPDATE sessions SET last_heartbeat_at = :now,
                           lease_expires_at = CASE WHEN lease_expires_at < :exp THEN :exp ELSE lease_expires_at END
-                        WHERE id = :id""")
-                .bind("id", sessionId).bind("now", now).bind("exp", expires).execute();
+                        WHERE id = :id""",
+                "id", sessionId, "now", now, "exp", expires);
     }
 
-    private static void insertCheckout(Handle h, String sessionId, PoolKey pool, String seatId, long now) {
-        h.createUpdate("""
+    private static void insertCheckout(WriteScript w, String sessionId, PoolKey pool, String seatId, long now) {
+        w.add("""
                         INSERT INTO checkouts (session_id, product, feature, seat_id, created_at)
-                        VALUES (:s, :p, :f, :seat, :now)""")
-                .bind("s", sessionId).bind("p", pool.product()).bind("f", pool.feature())
-                .bind("seat", seatId).bind("now", now).execute();
+                        VALUES (:s, :p, :f, :seat, :now)""",
+                "s", sessionId, "p", pool.product(), "f", pool.feature(), "seat", seatId, "now", now);
     }
 
     private void endSession(Handle h, Database.AfterCommit after, SessionRow s, long now, SeatEvent.Type type, String reason) {
@@ -886,13 +953,16 @@ public final class SqlSeatLedger implements SeatLedger {
      */
     private static void event(Handle h, long at, SeatEvent.Type type, PoolKey pool, String user, String host,
                               String sessionId, String seatId, String reason, String detail) {
-        h.createUpdate("""
+        event(new WriteScript(false), at, type, pool, user, host, sessionId, seatId, reason, detail).run(h);
+    }
+
+    private static WriteScript event(WriteScript w, long at, SeatEvent.Type type, PoolKey pool, String user, String host,
+                                     String sessionId, String seatId, String reason, String detail) {
+        return w.add("""
                         INSERT INTO seat_events (at, type, product, feature, user_name, host, session_id, seat_id, reason, detail, in_use)
                         VALUES (:at, :type, :p, :f, :u, :host, :s, :seat, :reason, :detail,
-                          (SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f))""")
-                .bind("at", at).bind("type", type.name()).bind("p", pool.product()).bind("f", pool.feature())
-                .bind("u", user).bind("host", host).bind("s", sessionId).bind("seat", seatId)
-                .bind("reason", reason).bind("detail", detail)
-                .execute();
+                          (SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f))""",
+                "at", at, "type", type.name(), "p", pool.product(), "f", pool.feature(), "u", user, "host", host,
+                "s", sessionId, "seat", seatId, "reason", reason, "detail", detail);
     }
 }

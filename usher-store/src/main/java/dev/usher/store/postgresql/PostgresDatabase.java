@@ -49,6 +49,7 @@ public final class PostgresDatabase implements Database {
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final Flyway flyway;
+    private final GroupCommit groups;
     private volatile long migrationsCheckedAt;
     private volatile String schemaProblem;
 
@@ -82,6 +83,7 @@ public final class PostgresDatabase implements Database {
             throw new StoreException("cannot prepare the database " + url + ": " + rootMessage(e), e);
         }
         this.jdbi = Jdbi.create(pool);
+        this.groups = new GroupCommit(this::open);
     }
 
     /** Connects, brings the schema up to date (safe when several nodes do it at once), and returns the store. */
@@ -150,6 +152,20 @@ public final class PostgresDatabase implements Database {
         }
     }
 
+    /**
+     * Seat decisions share transactions per node ({@link GroupCommit}): one lock hand-over and one WAL
+     * flush then serve every decision that was waiting, and each is still answered only after the COMMIT.
+     */
+    @Override
+    public <T> T writeGrouped(Locks locks, Work<T> work) {
+        return groups.submit(locks, work, () -> write(work));
+    }
+
+    /** The group writer, for tests in this package. */
+    GroupCommit groupCommit() {
+        return groups;
+    }
+
     @Override
     public <T> T read(Function<Handle, T> query) {
         try (Handle h = open()) {
@@ -214,23 +230,31 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public Dialect dialect() {
-        return DIALECT;
+        return dialect;
     }
 
-    private static final Dialect DIALECT = new Dialect() {
+    private final Dialect dialect = new Dialect() {
         @Override
         public void lockSessions(Handle h, Collection<String> sessionIds) {
+            GroupCommit.Held held = groups.heldOn(h);
             for (String id : sessionIds.stream().distinct().sorted().toList()) {
-                h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", LOCK_SESSION).bind("k", id)
-                        .mapTo(String.class).one();
+                if (held == null) {
+                    lock(h, LOCK_SESSION, id);
+                } else if (!held.sessions().contains(id) && !tryLock(h, LOCK_SESSION, id)) {
+                    throw new GroupCommit.NotHeld("session " + id);
+                }
             }
         }
 
         @Override
         public void lockPools(Handle h, Collection<PoolKey> pools) {
+            GroupCommit.Held held = groups.heldOn(h);
             for (PoolKey p : pools.stream().distinct().sorted().toList()) {
-                h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", LOCK_POOL)
-                        .bind("k", p.product().length() + ":" + p.product() + "/" + p.feature()).mapTo(String.class).one();
+                if (held == null) {
+                    lock(h, LOCK_POOL, poolLockKey(p));
+                } else if (!held.pools().contains(p) && !tryLock(h, LOCK_POOL, poolLockKey(p))) {
+                    throw new GroupCommit.NotHeld("pool " + p);
+                }
             }
         }
 
@@ -255,12 +279,36 @@ public final class PostgresDatabase implements Database {
         }
     };
 
+    static String poolLockKey(PoolKey p) {
+        return p.product().length() + ":" + p.product() + "/" + p.feature();
+    }
+
+    private static void lock(Handle h, int lockClass, String key) {
+        h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", lockClass).bind("k", key)
+                .mapTo(String.class).one();
+    }
+
+    private static boolean tryLock(Handle h, int lockClass, String key) {
+        return h.createQuery("SELECT pg_try_advisory_xact_lock(:c, hashtext(:k))").bind("c", lockClass).bind("k", key)
+                .mapTo(Boolean.class).one();
+    }
+
+    /** Takes the locks of {@code keys} in the order given, waiting for each, in one round trip (a function scan keeps array order). */
+    static void lockAll(Handle h, int lockClass, Collection<String> keys) {
+        if (keys.isEmpty()) {
+            return;
+        }
+        h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(k))::text FROM unnest(:keys) AS t(k)")
+                .bind("c", lockClass).bindArray("keys", String.class, List.copyOf(keys))
+                .mapTo(String.class).list();
+    }
+
     private static boolean retryable(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.equals("40001") || state.equals("40P01") || state.equals("23505") || state.equals("23503"));
     }
 
-    private static SQLException sqlCause(Throwable e) {
+    static SQLException sqlCause(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLException s) {
                 // The driver chains the server's error behind batch failures; the first with a state decides.
@@ -275,7 +323,7 @@ public final class PostgresDatabase implements Database {
         return null;
     }
 
-    private static String rootMessage(Throwable e) {
+    static String rootMessage(Throwable e) {
         SQLException s = sqlCause(e);
         Throwable t = s != null ? s : e;
         while (t.getCause() != null && t.getMessage() == null) {
@@ -305,6 +353,7 @@ public final class PostgresDatabase implements Database {
 
     @Override
     public void close() {
+        groups.close();
         pool.close();
     }
 }
