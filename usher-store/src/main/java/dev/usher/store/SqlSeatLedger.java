@@ -684,11 +684,23 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public List<SeatRecord> seats() {
+        return seatsWhere("");
+    }
+
+    @Override
+    public List<SeatRecord> seatsOnLoan() {
+        // Read by the seats page on every view: only the few loans, not every seat of every pool.
+        return seatsWhere("WHERE s.borrowed_until IS NOT NULL");
+    }
+
+    /** Seats (with their sessions) matching a fixed condition on the seat row {@code s}. */
+    private List<SeatRecord> seatsWhere(String where) {
         return db.read(h -> {
             Map<String, List<SessionRecord>> bySeat = new LinkedHashMap<>();
             h.createQuery("""
                             SELECT c.seat_id, s.id, u.name, s.host, s.client, s.created_at, s.last_heartbeat_at, s.lease_expires_at
                             FROM checkouts c JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id
+                            """ + (where.isEmpty() ? "" : "WHERE c.seat_id IN (SELECT s.id FROM seats s " + where + ")\n") + """
                             ORDER BY s.created_at, s.id""")
                     .map((rs, ctx) -> {
                         bySeat.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(sessionRecord(rs.getString(2),
@@ -698,7 +710,9 @@ public final class SqlSeatLedger implements SeatLedger {
                     .list();
             return h.createQuery("""
                             SELECT s.id, s.product, s.feature, s.seat_key, u.name, s.created_at, s.linger_until, s.borrowed_until
-                            FROM seats s JOIN users u ON u.id = s.user_id ORDER BY s.product, s.feature, s.created_at, s.id""")
+                            FROM seats s JOIN users u ON u.id = s.user_id
+                            """ + where + "\n" + """
+                            ORDER BY s.product, s.feature, s.created_at, s.id""")
                     .map((rs, ctx) -> {
                         long linger = rs.getLong(7);
                         Instant lingerUntil = rs.wasNull() ? null : Instant.ofEpochMilli(linger);

@@ -98,6 +98,9 @@ public interface SeatLedger {
 
     List<SeatRecord> seats();
 
+    /** The seats out on loan (a borrow not yet returned), with their sessions, as {@link #seats()} lists them. */
+    List<SeatRecord> seatsOnLoan();
+
     List<SessionRecord> sessions();
 
     /** Seats held per pool right now (lingering seats included). */

@@ -56,7 +56,7 @@ final class SeatPages {
         Pager pager = new Pager(Pager.clamp(String.valueOf(requested), r.matching(), Pager.SIZE), Pager.SIZE, r.matching(), "/seats", query);
         List<Pages.SeatRow> rows = r.seats().stream().map(this::row).toList();
         Fmt f = console.fmt;
-        List<Pages.LoanRow> loans = seats.seatsHeld().stream().filter(s -> s.borrowedUntil() != null)
+        List<Pages.LoanRow> loans = seats.seatsOnLoan().stream()
                 .sorted(java.util.Comparator.comparing(SeatRecord::borrowedUntil))
                 .map(s -> new Pages.LoanRow(s.seatId(), s.pool().toString(), s.user(), f.time(s.borrowedUntil()), f.ago(s.borrowedUntil())))
                 .toList();

@@ -112,8 +112,8 @@ final class AdminRoutes {
         r.post("/api/v1/seats/release", auth.admin(this::releaseUser));
         r.get("/api/v1/sessions", auth.admin(ctx -> ctx.json(ledger.sessions().stream().map(SessionView::of).toList())));
         r.get("/api/v1/events", auth.admin(this::events));
-        r.get("/api/v1/borrows", auth.admin(ctx -> ctx.json(ledger.seats().stream()
-                .filter(s -> s.borrowedUntil() != null).map(SeatView::of).toList())));
+        r.get("/api/v1/borrows", auth.admin(ctx -> ctx.json(ledger.seatsOnLoan().stream()
+                .map(SeatView::of).toList())));
         r.get("/api/v1/queue", auth.admin(ctx -> ctx.json(seats.queue().stream().map(QueueView::of).toList())));
     }
 

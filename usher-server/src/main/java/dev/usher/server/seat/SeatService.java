@@ -227,6 +227,10 @@ public final class SeatService {
         return ledger.seats();
     }
 
+    public List<dev.usher.core.seat.SeatRecord> seatsOnLoan() {
+        return ledger.seatsOnLoan();
+    }
+
     public List<PoolView> pools() {
         Instant now = clock.instant();
         Map<PoolKey, Integer> inUse = ledger.inUse();
