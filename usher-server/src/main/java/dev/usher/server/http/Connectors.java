@@ -6,12 +6,16 @@ import io.javalin.Javalin;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.HttpStatus;
 import org.eclipse.jetty.server.Connector;
+import org.eclipse.jetty.server.Handler;
 import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.Request;
+import org.eclipse.jetty.server.Response;
 import org.eclipse.jetty.server.SecureRequestCustomizer;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.server.SslConnectionFactory;
 import org.eclipse.jetty.server.handler.GracefulHandler;
+import org.eclipse.jetty.util.Callback;
 import org.eclipse.jetty.util.ssl.SslContextFactory;
 
 import java.security.SecureRandom;
@@ -19,6 +23,8 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -51,6 +57,9 @@ public final class Connectors {
             // Idle keep-alive connections (every client has one) are closed at once on a stop instead
             // of after Jetty's default second or two: they have nothing in flight to wait for.
             graceful.setShutdownIdleTimeout(IDLE_CLOSE_ON_STOP.toMillis());
+            // Counted below the graceful handler: its own count starts before it checks for a stop
+            // (a request in that gap is refused with 503), this one only once the request is let in.
+            server.insertHandler(new InFlight());
             server.insertHandler(graceful);
             server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
                 @Override
@@ -127,10 +136,54 @@ public final class Connectors {
         return f;
     }
 
-    /** Requests being handled right now (a graceful stop waits for them). */
+    /** Requests let in and being handled right now (a graceful stop waits for them). */
     public static long requestsInFlight(Javalin javalin) {
-        GracefulHandler graceful = javalin.jettyServer().server().getDescendant(GracefulHandler.class);
-        return graceful == null ? 0 : graceful.getCurrentRequestCount();
+        InFlight inFlight = javalin.jettyServer().server().getDescendant(InFlight.class);
+        return inFlight == null ? 0 : inFlight.count.get();
+    }
+
+    /** Counts the requests between being let in and being answered. */
+    private static final class InFlight extends Handler.Wrapper {
+        private final AtomicLong count = new AtomicLong();
+
+        @Override
+        public boolean handle(Request request, Response response, Callback callback) throws Exception {
+            count.incrementAndGet();
+            AtomicBoolean done = new AtomicBoolean();
+            Runnable leave = () -> {
+                if (done.compareAndSet(false, true)) {
+                    count.decrementAndGet();
+                }
+            };
+            Callback counted = new Callback() {
+                @Override
+                public void succeeded() {
+                    leave.run();
+                    callback.succeeded();
+                }
+
+                @Override
+                public void failed(Throwable x) {
+                    leave.run();
+                    callback.failed(x);
+                }
+
+                @Override
+                public InvocationType getInvocationType() {
+                    return callback.getInvocationType();
+                }
+            };
+            try {
+                boolean handled = super.handle(request, response, counted);
+                if (!handled) {
+                    leave.run();
+                }
+                return handled;
+            } catch (Throwable t) {
+                leave.run();
+                throw t;
+            }
+        }
     }
 
     /** The port the HTTPS connector listens on (after start), or -1 without HTTPS. */

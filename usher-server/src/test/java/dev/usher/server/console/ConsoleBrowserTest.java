@@ -29,6 +29,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
@@ -204,29 +206,49 @@ class ConsoleBrowserTest {
     @Test
     @Order(6)
     void reportsAndAuditPages() throws IOException {
-        // An hour and a half of history: the recorder closes the minutes as the (test) clock moves.
-        for (int i = 0; i < 9; i++) {
-            server.clock().advance(Duration.ofMinutes(10));
-            server.client().checkout("gina-" + i, "cad", "designer", "gina", "gina-pc");
-            if (i % 3 == 2) {
-                server.client().delete("/api/v1/sessions/gina-" + i);
+        // A day of history in cad/viewer (25 seats, no rules), hour by hour: at some moment of each hour
+        // as many people as the profile says hold a seat at once (the hour's peak), and the afternoon
+        // asks for more seats than there are
+        // (refusals). Sessions end within the minute, so no lease lapses while the (test) clock jumps;
+        // the recorder closes the minutes as it moves.
+        int[] peakPerHour = {0, 0, 0, 0, 0, 0, 2, 5, 12, 18, 21, 23, 14, 20, 26, 27, 17, 8, 4, 2, 1, 0, 0, 0};
+        int hour0 = server.now().atZone(java.time.ZoneOffset.UTC).getHour();
+        for (int h = 1; h <= 24; h++) {
+            server.clock().advance(Duration.ofMinutes(60));
+            List<String> held = new ArrayList<>();
+            for (int n = 1; n <= peakPerHour[(hour0 + h) % 24]; n++) {
+                String who = "d%02d".formatted(n);
+                if (server.client().checkout(who + "-" + h, "cad", "viewer", who, "pc-" + who).status() < 300) {
+                    held.add(who + "-" + h);
+                }
             }
+            server.clock().advance(Duration.ofSeconds(20));
+            held.forEach(session -> server.client().delete("/api/v1/sessions/" + session));
             server.server().usageRecorder().tick();
         }
+        // A day later the console session has lapsed (idle timeout): sign in again.
+        browser.get(base + "/");
+        browser.findElement(By.id("user")).sendKeys("admin");
+        browser.findElement(By.id("password")).sendKeys(TestServer.ADMIN_PASSWORD);
+        navigate(By.cssSelector("button[type=submit]"));
         Path shots = repositoryRoot().resolve("docs").resolve("screenshots");
         browser.get(base + "/");
         navigate(By.linkText("Reports"));
-        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("pool"))).selectByVisibleText("cad/designer");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("pool"))).selectByVisibleText("cad/viewer");
         navigate(By.xpath("//button[text()='Show']"));
-        assertThat(browser.findElement(By.cssSelector("svg.chart title")).getAttribute("textContent")).isEqualTo("Seats in use in cad/designer");
+        assertThat(browser.findElement(By.cssSelector("svg.chart title")).getAttribute("textContent")).isEqualTo("Seats in use in cad/viewer");
         assertThat(browser.findElement(By.cssSelector("[data-testid=estimate]")).getText()).startsWith("Estimate: you own");
         Files.write(shots.resolve("reports.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
         navigate(By.linkText("Audit"));
-        assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("force-release");
         navigate(By.xpath("//button[text()='Verify the chain']"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=verify]")).getText()).startsWith("The chain is intact:");
         Files.write(shots.resolve("audit.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        // The day's seat events fill the first pages; the earlier force release is found by its type.
+        browser.findElement(By.id("type")).sendKeys("force-release");
+        navigate(By.xpath("//button[text()='Filter']"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("force-release")
+                .doesNotContain("grant");
     }
 
     @Test
