@@ -52,7 +52,13 @@ public interface Database extends AutoCloseable {
     }
 
     /** True when the database answers a trivial query (for readiness checks). */
-    boolean isReachable();
+    default boolean isReachable() {
+        try {
+            return read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
 
     /**
      * Why the schema is not the one this build migrated to at start (a pending migration, or the file

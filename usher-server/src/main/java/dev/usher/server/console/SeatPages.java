@@ -3,6 +3,7 @@ package dev.usher.server.console;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionRecord;
+import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -15,7 +16,7 @@ import java.util.Optional;
 /** Seats and sessions: who holds which seat, from where, since when; filter, search, force release. */
 final class SeatPages {
 
-    private static final int MAX_REASON = 200;
+    private static final int MAX_REASON = AdminReason.MAX_LENGTH;
 
     private final Console console;
     private final SeatService seats;
@@ -92,7 +93,7 @@ final class SeatPages {
     private void release(Context ctx, ConsoleSession.Admin a) {
         String seatId = ctx.pathParam("seatId");
         String reason = Console.trimmed(ctx, "reason");
-        if (reason.length() > MAX_REASON || reason.chars().anyMatch(Character::isISOControl)) {
+        if (!AdminReason.acceptable(reason)) {
             var page = console.confirm(a, "Force release this seat?", "Say why in at most " + MAX_REASON + " printable characters.",
                     List.of(), "/seats/" + seatId + "/release", "Release seat", "/seats", true, Map.of());
             page.form().with("reason", reason.substring(0, Math.min(reason.length(), MAX_REASON)))
@@ -126,7 +127,7 @@ final class SeatPages {
     private void takeBack(Context ctx, ConsoleSession.Admin a) {
         String seatId = ctx.pathParam("seatId");
         String reason = Console.trimmed(ctx, "reason");
-        if (reason.length() > MAX_REASON || reason.chars().anyMatch(Character::isISOControl)) {
+        if (!AdminReason.acceptable(reason)) {
             var page = console.confirm(a, "Take back this borrowed seat?", "Say why in at most " + MAX_REASON + " printable characters.",
                     List.of(), "/seats/" + seatId + "/take-back", "Take back seat", "/seats", true, Map.of());
             page.form().with("reason", reason.substring(0, Math.min(reason.length(), MAX_REASON)))

@@ -8,6 +8,7 @@ import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.Principal;
+import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -140,6 +141,7 @@ final class ClientRoutes {
      */
     private void endLoan(Context ctx) {
         String seatId = ctx.pathParam("seatId");
+        AdminReason.require(ctx.queryParam("reason"));
         boolean open = identity.authSettings().mode() == AuthMode.OPEN;
         // In the signed-in modes nobody learns whether a seat is on loan before saying who they are.
         Principal caller = open ? auth.principal(ctx).orElse(null) : auth.require(ctx);
@@ -154,11 +156,7 @@ final class ClientRoutes {
             }
             forced = p.admin() && !java.util.Objects.equals(p.userId(), loan.userId());
         }
-        String reason = ctx.queryParam("reason");
-        if (reason != null && (reason.length() > 500 || reason.chars().anyMatch(Character::isISOControl))) {
-            throw ApiProblem.validation("reason must be at most 500 printable characters");
-        }
-        SeatLedger.Loan ended = seats.endLoan(seatId, forced, reason)
+        SeatLedger.Loan ended = seats.endLoan(seatId, forced, ctx.queryParam("reason"))
                 .orElseThrow(() -> ApiProblem.notFound("seat " + seatId + " is not on loan"));
         ctx.json(new ReturnResponse(seatId, ended.pool().product(), ended.pool().feature(), ended.user(), ended.until(),
                 forced ? "taken-back" : "returned",

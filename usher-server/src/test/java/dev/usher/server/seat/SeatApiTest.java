@@ -11,6 +11,7 @@ import tools.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -187,6 +188,25 @@ class SeatApiTest {
         assertThat(client.checkout("s3", "demo", "cal", "alice", "ws2").status()).isEqualTo(200);
         assertThat(pool().get("seatKeyPolicy").asString()).isEqualTo("user+host");
         assertThat(pool().get("lingerSeconds").asLong()).isEqualTo(60);
+    }
+
+    @Test
+    void anAdministratorsReasonMustBeOneShortLineAndABadOneChangesNothing() {
+        String seat = client.checkout("s1", "demo", "cal", "alice", "ws1").json().get("seatId").asString();
+        String tooLong = "x".repeat(AdminReason.MAX_LENGTH + 1);
+        for (Http.Response r : List.of(
+                admin.delete("/api/v1/seats/" + seat + "?reason=" + tooLong),
+                admin.delete("/api/v1/seats/" + seat + "?reason=stuck%0Aforged%20line"),
+                admin.post("/api/v1/seats/release", "{\"user\":\"alice\",\"reason\":\"" + tooLong + "\"}"),
+                admin.post("/api/v1/seats/release", "{\"user\":\"alice\",\"reason\":\"a\\u0007b\"}"),
+                admin.delete("/api/v1/borrows/" + seat + "?reason=" + tooLong))) {
+            assertThat(r.status()).as(r.text()).isEqualTo(400);
+            assertThat(r.problemType()).isEqualTo("validation-failed");
+            assertThat(r.json().get("detail").asString()).isEqualTo("reason must be at most 200 printable characters on one line");
+        }
+        assertThat(client.heartbeat("s1").status()).isEqualTo(200);
+        assertThat(pool().get("inUse").asInt()).isEqualTo(1);
+        assertThat(admin.delete("/api/v1/seats/" + seat + "?reason=" + "y".repeat(AdminReason.MAX_LENGTH)).status()).isEqualTo(204);
     }
 
     @Test

@@ -199,15 +199,6 @@ public final class PostgresDatabase implements Database {
     }
 
     @Override
-    public boolean isReachable() {
-        try {
-            return read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    @Override
     public java.util.Optional<String> schemaProblem() {
         // Asking Flyway reads the history table; load balancers probe /readyz every few seconds on every node.
         long now = System.currentTimeMillis();

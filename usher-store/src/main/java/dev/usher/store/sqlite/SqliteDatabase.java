@@ -159,15 +159,6 @@ public final class SqliteDatabase implements Database {
     }
 
     @Override
-    public boolean isReachable() {
-        try {
-            return read(h -> h.createQuery("SELECT 1").mapTo(Integer.class).one()) == 1;
-        } catch (RuntimeException e) {
-            return false;
-        }
-    }
-
-    @Override
     public java.util.Optional<String> schemaProblem() {
         if (pendingAtStart > 0) {
             return java.util.Optional.of(pendingAtStart + " migration(s) pending");
