@@ -124,7 +124,20 @@ public final class ReportRoutes {
         return accept != null && Arrays.stream(accept.split(",")).anyMatch(a -> a.strip().startsWith(type));
     }
 
+    /**
+     * Refuses a parameter this report does not take: a filter that looks applied but is not would
+     * give a wrong answer that seems right.
+     */
+    private static void notTaken(Context ctx, String param, String instead) {
+        if (ctx.queryParam(param) != null) {
+            throw ApiProblem.validation(param + " does not apply to " + ctx.path() + ": " + instead);
+        }
+    }
+
+    private static final String PER_POOL = "it counts everyone in a pool; for one person use /api/v1/usage/users?user=";
+
     private void usage(Context ctx) {
+        notTaken(ctx, "user", PER_POOL);
         ReportQuery q = query(ctx, UsageRow.Step.HOUR, null);
         List<UsageRow> rows = usage.usage(q);
         if (wants(ctx, "text/csv")) {
@@ -135,6 +148,7 @@ public final class ReportRoutes {
     }
 
     private void users(Context ctx) {
+        notTaken(ctx, "step", "it has one row per person, pool and day");
         ReportQuery q = query(ctx, UsageRow.Step.DAY, Duration.ofDays(800));
         List<UserDayView> days = usage.users(q).stream().map(UserDayView::of).toList();
         if (wants(ctx, "text/csv")) {
@@ -145,6 +159,8 @@ public final class ReportRoutes {
     }
 
     private void rightSizing(Context ctx) {
+        notTaken(ctx, "user", PER_POOL);
+        notTaken(ctx, "step", "it reads minutes while they are kept, hours before that");
         // Default: the last 30 days, the kind of period a renewal is decided on.
         ReportQuery q = ReportQuery.parse(ctx::queryParam, clock.instant(), UsageRow.Step.MINUTE, UsageReport.MAX_RIGHT_SIZING,
                 Duration.ofDays(30));
@@ -170,6 +186,7 @@ public final class ReportRoutes {
     }
 
     private void denials(Context ctx) {
+        notTaken(ctx, "step", "it lists each refusal");
         ReportQuery q = query(ctx, UsageRow.Step.DAY, Duration.ofDays(36_600));
         String reason = ctx.queryParam("reason");
         if (reason != null && !REASONS.contains(reason)) {

@@ -48,6 +48,12 @@ class ReportsApiTest {
             "/api/v1/audit?limit=abc|limit must be a number",
             "/api/v1/audit?from=2026-06-02&to=2026-06-01|is after to",
             "/api/v1/audit?type=%01|type must be 1-256 printable characters",
+            // a filter a report does not take is refused, not silently ignored
+            "/api/v1/usage?user=alice|user does not apply to /api/v1/usage: it counts everyone in a pool",
+            "/api/v1/usage/right-sizing?product=cad&feature=cal&user=alice|user does not apply to /api/v1/usage/right-sizing",
+            "/api/v1/usage/right-sizing?product=cad&feature=cal&step=day|step does not apply to /api/v1/usage/right-sizing",
+            "/api/v1/usage/users?step=hour|step does not apply to /api/v1/usage/users: it has one row per person, pool and day",
+            "/api/v1/denials?step=minute|step does not apply to /api/v1/denials: it lists each refusal",
     })
     void bad_parameters_are_refused_with_a_sentence(String path, String expected) {
         Http.Response r = server.admin().get(path);
