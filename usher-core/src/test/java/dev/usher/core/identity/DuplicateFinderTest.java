@@ -21,10 +21,10 @@ class DuplicateFinderTest {
     void hostNamesMixedIntoUserNamesAreRemovedWhereverTheyStand() {
         for (String name : List.of("alice-ws1", "ws1-alice", "alice_ws2", "ws2.alice", "alice (ws3)", "alice on ws1",
                 "alicews1", "ws1alice")) {
-            assertThat(DuplicateFinder.personKey(NAMES.key(name), List.of("build-07", "ws1", "ws2", "ws3"))).as(name).isEqualTo("alice");
+            assertThat(DuplicateFinder.personKey(NAMES.key(name), Set.of("build-07", "ws1", "ws2", "ws3"))).as(name).isEqualTo("alice");
         }
         // Nothing to remove: the name stays as it is; short "hosts" are ignored (see MIN_HOST_LENGTH).
-        assertThat(DuplicateFinder.personKey("alice.smith", List.of("ws1"))).isEqualTo("alice.smith");
+        assertThat(DuplicateFinder.personKey("alice.smith", Set.of("ws1"))).isEqualTo("alice.smith");
         assertThat(DuplicateFinder.find(List.of(c(1, "epcot"), c(2, "eot")), Set.of("pc")).duplicates()).isEmpty();
     }
 
