@@ -161,6 +161,11 @@ public final class PostgresDatabase implements Database {
         return groups.submit(locks, work, () -> write(work));
     }
 
+    @Override
+    public <I, T> T writeGrouped(Locks locks, Work<T> work, Batch<I> batch, I input) {
+        return groups.submit(locks, work, batch, input, () -> write(work));
+    }
+
     /** The group writer, for tests in this package. */
     GroupCommit groupCommit() {
         return groups;
