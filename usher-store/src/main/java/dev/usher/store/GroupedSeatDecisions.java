@@ -11,9 +11,10 @@ import dev.usher.core.seat.SeatAllocator;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.seat.SeatKeyPolicy;
 import org.jdbi.v3.core.Handle;
-import org.jdbi.v3.core.statement.Update;
 
+import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -92,8 +93,9 @@ final class GroupedSeatDecisions implements Database.Batch<GroupedSeatDecisions.
                 case Checkin c -> checkins.add(i);
             }
         }
-        Map<Integer, CheckoutState> outState = readCheckouts(h, changes, checkouts, checkoutTerms);
-        Map<Integer, CheckinState> inState = readCheckins(h, changes, checkins);
+        Map<Integer, CheckoutState> outState = new HashMap<>();
+        Map<Integer, CheckinState> inState = new HashMap<>();
+        read(h, changes, checkouts, checkoutTerms, outState, checkins, inState);
 
         Map<PoolKey, Integer> inUse = new HashMap<>();
         outState.forEach((i, s) -> inUse.putIfAbsent(((Checkout) changes.get(i)).request().pool(), s.inUse()));
@@ -259,119 +261,148 @@ final class GroupedSeatDecisions implements Database.Batch<GroupedSeatDecisions.
         return Math.max(storedLease, memory) > now.toEpochMilli();
     }
 
-    /**
-     * Everything the checkouts decide on, in one query: the session and its seat in the pool, the person
-     * (by id, or by the alias the name normalizes to), the seat the person's key holds (looked up by what
-     * the key means, as {@code SqlSeatLedger} does), how many other sessions share that seat, and the
-     * pool's seats in use.
-     */
-    private static Map<Integer, CheckoutState> readCheckouts(Handle h, List<Change> changes, List<Integer> at,
-                                                             Map<Integer, PoolTerms> terms) {
-        Map<Integer, CheckoutState> out = new HashMap<>();
-        if (at.isEmpty()) {
-            return out;
-        }
-        List<Integer> n = new ArrayList<>();
-        List<String> sid = new ArrayList<>();
-        List<Long> uid = new ArrayList<>();
-        List<String> ukey = new ArrayList<>();
-        List<String> p = new ArrayList<>();
-        List<String> f = new ArrayList<>();
-        List<String> pol = new ArrayList<>();
-        List<String> hk = new ArrayList<>();
-        for (int i : at) {
-            CheckoutRequest r = ((Checkout) changes.get(i)).request();
-            n.add(i);
-            sid.add(r.sessionId());
-            uid.add(r.userId());
-            ukey.add(r.userId() == null ? r.userKey() : null);
-            p.add(r.pool().product());
-            f.add(r.pool().feature());
-            pol.add(terms.get(i).settings().policy().code());
-            hk.add(r.hostKey());
-        }
-        h.createQuery("""
-                        SELECT i.n, s.id, s.user_id, s.host, s.host_key, s.lease_expires_at, u.id, u.name, u.enabled,
-                          cs.seat_id, ks.id,
-                          (SELECT COUNT(*) FROM checkouts o WHERE o.seat_id = COALESCE(cs.seat_id, ks.id) AND o.session_id <> i.sid),
-                          COALESCE((SELECT in_use FROM pool_counters pc WHERE pc.product = i.p AND pc.feature = i.f), 0)
-                        FROM unnest(CAST(:n AS integer[]), CAST(:sid AS text[]), CAST(:uid AS bigint[]), CAST(:ukey AS text[]),
-                                    CAST(:p AS text[]), CAST(:f AS text[]), CAST(:pol AS text[]), CAST(:hk AS text[]))
-                             AS i(n, sid, uid, ukey, p, f, pol, hk)
-                        LEFT JOIN sessions s ON s.id = i.sid
-                        LEFT JOIN users u ON u.id = COALESCE(i.uid, (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = i.ukey))
-                        LEFT JOIN LATERAL (SELECT c.seat_id FROM checkouts c
-                                           WHERE c.session_id = i.sid AND c.product = i.p AND c.feature = i.f) cs ON true
-                        LEFT JOIN LATERAL (
-                            SELECT k.id, k.created_at FROM seats k
-                              WHERE i.pol = 'user' AND k.product = i.p AND k.feature = i.f AND k.user_id = u.id
-                            UNION ALL
-                            SELECT k.id, k.created_at FROM seats k
-                              WHERE i.pol = 'user+host' AND k.product = i.p AND k.feature = i.f AND k.user_id = u.id
-                                AND k.host_key = CASE WHEN s.id IS NULL THEN i.hk ELSE s.host_key END
-                            UNION ALL
-                            -- SeatKeyPolicy.SESSION's key is the session's own ("s:" + id)
-                            SELECT k.id, k.created_at FROM seats k
-                              WHERE i.pol = 'session' AND k.product = i.p AND k.feature = i.f AND k.seat_key = 's:' || i.sid
-                            ORDER BY 2, 1 LIMIT 1) ks ON true
-                        """)
-                .bindArray("n", Integer.class, n).bindArray("sid", String.class, sid).bindArray("uid", Long.class, uid)
-                .bindArray("ukey", String.class, ukey).bindArray("p", String.class, p).bindArray("f", String.class, f)
-                .bindArray("pol", String.class, pol).bindArray("hk", String.class, hk)
-                .map((rs, ctx) -> {
-                    long su = rs.getLong(3);
-                    long lease = rs.getLong(6);
-                    long u = rs.getLong(7);
-                    Long userId = rs.wasNull() ? null : u;
-                    out.put(rs.getInt(1), new CheckoutState(rs.getString(2), su, rs.getString(4), rs.getString(5), lease,
-                            userId, rs.getString(8), rs.getInt(9) == 1, rs.getString(10), rs.getString(11), rs.getInt(12),
-                            rs.getInt(13)));
-                    return 0;
-                }).list();
-        if (out.size() != at.size()) {
-            throw new IllegalStateException("the batch read " + out.size() + " of " + at.size() + " checkouts");
-        }
-        return out;
+    /** A statement's array parameter: its SQL element type and its values (in the statement's placeholder order). */
+    private record Param(String type, Object[] values) {}
+
+    private static Param param(String type, List<?> values) {
+        return new Param(type, values.toArray());
     }
 
-    /** Everything the check-ins decide on, in one query (as {@code SqlSeatLedger#checkin} reads it); null: no checkout. */
-    private static Map<Integer, CheckinState> readCheckins(Handle h, List<Change> changes, List<Integer> at) {
-        Map<Integer, CheckinState> out = new HashMap<>();
-        if (at.isEmpty()) {
-            return out;
+    /** Binds {@code params} to the placeholders of {@code st} in order, each as an array of its type. */
+    private static void bind(Connection c, PreparedStatement st, List<Param> params) throws SQLException {
+        for (int i = 0; i < params.size(); i++) {
+            st.setArray(i + 1, c.createArrayOf(params.get(i).type(), params.get(i).values()));
         }
-        List<Integer> n = new ArrayList<>();
-        List<String> sid = new ArrayList<>();
-        List<String> p = new ArrayList<>();
-        List<String> f = new ArrayList<>();
-        for (int i : at) {
-            Checkin c = (Checkin) changes.get(i);
-            n.add(i);
-            sid.add(c.sessionId());
-            p.add(c.pool().product());
-            f.add(c.pool().feature());
-            out.put(i, null);
+    }
+
+    /**
+     * Everything the batch decides on, in one round trip (plain JDBC: JDBI's binding costs more CPU than
+     * the database's work here, and the pool is locked meanwhile). For the checkouts: the session and its
+     * seat in the pool, the person (by id, or by the alias the name normalizes to), the seat the person's
+     * key holds (looked up by what the key means, as {@code SqlSeatLedger} does), how many other sessions
+     * share that seat, and the pool's seats in use. For the check-ins, what {@code SqlSeatLedger#checkin}
+     * reads (no row: nothing to check in, recorded as null).
+     */
+    private static void read(Handle h, List<Change> changes, List<Integer> outAt, Map<Integer, PoolTerms> terms,
+                             Map<Integer, CheckoutState> outState, List<Integer> inAt, Map<Integer, CheckinState> inState) {
+        if (outAt.isEmpty() && inAt.isEmpty()) {
+            return;
         }
-        h.createQuery("""
-                        SELECT i.n, c.seat_id,
-                          (SELECT COUNT(*) FROM checkouts o WHERE o.seat_id = c.seat_id AND o.session_id <> c.session_id),
-                          (SELECT COALESCE(borrowed_until, 0) FROM seats WHERE id = c.seat_id),
-                          (SELECT COUNT(*) FROM checkouts o WHERE o.session_id = c.session_id
-                             AND (o.product <> c.product OR o.feature <> c.feature)),
-                          s.user_id, u.name, s.host,
-                          COALESCE((SELECT in_use FROM pool_counters pc WHERE pc.product = i.p AND pc.feature = i.f), 0)
-                        FROM unnest(CAST(:n AS integer[]), CAST(:sid AS text[]), CAST(:p AS text[]), CAST(:f AS text[])) AS i(n, sid, p, f)
-                        JOIN checkouts c ON c.session_id = i.sid AND c.product = i.p AND c.feature = i.f
-                        JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id
-                        """)
-                .bindArray("n", Integer.class, n).bindArray("sid", String.class, sid)
-                .bindArray("p", String.class, p).bindArray("f", String.class, f)
-                .map((rs, ctx) -> {
-                    out.put(rs.getInt(1), new CheckinState(rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getInt(5),
-                            rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9)));
-                    return 0;
-                }).list();
-        return out;
+        StringBuilder sql = new StringBuilder();
+        List<Param> params = new ArrayList<>();
+        if (!outAt.isEmpty()) {
+            List<Integer> n = new ArrayList<>();
+            List<String> sid = new ArrayList<>();
+            List<Long> uid = new ArrayList<>();
+            List<String> ukey = new ArrayList<>();
+            List<String> p = new ArrayList<>();
+            List<String> f = new ArrayList<>();
+            List<String> pol = new ArrayList<>();
+            List<String> hk = new ArrayList<>();
+            for (int i : outAt) {
+                CheckoutRequest r = ((Checkout) changes.get(i)).request();
+                n.add(i);
+                sid.add(r.sessionId());
+                uid.add(r.userId());
+                ukey.add(r.userId() == null ? r.userKey() : null);
+                p.add(r.pool().product());
+                f.add(r.pool().feature());
+                pol.add(terms.get(i).settings().policy().code());
+                hk.add(r.hostKey());
+            }
+            params.addAll(List.of(param("int4", n), param("text", sid), param("int8", uid), param("text", ukey),
+                    param("text", p), param("text", f), param("text", pol), param("text", hk)));
+            sql.append("""
+                    SELECT i.n, s.id, s.user_id, s.host, s.host_key, s.lease_expires_at, u.id, u.name, u.enabled,
+                      cs.seat_id, ks.id,
+                      (SELECT COUNT(*) FROM checkouts o WHERE o.seat_id = COALESCE(cs.seat_id, ks.id) AND o.session_id <> i.sid),
+                      COALESCE((SELECT in_use FROM pool_counters pc WHERE pc.product = i.p AND pc.feature = i.f), 0)
+                    FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]),
+                                CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]))
+                         AS i(n, sid, uid, ukey, p, f, pol, hk)
+                    LEFT JOIN sessions s ON s.id = i.sid
+                    LEFT JOIN users u ON u.id = COALESCE(i.uid, (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = i.ukey))
+                    LEFT JOIN LATERAL (SELECT c.seat_id FROM checkouts c
+                                       WHERE c.session_id = i.sid AND c.product = i.p AND c.feature = i.f) cs ON true
+                    LEFT JOIN LATERAL (
+                        SELECT k.id, k.created_at FROM seats k
+                          WHERE i.pol = 'user' AND k.product = i.p AND k.feature = i.f AND k.user_id = u.id
+                        UNION ALL
+                        SELECT k.id, k.created_at FROM seats k
+                          WHERE i.pol = 'user+host' AND k.product = i.p AND k.feature = i.f AND k.user_id = u.id
+                            AND k.host_key = CASE WHEN s.id IS NULL THEN i.hk ELSE s.host_key END
+                        UNION ALL
+                        -- SeatKeyPolicy.SESSION's key is the session's own ("s:" + id)
+                        SELECT k.id, k.created_at FROM seats k
+                          WHERE i.pol = 'session' AND k.product = i.p AND k.feature = i.f AND k.seat_key = 's:' || i.sid
+                        ORDER BY 2, 1 LIMIT 1) ks ON true;
+                    """);
+        }
+        if (!inAt.isEmpty()) {
+            List<Integer> n = new ArrayList<>();
+            List<String> sid = new ArrayList<>();
+            List<String> p = new ArrayList<>();
+            List<String> f = new ArrayList<>();
+            for (int i : inAt) {
+                Checkin c = (Checkin) changes.get(i);
+                n.add(i);
+                sid.add(c.sessionId());
+                p.add(c.pool().product());
+                f.add(c.pool().feature());
+                inState.put(i, null);
+            }
+            params.addAll(List.of(param("int4", n), param("text", sid), param("text", p), param("text", f)));
+            sql.append("""
+                    SELECT i.n, c.seat_id,
+                      (SELECT COUNT(*) FROM checkouts o WHERE o.seat_id = c.seat_id AND o.session_id <> c.session_id),
+                      (SELECT COALESCE(borrowed_until, 0) FROM seats WHERE id = c.seat_id),
+                      (SELECT COUNT(*) FROM checkouts o WHERE o.session_id = c.session_id
+                         AND (o.product <> c.product OR o.feature <> c.feature)),
+                      s.user_id, u.name, s.host,
+                      COALESCE((SELECT in_use FROM pool_counters pc WHERE pc.product = i.p AND pc.feature = i.f), 0)
+                    FROM unnest(CAST(? AS integer[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS i(n, sid, p, f)
+                    JOIN checkouts c ON c.session_id = i.sid AND c.product = i.p AND c.feature = i.f
+                    JOIN sessions s ON s.id = c.session_id JOIN users u ON u.id = s.user_id;
+                    """);
+        }
+        Connection c = h.getConnection();
+        try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+            bind(c, st, params);
+            boolean isResult = st.execute();
+            if (!outAt.isEmpty()) {
+                if (!isResult) {
+                    throw new IllegalStateException("the batch read returned no checkouts");
+                }
+                try (ResultSet rs = st.getResultSet()) {
+                    while (rs.next()) {
+                        long su = rs.getLong(3);
+                        long lease = rs.getLong(6);
+                        long u = rs.getLong(7);
+                        Long userId = rs.wasNull() ? null : u;
+                        outState.put(rs.getInt(1), new CheckoutState(rs.getString(2), su, rs.getString(4), rs.getString(5), lease,
+                                userId, rs.getString(8), rs.getInt(9) == 1, rs.getString(10), rs.getString(11), rs.getInt(12),
+                                rs.getInt(13)));
+                    }
+                }
+                if (outState.size() != outAt.size()) {
+                    throw new IllegalStateException("the batch read " + outState.size() + " of " + outAt.size() + " checkouts");
+                }
+                isResult = st.getMoreResults();
+            }
+            if (!inAt.isEmpty()) {
+                if (!isResult) {
+                    throw new IllegalStateException("the batch read returned no check-ins");
+                }
+                try (ResultSet rs = st.getResultSet()) {
+                    while (rs.next()) {
+                        inState.put(rs.getInt(1), new CheckinState(rs.getString(2), rs.getInt(3), rs.getLong(4), rs.getInt(5),
+                                rs.getLong(6), rs.getString(7), rs.getString(8), rs.getInt(9)));
+                    }
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the batch read failed: " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -443,91 +474,98 @@ final class GroupedSeatDecisions implements Database.Batch<GroupedSeatDecisions.
                     detail, inUseAfter});
         }
 
-        /** A statement of the script, with its array parameters, and how many rows it must change (-1: any). */
-        private record Part(String sql, Map<String, Object[]> arrays, Map<String, Class<?>> types, int expected) {}
+        /** A statement of the script, and how many rows it must change (-1: any). */
+        private record Part(String sql, int expected) {}
 
         private final List<Part> parts = new ArrayList<>();
+        private final List<Param> params = new ArrayList<>();
 
-        private void part(String sql, int expected, List<Object[]> rows, String... namesAndTypes) {
-            Map<String, Object[]> arrays = new LinkedHashMap<>();
-            Map<String, Class<?>> types = new LinkedHashMap<>();
-            for (int c = 0; c < namesAndTypes.length; c++) {
-                String[] nt = namesAndTypes[c].split(":");
+        /**
+         * Adds a statement whose placeholders ({@code ?}, in order) take the columns of {@code rows} as arrays
+         * of {@code types} (column {@code columns[j]} for the j-th placeholder; by default one each, in order).
+         */
+        private void part(String sql, int expected, List<Object[]> rows, String[] types, int... columns) {
+            int[] cols = columns.length > 0 ? columns : java.util.stream.IntStream.range(0, types.length).toArray();
+            for (int col : cols) {
                 Object[] column = new Object[rows.size()];
                 for (int r = 0; r < rows.size(); r++) {
-                    column[r] = rows.get(r)[c];
+                    column[r] = rows.get(r)[col];
                 }
-                arrays.put(nt[0], column);
-                types.put(nt[0], switch (nt[1]) {
-                    case "text" -> String.class;
-                    case "bigint" -> Long.class;
-                    case "integer" -> Integer.class;
-                    default -> throw new IllegalArgumentException(nt[1]);
-                });
+                params.add(new Param(types[col], column));
             }
-            parts.add(new Part(sql, arrays, types, expected));
+            parts.add(new Part(sql, expected));
         }
 
         private static List<Object[]> column(List<String> values) {
             return values.stream().map(v -> new Object[] {v}).toList();
         }
 
+        private static String[] types(String... t) {
+            return t;
+        }
+
         void run(Handle h) {
             if (!touchUsers.isEmpty()) {
                 // As SqlSeatLedger's TOUCH_USER: a row another transaction holds is skipped, never waited for.
                 part("""
-                                UPDATE users SET last_seen_at = x.now FROM unnest(:tu_id, :tu_now) AS x(id, now)
+                                UPDATE users SET last_seen_at = x.now FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, now)
                                 WHERE users.id = x.id AND users.id IN (
-                                  SELECT id FROM users WHERE id = ANY(:tu_id) FOR NO KEY UPDATE SKIP LOCKED)""",
+                                  SELECT id FROM users WHERE id = ANY(CAST(? AS bigint[])) FOR NO KEY UPDATE SKIP LOCKED)""",
                         -1, touchUsers.entrySet().stream().map(e -> new Object[] {e.getKey(), e.getValue()}).toList(),
-                        "tu_id:bigint", "tu_now:bigint");
+                        types("int8", "int8"), 0, 1, 0);
             }
             if (!deleteCheckouts.isEmpty()) {
                 part("""
-                                DELETE FROM checkouts c USING unnest(:dc_s, :dc_p, :dc_f) AS x(s, p, f)
+                                DELETE FROM checkouts c USING unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f)
                                 WHERE c.session_id = x.s AND c.product = x.p AND c.feature = x.f""",
-                        deleteCheckouts.size(), deleteCheckouts, "dc_s:text", "dc_p:text", "dc_f:text");
+                        deleteCheckouts.size(), deleteCheckouts, types("text", "text", "text"));
             }
             if (!lingers.isEmpty()) {
-                part("UPDATE seats SET linger_until = x.u FROM unnest(:lg_id, :lg_u) AS x(id, u) WHERE seats.id = x.id",
-                        lingers.size(), lingers, "lg_id:text", "lg_u:bigint");
+                part("""
+                                UPDATE seats SET linger_until = x.u FROM unnest(CAST(? AS text[]), CAST(? AS bigint[])) AS x(id, u)
+                                WHERE seats.id = x.id""",
+                        lingers.size(), lingers, types("text", "int8"));
             }
             if (!deleteSeats.isEmpty()) {
-                part("DELETE FROM seats WHERE id = ANY(:ds_id)", deleteSeats.size(), column(deleteSeats), "ds_id:text");
+                part("DELETE FROM seats WHERE id = ANY(CAST(? AS text[]))", deleteSeats.size(), column(deleteSeats), types("text"));
             }
             if (!deleteSessions.isEmpty()) {
-                part("DELETE FROM sessions WHERE id = ANY(:dn_id)", deleteSessions.size(), column(deleteSessions), "dn_id:text");
+                part("DELETE FROM sessions WHERE id = ANY(CAST(? AS text[]))", deleteSessions.size(), column(deleteSessions),
+                        types("text"));
             }
             if (!renewSessions.isEmpty()) {
                 part("""
                                 UPDATE sessions SET last_heartbeat_at = x.now, lease_expires_at = GREATEST(sessions.lease_expires_at, x.exp)
-                                FROM unnest(:rn_id, :rn_now, :rn_exp) AS x(id, now, exp) WHERE sessions.id = x.id""",
-                        renewSessions.size(), renewSessions, "rn_id:text", "rn_now:bigint", "rn_exp:bigint");
+                                FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, now, exp)
+                                WHERE sessions.id = x.id""",
+                        renewSessions.size(), renewSessions, types("text", "int8", "int8"));
             }
             if (!insertSessions.isEmpty()) {
                 part("""
                                 INSERT INTO sessions (id, user_id, host, host_key, client, created_at, last_heartbeat_at, lease_expires_at)
                                 SELECT id, u, host, hk, client, now, now, exp
-                                FROM unnest(:is_id, :is_u, :is_host, :is_hk, :is_client, :is_now, :is_exp) AS x(id, u, host, hk, client, now, exp)""",
-                        insertSessions.size(), insertSessions,
-                        "is_id:text", "is_u:bigint", "is_host:text", "is_hk:text", "is_client:text", "is_now:bigint", "is_exp:bigint");
+                                FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                            CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, u, host, hk, client, now, exp)""",
+                        insertSessions.size(), insertSessions, types("text", "int8", "text", "text", "text", "int8", "int8"));
             }
             if (!insertSeats.isEmpty()) {
                 part("""
                                 INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, charge)
                                 SELECT id, p, f, k, u, hk, now, 'shared'
-                                FROM unnest(:it_id, :it_p, :it_f, :it_k, :it_u, :it_hk, :it_now) AS x(id, p, f, k, u, hk, now)""",
-                        insertSeats.size(), insertSeats,
-                        "it_id:text", "it_p:text", "it_f:text", "it_k:text", "it_u:bigint", "it_hk:text", "it_now:bigint");
+                                FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
+                                            CAST(? AS text[]), CAST(? AS bigint[])) AS x(id, p, f, k, u, hk, now)""",
+                        insertSeats.size(), insertSeats, types("text", "text", "text", "text", "int8", "text", "int8"));
             }
             if (!unlingers.isEmpty()) {
-                part("UPDATE seats SET linger_until = NULL WHERE id = ANY(:ul_id)", unlingers.size(), column(unlingers), "ul_id:text");
+                part("UPDATE seats SET linger_until = NULL WHERE id = ANY(CAST(? AS text[]))", unlingers.size(), column(unlingers),
+                        types("text"));
             }
             if (!insertCheckouts.isEmpty()) {
                 part("""
                                 INSERT INTO checkouts (session_id, product, feature, seat_id, created_at)
-                                SELECT s, p, f, seat, now FROM unnest(:ic_s, :ic_p, :ic_f, :ic_seat, :ic_now) AS x(s, p, f, seat, now)""",
-                        insertCheckouts.size(), insertCheckouts, "ic_s:text", "ic_p:text", "ic_f:text", "ic_seat:text", "ic_now:bigint");
+                                SELECT s, p, f, seat, now FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                                                      CAST(? AS text[]), CAST(? AS bigint[])) AS x(s, p, f, seat, now)""",
+                        insertCheckouts.size(), insertCheckouts, types("text", "text", "text", "text", "int8"));
             }
             List<Object[]> more = new ArrayList<>();
             List<Object[]> fewer = new ArrayList<>();
@@ -540,62 +578,54 @@ final class GroupedSeatDecisions implements Database.Batch<GroupedSeatDecisions.
             });
             if (!more.isEmpty()) {
                 part("""
-                                INSERT INTO pool_counters (product, feature, in_use) SELECT p, f, d FROM unnest(:pm_p, :pm_f, :pm_d) AS x(p, f, d)
+                                INSERT INTO pool_counters (product, feature, in_use)
+                                SELECT p, f, d FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[])) AS x(p, f, d)
                                 ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + EXCLUDED.in_use""",
-                        more.size(), more, "pm_p:text", "pm_f:text", "pm_d:integer");
+                        more.size(), more, types("text", "text", "int4"));
             }
             if (!fewer.isEmpty()) {
                 // A plain update (as SqlSeatLedger): the seats being given back were counted in the row.
                 part("""
-                                UPDATE pool_counters SET in_use = in_use + x.d FROM unnest(:pf_p, :pf_f, :pf_d) AS x(p, f, d)
+                                UPDATE pool_counters SET in_use = in_use + x.d
+                                FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[])) AS x(p, f, d)
                                 WHERE pool_counters.product = x.p AND pool_counters.feature = x.f""",
-                        fewer.size(), fewer, "pf_p:text", "pf_f:text", "pf_d:integer");
+                        fewer.size(), fewer, types("text", "text", "int4"));
             }
             if (!events.isEmpty()) {
                 // In decision order (the events' ids are the timeline), each with the pool's count after it.
                 part("""
                                 INSERT INTO seat_events (at, type, product, feature, user_name, host, session_id, seat_id, reason, detail, in_use)
                                 SELECT at, type, p, f, u, host, s, seat, reason, detail, in_use
-                                FROM unnest(:ev_at, :ev_type, :ev_p, :ev_f, :ev_u, :ev_host, :ev_s, :ev_seat, :ev_reason, :ev_detail, :ev_in)
+                                FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                            CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                            CAST(? AS integer[]))
                                   WITH ORDINALITY AS x(at, type, p, f, u, host, s, seat, reason, detail, in_use, ord)
                                 ORDER BY ord""",
-                        events.size(), events, "ev_at:bigint", "ev_type:text", "ev_p:text", "ev_f:text", "ev_u:text", "ev_host:text",
-                        "ev_s:text", "ev_seat:text", "ev_reason:text", "ev_detail:text", "ev_in:integer");
+                        events.size(), events,
+                        types("int8", "text", "text", "text", "text", "text", "text", "text", "text", "text", "int4"));
             }
             if (parts.isEmpty()) {
                 return;
             }
-            // One text, one round trip: each array parameter appears cast to its type (unnest needs to know it).
+            // One text, one round trip.
             StringBuilder sql = new StringBuilder();
             for (Part part : parts) {
-                String s = part.sql();
-                for (var e : part.types().entrySet()) {
-                    String type = e.getValue() == String.class ? "text[]" : e.getValue() == Long.class ? "bigint[]" : "integer[]";
-                    s = s.replaceAll(":" + e.getKey() + "\\b", "CAST(:" + e.getKey() + " AS " + type + ")");
-                }
-                sql.append(s).append(";\n");
+                sql.append(part.sql()).append(";\n");
             }
-            Update update = h.createUpdate(sql.toString());
-            for (Part part : parts) {
-                for (var e : part.arrays().entrySet()) {
-                    bind(update, e.getKey(), part.types().get(e.getKey()), e.getValue());
-                }
-            }
-            int[] counts = update.execute((supplier, ctx) -> {
-                try {
-                    PreparedStatement st = supplier.get();
-                    int[] c = new int[parts.size()];
-                    for (int i = 0; i < c.length; i++) {
-                        if (i > 0) {
-                            st.getMoreResults();
-                        }
-                        c[i] = st.getUpdateCount();
+            int[] counts = new int[parts.size()];
+            Connection c = h.getConnection();
+            try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+                bind(c, st, params);
+                st.execute();
+                for (int i = 0; i < counts.length; i++) {
+                    if (i > 0) {
+                        st.getMoreResults();
                     }
-                    return c;
-                } catch (SQLException e) {
-                    throw new StoreException("cannot read the batch's results: " + e.getMessage(), e);
+                    counts[i] = st.getUpdateCount();
                 }
-            });
+            } catch (SQLException e) {
+                throw new StoreException("the batched seat decisions could not be written: " + e.getMessage(), e);
+            }
             for (int i = 0; i < counts.length; i++) {
                 if (parts.get(i).expected() >= 0 && counts[i] != parts.get(i).expected()) {
                     // Rows changed under the group's locks: nothing of the batch may stay (the group decides again one by one).
@@ -603,11 +633,6 @@ final class GroupedSeatDecisions implements Database.Batch<GroupedSeatDecisions.
                             + parts.get(i).expected() + " in: " + parts.get(i).sql().lines().findFirst().orElse(""));
                 }
             }
-        }
-
-        @SuppressWarnings({"unchecked", "rawtypes"})
-        private static void bind(Update update, String name, Class<?> type, Object[] values) {
-            update.bindArray(name, (Class) type, Arrays.asList(values));
         }
     }
 }

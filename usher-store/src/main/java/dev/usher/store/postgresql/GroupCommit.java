@@ -196,8 +196,7 @@ final class GroupCommit implements AutoCloseable {
         try (Handle h = connections.get()) {
             try {
                 h.begin();
-                PostgresDatabase.lockAll(h, PostgresDatabase.LOCK_SESSION, sessions);
-                PostgresDatabase.lockAll(h, PostgresDatabase.LOCK_POOL, pools.stream().map(PostgresDatabase::poolLockKey).toList());
+                PostgresDatabase.lockAll(h, sessions, pools.stream().map(PostgresDatabase::poolLockKey).toList());
                 t1 = System.nanoTime();
                 current = new Held(h, sessions, pools);
                 boolean[] decided = new boolean[group.size()];

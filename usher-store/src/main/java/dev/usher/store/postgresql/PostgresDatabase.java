@@ -308,6 +308,28 @@ public final class PostgresDatabase implements Database {
                 .mapTo(String.class).list();
     }
 
+    /** Takes the locks of {@code sessions}, then of {@code pools} (keys), in the order given, in one round trip. */
+    static void lockAll(Handle h, Collection<String> sessions, Collection<String> pools) {
+        if (sessions.isEmpty() || pools.isEmpty()) {
+            lockAll(h, LOCK_SESSION, sessions);
+            lockAll(h, LOCK_POOL, pools);
+            return;
+        }
+        List<Integer> classes = new ArrayList<>(sessions.size() + pools.size());
+        List<String> keys = new ArrayList<>(sessions.size() + pools.size());
+        sessions.forEach(k -> {
+            classes.add(LOCK_SESSION);
+            keys.add(k);
+        });
+        pools.forEach(k -> {
+            classes.add(LOCK_POOL);
+            keys.add(k);
+        });
+        h.createQuery("SELECT pg_advisory_xact_lock(c, hashtext(k))::text FROM unnest(:c, :keys) AS t(c, k)")
+                .bindArray("c", Integer.class, classes).bindArray("keys", String.class, keys)
+                .mapTo(String.class).list();
+    }
+
     private static boolean retryable(SQLException e) {
         String state = e.getSQLState();
         return state != null && (state.equals("40001") || state.equals("40P01") || state.equals("23505") || state.equals("23503"));
