@@ -40,6 +40,36 @@ public interface Database extends AutoCloseable {
         return write(work);
     }
 
+    /**
+     * Decisions of one kind that a grouping store may decide together: with one read for all of them
+     * (after the group's locks), each decided in memory in order against what the earlier ones changed,
+     * and all their writes in one go. An input it cannot decide that way (anything unusual) it leaves
+     * {@link #UNDECIDED}: that one's own {@link Work} then runs after the others, in the same transaction.
+     */
+    interface Batch<I> {
+        /** The answer "run this input's own work". */
+        Object UNDECIDED = new Object() {
+            @Override
+            public String toString() {
+                return "UNDECIDED";
+            }
+        };
+
+        /**
+         * Decides {@code inputs} in order inside the group's transaction; returns one result per input, or
+         * {@link #UNDECIDED}. A failure (thrown) leaves nothing decided: the store undoes the transaction.
+         */
+        Object[] decide(Handle handle, java.util.List<I> inputs, java.util.List<AfterCommit> afterCommits);
+    }
+
+    /**
+     * {@link #writeGrouped(Locks, Work)}, where {@code batch} may decide {@code input} together with other
+     * inputs of the same batch in the group instead of running {@code work}; the result must be the same.
+     */
+    default <I, T> T writeGrouped(Locks locks, Work<T> work, Batch<I> batch, I input) {
+        return writeGrouped(locks, work);
+    }
+
     <T> T read(Function<Handle, T> query);
 
     /**

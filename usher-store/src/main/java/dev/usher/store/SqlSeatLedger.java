@@ -54,6 +54,8 @@ public final class SqlSeatLedger implements SeatLedger {
     private final PoolTermsSource terms;
     private final LeaseTable leases;
     private final Consumer<PoolKey> seatFreed;
+    /** Where the store groups decisions (PostgreSQL), the common ones of a group are decided together. */
+    private final GroupedSeatDecisions batch;
 
     public SqlSeatLedger(Database db, PoolTermsSource terms, LeaseTable leases) {
         this(db, terms, leases, pool -> {});
@@ -69,6 +71,7 @@ public final class SqlSeatLedger implements SeatLedger {
         this.terms = terms;
         this.leases = leases;
         this.seatFreed = seatFreed;
+        this.batch = new GroupedSeatDecisions(terms, leases, seatFreed);
     }
 
     private record SessionRow(String id, long userId, String userName, String host, String hostKey,
@@ -79,7 +82,7 @@ public final class SqlSeatLedger implements SeatLedger {
     @Override
     public CheckoutOutcome checkout(CheckoutRequest r) {
         // Grouped with other decisions where the store can (PostgreSQL: one commit for many).
-        return db.writeGrouped(new Database.Locks(List.of(r.sessionId()), List.of(r.pool())), (h, after) -> {
+        return db.writeGrouped(new Database.Locks(List.of(r.sessionId()), List.of(r.pool())), (Database.Work<CheckoutOutcome>) (h, after) -> {
             long now = r.now().toEpochMilli();
             dialect.lockSessions(h, List.of(r.sessionId()));
             // The session (if it exists) and the person asking, in one round trip.
@@ -198,7 +201,7 @@ public final class SqlSeatLedger implements SeatLedger {
             String sessionId = r.sessionId();
             after.then(() -> leases.put(sessionId, leaseEnd, r.now()));
             return new CheckoutOutcome.Held(how, seatId, sessionId, pool, userName, leaseEnd, shared);
-        });
+        }, batch, new GroupedSeatDecisions.Checkout(r));
     }
 
     private static String refusal(Assignments.Outcome.Refused r, PoolKey pool) {
@@ -294,7 +297,7 @@ public final class SqlSeatLedger implements SeatLedger {
 
     @Override
     public boolean checkin(String sessionId, PoolKey pool, Instant at) {
-        return db.writeGrouped(new Database.Locks(List.of(sessionId), List.of(pool)), (h, after) -> {
+        return db.writeGrouped(new Database.Locks(List.of(sessionId), List.of(pool)), (Database.Work<Boolean>) (h, after) -> {
             long now = at.toEpochMilli();
             dialect.lockSessions(h, List.of(sessionId));
             dialect.lockPools(h, List.of(pool));
@@ -353,7 +356,7 @@ public final class SqlSeatLedger implements SeatLedger {
                 after.then(() -> leases.remove(sessionId));
             }
             return true;
-        });
+        }, batch, new GroupedSeatDecisions.Checkin(sessionId, pool, at));
     }
 
     @Override

@@ -41,9 +41,11 @@ final class GroupCommit implements AutoCloseable {
     /** The answer "run this decision in a transaction of its own". */
     private static final Object ALONE = new Object();
 
-    private record Task<T>(Database.Locks locks, Database.Work<T> work, CompletableFuture<Object> result, List<Runnable> afterCommit) {}
+    /** One decision; {@code batch} (or null) may decide {@code input} together with the group's other inputs of it. */
+    private record Task<T>(Database.Locks locks, Database.Work<T> work, Database.Batch<Object> batch, Object input,
+                           CompletableFuture<Object> result, List<Runnable> afterCommit) {}
 
-    private static final Task<Void> STOP = new Task<>(null, (h, a) -> null, new CompletableFuture<>(), List.of());
+    private static final Task<Void> STOP = new Task<>(null, (h, a) -> null, null, null, new CompletableFuture<>(), List.of());
 
     /** The locks the group being run holds, and the handle it runs on. */
     record Held(Handle handle, Set<String> sessions, Set<PoolKey> pools) {}
@@ -61,6 +63,8 @@ final class GroupCommit implements AutoCloseable {
     private volatile Held current;
     private final java.util.concurrent.atomic.AtomicLong groupsCommitted = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong decisionsCommitted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong batchedCommitted = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong regrouped = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicInteger largestGroup = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicLong lockNanos = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong workNanos = new java.util.concurrent.atomic.AtomicLong();
@@ -83,12 +87,17 @@ final class GroupCommit implements AutoCloseable {
      * Runs {@code work} in the next group; {@code alone} runs it in a transaction of its own when the
      * group cannot (an undeclared lock was busy, or the database refused something inside it).
      */
-    @SuppressWarnings("unchecked")
     <T> T submit(Database.Locks locks, Database.Work<T> work, Supplier<T> alone) {
+        return submit(locks, work, null, null, alone);
+    }
+
+    /** As {@link #submit(Database.Locks, Database.Work, Supplier)}, decided by {@code batch} when it can. */
+    @SuppressWarnings("unchecked")
+    <I, T> T submit(Database.Locks locks, Database.Work<T> work, Database.Batch<I> batch, I input, Supplier<T> alone) {
         if (closed) {
             return alone.get();
         }
-        Task<T> task = new Task<>(locks, work, new CompletableFuture<>(), new ArrayList<>(2));
+        Task<T> task = new Task<>(locks, work, (Database.Batch<Object>) batch, input, new CompletableFuture<>(), new ArrayList<>(2));
         queue.add(task);
         Object r;
         try {
@@ -157,6 +166,9 @@ final class GroupCommit implements AutoCloseable {
      */
     private void run(List<Task<?>> group) {
         if (group.size() == 1 || !run(group, false)) {
+            if (group.size() > 1) {
+                regrouped.incrementAndGet();
+            }
             run(group, true);
         }
     }
@@ -176,19 +188,39 @@ final class GroupCommit implements AutoCloseable {
         savepoints &= group.size() > 1;
         boolean committing = false;
         boolean retry = false;
+        int batched = 0;
+        boolean batchFailed = false;
         long t0 = System.nanoTime();
         long t1 = t0;
         long t2 = t0;
         try (Handle h = connections.get()) {
             try {
                 h.begin();
-                PostgresDatabase.lockAll(h, PostgresDatabase.LOCK_SESSION, sessions);
-                PostgresDatabase.lockAll(h, PostgresDatabase.LOCK_POOL, pools.stream().map(PostgresDatabase::poolLockKey).toList());
+                PostgresDatabase.lockAll(h, sessions, pools.stream().map(PostgresDatabase::poolLockKey).toList());
                 t1 = System.nanoTime();
                 current = new Held(h, sessions, pools);
+                boolean[] decided = new boolean[group.size()];
+                if (!savepoints) {
+                    // Batches first: they read everything once and write once; what they leave undecided runs
+                    // after them, one by one, on what they wrote (as if it had come later).
+                    try {
+                        batched = decideBatches(h, group, results, decided);
+                    } catch (RuntimeException | Error e) {
+                        batchFailed = true;
+                        if (group.size() > 1) {
+                            retry = true; // again with a savepoint per decision, each on its own work
+                        } else {
+                            results[0] = ALONE;
+                        }
+                        LOG.debug("batch of decisions failed ({}); deciding them one by one", PostgresDatabase.rootMessage(e));
+                    }
+                }
                 boolean open = false; // the previous decision's savepoint is still open
-                for (int i = 0; i < group.size(); i++) {
+                for (int i = 0; i < group.size() && !batchFailed; i++) {
                     Task<?> t = group.get(i);
+                    if (decided[i]) {
+                        continue;
+                    }
                     if (savepoints) {
                         // One round trip: close the previous decision's savepoint and open this one's.
                         h.execute(open ? "RELEASE SAVEPOINT d; SAVEPOINT d" : "SAVEPOINT d");
@@ -259,6 +291,7 @@ final class GroupCommit implements AutoCloseable {
             commitNanos.addAndGet(t3 - t2);
             groupsCommitted.incrementAndGet();
             decisionsCommitted.addAndGet(group.size());
+            batchedCommitted.addAndGet(batched);
             largestGroup.accumulateAndGet(group.size(), Math::max);
         }
         for (int i = 0; i < group.size(); i++) {
@@ -281,12 +314,49 @@ final class GroupCommit implements AutoCloseable {
         return true;
     }
 
-    /** How grouping went so far: transactions committed, decisions in them (failed ones included), the largest group. */
-    record Stats(long groups, long decisions, int largest, long lockMillis, long workMillis, long commitMillis) {}
+    /**
+     * Hands each batch its inputs (in the group's order) and marks what it decided; returns how many.
+     * A task is decided only if its batch returned something other than {@link Database.Batch#UNDECIDED}.
+     */
+    private static int decideBatches(Handle h, List<Task<?>> group, Object[] results, boolean[] decided) {
+        java.util.Map<Database.Batch<Object>, List<Integer>> byBatch = new java.util.IdentityHashMap<>();
+        for (int i = 0; i < group.size(); i++) {
+            if (group.get(i).batch() != null) {
+                byBatch.computeIfAbsent(group.get(i).batch(), b -> new ArrayList<>()).add(i);
+            }
+        }
+        int n = 0;
+        for (var e : byBatch.entrySet()) {
+            List<Integer> at = e.getValue();
+            List<Object> inputs = at.stream().map(i -> group.get(i).input()).toList();
+            List<Database.AfterCommit> afters = at.stream().map(i -> (Database.AfterCommit) group.get(i).afterCommit()::add).toList();
+            Object[] out = e.getKey().decide(h, inputs, afters);
+            if (out.length != at.size()) {
+                throw new IllegalStateException("a batch answered " + out.length + " of " + at.size() + " decisions");
+            }
+            for (int j = 0; j < out.length; j++) {
+                if (out[j] != Database.Batch.UNDECIDED) {
+                    results[at.get(j)] = out[j];
+                    decided[at.get(j)] = true;
+                    n++;
+                }
+            }
+        }
+        return n;
+    }
+
+    /**
+     * How grouping went so far: transactions committed, decisions in them (failed ones included), the largest
+     * group, how many decisions a batch decided (one read and one write for many), and how many groups had to
+     * run again with a savepoint per decision (a decision failed, or a batch's writes found rows changed).
+     */
+    record Stats(long groups, long decisions, int largest, long lockMillis, long workMillis, long commitMillis, long batched,
+                 long regrouped) {}
 
     Stats stats() {
         return new Stats(groupsCommitted.get(), decisionsCommitted.get(), largestGroup.get(),
-                lockNanos.get() / 1_000_000, workNanos.get() / 1_000_000, commitNanos.get() / 1_000_000);
+                lockNanos.get() / 1_000_000, workNanos.get() / 1_000_000, commitNanos.get() / 1_000_000, batchedCommitted.get(),
+                regrouped.get());
     }
 
     /** Decisions waiting for the next group (tests use it to know a group is complete). */
@@ -310,8 +380,8 @@ final class GroupCommit implements AutoCloseable {
         if (s.groups() > 0) {
             // Where a group's time goes: waiting for its locks (another node's group), running its decisions
             // (round trips, the pool locked), and COMMIT (the WAL flush).
-            LOG.info("group commit: {} seat decisions in {} transactions (largest group {}); ms waiting for locks {}, deciding {}, committing {}",
-                    s.decisions(), s.groups(), s.largest(), s.lockMillis(), s.workMillis(), s.commitMillis());
+            LOG.info("group commit: {} seat decisions in {} transactions (largest group {}, {} decided in batches, {} run again one by one); ms waiting for locks {}, deciding {}, committing {}",
+                    s.decisions(), s.groups(), s.largest(), s.batched(), s.regrouped(), s.lockMillis(), s.workMillis(), s.commitMillis());
         }
     }
 }

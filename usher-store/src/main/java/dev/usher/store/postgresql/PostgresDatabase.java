@@ -161,6 +161,11 @@ public final class PostgresDatabase implements Database {
         return groups.submit(locks, work, () -> write(work));
     }
 
+    @Override
+    public <I, T> T writeGrouped(Locks locks, Work<T> work, Batch<I> batch, I input) {
+        return groups.submit(locks, work, batch, input, () -> write(work));
+    }
+
     /** The group writer, for tests in this package. */
     GroupCommit groupCommit() {
         return groups;
@@ -292,6 +297,39 @@ public final class PostgresDatabase implements Database {
         h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(k))::text FROM unnest(:keys) AS t(k)")
                 .bind("c", lockClass).bindArray("keys", String.class, List.copyOf(keys))
                 .mapTo(String.class).list();
+    }
+
+    /** Takes the locks of {@code sessions}, then of {@code pools} (keys), in the order given, in one round trip. */
+    static void lockAll(Handle h, Collection<String> sessions, Collection<String> pools) {
+        if (sessions.isEmpty() || pools.isEmpty()) {
+            lockAll(h, LOCK_SESSION, sessions);
+            lockAll(h, LOCK_POOL, pools);
+            return;
+        }
+        List<Integer> classes = new ArrayList<>(sessions.size() + pools.size());
+        List<String> keys = new ArrayList<>(sessions.size() + pools.size());
+        sessions.forEach(k -> {
+            classes.add(LOCK_SESSION);
+            keys.add(k);
+        });
+        pools.forEach(k -> {
+            classes.add(LOCK_POOL);
+            keys.add(k);
+        });
+        // Plain JDBC: a group takes its locks once per transaction, and JDBI's binding costs more CPU than the statement.
+        java.sql.Connection c = h.getConnection();
+        try (java.sql.PreparedStatement st = c.prepareStatement(
+                "SELECT pg_advisory_xact_lock(c, hashtext(k))::text FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) AS t(c, k)")) {
+            st.setArray(1, c.createArrayOf("int4", classes.toArray()));
+            st.setArray(2, c.createArrayOf("text", keys.toArray()));
+            try (java.sql.ResultSet rs = st.executeQuery()) {
+                while (rs.next()) {
+                    // each row is one lock taken, in order
+                }
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the database could not take the group's locks: " + rootMessage(e), e);
+        }
     }
 
     private static boolean retryable(SQLException e) {

@@ -246,6 +246,9 @@ class GroupCommitTest {
         assertThat(a.largest()).isGreaterThan(1);
         assertThat(b.largest()).isGreaterThan(1);
         assertThat(a.decisions() + b.decisions()).isGreaterThan(a.groups() + b.groups());
+        // ... and both nodes' batches (one read, one write for many) decided some of them.
+        assertThat(a.batched()).isPositive();
+        assertThat(b.batched()).isPositive();
 
         // Every answer given is in the database, as answered, after both nodes closed.
         Map<String, String> stored = new HashMap<>();
@@ -255,6 +258,10 @@ class GroupCommitTest {
         int seats = count(observer, "SELECT COUNT(*) FROM seats");
         assertThat(seats).isLessThanOrEqualTo(capacity);
         assertThat(count(observer, "SELECT in_use FROM pool_counters")).isEqualTo(seats);
+        // The events' counts (written by batches from memory, or by the ordinary path from the table) never
+        // passed capacity, and the last one is the count now (the pool's events are in decision order).
+        assertThat(count(observer, "SELECT MAX(in_use) FROM seat_events")).isLessThanOrEqualTo(capacity);
+        assertThat(count(observer, "SELECT in_use FROM seat_events ORDER BY id DESC LIMIT 1")).isEqualTo(seats);
         assertThat(count(observer, "SELECT COALESCE(MAX(n), 0) FROM (SELECT COUNT(*) n FROM seats GROUP BY user_id) x")).isLessThanOrEqualTo(1);
         // One seat per person also across their sessions: every session of a person is on that person's one seat.
         assertThat(count(observer, """
