@@ -94,17 +94,11 @@ final class SeatPages {
         String seatId = ctx.pathParam("seatId");
         String reason = Console.trimmed(ctx, "reason");
         if (!AdminReason.acceptable(reason)) {
-            var page = console.confirm(a, "Force release this seat?", "Say why in at most " + MAX_REASON + " printable characters.",
-                    List.of(), "/seats/" + seatId + "/release", "Release seat", "/seats", true, Map.of());
-            page.form().with("reason", reason.substring(0, Math.min(reason.length(), MAX_REASON)))
-                    .error("reason", "At most " + MAX_REASON + " characters, without line breaks.");
-            ctx.status(422);
-            console.render(ctx, "confirm.jte", page);
+            askAgainForReason(ctx, a, reason, "Force release this seat?", "/seats/" + seatId + "/release", "Release seat");
             return;
         }
-        String recorded = (reason.isEmpty() ? "released by an administrator" : reason) + " (console, " + a.name() + ")";
         Optional<SeatRecord> seat = find(seatId);
-        Optional<List<String>> ended = seats.forceRelease(seatId, recorded);
+        Optional<List<String>> ended = seats.forceRelease(seatId, reason, "console, " + a.name());
         console.done(ctx, a, "/seats", ended.isEmpty() ? "That seat was no longer held; nothing changed."
                 : "Released the " + seat.map(s -> s.pool() + " seat of " + s.user()).orElse("seat") + " (" + ended.get().size() + " session(s) ended).");
     }
@@ -128,19 +122,23 @@ final class SeatPages {
         String seatId = ctx.pathParam("seatId");
         String reason = Console.trimmed(ctx, "reason");
         if (!AdminReason.acceptable(reason)) {
-            var page = console.confirm(a, "Take back this borrowed seat?", "Say why in at most " + MAX_REASON + " printable characters.",
-                    List.of(), "/seats/" + seatId + "/take-back", "Take back seat", "/seats", true, Map.of());
-            page.form().with("reason", reason.substring(0, Math.min(reason.length(), MAX_REASON)))
-                    .error("reason", "At most " + MAX_REASON + " characters, without line breaks.");
-            ctx.status(422);
-            console.render(ctx, "confirm.jte", page);
+            askAgainForReason(ctx, a, reason, "Take back this borrowed seat?", "/seats/" + seatId + "/take-back", "Take back seat");
             return;
         }
-        String recorded = (reason.isEmpty() ? "taken back by an administrator" : reason) + " (console, " + a.name() + ")";
         // The same call as DELETE /api/v1/borrows/{seatId} by an administrator: a forced return.
-        var ended = seats.endLoan(seatId, true, recorded);
+        var ended = seats.endLoan(seatId, true, reason, "console, " + a.name());
         console.done(ctx, a, "/seats", ended.isEmpty() ? "That seat was not on loan any more; nothing changed."
                 : "Took back the " + ended.get().pool() + " seat lent to " + ended.get().user() + ".");
+    }
+
+    /** The confirmation again, with what was typed (cut to the limit) and the error next to the field. */
+    private void askAgainForReason(Context ctx, ConsoleSession.Admin a, String reason, String title, String action, String button) {
+        var page = console.confirm(a, title, "Say why in at most " + MAX_REASON + " printable characters.",
+                List.of(), action, button, "/seats", true, Map.of());
+        page.form().with("reason", reason.substring(0, Math.min(reason.length(), MAX_REASON)))
+                .error("reason", "At most " + MAX_REASON + " characters, without line breaks.");
+        ctx.status(422);
+        console.render(ctx, "confirm.jte", page);
     }
 
     private Pages.SeatRow row(SeatRecord s) {

@@ -24,9 +24,13 @@ public final class AdminReason {
         }
     }
 
-    /** The reason to record: the one given, or {@code fallback} when none is. Refuses one that is not {@link #acceptable}. */
-    static String orElse(String reason, String fallback) {
+    /**
+     * The reason to record: the one given, or {@code fallback} when none is, followed by {@code (via)}
+     * when given (the console notes itself and the administrator; that note does not count against the
+     * limit of what was typed). Refuses a reason that is not {@link #acceptable}.
+     */
+    static String orElse(String reason, String fallback, String via) {
         require(reason);
-        return reason == null || reason.isBlank() ? fallback : reason.strip();
+        return (reason == null || reason.isBlank() ? fallback : reason.strip()) + (via == null ? "" : " (" + via + ")");
     }
 }

@@ -161,7 +161,12 @@ public final class SeatService {
      * which also ends the sessions on it. An offline copy may still run until its token's date.
      */
     public Optional<SeatLedger.Loan> endLoan(String seatId, boolean forced, String reason) {
-        String why = AdminReason.orElse(reason, forced ? "taken back by an administrator" : "returned early");
+        return endLoan(seatId, forced, reason, null);
+    }
+
+    /** @param via where the request came from, noted after the reason (the reason's limit is for what was typed) */
+    public Optional<SeatLedger.Loan> endLoan(String seatId, boolean forced, String reason, String via) {
+        String why = AdminReason.orElse(reason, forced ? "taken back by an administrator" : "returned early", via);
         Optional<SeatLedger.Loan> ended = ledger.endLoan(seatId, clock.instant(), forced, why);
         if (forced) {
             ended.ifPresent(loan -> audit.record("loan-taken-back", seatId, why + "; was on loan to " + loan.user()
@@ -206,7 +211,12 @@ public final class SeatService {
     }
 
     public Optional<List<String>> forceRelease(String seatId, String reason) {
-        String why = AdminReason.orElse(reason, "released by an administrator");
+        return forceRelease(seatId, reason, null);
+    }
+
+    /** @param via where the request came from, noted after the reason (the reason's limit is for what was typed) */
+    public Optional<List<String>> forceRelease(String seatId, String reason, String via) {
+        String why = AdminReason.orElse(reason, "released by an administrator", via);
         Optional<List<String>> ended = ledger.forceRelease(seatId, clock.instant(), why);
         ended.ifPresent(sessions -> audit.record("seat-force-released", seatId, why + "; " + sessions.size() + " session(s) ended"));
         ended.ifPresent(sessions -> counters.released(SeatCounters.Release.ADMIN, 1));
@@ -215,7 +225,7 @@ public final class SeatService {
 
     public List<String> releaseUser(String user, String product, String feature, String reason) {
         PoolKey pool = product == null && feature == null ? null : pool(product, feature);
-        String why = AdminReason.orElse(reason, "released by an administrator");
+        String why = AdminReason.orElse(reason, "released by an administrator", null);
         List<String> released = ledger.releaseUser(names.key(user), pool, clock.instant(), why);
         audit.record("user-seats-released", names.display(user), (pool == null ? "every pool" : pool.toString()) + ": "
                 + released.size() + " seat(s); " + why);

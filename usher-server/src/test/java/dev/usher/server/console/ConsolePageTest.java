@@ -3,6 +3,7 @@ package dev.usher.server.console;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.UserSource;
 import dev.usher.core.seat.SeatEvent;
+import dev.usher.server.seat.AdminReason;
 import dev.usher.server.testing.TestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -281,6 +282,20 @@ class ConsolePageTest {
         assertThat(event.reason()).isEqualTo("left the company (console, admin)");
         assertThat(browser.post("/seats/" + seatId + "/release", Map.of(), true).location()).isEqualTo("/seats");
         assertThat(browser.get("/seats").html()).contains("That seat was no longer held; nothing changed.");
+
+        // A reason of the full length is taken: the console's own note comes on top of it.
+        String bobs = server.server().seats().seatsHeld().getFirst().seatId();
+        String longest = "r".repeat(AdminReason.MAX_LENGTH);
+        assertThat(browser.post("/seats/" + bobs + "/release", Map.of("reason", longest), true).status()).isEqualTo(303);
+        assertThat(server.server().ledger().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
+                .findFirst().orElseThrow().reason()).isEqualTo(longest + " (console, admin)");
+        // One character more is refused next to the field, and the seat stays.
+        server.client().checkout("s4", "cad", "cal", "bob", "ws2");
+        String again = server.server().seats().seatsHeld().getFirst().seatId();
+        ConsoleClient.Page tooLong = browser.post("/seats/" + again + "/release", Map.of("reason", longest + "r"), true);
+        assertThat(tooLong.status()).isEqualTo(422);
+        assertThat(tooLong.html()).contains("At most " + AdminReason.MAX_LENGTH + " characters, without line breaks.");
+        assertThat(server.server().seats().seatsHeld()).hasSize(1);
     }
 
     @Test
