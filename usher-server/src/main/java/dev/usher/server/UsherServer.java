@@ -8,6 +8,7 @@ import dev.usher.server.auth.IdentityService;
 import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatViews;
 import dev.usher.server.http.RequestAuth;
 import dev.usher.server.http.HttpApi;
 import dev.usher.server.install.AdminCredentials;
@@ -27,7 +28,7 @@ import dev.usher.server.report.UsageReport;
 import dev.usher.store.report.SqlAuditLog;
 import dev.usher.store.report.SqlUsageStore;
 import dev.usher.store.SqlLicenseRepository;
-import dev.usher.store.SqlSeatLedger;
+import dev.usher.store.seat.SeatStore;
 import dev.usher.store.SqlSettingsRepository;
 import dev.usher.store.sqlite.SqliteDatabase;
 import dev.usher.server.http.Connectors;
@@ -77,6 +78,7 @@ public final class UsherServer implements AutoCloseable {
     private final LeaseTable leases;
     private final LicenseService licenses;
     private final SeatLedger ledger;
+    private final SeatViews views;
     private final SeatQueue queue;
     private final SeatService seats;
     private final LeaseSweeper sweeper;
@@ -135,24 +137,27 @@ public final class UsherServer implements AutoCloseable {
 
             this.leases = new LeaseTable();
             this.queue = new SeatQueue();
-            this.ledger = new SqlSeatLedger(db, catalog, leases, queue::seatFreed);
+            SeatStore seatStore = SeatStore.open(db, catalog, leases, queue::seatFreed, config.clock());
+            this.ledger = seatStore;
+            this.views = seatStore.views();
+            userDirectory.seatsFollow(seatStore);
             // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace. With
             // several nodes, only when the whole cluster was down: other live nodes kept the leases honest.
             if (cluster == null || !cluster.othersAlive()) {
-                for (LeaseTable.Lease l : ledger.loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
+                for (LeaseTable.Lease l : seatStore.leases().loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
                     leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
                 }
             }
-            this.leaseWriter = cluster == null ? null : new LeaseWriter(ledger, 2);
+            this.leaseWriter = cluster == null ? null : new LeaseWriter(seatStore.leases(), 2);
             BorrowTokens borrowTokens = BorrowTokens.load(settings, installationId);
             this.seats = cluster == null
-                    ? new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit)
-                    : new SeatService(ledger, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
-                            new SharedHeartbeats(leases, ledger, leaseWriter));
+                    ? new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit)
+                    : new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
+                            new SharedHeartbeats(leases, seatStore.leases(), leaseWriter));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
-            this.sweeper = cluster == null ? new LeaseSweeper(ledger, leases, config.clock())
-                    : new LeaseSweeper(ledger, leases, config.clock(), cluster::leadsSweeps);
+            this.sweeper = cluster == null ? new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock())
+                    : new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), cluster::leadsSweeps);
             this.clusterView = cluster != null ? cluster
                     : ClusterView.single(hostName(), VERSION, config.clock().instant(), this::localUrl);
             this.usageRecorder = new UsageRecorder(new SqlUsageStore(db), catalog, config.clock(), config.reports());
@@ -166,7 +171,7 @@ public final class UsherServer implements AutoCloseable {
             HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, ApiDescription.load(VERSION));
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
-            this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, requestAuth, identity, directoryLink, db, VERSION,
+            this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder), reportRoutes::register, javalin -> {
                         Connectors.configure(javalin, config.host(), config.port(), https, tls);
                         httpMonitoring.installer().accept(javalin);
@@ -313,6 +318,11 @@ public final class UsherServer implements AutoCloseable {
 
     public SeatLedger ledger() {
         return ledger;
+    }
+
+    /** Seats, sessions and history as the API and console read them. */
+    public SeatViews views() {
+        return views;
     }
 
     public LicenseService licenses() {

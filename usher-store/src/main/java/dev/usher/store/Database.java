@@ -24,50 +24,49 @@ public interface Database extends AutoCloseable {
     <T> T write(Work<T> work);
 
     /**
-     * What a seat decision will lock ({@link Dialect#lockSessions}, {@link Dialect#lockPools}), declared
-     * before it runs so that a store grouping several decisions in one transaction can take all their
-     * locks up front, in the one global order.
+     * What a group of decisions locks (a shared store serializes decisions on these: {@link Dialect#lockSessions},
+     * {@link Dialect#lockPools}), declared before it runs so that a store grouping several in one transaction
+     * can take them all up front, in the one global order.
      */
-    record Locks(java.util.Collection<String> sessionIds, java.util.Collection<dev.usher.core.seat.PoolKey> pools) {}
-
-    /**
-     * A write that may share its transaction with other such writes (group commit): it is answered,
-     * like {@link #write}, only after a COMMIT that holds it. {@code locks} names what the work will lock;
-     * the work may still lock more, which a grouping store may refuse inside a group (it then runs the
-     * work in a transaction of its own). The default is a transaction of its own.
-     */
-    default <T> T writeGrouped(Locks locks, Work<T> work) {
-        return write(work);
+    record Locks(java.util.Collection<String> sessionIds, java.util.Collection<dev.usher.core.seat.PoolKey> pools) {
+        public static final Locks NONE = new Locks(java.util.List.of(), java.util.List.of());
     }
 
     /**
-     * Decisions of one kind that a grouping store may decide together: with one read for all of them
-     * (after the group's locks), each decided in memory in order against what the earlier ones changed,
-     * and all their writes in one go. An input it cannot decide that way (anything unusual) it leaves
-     * {@link #UNDECIDED}: that one's own {@link Work} then runs after the others, in the same transaction.
+     * Decisions a store runs together in one transaction (group commit): whatever waits when the writer is
+     * free is handed to {@link #run} at once, and each caller is answered only after the COMMIT that holds
+     * its decision.
      */
-    interface Batch<I> {
-        /** The answer "run this input's own work". */
-        Object UNDECIDED = new Object() {
-            @Override
-            public String toString() {
-                return "UNDECIDED";
-            }
-        };
-
+    interface Group<I, O> {
         /**
-         * Decides {@code inputs} in order inside the group's transaction; returns one result per input, or
-         * {@link #UNDECIDED}. A failure (thrown) leaves nothing decided: the store undoes the transaction.
+         * Decides {@code inputs} in order inside the transaction and writes what they change; one result per
+         * input. A failure (thrown) leaves nothing of the group: the store rolls back, calls
+         * {@link #rolledBack}, and runs each input again in a transaction of its own.
          */
-        Object[] decide(Handle handle, java.util.List<I> inputs, java.util.List<AfterCommit> afterCommits);
+        java.util.List<O> run(Handle handle, java.util.List<I> inputs, java.util.List<AfterCommit> afterCommits);
+
+        /** The transaction {@link #run} wrote in is durable: keep what it changed outside the database. */
+        default void committed() {
+        }
+
+        /** The transaction {@link #run} wrote in was rolled back: take back what it changed outside the database. */
+        default void rolledBack() {
+        }
     }
 
     /**
-     * {@link #writeGrouped(Locks, Work)}, where {@code batch} may decide {@code input} together with other
-     * inputs of the same batch in the group instead of running {@code work}; the result must be the same.
+     * Runs {@code input} in the next group of {@code group} (answered after its COMMIT). {@code alone} is
+     * what to do when the group cannot take it (a shared store: a lock it needed was busy).
      */
-    default <I, T> T writeGrouped(Locks locks, Work<T> work, Batch<I> batch, I input) {
-        return writeGrouped(locks, work);
+    default <I, O> O writeGrouped(Locks locks, Group<I, O> group, I input, java.util.function.Supplier<O> alone) {
+        try {
+            O result = write((h, after) -> group.run(h, java.util.List.of(input), java.util.List.of(after)).getFirst());
+            group.committed();
+            return result;
+        } catch (RuntimeException | Error e) {
+            group.rolledBack();
+            throw e;
+        }
     }
 
     <T> T read(Function<Handle, T> query);

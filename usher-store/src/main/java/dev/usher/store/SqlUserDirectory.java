@@ -27,9 +27,26 @@ public final class SqlUserDirectory implements UserDirectory {
             "u.id, u.name, u.display_name, u.email, u.source, u.enabled, u.created_at, u.last_seen_at";
 
     private final Database db;
+    private volatile dev.usher.store.seat.SeatStore seats;
 
     public SqlUserDirectory(Database db) {
         this.db = db;
+    }
+
+    /**
+     * The seats that follow people: a merge moves the duplicate's seats with the seat decision, and a
+     * change of role members makes the seats count again against the pools' limit rules. Set once by the
+     * composition root (the seat store is made after the people it is about).
+     */
+    public void seatsFollow(dev.usher.store.seat.SeatStore seats) {
+        this.seats = seats;
+    }
+
+    private void membersChanged() {
+        var s = seats;
+        if (s != null) {
+            s.rulesChanged();
+        }
     }
 
     // ---- users -------------------------------------------------------------------------------
@@ -214,18 +231,15 @@ public final class SqlUserDirectory implements UserDirectory {
         if (intoId == fromId) {
             throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, "cannot merge a user into itself");
         }
-        return db.write((h, after) -> {
-            if (db.dialect().shared()) {
-                // Seats change hands: serialize with checkouts of both people (sessions, then pools).
-                db.dialect().lockSessions(h, h.createQuery("SELECT id FROM sessions WHERE user_id IN (:into, :from)")
-                        .bind("into", intoId).bind("from", fromId).mapTo(String.class).list());
-                db.dialect().lockPools(h, h.createQuery("SELECT DISTINCT product, feature FROM seats WHERE user_id IN (:into, :from)")
-                        .bind("into", intoId).bind("from", fromId)
-                        .map((rs, ctx) -> new PoolKey(rs.getString(1), rs.getString(2))).list());
-            }
-            User into = load(h, intoId).orElseThrow(() -> notFound("user", intoId));
-            User from = load(h, fromId).orElseThrow(() -> notFound("user", fromId));
-            long at = now.toEpochMilli();
+        var s = seats;
+        if (s == null) {
+            throw new IllegalStateException("merging people needs the seat store (seatsFollow)");
+        }
+        // The seats and sessions move first, decided by the seat decision (never two seats of a pool);
+        // the rest of the duplicate moves in the same transaction.
+        MergeResult merged = s.mergePeople(intoId, fromId, now, (moved, h) -> {
+            load(h, intoId).orElseThrow(() -> notFound("user", intoId));
+            load(h, fromId).orElseThrow(() -> notFound("user", fromId));
             int aliases = h.createUpdate("UPDATE user_aliases SET user_id = :into WHERE user_id = :from")
                     .bind("into", intoId).bind("from", fromId).execute();
             int roles = h.createUpdate("""
@@ -234,52 +248,14 @@ public final class SqlUserDirectory implements UserDirectory {
                             ON CONFLICT (role_id, user_id) DO NOTHING""")
                     .bind("into", intoId).bind("from", fromId).execute();
             h.createUpdate("DELETE FROM role_members WHERE user_id = :from").bind("from", fromId).execute();
-
-            // Seats: where both hold one in a pool, the duplicate's sessions join the surviving seat and
-            // the duplicate's seat goes back; otherwise the seat simply changes hands. Never two seats.
-            record SeatRow(String id, String product, String feature, String seatKey, String hostKey) {}
-            List<SeatRow> fromSeats = h.createQuery("SELECT id, product, feature, seat_key, host_key FROM seats WHERE user_id = :from")
-                    .bind("from", fromId)
-                    .map((rs, ctx) -> new SeatRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
-                    .list();
-            int moved = 0;
-            int released = 0;
-            for (SeatRow s : fromSeats) {
-                String newKey = s.seatKey().startsWith("s:") ? s.seatKey()
-                        : s.seatKey().startsWith("uh:") ? "uh:" + intoId + ":" + s.hostKey() : "u:" + intoId;
-                Optional<String> keep = h.createQuery("""
-                                SELECT id FROM seats WHERE product = :p AND feature = :f AND user_id = :into
-                                  AND (seat_key = :key OR :key LIKE 'u:%')
-                                ORDER BY created_at, id LIMIT 1""")
-                        .bind("p", s.product()).bind("f", s.feature()).bind("into", intoId).bind("key", newKey)
-                        .mapTo(String.class).findOne();
-                if (keep.isPresent()) {
-                    h.createUpdate("UPDATE checkouts SET seat_id = :keep WHERE seat_id = :old")
-                            .bind("keep", keep.get()).bind("old", s.id()).execute();
-                    h.createUpdate("DELETE FROM seats WHERE id = :id").bind("id", s.id()).execute();
-                    h.createUpdate("UPDATE pool_counters SET in_use = in_use - 1 WHERE product = :p AND feature = :f")
-                            .bind("p", s.product()).bind("f", s.feature()).execute();
-                    h.createUpdate("""
-                                    INSERT INTO seat_events (at, type, product, feature, user_name, seat_id, reason, detail, in_use)
-                                    VALUES (:at, 'RELEASE', :p, :f, :u, :seat, 'merged', :d,
-                                      (SELECT in_use FROM pool_counters WHERE product = :p AND feature = :f))""")
-                            .bind("at", at).bind("p", s.product()).bind("f", s.feature()).bind("u", from.name())
-                            .bind("seat", s.id()).bind("d", "merged into " + into.name() + "; its sessions joined seat " + keep.get())
-                            .execute();
-                    released++;
-                } else {
-                    h.createUpdate("UPDATE seats SET user_id = :into, seat_key = :key WHERE id = :id")
-                            .bind("into", intoId).bind("key", newKey).bind("id", s.id()).execute();
-                    moved++;
-                }
-            }
-            int sessions = h.createUpdate("UPDATE sessions SET user_id = :into WHERE user_id = :from")
-                    .bind("into", intoId).bind("from", fromId).execute();
             h.createUpdate("UPDATE auth_tokens SET user_id = :into WHERE user_id = :from")
                     .bind("into", intoId).bind("from", fromId).execute();
             h.createUpdate("DELETE FROM users WHERE id = :from").bind("from", fromId).execute();
-            return new MergeResult(load(h, intoId).orElseThrow(), aliases, roles, sessions, moved, released);
+            return new MergeResult(load(h, intoId).orElseThrow(), aliases, roles, moved.sessionsMoved(), moved.seatsMoved(),
+                    moved.seatsReleased());
         });
+        membersChanged();
+        return merged;
     }
 
     // ---- roles -------------------------------------------------------------------------------
@@ -342,6 +318,7 @@ public final class SqlUserDirectory implements UserDirectory {
             h.createUpdate("DELETE FROM roles WHERE id = :id").bind("id", id).execute();
             return null;
         });
+        membersChanged();
     }
 
     private static String builtIn(Handle h, long roleId) {
@@ -369,6 +346,7 @@ public final class SqlUserDirectory implements UserDirectory {
                     .bind("r", roleId).bind("u", userId).bind("o", origin).execute();
             return null;
         });
+        membersChanged();
     }
 
     @Override
@@ -387,6 +365,7 @@ public final class SqlUserDirectory implements UserDirectory {
             h.createUpdate("DELETE FROM role_members WHERE role_id = :r AND user_id = :u").bind("r", roleId).bind("u", userId).execute();
             return null;
         });
+        membersChanged();
     }
 
     @Override
@@ -399,6 +378,7 @@ public final class SqlUserDirectory implements UserDirectory {
             }
             return null;
         });
+        membersChanged();
     }
 
     @Override

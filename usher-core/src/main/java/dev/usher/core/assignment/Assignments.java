@@ -1,6 +1,7 @@
 package dev.usher.core.assignment;
 
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -37,10 +38,20 @@ public record Assignments(List<Rule> rules) {
 
     /** The outcome for one person who holds no seat yet. */
     public sealed interface Outcome {
-        record Granted(Charge charge, String explanation) implements Outcome {}
+        /** A seat charged to {@code charge}: taken from {@code from}, which had {@code from.used()} of {@code from.size()} in use before. */
+        record Granted(Charge charge, RuleRefusal.Part from) implements Outcome {
+            /** "from the reserve for the members of Contractors (0 of 5 in use before)". */
+            public String explanation() {
+                return "from the " + (from.target() == null ? "shared part" : "reserve for " + from.target().who())
+                        + " (" + from.used() + " of " + from.size() + " in use before)";
+            }
+        }
 
-        /** {@code code} is {@code not-entitled} (deny / allow-only) or {@code no-seats-available}. */
-        record Refused(String code, String explanation) implements Outcome {}
+        record Refused(RuleRefusal refusal) implements Outcome {}
+    }
+
+    public boolean isEmpty() {
+        return rules.isEmpty();
     }
 
     public int reservedSeats() {
@@ -76,35 +87,54 @@ public record Assignments(List<Rule> rules) {
         return problems;
     }
 
+    /** The limit rules (by index) a person is counted against: a seat they take counts toward each. */
+    public Set<Integer> limitsCovering(long userId, Set<Long> roleIds) {
+        Set<Integer> out = new HashSet<>();
+        for (int i = 0; i < rules.size(); i++) {
+            if (rules.get(i) instanceof Rule.Limit l && l.target().covers(userId, roleIds)) {
+                out.add(i);
+            }
+        }
+        return out;
+    }
+
+    /** What a charge is, in words: "the reserve for the members of Contractors", "the shared part". */
+    public String describe(Charge charge) {
+        if (charge instanceof Charge.Reserve r) {
+            return r.ruleIndex() < rules.size() && rules.get(r.ruleIndex()) instanceof Rule.Reserve res
+                    ? "the reserve for " + res.target().who()
+                    : "a reserve the rules no longer have";
+        }
+        return "the shared part";
+    }
+
     public Outcome decide(int capacity, Usage usage, long userId, Set<Long> roleIds) {
         for (Rule r : rules) {
             if (r instanceof Rule.Deny d && d.target().covers(userId, roleIds)) {
-                return new Outcome.Refused("not-entitled", "deny rule for " + d.target().describe() + ": members may not use this pool");
+                return new Outcome.Refused(new RuleRefusal.Denied(d.target()));
             }
         }
         for (Rule r : rules) {
             if (r instanceof Rule.AllowOnly a && a.targets().stream().noneMatch(t -> t.covers(userId, roleIds))) {
-                return new Outcome.Refused("not-entitled", "only " + String.join(", ", a.targets().stream().map(Target::describe).toList())
-                        + " may use this pool");
+                return new Outcome.Refused(new RuleRefusal.NotAllowed(a.targets()));
             }
         }
         for (int i = 0; i < rules.size(); i++) {
             if (rules.get(i) instanceof Rule.Limit l && l.target().covers(userId, roleIds) && usage.limitUsed(i) >= l.seats()) {
-                return new Outcome.Refused("no-seats-available", "limit for " + l.target().describe() + ": "
-                        + usage.limitUsed(i) + " of " + l.seats() + " in use");
+                return new Outcome.Refused(new RuleRefusal.AtLimit(l.target(), usage.limitUsed(i), l.seats()));
             }
         }
         Map<Integer, Integer> reserves = effectiveReserves(capacity);
         int best = -1;
         int bestFree = 0;
-        List<String> parts = new ArrayList<>();
+        List<RuleRefusal.Part> parts = new ArrayList<>();
         for (var e : reserves.entrySet()) {
             Rule.Reserve r = (Rule.Reserve) rules.get(e.getKey());
             if (!r.target().covers(userId, roleIds)) {
                 continue;
             }
             int free = e.getValue() - usage.reserveUsed(e.getKey());
-            parts.add("reserve for " + r.target().describe() + ": " + usage.reserveUsed(e.getKey()) + " of " + e.getValue() + " in use");
+            parts.add(new RuleRefusal.Part(r.target(), usage.reserveUsed(e.getKey()), e.getValue()));
             if (free > bestFree) {
                 best = e.getKey();
                 bestFree = free;
@@ -112,14 +142,14 @@ public record Assignments(List<Rule> rules) {
         }
         if (best >= 0) {
             Rule.Reserve r = (Rule.Reserve) rules.get(best);
-            return new Outcome.Granted(new Charge.Reserve(best), "from the reserve for " + r.target().describe() + " ("
-                    + usage.reserveUsed(best) + " of " + reserves.get(best) + " in use before)");
+            return new Outcome.Granted(new Charge.Reserve(best), new RuleRefusal.Part(r.target(), usage.reserveUsed(best), reserves.get(best)));
         }
         int shared = sharedSeats(capacity);
-        parts.add("shared: " + usage.shared() + " of " + shared + " in use");
+        RuleRefusal.Part sharedPart = new RuleRefusal.Part(null, usage.shared(), shared);
+        parts.add(sharedPart);
         if (usage.shared() < shared && usage.inUse() < capacity) {
-            return new Outcome.Granted(Charge.SHARED, "from the shared part (" + usage.shared() + " of " + shared + " in use before)");
+            return new Outcome.Granted(Charge.SHARED, sharedPart);
         }
-        return new Outcome.Refused("no-seats-available", String.join("; ", parts));
+        return new Outcome.Refused(new RuleRefusal.Full(parts));
     }
 }

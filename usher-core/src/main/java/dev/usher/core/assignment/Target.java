@@ -6,7 +6,11 @@ public sealed interface Target {
     /** True when a person with this user id and these role ids is covered by the target. */
     boolean covers(long userId, java.util.Set<Long> roleIds);
 
+    /** Short, as rule lists show it: {@code Engineers}, {@code user zoe}. */
     String describe();
+
+    /** In a sentence: {@code the members of Engineers}, {@code zoe}. */
+    String who();
 
     record Role(long roleId, String name) implements Target {
         @Override
@@ -17,6 +21,11 @@ public sealed interface Target {
         @Override
         public String describe() {
             return name;
+        }
+
+        @Override
+        public String who() {
+            return "the members of " + name;
         }
     }
 
@@ -29,6 +38,11 @@ public sealed interface Target {
         @Override
         public String describe() {
             return "user " + name;
+        }
+
+        @Override
+        public String who() {
+            return name;
         }
     }
 }

@@ -32,6 +32,14 @@ public enum SeatKeyPolicy {
                         "seat key policy must be one of user, user+host, session (got '" + code + "')"));
     }
 
+    /** The policy a seat key was made under ({@code u:}, {@code uh:} or {@code s:}). */
+    public static SeatKeyPolicy ofKey(String seatKey) {
+        if (seatKey.startsWith("s:")) {
+            return SESSION;
+        }
+        return seatKey.startsWith("uh:") ? USER_HOST : USER;
+    }
+
     /** The seat key: unique per pool, so the store can enforce "one seat per key" with a constraint. */
     public String seatKey(long userId, String hostKey, String sessionId) {
         return switch (this) {

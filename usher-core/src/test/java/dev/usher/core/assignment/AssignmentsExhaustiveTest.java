@@ -230,8 +230,8 @@ class AssignmentsExhaustiveTest {
         Assignments deny = new Assignments(List.of(new Rule.Deny(a)));
         var usage = new Assignments.Usage(0, Map.of(), 0, Map.of());
         assertThat(deny.decide(5, usage, 1, Set.of(10L))).isInstanceOfSatisfying(Assignments.Outcome.Refused.class, r -> {
-            assertThat(r.code()).isEqualTo("not-entitled");
-            assertThat(r.explanation()).contains("Contractors");
+            assertThat(r.refusal().code()).isEqualTo("not-entitled");
+            assertThat(r.refusal().because()).isEqualTo("a deny rule keeps the members of Contractors out of this pool");
         });
         assertThat(deny.decide(5, usage, 2, Set.of(20L))).isInstanceOf(Assignments.Outcome.Granted.class);
         Assignments only = new Assignments(List.of(new Rule.AllowOnly(List.of(a, new Target.User(7, "zoe")))));
@@ -245,7 +245,8 @@ class AssignmentsExhaustiveTest {
         Assignments a = new Assignments(List.of(new Rule.Reserve(new Target.Role(10, "Contractors"), 5)));
         var full = new Assignments.Usage(25, Map.of(0, 5), 20, Map.of());
         assertThat(a.decide(25, full, 1, Set.of(10L))).isInstanceOfSatisfying(Assignments.Outcome.Refused.class,
-                r -> assertThat(r.explanation()).isEqualTo("reserve for Contractors: 5 of 5 in use; shared: 20 of 20 in use"));
+                r -> assertThat(r.refusal().because()).isEqualTo(
+                        "every seat open to you is in use (reserve for the members of Contractors: 5 of 5, shared part: 20 of 20)"));
         assertThat(a.problems(4)).containsExactly("the reserves add up to 5 seats but the pool has 4");
         assertThat(a.effectiveReserves(4)).containsEntry(0, 4);
         assertThat(new HashSet<>(a.problems(5))).isEmpty();

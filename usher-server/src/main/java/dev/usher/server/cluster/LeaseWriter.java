@@ -1,7 +1,7 @@
 package dev.usher.server.cluster;
 
 import dev.usher.core.lease.LeaseTable;
-import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.LeaseRecords;
 import dev.usher.store.StoreException;
 
 import java.util.ArrayList;
@@ -26,12 +26,12 @@ public final class LeaseWriter implements AutoCloseable {
     private record Pending(LeaseTable.Lease lease, CompletableFuture<Boolean> stored) {}
 
     private static final int MAX_BATCH = 2000;
-    private final SeatLedger ledger;
+    private final LeaseRecords ledger;
     private final BlockingQueue<Pending> queue = new LinkedBlockingQueue<>();
     private final List<Thread> writers = new ArrayList<>();
     private volatile boolean closed;
 
-    public LeaseWriter(SeatLedger ledger, int threads) {
+    public LeaseWriter(LeaseRecords ledger, int threads) {
         this.ledger = ledger;
         for (int i = 0; i < threads; i++) {
             Thread t = Thread.ofPlatform().name("usher-lease-writer-" + i).daemon(true).unstarted(this::loop);

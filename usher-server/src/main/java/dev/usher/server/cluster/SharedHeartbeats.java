@@ -1,7 +1,7 @@
 package dev.usher.server.cluster;
 
 import dev.usher.core.lease.LeaseTable;
-import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.LeaseRecords;
 import dev.usher.server.seat.Heartbeats;
 
 import java.time.Duration;
@@ -23,10 +23,10 @@ import java.util.Optional;
 public final class SharedHeartbeats implements Heartbeats {
 
     private final LeaseTable leases;
-    private final SeatLedger ledger;
+    private final LeaseRecords ledger;
     private final LeaseWriter writer;
 
-    public SharedHeartbeats(LeaseTable leases, SeatLedger ledger, LeaseWriter writer) {
+    public SharedHeartbeats(LeaseTable leases, LeaseRecords ledger, LeaseWriter writer) {
         this.leases = leases;
         this.ledger = ledger;
         this.writer = writer;

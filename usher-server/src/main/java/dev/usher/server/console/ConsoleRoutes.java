@@ -1,7 +1,7 @@
 package dev.usher.server.console;
 
 import dev.usher.core.seat.PoolKey;
-import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatViews;
 import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.IdentityService;
@@ -31,7 +31,7 @@ import org.slf4j.LoggerFactory;
 public final class ConsoleRoutes {
 
     /** What the console needs from the rest of the server. */
-    public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, IdentityService identity,
+    public record Parts(SeatService seats, SeatViews views, LicenseService licenses, IdentityService identity,
                         DirectoryLink directory, Database db, String version,
                         dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit) {}
 
@@ -48,7 +48,7 @@ public final class ConsoleRoutes {
         ZoneId zone = ZoneId.systemDefault();
         Fmt fmt = new Fmt(parts.identity().clock(), zone);
         this.console = new Console(new ConsoleSession(parts.identity()), parts.identity(), fmt, parts.version());
-        this.activity = new SeatActivity(parts.db(), parts.identity().clock(), zone);
+        this.activity = new SeatActivity(parts.views(), parts.identity().clock(), zone);
         this.doctor = new Doctor(parts.identity().users(), parts.identity().names(), parts.seats(), parts.identity().clock());
         this.doctorCache = new DoctorCache(doctor);
     }
@@ -69,7 +69,7 @@ public final class ConsoleRoutes {
         r.get("/dashboard/live", console.page((ctx, a) -> console.render(ctx, "live.jte", live())));
 
         new LicensePages(console, parts.licenses(), parts.seats()).register(r);
-        new SeatPages(console, parts.seats(), new SeatBrowser(parts.db())).register(r);
+        new SeatPages(console, parts.seats(), parts.views()).register(r);
         new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);

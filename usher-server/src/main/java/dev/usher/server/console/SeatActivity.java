@@ -1,17 +1,14 @@
 package dev.usher.server.console;
 
 import dev.usher.core.seat.PoolKey;
-import dev.usher.core.seat.SeatEvent;
-import dev.usher.store.Database;
+import dev.usher.core.seat.SeatViews;
 
 import java.time.Clock;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneId;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -29,11 +26,7 @@ public final class SeatActivity {
     /** One pool's day so far. */
     public record Today(int peak, int denials) {}
 
-    private record Event(long id, SeatEvent.Type type, PoolKey pool, String seatId) {}
-
-    private record Snapshot(Map<PoolKey, Set<String>> seats, List<Event> newestFirst) {}
-
-    private final Database db;
+    private final SeatViews views;
     private final Clock clock;
     private final ZoneId zone;
     private LocalDate day;
@@ -41,8 +34,8 @@ public final class SeatActivity {
     private final Map<PoolKey, Integer> peak = new HashMap<>();
     private final Map<PoolKey, Integer> denials = new HashMap<>();
 
-    public SeatActivity(Database db, Clock clock, ZoneId zone) {
-        this.db = db;
+    public SeatActivity(SeatViews views, Clock clock, ZoneId zone) {
+        this.views = views;
         this.clock = clock;
         this.zone = zone;
     }
@@ -62,12 +55,12 @@ public final class SeatActivity {
             denials.clear();
         }
         long since = day.atStartOfDay(zone).toInstant().toEpochMilli();
-        Snapshot s = read(cursor, since);
+        SeatViews.Activity s = views.activity(cursor, Instant.ofEpochMilli(since));
         // Walk back from now to the cursor (or midnight), keeping each pool's seat set as it was.
         Map<PoolKey, Set<String>> live = new HashMap<>();
         s.seats().forEach((k, v) -> live.put(k, new HashSet<>(v)));
         live.forEach((k, v) -> peak.merge(k, v.size(), Math::max));
-        for (Event e : s.newestFirst()) {
+        for (SeatViews.EventAt e : s.newestFirst()) {
             Set<String> seats = live.computeIfAbsent(e.pool(), k -> new HashSet<>());
             switch (e.type()) {
                 case GRANT -> seats.remove(e.seatId());
@@ -89,38 +82,8 @@ public final class SeatActivity {
         return out;
     }
 
-    /** Sessions open now (one indexed count; the dashboard does not load the sessions themselves). */
+    /** Sessions open now. */
     public int liveSessions() {
-        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM sessions").mapTo(Integer.class).one());
-    }
-
-    private Snapshot read(long after, long since) {
-        // One read transaction, so the seats and the events are the same moment (a plain BEGIN: the
-        // read connections are query-only, and JDBI's transactions begin with a write lock).
-        return db.read(t -> {
-            t.execute("BEGIN");
-            try {
-                return snapshot(t, after, since);
-            } finally {
-                t.execute("COMMIT");
-            }
-        });
-    }
-
-    private static Snapshot snapshot(org.jdbi.v3.core.Handle t, long after, long since) {
-        {
-            Map<PoolKey, Set<String>> seats = new HashMap<>();
-            t.createQuery("SELECT id, product, feature FROM seats").map((rs, ctx) ->
-                    seats.computeIfAbsent(new PoolKey(rs.getString(2), rs.getString(3)), k -> new HashSet<>()).add(rs.getString(1))).list();
-            List<Event> events = new ArrayList<>();
-            t.createQuery("""
-                            SELECT id, type, product, feature, seat_id FROM seat_events
-                            WHERE id > :after AND at >= :since ORDER BY id DESC""")
-                    .bind("after", after).bind("since", since)
-                    .map((rs, ctx) -> events.add(new Event(rs.getLong(1), SeatEvent.Type.valueOf(rs.getString(2)),
-                            new PoolKey(rs.getString(3), rs.getString(4)), rs.getString(5))))
-                    .list();
-            return new Snapshot(seats, events);
-        }
+        return views.liveSessions();
     }
 }

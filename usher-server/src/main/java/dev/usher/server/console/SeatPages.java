@@ -1,6 +1,7 @@
 package dev.usher.server.console;
 
 import dev.usher.core.seat.PoolKey;
+import dev.usher.core.seat.SeatViews;
 import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionRecord;
 import dev.usher.server.seat.AdminReason;
@@ -20,9 +21,9 @@ final class SeatPages {
 
     private final Console console;
     private final SeatService seats;
-    private final SeatBrowser browser;
+    private final SeatViews browser;
 
-    SeatPages(Console console, SeatService seats, SeatBrowser browser) {
+    SeatPages(Console console, SeatService seats, SeatViews browser) {
         this.console = console;
         this.seats = seats;
         this.browser = browser;
@@ -52,7 +53,7 @@ final class SeatPages {
             key = new PoolKey("-", "-"); // no pool has that name: nothing matches
         }
         int requested = Pager.clamp(ctx.queryParam("page"), Integer.MAX_VALUE / 2, Pager.SIZE);
-        SeatBrowser.Result r = browser.page(q, key, requested, Pager.SIZE);
+        SeatViews.SeatPage r = browser.page(q, key, requested, Pager.SIZE);
         String query = (q.isEmpty() ? "" : "q=" + Console.encode(q)) + (pool.isEmpty() ? "" : (q.isEmpty() ? "" : "&") + "pool=" + Console.encode(pool));
         Pager pager = new Pager(Pager.clamp(String.valueOf(requested), r.matching(), Pager.SIZE), Pager.SIZE, r.matching(), "/seats", query);
         List<Pages.SeatRow> rows = r.seats().stream().map(this::row).toList();

@@ -8,7 +8,7 @@ import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.seat.SeatKeyPolicy;
 import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionRecord;
-import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatViews;
 import dev.usher.server.license.LicenseService;
 import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.SeatService;
@@ -87,14 +87,14 @@ final class AdminRoutes {
 
     private final LicenseService licenses;
     private final SeatService seats;
-    private final SeatLedger ledger;
+    private final SeatViews views;
     private final RequestAuth auth;
     private final JsonMapper json;
 
-    AdminRoutes(LicenseService licenses, SeatService seats, SeatLedger ledger, RequestAuth auth, JsonMapper json) {
+    AdminRoutes(LicenseService licenses, SeatService seats, SeatViews views, RequestAuth auth, JsonMapper json) {
         this.licenses = licenses;
         this.seats = seats;
-        this.ledger = ledger;
+        this.views = views;
         this.auth = auth;
         this.json = json;
     }
@@ -107,12 +107,12 @@ final class AdminRoutes {
         r.get("/api/v1/pools", auth.admin(this::listPools));
         r.get("/api/v1/pools/{product}/{feature}/policy", auth.admin(this::getPolicy));
         r.put("/api/v1/pools/{product}/{feature}/policy", auth.admin(this::putPolicy));
-        r.get("/api/v1/seats", auth.admin(ctx -> ctx.json(ledger.seats().stream().map(SeatView::of).toList())));
+        r.get("/api/v1/seats", auth.admin(ctx -> ctx.json(views.seats().stream().map(SeatView::of).toList())));
         r.delete("/api/v1/seats/{seatId}", auth.admin(this::forceRelease));
         r.post("/api/v1/seats/release", auth.admin(this::releaseUser));
-        r.get("/api/v1/sessions", auth.admin(ctx -> ctx.json(ledger.sessions().stream().map(SessionView::of).toList())));
+        r.get("/api/v1/sessions", auth.admin(ctx -> ctx.json(views.sessions().stream().map(SessionView::of).toList())));
         r.get("/api/v1/events", auth.admin(this::events));
-        r.get("/api/v1/borrows", auth.admin(ctx -> ctx.json(ledger.seatsOnLoan().stream()
+        r.get("/api/v1/borrows", auth.admin(ctx -> ctx.json(views.seatsOnLoan().stream()
                 .map(SeatView::of).toList())));
         r.get("/api/v1/queue", auth.admin(ctx -> ctx.json(seats.queue().stream().map(QueueView::of).toList())));
     }
@@ -232,6 +232,6 @@ final class AdminRoutes {
                 throw ApiProblem.validation("limit must be a number between 1 and 10000");
             }
         }
-        ctx.json(ledger.events(limit).stream().map(EventView::of).toList());
+        ctx.json(views.events(limit).stream().map(EventView::of).toList());
     }
 }

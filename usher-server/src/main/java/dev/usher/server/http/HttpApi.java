@@ -7,7 +7,7 @@ import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.PasswordDirectory;
 import dev.usher.core.license.LicenseRejection;
-import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatViews;
 import dev.usher.core.seat.SessionConflictException;
 import dev.usher.server.license.LicenseService;
 import dev.usher.server.seat.SeatService;
@@ -33,7 +33,7 @@ public final class HttpApi {
     private static final Logger LOG = LoggerFactory.getLogger(HttpApi.class);
 
     /** What the API needs from the rest of the server. */
-    public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
+    public record Parts(SeatService seats, SeatViews views, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
                         dev.usher.server.report.AuditRecorder audit) {}
@@ -59,7 +59,7 @@ public final class HttpApi {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
         IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
-        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth(), json);
+        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.views(), parts.auth(), json);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
@@ -107,7 +107,7 @@ public final class HttpApi {
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
-            new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.ledger(),
+            new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.views(),
                     parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version(), parts.usage(), parts.audit())).register(r);
             new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 

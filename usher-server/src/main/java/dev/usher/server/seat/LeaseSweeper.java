@@ -1,6 +1,7 @@
 package dev.usher.server.seat;
 
 import dev.usher.core.lease.LeaseTable;
+import dev.usher.core.seat.LeaseRecords;
 import dev.usher.core.seat.SeatLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,7 @@ public final class LeaseSweeper implements AutoCloseable {
     private static final int BATCH = 500;
 
     private final SeatLedger ledger;
+    private final LeaseRecords records;
     private final LeaseTable leases;
     private final Clock clock;
     private volatile SeatCounters counters = SeatCounters.NONE;
@@ -34,8 +36,8 @@ public final class LeaseSweeper implements AutoCloseable {
     /** Null on a lone server; with several nodes, whether this node holds the sweeper lock now. */
     private final java.util.function.BooleanSupplier leadsSweeps;
 
-    public LeaseSweeper(SeatLedger ledger, LeaseTable leases, Clock clock) {
-        this(ledger, leases, clock, null);
+    public LeaseSweeper(SeatLedger ledger, LeaseRecords records, LeaseTable leases, Clock clock) {
+        this(ledger, records, leases, clock, null);
     }
 
     /**
@@ -43,8 +45,10 @@ public final class LeaseSweeper implements AutoCloseable {
      * stored there (every answered heartbeat is stored first), and only while this node holds the
      * sweeper lock ({@code leadsSweeps}); this node's memory only caches leases.
      */
-    public LeaseSweeper(SeatLedger ledger, LeaseTable leases, Clock clock, java.util.function.BooleanSupplier leadsSweeps) {
+    public LeaseSweeper(SeatLedger ledger, LeaseRecords records, LeaseTable leases, Clock clock,
+                        java.util.function.BooleanSupplier leadsSweeps) {
         this.ledger = ledger;
+        this.records = records;
         this.leases = leases;
         this.clock = clock;
         this.leadsSweeps = leadsSweeps;
@@ -96,7 +100,7 @@ public final class LeaseSweeper implements AutoCloseable {
         }
         int ended = 0;
         for (int round = 0; round < 1000; round++) {
-            List<String> lapsed = ledger.lapsedInStore(now, BATCH);
+            List<String> lapsed = records.lapsedInStore(now, BATCH);
             if (lapsed.isEmpty()) {
                 break;
             }
@@ -115,7 +119,7 @@ public final class LeaseSweeper implements AutoCloseable {
     public void flush() {
         List<LeaseTable.Lease> dirty = leases.drainDirty();
         if (leadsSweeps == null) {
-            ledger.saveLeases(dirty);
+            records.saveLeases(dirty);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.usher.core.seat.CheckoutRequest;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatViews;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -34,6 +35,7 @@ public final class SeatService {
                            boolean serverLicensed, Instant serverExpires, PoolSettings settings, int borrowed, int waiting) {}
 
     private final SeatLedger ledger;
+    private final SeatViews views;
     private final PoolCatalog catalog;
     private final LeaseTable leases;
     private final UserNames names;
@@ -47,14 +49,16 @@ public final class SeatService {
     private final Heartbeats heartbeats;
 
     /** {@code audit}: force releases, pool settings and rules are recorded with who changed them. */
-    public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
-                       SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit) {
-        this(ledger, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, leases::heartbeat);
+    public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
+                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit) {
+        this(ledger, views, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, leases::heartbeat);
     }
 
     /** With heartbeats that do more than extend this node's memory (several nodes: {@code SharedHeartbeats}). */
-    public SeatService(SeatLedger ledger, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl, Clock clock,
-                       SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit, Heartbeats heartbeats) {
+    public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
+                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit,
+                       Heartbeats heartbeats) {
+        this.views = views;
         this.audit = audit;
         this.heartbeats = heartbeats;
         this.ledger = ledger;
@@ -153,7 +157,7 @@ public final class SeatService {
 
     /** The loan on a seat right now, if any. */
     public Optional<SeatLedger.Loan> loan(String seatId) {
-        return ledger.loan(seatId, clock.instant());
+        return views.loan(seatId, clock.instant());
     }
 
     /**
@@ -189,7 +193,7 @@ public final class SeatService {
     /** The user a session belongs to, if it exists. */
     public Optional<Long> sessionOwner(String sessionId) {
         requireSessionId(sessionId);
-        return ledger.sessionOwner(sessionId);
+        return views.sessionOwner(sessionId);
     }
 
     public boolean checkin(String sessionId, String product, String feature) {
@@ -234,17 +238,17 @@ public final class SeatService {
     }
 
     public List<dev.usher.core.seat.SeatRecord> seatsHeld() {
-        return ledger.seats();
+        return views.seats();
     }
 
     public List<dev.usher.core.seat.SeatRecord> seatsOnLoan() {
-        return ledger.seatsOnLoan();
+        return views.seatsOnLoan();
     }
 
     public List<PoolView> pools() {
         Instant now = clock.instant();
-        Map<PoolKey, Integer> inUse = ledger.inUse();
-        Map<PoolKey, Integer> borrowed = ledger.borrowed(now);
+        Map<PoolKey, Integer> inUse = views.inUse();
+        Map<PoolKey, Integer> borrowed = views.borrowed(now);
         Map<PoolKey, PoolView> out = new TreeMap<>();
         for (PoolSummary s : catalog.summaries(now)) {
             out.put(s.key(), new PoolView(s.key(), s.capacity(), inUse.getOrDefault(s.key(), 0), s.nextExpiry(),
@@ -283,6 +287,7 @@ public final class SeatService {
         }
         long version = catalog.saveRules(key, resolved, expectedVersion);
         if (version >= 0) {
+            ledger.rulesChanged();
             audit.record("rules-saved", key.toString(), "version " + version + ": " + RuleSetCodec.write(resolved));
         }
         return version;

@@ -79,7 +79,7 @@ class ClusterTest {
 
     private static long events(TestServer s, String type) {
         int n = 0;
-        for (var e : s.server().ledger().events(10_000)) {
+        for (var e : s.server().views().events(10_000)) {
             if (e.type().name().equals(type)) {
                 n++;
             }
@@ -205,7 +205,7 @@ class ClusterTest {
         assertThat(seats).hasSize(7);
         assertThat(granted.get() + refused.get()).isEqualTo(120);
         for (TestServer s : nodes) {
-            assertThat(s.server().ledger().inUse().values()).containsExactly(7);
+            assertThat(s.server().views().inUse().values()).containsExactly(7);
         }
     }
 
@@ -252,7 +252,7 @@ class ClusterTest {
         } finally {
             pool.shutdown();
         }
-        assertThat(a.server().ledger().inUse().values()).containsOnly(0);
+        assertThat(a.server().views().inUse().values()).containsOnly(0);
     }
 
     @Test

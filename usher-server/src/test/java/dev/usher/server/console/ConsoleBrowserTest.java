@@ -168,7 +168,7 @@ class ConsoleBrowserTest {
         navigate(By.xpath("//button[text()='Release seat']"));
         assertThat(browser.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Released the cad/designer seat of carol (1 session(s) ended).");
         assertThat(browser.findElement(By.cssSelector("[data-testid=seat-count]")).getText()).startsWith("3 of 3 seats held");
-        assertThat(server.server().ledger().events(20)).anyMatch(e -> e.type() == SeatEvent.Type.FORCE_RELEASE
+        assertThat(server.server().views().events(20)).anyMatch(e -> e.type() == SeatEvent.Type.FORCE_RELEASE
                 && "stuck after a crash (console, admin)".equals(e.reason()));
     }
 

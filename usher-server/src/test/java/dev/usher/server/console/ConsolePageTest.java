@@ -277,7 +277,7 @@ class ConsolePageTest {
         assertThat(confirm.html()).contains("Force release this seat?", "away from alice now and ends its 2 sessions", "<label for=\"reason\">");
         assertThat(browser.post("/seats/" + seatId + "/release", Map.of("reason", "left the company"), true).status()).isEqualTo(303);
         assertThat(browser.get("/seats").html()).contains("Released the cad/cal seat of alice (2 session(s) ended).", "1 of 1 seats held");
-        SeatEvent event = server.server().ledger().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
+        SeatEvent event = server.server().views().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
                 .findFirst().orElseThrow();
         assertThat(event.reason()).isEqualTo("left the company (console, admin)");
         assertThat(browser.post("/seats/" + seatId + "/release", Map.of(), true).location()).isEqualTo("/seats");
@@ -287,7 +287,7 @@ class ConsolePageTest {
         String bobs = server.server().seats().seatsHeld().getFirst().seatId();
         String longest = "r".repeat(AdminReason.MAX_LENGTH);
         assertThat(browser.post("/seats/" + bobs + "/release", Map.of("reason", longest), true).status()).isEqualTo(303);
-        assertThat(server.server().ledger().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
+        assertThat(server.server().views().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
                 .findFirst().orElseThrow().reason()).isEqualTo(longest + " (console, admin)");
         // One character more is refused next to the field, and the seat stays.
         server.client().checkout("s4", "cad", "cal", "bob", "ws2");

@@ -60,7 +60,7 @@ class AuditTrailTest {
         server.clock().advance(server.server().config().leaseTtl().plusSeconds(1));
         server.server().sweeper().sweep(); // expiry of s1
         assertThat(admin.checkout("s4", "cad", "cal", "carol", "ws4").status()).isEqualTo(201);
-        String seat = server.server().ledger().seats().getFirst().seatId();
+        String seat = server.server().views().seats().getFirst().seatId();
         assertThat(admin.delete("/api/v1/seats/" + seat + "?reason=" + URLEncoder.encode("stuck, \"really\"; =1+1",
                 StandardCharsets.UTF_8)).status()).isEqualTo(204); // force release
         assertThat(admin.post("/api/v1/auth/sign-in", "{\"user\":\"admin\",\"password\":\"wrong\"}").status()).isEqualTo(401);
@@ -199,7 +199,7 @@ class AuditTrailTest {
         for (int i = 0; i < hostile.length; i++) {
             assertThat(admin.checkout("h" + i, "cad", "cal", hostile[i], "host" + i).status()).isEqualTo(201);
         }
-        String seat = server.server().ledger().seats().getFirst().seatId();
+        String seat = server.server().views().seats().getFirst().seatId();
         admin.delete("/api/v1/seats/" + seat + "?reason=" + URLEncoder.encode("=line one; line \"two\", end", StandardCharsets.UTF_8));
 
         Http.Response nd = admin.withHeader("Accept", "application/x-ndjson").get("/api/v1/audit");

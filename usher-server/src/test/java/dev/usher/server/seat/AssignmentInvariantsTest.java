@@ -76,7 +76,7 @@ class AssignmentInvariantsTest {
             AtomicBoolean running = new AtomicBoolean(true);
             Thread checker = Thread.ofVirtual().start(() -> {
                 while (running.get()) {
-                    check(server.server().ledger().seats(), violations);
+                    check(server.server().views().seats(), violations);
                 }
             });
             List<String> users = new ArrayList<>(ROLES.keySet());
@@ -110,7 +110,7 @@ class AssignmentInvariantsTest {
             }
             running.set(false);
             checker.join();
-            check(server.server().ledger().seats(), violations);
+            check(server.server().views().seats(), violations);
             assertThat(violations).isEmpty();
 
             // Quiescent: what explain says is what a checkout then does, person by person.
@@ -122,7 +122,7 @@ class AssignmentInvariantsTest {
                     case "holds" -> assertThat(r.status()).as(user).isEqualTo(200);
                     default -> assertThat(r.status()).as(user + " " + r.text()).isIn(403, 409);
                 }
-                check(server.server().ledger().seats(), violations);
+                check(server.server().views().seats(), violations);
             }
             assertThat(violations).isEmpty();
         }

@@ -78,7 +78,7 @@ class SeatInvariantsTest {
                         server.clock().advance(Duration.ofSeconds(rnd.nextInt(10) == 0 ? 130 : 1 + rnd.nextInt(30)));
                         server.server().sweeper().sweep();
                     } else if (action < 7) {
-                        List<SeatRecord> seats = server.server().ledger().seats();
+                        List<SeatRecord> seats = server.server().views().seats();
                         if (!seats.isEmpty()) {
                             String seat = seats.get(rnd.nextInt(seats.size())).seatId();
                             int s = admin.delete("/api/v1/seats/" + seat).status();
@@ -119,12 +119,12 @@ class SeatInvariantsTest {
             // Quiescent: the counter agrees with the seats, and once every lease lapses all seats return.
             checkStoredState(server, policy, violations);
             assertThat(violations).isEmpty();
-            assertThat(server.server().ledger().inUse().getOrDefault(POOL, 0)).isEqualTo(server.server().ledger().seats().size());
+            assertThat(server.server().views().inUse().getOrDefault(POOL, 0)).isEqualTo(server.server().views().seats().size());
             server.clock().advance(Duration.ofSeconds(121));
             server.server().sweeper().sweep();
-            assertThat(server.server().ledger().sessions()).isEmpty();
-            assertThat(server.server().ledger().seats()).isEmpty();
-            assertThat(server.server().ledger().inUse().getOrDefault(POOL, 0)).isZero();
+            assertThat(server.server().views().sessions()).isEmpty();
+            assertThat(server.server().views().seats()).isEmpty();
+            assertThat(server.server().views().inUse().getOrDefault(POOL, 0)).isZero();
         }
     }
 
@@ -192,7 +192,7 @@ class SeatInvariantsTest {
 
     /** Invariants 1, 2 and 5 on what the store holds right now. */
     private static void checkStoredState(TestServer server, String policy, Queue<String> violations) {
-        List<SeatRecord> seats = server.server().ledger().seats();
+        List<SeatRecord> seats = server.server().views().seats();
         if (seats.size() > CAPACITY) {
             violations.add(seats.size() + " seats held, capacity is " + CAPACITY);
         }

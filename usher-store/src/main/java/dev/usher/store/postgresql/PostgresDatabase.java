@@ -157,13 +157,8 @@ public final class PostgresDatabase implements Database {
      * flush then serve every decision that was waiting, and each is still answered only after the COMMIT.
      */
     @Override
-    public <T> T writeGrouped(Locks locks, Work<T> work) {
-        return groups.submit(locks, work, () -> write(work));
-    }
-
-    @Override
-    public <I, T> T writeGrouped(Locks locks, Work<T> work, Batch<I> batch, I input) {
-        return groups.submit(locks, work, batch, input, () -> write(work));
+    public <I, O> O writeGrouped(Locks locks, Group<I, O> group, I input, java.util.function.Supplier<O> alone) {
+        return groups.submit(locks, group, input, alone);
     }
 
     /** The group writer, for tests in this package. */

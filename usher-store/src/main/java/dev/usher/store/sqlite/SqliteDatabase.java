@@ -37,9 +37,11 @@ public final class SqliteDatabase implements Database {
     private static final Logger LOG = LoggerFactory.getLogger(SqliteDatabase.class);
     private static final int MAX_BATCH = 512;
 
-    private record Task<T>(Work<T> work, CompletableFuture<T> result, List<Runnable> afterCommit) {}
+    /** A unit of work, or (with {@code group}) one input of a group the writer decides together. */
+    private record Task<T>(Work<T> work, Group<Object, Object> group, Object input, CompletableFuture<T> result,
+                           List<Runnable> afterCommit) {}
 
-    private static final Task<Void> STOP = new Task<>((h, a) -> null, new CompletableFuture<>(), List.of());
+    private static final Task<Void> STOP = new Task<>((h, a) -> null, null, null, new CompletableFuture<>(), List.of());
 
     private final Path file;
     private final BlockingQueue<Task<?>> queue = new LinkedBlockingQueue<>();
@@ -120,7 +122,24 @@ public final class SqliteDatabase implements Database {
         if (closed) {
             throw new StoreException("the store is closed", null);
         }
-        Task<T> task = new Task<>(work, new CompletableFuture<>(), new ArrayList<>(2));
+        return await(new Task<>(work, null, null, new CompletableFuture<>(), new ArrayList<>(2)));
+    }
+
+    /**
+     * Seat decisions: all of a group's inputs that wait when the writer is free are decided in one call,
+     * without a savepoint each (a refusal is an answer, not a failure), in the transaction of the other
+     * writes waiting then. One SQLite writer: no lock is needed, and {@code alone} is never used.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public <I, O> O writeGrouped(Locks locks, Group<I, O> group, I input, java.util.function.Supplier<O> alone) {
+        if (closed) {
+            throw new StoreException("the store is closed", null);
+        }
+        return await(new Task<>(null, (Group<Object, Object>) group, input, new CompletableFuture<>(), new ArrayList<>(2)));
+    }
+
+    private <T> T await(Task<T> task) {
         queue.add(task);
         try {
             return task.result().get();
@@ -208,40 +227,75 @@ public final class SqliteDatabase implements Database {
         }
     }
 
+    /**
+     * One transaction for everything waiting: the groups' inputs first, each group in one call; then the
+     * other writes, each in its own savepoint, so one failing does not undo the others. When a group fails
+     * or the commit does, everything is rolled back and each task runs again in a transaction of its own,
+     * so that only what really fails is refused.
+     */
     private void runBatch(List<Task<?>> batch) {
-        List<Object> results = new ArrayList<>(batch.size());
-        List<Throwable> failures = new ArrayList<>(batch.size());
+        java.util.Map<Group<Object, Object>, List<Task<?>>> groups = new java.util.LinkedHashMap<>();
+        List<Task<?>> works = new ArrayList<>();
+        java.util.Map<Task<?>, Integer> position = new java.util.IdentityHashMap<>();
+        for (Task<?> t : batch) {
+            position.put(t, position.size());
+            if (t.group() != null) {
+                groups.computeIfAbsent(t.group(), g -> new ArrayList<>()).add(t);
+            } else {
+                works.add(t);
+            }
+        }
+        Object[] results = new Object[batch.size()];
+        Throwable[] failures = new Throwable[batch.size()];
         try {
             writer.begin();
-            for (Task<?> task : batch) {
+            for (var g : groups.entrySet()) {
+                List<Task<?>> tasks = g.getValue();
+                List<Object> out = g.getKey().run(writer, tasks.stream().map(Task::input).toList(),
+                        tasks.stream().map(t -> (AfterCommit) t.afterCommit()::add).toList());
+                for (int i = 0; i < tasks.size(); i++) {
+                    results[position.get(tasks.get(i))] = out.get(i);
+                }
+            }
+            for (Task<?> task : works) {
+                int at = position.get(task);
                 writer.execute("SAVEPOINT op");
                 try {
-                    Object r = task.work().apply(writer, task.afterCommit()::add);
+                    results[at] = task.work().apply(writer, task.afterCommit()::add);
                     writer.execute("RELEASE op");
-                    results.add(r);
-                    failures.add(null);
                 } catch (RuntimeException | Error e) {
                     writer.execute("ROLLBACK TO op");
                     writer.execute("RELEASE op");
                     task.afterCommit().clear();
-                    results.add(null);
-                    failures.add(e);
+                    failures[at] = e;
                 }
             }
             writer.commit();
-        } catch (RuntimeException e) {
-            LOG.error("commit failed; {} writes were not stored", batch.size(), e);
+        } catch (RuntimeException | Error e) {
             try {
                 writer.rollback();
             } catch (RuntimeException ignored) {
                 // the connection may be unusable; the original failure is what callers need
             }
-            StoreException failure = new StoreException("the store could not save the change: " + e.getMessage(), e);
-            batch.forEach(t -> t.result().completeExceptionally(failure));
+            groups.keySet().forEach(Group::rolledBack);
+            batch.forEach(t -> t.afterCommit().clear());
+            if (batch.size() > 1) {
+                LOG.debug("a group of {} writes failed ({}); running each on its own", batch.size(), e.toString());
+                for (Task<?> t : batch) {
+                    runBatch(List.of(t));
+                }
+                return;
+            }
+            LOG.error("write failed; nothing was stored", e);
+            RuntimeException failure = e instanceof StoreException se ? se
+                    : groups.isEmpty() && e instanceof RuntimeException re ? re
+                    : new StoreException("the store could not save the change: " + e.getMessage(), e);
+            batch.getFirst().result().completeExceptionally(failure);
             return;
         }
+        groups.keySet().forEach(Group::committed);
         for (int i = 0; i < batch.size(); i++) {
-            complete(batch.get(i), results.get(i), failures.get(i));
+            complete(batch.get(i), results[i], failures[i]);
         }
     }
 

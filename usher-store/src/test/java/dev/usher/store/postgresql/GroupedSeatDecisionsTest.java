@@ -9,7 +9,7 @@ import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.PoolTerms;
 import dev.usher.core.seat.SeatKeyPolicy;
-import dev.usher.store.SqlSeatLedger;
+import dev.usher.store.seat.SeatStore;
 import dev.usher.store.testing.TestDatabases;
 import org.jdbi.v3.core.Handle;
 import org.junit.jupiter.api.AfterEach;
@@ -45,8 +45,8 @@ class GroupedSeatDecisionsTest {
 
     private final List<AutoCloseable> open = new ArrayList<>();
     private final ExecutorService threads = Executors.newFixedThreadPool(16);
-    /** How many decisions of the last {@link #oneGroup} its batch decided. */
-    private long batched = -1;
+    /** How many groups the last {@link #oneGroup} had to undo and run one by one (none: all decided together). */
+    private long regrouped = -1;
 
     @AfterEach
     void closeAll() throws Exception {
@@ -62,9 +62,9 @@ class GroupedSeatDecisionsTest {
         return db;
     }
 
-    private static SqlSeatLedger ledger(PostgresDatabase db, int capacity, SeatKeyPolicy policy) {
-        return new SqlSeatLedger(db, (pool, at) -> new PoolTerms(pool, true, true, capacity, new PoolSettings(policy, Duration.ZERO), "inst"),
-                new LeaseTable());
+    private static SeatStore ledger(PostgresDatabase db, int capacity, SeatKeyPolicy policy) {
+        return SeatStore.open(db, (pool, at) -> new PoolTerms(pool, true, true, capacity, new PoolSettings(policy, Duration.ZERO), "inst"),
+                new LeaseTable(), p -> { }, java.time.Clock.fixed(NOW, java.time.ZoneOffset.UTC));
     }
 
     private static CheckoutRequest request(String session, String user) {
@@ -79,8 +79,8 @@ class GroupedSeatDecisionsTest {
         return db.read(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
 
-    /** Makes these people known (their first checkout creates them, which a batch leaves to the ordinary path). */
-    private static void known(SqlSeatLedger ledger, String... users) {
+    /** Makes these people known (so that a test's group is about people who exist). */
+    private static void known(SeatStore ledger, String... users) {
         for (String u : users) {
             assertThat(ledger.checkout(request("setup-" + u, u))).isInstanceOf(CheckoutOutcome.Held.class);
             assertThat(ledger.checkin("setup-" + u, POOL, NOW)).isTrue();
@@ -101,7 +101,7 @@ class GroupedSeatDecisionsTest {
      * Runs {@code decisions} as one group: another node holds the pool, a leader (a check-in of nothing)
      * makes the writer wait for it, the decisions queue up behind, and the pool is let go.
      */
-    private Map<String, Object> oneGroup(PostgresDatabase db, SqlSeatLedger ledger, Map<String, Callable<Object>> decisions)
+    private Map<String, Object> oneGroup(PostgresDatabase db, SeatStore ledger, Map<String, Callable<Object>> decisions)
             throws Exception {
         Handle otherNode = db.dedicatedHandle();
         try {
@@ -115,7 +115,7 @@ class GroupedSeatDecisionsTest {
             decisions.forEach((name, d) -> futures.put(name, threads.submit(d)));
             within(Duration.ofSeconds(10), () -> db.groupCommit().waiting() == decisions.size(), "the decisions queued behind the leader");
             long groupsBefore = db.groupCommit().stats().groups();
-            long batchedBefore = db.groupCommit().stats().batched();
+            long regroupedBefore = db.groupCommit().stats().regrouped();
             otherNode.rollback();
             assertThat(leader.get()).isFalse();
             Map<String, Object> out = new LinkedHashMap<>();
@@ -123,7 +123,7 @@ class GroupedSeatDecisionsTest {
                 out.put(e.getKey(), e.getValue().get());
             }
             assertThat(db.groupCommit().stats().groups()).as("the leader alone, then the rest together").isEqualTo(groupsBefore + 2);
-            batched = db.groupCommit().stats().batched() - batchedBefore - 1; // the leader's check-in of nothing is batched too
+            regrouped = db.groupCommit().stats().regrouped() - regroupedBefore;
             return out;
         } finally {
             if (otherNode.isInTransaction()) {
@@ -151,7 +151,7 @@ class GroupedSeatDecisionsTest {
     @Test
     void twoSessionsOfOnePersonInOneGroupShareOneSeat() throws Exception {
         PostgresDatabase db = node();
-        SqlSeatLedger ledger = ledger(db, 10, SeatKeyPolicy.USER);
+        SeatStore ledger = ledger(db, 10, SeatKeyPolicy.USER);
         known(ledger, "alice", "bob");
 
         Map<String, Object> out = oneGroup(db, ledger, Map.of(
@@ -170,14 +170,14 @@ class GroupedSeatDecisionsTest {
         assertThat(count(db, "SELECT in_use FROM pool_counters")).isEqualTo(2);
         assertThat(count(db, "SELECT COUNT(*) FROM checkouts")).isEqualTo(3);
         // a1 and b1 in the batch; a2 (the same person) after it, on what it wrote; nothing run again.
-        assertThat(batched).isEqualTo(2);
+        assertThat(regrouped).isZero();
         assertThat(db.groupCommit().stats().regrouped()).isZero();
     }
 
     @Test
     void aGroupThatCrossesCapacityRefusesExactlyTheExtraOnes() throws Exception {
         PostgresDatabase db = node();
-        SqlSeatLedger ledger = ledger(db, 5, SeatKeyPolicy.USER);
+        SeatStore ledger = ledger(db, 5, SeatKeyPolicy.USER);
         known(ledger, "u1", "u2", "u3", "u4", "u5", "u6", "u7");
         for (String u : List.of("u1", "u2", "u3")) {
             assertThat(ledger.checkout(request("held-" + u, u))).isInstanceOf(CheckoutOutcome.Held.class);
@@ -203,14 +203,14 @@ class GroupedSeatDecisionsTest {
         assertThat(count(db, "SELECT in_use FROM pool_counters")).isEqualTo(5);
         assertThat(count(db, "SELECT COUNT(*) FROM sessions WHERE id IN ('g6', 'g7')")).isZero();
         assertThat(events(db, eventsBefore)).containsExactly("GRANT g4 4", "GRANT g5 5", "DENY g6 5", "DENY g7 5");
-        assertThat(batched).isEqualTo(4);
+        assertThat(regrouped).isZero();
         assertThat(db.groupCommit().stats().regrouped()).isZero();
     }
 
     @Test
     void checkInsAndCheckoutsMixedInOneGroupGiveSeatsBackBeforeLaterCheckoutsTakeThem() throws Exception {
         PostgresDatabase db = node();
-        SqlSeatLedger ledger = ledger(db, 3, SeatKeyPolicy.USER);
+        SeatStore ledger = ledger(db, 3, SeatKeyPolicy.USER);
         known(ledger, "alice", "bob", "carol", "dave", "erin", "frank");
         for (String u : List.of("alice", "bob", "carol")) {
             assertThat(ledger.checkout(request("a-" + u, u))).isInstanceOf(CheckoutOutcome.Held.class);
@@ -237,34 +237,34 @@ class GroupedSeatDecisionsTest {
         assertThat(carolAgain.how()).isEqualTo(CheckoutOutcome.How.KEPT);
         assertThat(carolAgain.seatId()).isEqualTo(carolSeat);
         assertThat(carolAgain.sharedWithSessions()).isZero();
-        // Alice's seat went back with her check-in: her new session is the same person as that check-in,
-        // so it runs after the batch, and by then dave and erin took the two free seats.
-        assertThat(out.get("alice2")).isInstanceOf(CheckoutOutcome.Denied.class);
-        // Carol's second session is the same person as her renewal: also after the batch, joining her seat.
+        // Decided in session order against the state each decision leaves: alice's check-in freed her seat
+        // before her new session asked, carol's second session joins her seat, and the last two find the pool full.
+        assertThat(held(out.get("alice2")).how()).isEqualTo(CheckoutOutcome.How.NEW);
         CheckoutOutcome.Held carol2 = held(out.get("carol2"));
         assertThat(carol2.how()).isEqualTo(CheckoutOutcome.How.JOINED);
         assertThat(carol2.seatId()).isEqualTo(carolSeat);
         assertThat(carol2.sharedWithSessions()).isEqualTo(1);
         assertThat(held(out.get("dave")).how()).isEqualTo(CheckoutOutcome.How.NEW);
-        assertThat(held(out.get("erin")).how()).isEqualTo(CheckoutOutcome.How.NEW);
+        assertThat(out.get("erin")).isInstanceOf(CheckoutOutcome.Denied.class);
         assertThat(out.get("frank")).isInstanceOf(CheckoutOutcome.Denied.class);
 
         assertThat(count(db, "SELECT COUNT(*) FROM seats")).isEqualTo(3);
         assertThat(count(db, "SELECT in_use FROM pool_counters")).isEqualTo(3);
-        assertThat(count(db, "SELECT COUNT(*) FROM sessions WHERE id IN ('a-alice', 'a-bob', 'b-alice2', 'b-frank')")).isZero();
-        assertThat(count(db, "SELECT COUNT(*) FROM checkouts")).isEqualTo(4); // a-carol, b-carol2, b-dave, b-erin
+        assertThat(count(db, "SELECT COUNT(*) FROM sessions WHERE id IN ('a-alice', 'a-bob', 'b-erin', 'b-frank')")).isZero();
+        assertThat(count(db, "SELECT COUNT(*) FROM checkouts")).isEqualTo(4); // a-carol, b-alice2, b-carol2, b-dave
+        assertThat(count(db, "SELECT sessions FROM seats WHERE id = '" + carolSeat + "'")).isEqualTo(2);
         assertThat(events(db, eventsBefore)).containsExactly(
-                "RELEASE a-alice 2", "RELEASE a-bob 1", "GRANT b-dave 2", "GRANT b-erin 3", "DENY b-frank 3",
-                "DENY b-alice2 3", "JOIN b-carol2 3");
-        // All but the two of a person already in the batch were decided by it.
-        assertThat(batched).isEqualTo(7);
+                "RELEASE a-alice 2", "RELEASE a-bob 1", "GRANT b-alice2 2", "JOIN b-carol2 2", "GRANT b-dave 3",
+                "DENY b-erin 3", "DENY b-frank 3");
+        // The whole group was decided together.
+        assertThat(regrouped).isZero();
         assertThat(db.groupCommit().stats().regrouped()).isZero();
     }
 
     @Test
     void userAndHostSeatsAreFoundPerMachineAndSessionSeatsPerSession() throws Exception {
         PostgresDatabase db = node();
-        SqlSeatLedger perMachine = ledger(db, 10, SeatKeyPolicy.USER_HOST);
+        SeatStore perMachine = ledger(db, 10, SeatKeyPolicy.USER_HOST);
         known(perMachine, "alice");
         assertThat(perMachine.checkout(request("m-1", "alice", "ws1"))).isInstanceOf(CheckoutOutcome.Held.class);
         String ws1Seat = db.read(h -> h.createQuery("SELECT seat_id FROM checkouts WHERE session_id = 'm-1'").mapTo(String.class).one());
@@ -282,11 +282,11 @@ class GroupedSeatDecisionsTest {
         assertThat(held(out.get("alice on ws3")).how()).isEqualTo(CheckoutOutcome.How.NEW);
         assertThat(held(out.get("alice on ws3")).seatId()).isNotEqualTo(ws1Seat);
         assertThat(held(out.get("bob on ws2 again")).how()).isEqualTo(CheckoutOutcome.How.JOINED);
-        assertThat(batched).isEqualTo(2);
+        assertThat(regrouped).isZero();
         assertThat(count(db, "SELECT COUNT(*) FROM seats")).isEqualTo(3);
 
         PostgresDatabase other = node();
-        SqlSeatLedger perSession = ledger(other, 10, SeatKeyPolicy.SESSION);
+        SeatStore perSession = ledger(other, 10, SeatKeyPolicy.SESSION);
         known(perSession, "carol");
         assertThat(perSession.checkout(request("r-1", "carol"))).isInstanceOf(CheckoutOutcome.Held.class);
         out = oneGroup(other, perSession, Map.of(
@@ -297,7 +297,7 @@ class GroupedSeatDecisionsTest {
                 h -> assertThat(h.how()).isEqualTo(CheckoutOutcome.How.NEW));
         assertThat(count(other, "SELECT COUNT(*) FROM seats")).isEqualTo(2);
         assertThat(count(other, "SELECT in_use FROM pool_counters")).isEqualTo(2);
-        assertThat(batched).isEqualTo(1); // the second is the same person
+        assertThat(regrouped).isZero();
         assertThat(db.groupCommit().stats().regrouped() + other.groupCommit().stats().regrouped()).isZero();
     }
 }

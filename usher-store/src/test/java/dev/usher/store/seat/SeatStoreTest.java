@@ -1,4 +1,6 @@
-package dev.usher.store;
+package dev.usher.store.seat;
+
+import dev.usher.store.Database;
 
 import dev.usher.core.identity.UserNames;
 import dev.usher.core.lease.LeaseTable;
@@ -32,8 +34,8 @@ import java.util.concurrent.CountDownLatch;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** The ledger on a real SQLite file (or a real PostgreSQL database: TestDatabases). Pool terms come from a plain map (the license inventory is tested elsewhere). */
-class SqlSeatLedgerTest {
+/** The seat store on a real SQLite file (or a real PostgreSQL database: TestDatabases). Pool terms come from a plain map (the license inventory is tested elsewhere). */
+class SeatStoreTest {
 
     private static final PoolKey POOL = new PoolKey("demo", "cal");
     private static final Duration TTL = Duration.ofSeconds(120);
@@ -43,7 +45,7 @@ class SqlSeatLedgerTest {
     Path dir;
 
     private Database db;
-    private SqlSeatLedger ledger;
+    private SeatStore ledger;
     private final LeaseTable leases = new LeaseTable();
     private final Map<PoolKey, Integer> capacity = new ConcurrentHashMap<>();
     private final Map<PoolKey, PoolSettings> settings = new ConcurrentHashMap<>();
@@ -60,8 +62,9 @@ class SqlSeatLedgerTest {
             db.close();
         }
         db = TestDatabases.open(dir);
-        ledger = new SqlSeatLedger(db, (pool, at) -> new PoolTerms(pool, capacity.containsKey(pool), true,
-                capacity.getOrDefault(pool, 0), settings.getOrDefault(pool, PoolSettings.DEFAULT), "inst"), leases);
+        ledger = SeatStore.open(db, (pool, at) -> new PoolTerms(pool, capacity.containsKey(pool), true,
+                capacity.getOrDefault(pool, 0), settings.getOrDefault(pool, PoolSettings.DEFAULT), "inst"), leases, pool -> { },
+                java.time.Clock.fixed(now, java.time.ZoneOffset.UTC));
     }
 
     @AfterEach
@@ -90,8 +93,8 @@ class SqlSeatLedgerTest {
         assertThat(third.seatId()).isEqualTo(first.seatId());
         assertThat(third.sharedWithSessions()).isEqualTo(2);
         assertThat(third.user()).isEqualTo("CORP\\alice"); // the first spelling seen stays canonical
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
-        assertThat(ledger.seats()).singleElement().satisfies(s -> assertThat(s.sessions()).hasSize(3));
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().seats()).singleElement().satisfies(s -> assertThat(s.sessions()).hasSize(3));
     }
 
     @Test
@@ -102,7 +105,7 @@ class SqlSeatLedgerTest {
         assertThat(again.how()).isEqualTo(CheckoutOutcome.How.KEPT);
         assertThat(again.seatId()).isEqualTo(first.seatId());
         assertThat(again.leaseExpiresAt()).isEqualTo(now.plus(TTL));
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
     }
 
     @Test
@@ -116,8 +119,8 @@ class SqlSeatLedgerTest {
             assertThat(d.deny().capacity()).isEqualTo(3);
             assertThat(d.deny().inUse()).isEqualTo(3);
         });
-        assertThat(ledger.sessions()).extracting(s -> s.sessionId()).containsExactlyInAnyOrder("a", "b", "c");
-        assertThat(ledger.events(1)).singleElement().satisfies(e -> {
+        assertThat(ledger.views().sessions()).extracting(s -> s.sessionId()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat(ledger.views().events(1)).singleElement().satisfies(e -> {
             assertThat(e.type()).isEqualTo(SeatEvent.Type.DENY);
             assertThat(e.reason()).isEqualTo("no-seats-available");
         });
@@ -130,7 +133,7 @@ class SqlSeatLedgerTest {
         held(checkout("s1", "alice", "ws1"));
         assertThatThrownBy(() -> checkout("s1", "bob", "ws1")).isInstanceOf(SessionConflictException.class)
                 .hasMessageContaining("alice");
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
     }
 
     @Test
@@ -146,7 +149,7 @@ class SqlSeatLedgerTest {
         settings.put(POOL, PoolSettings.DEFAULT);
         var d = held(checkout("s4", "alice", "ws3"));
         assertThat(d.how()).isEqualTo(CheckoutOutcome.How.JOINED);
-        assertThat(ledger.inUse()).containsEntry(POOL, 2);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 2);
 
         settings.put(POOL, new PoolSettings(SeatKeyPolicy.SESSION, Duration.ZERO));
         var e = held(checkout("s5", "bob", "x"));
@@ -161,14 +164,14 @@ class SqlSeatLedgerTest {
         held(checkout("s2", "alice", "ws2"));
         assertThat(ledger.checkin("s1", POOL, now)).isTrue();
         assertThat(ledger.checkin("s1", POOL, now)).isFalse(); // idempotent
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
         assertThat(ledger.endSession("s2", now)).isTrue();
         assertThat(ledger.endSession("s2", now)).isFalse();
-        assertThat(ledger.inUse()).containsEntry(POOL, 0);
-        assertThat(ledger.seats()).isEmpty();
-        assertThat(ledger.sessions()).isEmpty();
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 0);
+        assertThat(ledger.views().seats()).isEmpty();
+        assertThat(ledger.views().sessions()).isEmpty();
         assertThat(leases.get("s1")).isEmpty();
-        assertThat(ledger.events(10)).extracting(SeatEvent::type)
+        assertThat(ledger.views().events(10)).extracting(SeatEvent::type)
                 .containsExactly(SeatEvent.Type.RELEASE, SeatEvent.Type.RELEASE, SeatEvent.Type.JOIN, SeatEvent.Type.GRANT);
         assertThat(a.seatId()).isNotNull();
     }
@@ -178,16 +181,16 @@ class SqlSeatLedgerTest {
         settings.put(POOL, new PoolSettings(SeatKeyPolicy.USER, Duration.ofSeconds(300)));
         var a = held(checkout("s1", "alice", "ws1"));
         ledger.endSession("s1", now);
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
-        assertThat(ledger.seats()).singleElement().satisfies(s -> assertThat(s.lingerUntil()).isEqualTo(now.plusSeconds(300)));
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().seats()).singleElement().satisfies(s -> assertThat(s.lingerUntil()).isEqualTo(now.plusSeconds(300)));
         // Alice comes back within the linger: same seat, linger cleared.
         var back = held(checkout("s2", "alice", "ws1"));
         assertThat(back.seatId()).isEqualTo(a.seatId());
-        assertThat(ledger.seats()).singleElement().satisfies(s -> assertThat(s.lingerUntil()).isNull());
+        assertThat(ledger.views().seats()).singleElement().satisfies(s -> assertThat(s.lingerUntil()).isNull());
         ledger.endSession("s2", now);
         assertThat(ledger.endLingering(now.plusSeconds(299))).isZero();
         assertThat(ledger.endLingering(now.plusSeconds(300))).isEqualTo(1);
-        assertThat(ledger.inUse()).containsEntry(POOL, 0);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 0);
     }
 
     @Test
@@ -197,9 +200,9 @@ class SqlSeatLedgerTest {
         leases.heartbeat("s2", now.plusSeconds(100), TTL); // bob's lease now ends at +220 s (in memory only)
         Instant later = now.plus(TTL);
         assertThat(ledger.expire(List.of("s1", "s2", "nobody"), later)).isEqualTo(1);
-        assertThat(ledger.sessions()).extracting(s -> s.sessionId()).containsExactly("s2");
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
-        assertThat(ledger.events(1).getFirst().type()).isEqualTo(SeatEvent.Type.EXPIRY);
+        assertThat(ledger.views().sessions()).extracting(s -> s.sessionId()).containsExactly("s2");
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().events(1).getFirst().type()).isEqualTo(SeatEvent.Type.EXPIRY);
     }
 
     @Test
@@ -209,8 +212,8 @@ class SqlSeatLedgerTest {
         var again = held(checkout("s1", "alice", "ws1"));
         assertThat(again.how()).isEqualTo(CheckoutOutcome.How.NEW);
         assertThat(again.seatId()).isNotEqualTo(first.seatId());
-        assertThat(ledger.inUse()).containsEntry(POOL, 1);
-        assertThat(ledger.events(3)).extracting(SeatEvent::type).containsExactly(SeatEvent.Type.GRANT, SeatEvent.Type.EXPIRY, SeatEvent.Type.GRANT);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
+        assertThat(ledger.views().events(3)).extracting(SeatEvent::type).containsExactly(SeatEvent.Type.GRANT, SeatEvent.Type.EXPIRY, SeatEvent.Type.GRANT);
     }
 
     @Test
@@ -220,10 +223,10 @@ class SqlSeatLedgerTest {
         held(checkout("s2", "alice", "ws2"));
         assertThat(ledger.forceRelease(a.seatId(), now, "stuck")).contains(List.of("s1", "s2"));
         assertThat(ledger.forceRelease(a.seatId(), now, "stuck")).isEmpty();
-        assertThat(ledger.seats()).isEmpty(); // no linger after a force release
-        assertThat(ledger.inUse()).containsEntry(POOL, 0);
+        assertThat(ledger.views().seats()).isEmpty(); // no linger after a force release
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 0);
         assertThat(leases.get("s1")).isEmpty();
-        assertThat(ledger.events(1).getFirst()).satisfies(e -> {
+        assertThat(ledger.views().events(1).getFirst()).satisfies(e -> {
             assertThat(e.type()).isEqualTo(SeatEvent.Type.FORCE_RELEASE);
             assertThat(e.reason()).isEqualTo("stuck");
         });
@@ -234,7 +237,7 @@ class SqlSeatLedgerTest {
         held(checkout("s1", "CORP\\alice", "ws1"));
         held(checkout("s2", "bob", "ws1"));
         assertThat(ledger.releaseUser(NAMES.key("alice@corp"), null, now, "admin")).hasSize(1);
-        assertThat(ledger.seats()).extracting(SeatRecord::user).containsExactly("bob");
+        assertThat(ledger.views().seats()).extracting(SeatRecord::user).containsExactly("bob");
         assertThat(ledger.releaseUser(NAMES.key("alice"), POOL, now, "admin")).isEmpty();
     }
 
@@ -243,16 +246,16 @@ class SqlSeatLedgerTest {
         var a = held(checkout("s1", "alice", "ws1"));
         held(checkout("s2", "bob", "ws1"));
         leases.heartbeat("s1", now.plusSeconds(60), TTL);
-        ledger.saveLeases(leases.drainDirty());
+        ledger.leases().saveLeases(leases.drainDirty());
         leases.clear();
         reopen();
         // The server was down for an hour: every lease would have lapsed.
         Instant restart = now.plusSeconds(3600);
-        List<LeaseTable.Lease> loaded = ledger.loadLeasesWithGrace(restart, TTL);
+        List<LeaseTable.Lease> loaded = ledger.leases().loadLeasesWithGrace(restart, TTL);
         assertThat(loaded).extracting(LeaseTable.Lease::sessionId).containsExactlyInAnyOrder("s1", "s2");
         assertThat(loaded).allSatisfy(l -> assertThat(l.expiresAt()).isEqualTo(restart.plus(TTL)));
-        assertThat(ledger.seats()).extracting(SeatRecord::seatId).contains(a.seatId());
-        assertThat(ledger.inUse()).containsEntry(POOL, 2);
+        assertThat(ledger.views().seats()).extracting(SeatRecord::seatId).contains(a.seatId());
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 2);
     }
 
     /**
@@ -293,9 +296,9 @@ class SqlSeatLedgerTest {
         }
         assertThat(grantedSeats).hasSize(10);
         assertThat(seatsByUser.values()).allSatisfy(s -> assertThat(s).hasSize(1));
-        List<SeatRecord> stored = ledger.seats();
+        List<SeatRecord> stored = ledger.views().seats();
         assertThat(stored).hasSize(10);
         assertThat(new HashSet<>(stored.stream().map(SeatRecord::seatId).toList())).isEqualTo(grantedSeats);
-        assertThat(ledger.inUse()).containsEntry(POOL, 10);
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 10);
     }
 }

@@ -1,0 +1,34 @@
+package dev.usher.core.seat;
+
+import dev.usher.core.lease.LeaseTable;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/** Leases as stored: heartbeats extend them in memory ({@link LeaseTable}); these write them down. */
+public interface LeaseRecords {
+
+    /** Persists lease extensions from heartbeats (batched; a restart's grace covers a batch lost). */
+    void saveLeases(List<LeaseTable.Lease> leases);
+
+    /**
+     * Persists lease extensions now and returns the sessions that no longer exist (ended or expired
+     * meanwhile): for heartbeats answered only once their lease is stored (several servers on one database).
+     */
+    Set<String> extendLeases(List<LeaseTable.Lease> leases);
+
+    /** The lease as stored, or empty when the session does not exist. */
+    Optional<LeaseTable.Lease> storedLease(String sessionId);
+
+    /** Sessions whose stored lease lapsed at {@code now}, oldest first (whichever server took their heartbeats). */
+    List<String> lapsedInStore(Instant now, int max);
+
+    /**
+     * Every session's lease at start-up; a lease that lapsed while the server was down is moved to
+     * {@code now + ttl}, so an outage never strips everyone of their seats.
+     */
+    List<LeaseTable.Lease> loadLeasesWithGrace(Instant now, Duration ttl);
+}

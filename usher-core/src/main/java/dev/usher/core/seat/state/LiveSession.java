@@ -1,0 +1,40 @@
+package dev.usher.core.seat.state;
+
+import dev.usher.core.seat.PoolKey;
+
+import java.util.Map;
+
+/**
+ * A session as the seat book keeps it. {@code leaseEnd} is the lease as last stored; heartbeats
+ * extend the live lease in memory ({@code LeaseTable}) without touching the book, so whether a
+ * session is live is decided from the later of the two.
+ *
+ * @param userName  the holder's canonical name when the session started (what events record)
+ * @param checkouts the seat this session holds in each pool
+ */
+public record LiveSession(String id, long userId, String userName, String host, String hostKey, String client,
+                          long createdAt, long lastHeartbeat, long leaseEnd, Map<PoolKey, String> checkouts) {
+
+    public LiveSession {
+        checkouts = Map.copyOf(checkouts);
+    }
+
+    LiveSession withCheckout(PoolKey pool, String seatId) {
+        var next = new java.util.HashMap<>(checkouts);
+        if (seatId == null) {
+            next.remove(pool);
+        } else {
+            next.put(pool, seatId);
+        }
+        return new LiveSession(id, userId, userName, host, hostKey, client, createdAt, lastHeartbeat, leaseEnd, next);
+    }
+
+    LiveSession renewed(long at, long until) {
+        return new LiveSession(id, userId, userName, host, hostKey, client, createdAt, Math.max(lastHeartbeat, at),
+                Math.max(leaseEnd, until), checkouts);
+    }
+
+    LiveSession ownedBy(long newUserId, String newUserName) {
+        return new LiveSession(id, newUserId, newUserName, host, hostKey, client, createdAt, lastHeartbeat, leaseEnd, checkouts);
+    }
+}

@@ -1,0 +1,228 @@
+package dev.usher.store.seat;
+
+import dev.usher.core.seat.state.Effect;
+import dev.usher.core.seat.state.HeldSeat;
+import dev.usher.core.seat.state.LiveSession;
+import dev.usher.store.StoreException;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Writes a group's {@link RowChanges} to PostgreSQL as a few set-based statements (each row kind's
+ * values bound as arrays and unnested), all sent as one text: one round trip for any number of
+ * decisions. A group holds its pools' locks while it talks to the database, so every round trip
+ * saved is time the other nodes' decisions about those pools do not wait. Each statement must change
+ * exactly the rows it names; anything else means rows changed under the group's locks, and the
+ * whole group is undone.
+ */
+final class SetWriter {
+
+    /** A statement, how many rows it must change (-1: any), and its parameters: one array each. */
+    private record Part(String sql, int expected, List<Param> params) {}
+
+    private record Param(String type, Object[] values) {}
+
+    private static <T> Param column(String type, List<T> rows, Function<T, Object> value) {
+        Object[] values = new Object[rows.size()];
+        for (int i = 0; i < values.length; i++) {
+            values[i] = value.apply(rows.get(i));
+        }
+        return new Param(type, values);
+    }
+
+    private static Object millis(java.time.Instant t) {
+        return t == null ? null : t.toEpochMilli();
+    }
+
+    void write(Connection c, RowChanges rows) {
+        List<Part> parts = new ArrayList<>();
+        var goneCheckouts = rows.goneCheckouts();
+        if (!goneCheckouts.isEmpty()) {
+            parts.add(new Part("""
+                    DELETE FROM checkouts c USING unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f)
+                    WHERE c.session_id = x.s AND c.product = x.p AND c.feature = x.f""", goneCheckouts.size(), List.of(
+                    column("text", goneCheckouts, RowChanges.Checkout::sessionId),
+                    column("text", goneCheckouts, k -> k.pool().product()),
+                    column("text", goneCheckouts, k -> k.pool().feature()))));
+        }
+        if (!rows.goneSessions().isEmpty()) {
+            parts.add(new Part("DELETE FROM sessions WHERE id = ANY(CAST(? AS text[]))", rows.goneSessions().size(),
+                    List.of(column("text", rows.goneSessions(), id -> id))));
+        }
+        if (!rows.goneSeats().isEmpty()) {
+            parts.add(new Part("DELETE FROM seats WHERE id = ANY(CAST(? AS text[]))", rows.goneSeats().size(),
+                    List.of(column("text", rows.goneSeats(), id -> id))));
+        }
+        List<Effect.CreatePerson> people = rows.newPeople();
+        if (!people.isEmpty()) {
+            parts.add(new Part("""
+                    INSERT INTO users (id, name, name_key, created_at, last_seen_at, source, enabled)
+                    SELECT id, name, k, at, at, 'auto', 1
+                    FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(id, name, k, at)""",
+                    people.size(), List.of(column("int8", people, Effect.CreatePerson::id), column("text", people, Effect.CreatePerson::name),
+                    column("text", people, Effect.CreatePerson::key), column("int8", people, p -> millis(p.at())))));
+            parts.add(new Part("""
+                    INSERT INTO user_aliases (alias_key, user_id, alias, created_at)
+                    SELECT k, id, name, at
+                    FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(id, name, k, at)""",
+                    people.size(), List.of(column("int8", people, Effect.CreatePerson::id), column("text", people, Effect.CreatePerson::name),
+                    column("text", people, Effect.CreatePerson::key), column("int8", people, p -> millis(p.at())))));
+        }
+        var seen = new ArrayList<>(rows.seenPeople().entrySet());
+        if (!seen.isEmpty()) {
+            // A person's row that another transaction holds is skipped, never waited for: that one sets about the same
+            // time (or an administrator edits the person), and waiting would let two nodes' groups, deciding for the same
+            // people in other pools, lock those rows in opposite orders. People are the only rows two pools' decisions share.
+            parts.add(new Part("""
+                    UPDATE users SET last_seen_at = x.at FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, at)
+                    WHERE users.id = x.id AND users.last_seen_at < x.at AND users.id IN (
+                      SELECT id FROM users WHERE id = ANY(CAST(? AS bigint[])) FOR NO KEY UPDATE SKIP LOCKED)""", -1, List.of(
+                    column("int8", seen, e -> e.getKey()), column("int8", seen, e -> millis(e.getValue())),
+                    column("int8", seen, e -> e.getKey()))));
+        }
+        List<LiveSession> newSessions = rows.newSessions();
+        if (!newSessions.isEmpty()) {
+            parts.add(new Part("""
+                    INSERT INTO sessions (id, user_id, host, host_key, client, created_at, last_heartbeat_at, lease_expires_at)
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                         CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]))""",
+                    newSessions.size(), sessionColumns(newSessions)));
+        }
+        List<LiveSession> changedSessions = rows.changedSessions();
+        if (!changedSessions.isEmpty()) {
+            // Leases only grow here: a heartbeat another node stored meanwhile may be later.
+            parts.add(new Part("""
+                    UPDATE sessions SET user_id = x.u, host = x.host, host_key = x.hk, client = x.client, created_at = x.created,
+                      last_heartbeat_at = GREATEST(sessions.last_heartbeat_at, x.hb), lease_expires_at = GREATEST(sessions.lease_expires_at, x.exp)
+                    FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, u, host, hk, client, created, hb, exp)
+                    WHERE sessions.id = x.id""", changedSessions.size(), sessionColumns(changedSessions)));
+        }
+        List<HeldSeat> newSeats = rows.newSeats();
+        if (!newSeats.isEmpty()) {
+            parts.add(new Part("""
+                    INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, linger_until, borrowed_until, charge, sessions)
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
+                                         CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
+                                         CAST(? AS integer[]))""", newSeats.size(), List.of(
+                    column("text", newSeats, HeldSeat::id), column("text", newSeats, s -> s.pool().product()),
+                    column("text", newSeats, s -> s.pool().feature()), column("text", newSeats, HeldSeat::seatKey),
+                    column("int8", newSeats, HeldSeat::userId), column("text", newSeats, HeldSeat::hostKey),
+                    column("int8", newSeats, HeldSeat::createdAt), column("int8", newSeats, HeldSeat::lingerUntil),
+                    column("int8", newSeats, HeldSeat::borrowedUntil), column("text", newSeats, s -> s.charge().code()),
+                    column("int4", newSeats, HeldSeat::attached))));
+        }
+        List<HeldSeat> changedSeats = rows.changedSeats();
+        if (!changedSeats.isEmpty()) {
+            parts.add(new Part("""
+                    UPDATE seats SET user_id = x.u, seat_key = x.k, linger_until = x.linger, borrowed_until = x.loan, sessions = x.n
+                    FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
+                                CAST(? AS integer[])) AS x(id, u, k, linger, loan, n)
+                    WHERE seats.id = x.id""", changedSeats.size(), List.of(
+                    column("text", changedSeats, HeldSeat::id), column("int8", changedSeats, HeldSeat::userId),
+                    column("text", changedSeats, HeldSeat::seatKey), column("int8", changedSeats, HeldSeat::lingerUntil),
+                    column("int8", changedSeats, HeldSeat::borrowedUntil), column("int4", changedSeats, HeldSeat::attached))));
+        }
+        var newCheckouts = rows.newCheckouts();
+        if (!newCheckouts.isEmpty()) {
+            parts.add(new Part("""
+                    INSERT INTO checkouts (session_id, product, feature, seat_id, created_at)
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))""",
+                    newCheckouts.size(), List.of(column("text", newCheckouts, RowChanges.Checkout::sessionId),
+                    column("text", newCheckouts, k -> k.pool().product()), column("text", newCheckouts, k -> k.pool().feature()),
+                    column("text", newCheckouts, RowChanges.Checkout::seatId), column("int8", newCheckouts, k -> millis(k.at())))));
+        }
+        var moved = rows.movedCheckouts();
+        if (!moved.isEmpty()) {
+            parts.add(new Part("""
+                    UPDATE checkouts SET seat_id = x.seat
+                    FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f, seat)
+                    WHERE checkouts.session_id = x.s AND checkouts.product = x.p AND checkouts.feature = x.f""", moved.size(), List.of(
+                    column("text", moved, RowChanges.Checkout::sessionId), column("text", moved, k -> k.pool().product()),
+                    column("text", moved, k -> k.pool().feature()), column("text", moved, RowChanges.Checkout::seatId))));
+        }
+        var more = rows.inUseDeltas().entrySet().stream().filter(e -> e.getValue() > 0).toList();
+        if (!more.isEmpty()) {
+            parts.add(new Part("""
+                    INSERT INTO pool_counters (product, feature, in_use)
+                    SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[]))
+                    ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + EXCLUDED.in_use""", more.size(), List.of(
+                    column("text", more, e -> e.getKey().product()), column("text", more, e -> e.getKey().feature()),
+                    column("int4", more, e -> e.getValue()))));
+        }
+        var fewer = rows.inUseDeltas().entrySet().stream().filter(e -> e.getValue() < 0).toList();
+        if (!fewer.isEmpty()) {
+            // A plain update: the seats being given back were counted in the row.
+            parts.add(new Part("""
+                    UPDATE pool_counters SET in_use = in_use + x.d
+                    FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[])) AS x(p, f, d)
+                    WHERE pool_counters.product = x.p AND pool_counters.feature = x.f""", fewer.size(), List.of(
+                    column("text", fewer, e -> e.getKey().product()), column("text", fewer, e -> e.getKey().feature()),
+                    column("int4", fewer, e -> e.getValue()))));
+        }
+        var events = rows.events();
+        if (!events.isEmpty()) {
+            // In decision order (the events' ids are the timeline), each with the pool's count after it.
+            parts.add(new Part("""
+                    INSERT INTO seat_events (at, type, product, feature, user_name, host, session_id, seat_id, reason, detail, in_use)
+                    SELECT at, type, p, f, u, host, s, seat, reason, detail, n
+                    FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                                CAST(? AS integer[]))
+                      WITH ORDINALITY AS x(at, type, p, f, u, host, s, seat, reason, detail, n, ord)
+                    ORDER BY ord""", events.size(), List.of(
+                    column("int8", events, r -> millis(r.event().at())), column("text", events, r -> r.event().type().name()),
+                    column("text", events, r -> r.event().pool().product()), column("text", events, r -> r.event().pool().feature()),
+                    column("text", events, r -> r.event().user()), column("text", events, r -> r.event().host()),
+                    column("text", events, r -> r.event().sessionId()), column("text", events, r -> r.event().seatId()),
+                    column("text", events, r -> r.event().reason()), column("text", events, r -> r.event().detail()),
+                    column("int4", events, Effect.RecordEvent::inUseAfter))));
+        }
+        run(c, parts);
+    }
+
+    private static List<Param> sessionColumns(List<LiveSession> s) {
+        return List.of(column("text", s, LiveSession::id), column("int8", s, LiveSession::userId), column("text", s, LiveSession::host),
+                column("text", s, LiveSession::hostKey), column("text", s, LiveSession::client), column("int8", s, LiveSession::createdAt),
+                column("int8", s, LiveSession::lastHeartbeat), column("int8", s, LiveSession::leaseEnd));
+    }
+
+    private static void run(Connection c, List<Part> parts) {
+        if (parts.isEmpty()) {
+            return;
+        }
+        StringBuilder sql = new StringBuilder();
+        for (Part part : parts) {
+            sql.append(part.sql()).append(";\n");
+        }
+        int[] counts = new int[parts.size()];
+        try (PreparedStatement st = c.prepareStatement(sql.toString())) {
+            int n = 1;
+            for (Part part : parts) {
+                for (Param p : part.params()) {
+                    st.setArray(n++, c.createArrayOf(p.type(), p.values()));
+                }
+            }
+            st.execute();
+            for (int i = 0; i < counts.length; i++) {
+                if (i > 0) {
+                    st.getMoreResults();
+                }
+                counts[i] = st.getUpdateCount();
+            }
+        } catch (SQLException e) {
+            throw new StoreException("the seat changes could not be written: " + e.getMessage(), e);
+        }
+        for (int i = 0; i < counts.length; i++) {
+            if (parts.get(i).expected() >= 0 && counts[i] != parts.get(i).expected()) {
+                throw new IllegalStateException("the seat changes wrote " + counts[i] + " rows instead of " + parts.get(i).expected()
+                        + " in: " + parts.get(i).sql().lines().findFirst().orElse(""));
+            }
+        }
+    }
+}
