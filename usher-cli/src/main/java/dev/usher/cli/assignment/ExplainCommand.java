@@ -35,7 +35,7 @@ public final class ExplainCommand implements java.util.concurrent.Callable<Integ
             switch (text(e, "outcome")) {
                 case "holds" -> {
                     out.println(name + " holds seat " + text(e, "seatId") + " of " + pool + " since " + text(e, "since")
-                            + " (charged to " + charge(text(e, "code")) + ")");
+                            + " (charged to " + charge(detail) + ")");
                     return 0;
                 }
                 case "would-get" -> {
@@ -51,9 +51,10 @@ public final class ExplainCommand implements java.util.concurrent.Callable<Integ
         }
     }
 
-    private static String charge(String code) {
-        return code.startsWith("reserve:") ? "reserve rule #" + code.substring("reserve:".length())
-                : code.isEmpty() ? "the shared seats" : code.equals("shared") ? "the shared seats" : code;
+    /** What the seat is charged to, as the server says it ("holds seat X, charged to the reserve for ..."). */
+    private static String charge(String detail) {
+        int at = detail.indexOf(", charged to ");
+        return at < 0 ? "the shared part" : detail.substring(at + ", charged to ".length());
     }
 
     private static String text(JsonNode n, String field) {

@@ -120,12 +120,12 @@ class RulesCommandsTest {
 
         Result wouldGet = run("explain", "carl", "demo", "cal");
         assertThat(wouldGet.exitCode()).as(wouldGet.toString()).isZero();
-        assertThat(wouldGet.out()).startsWith("carl would get a seat of demo/cal from the reserve for Contractors");
+        assertThat(wouldGet.out()).startsWith("carl would get a seat of demo/cal from the reserve for the members of Contractors");
 
         assertThat(server.client().checkout("c1", "demo", "cal", "carl", "h").status()).isEqualTo(201);
         Result holds = run("explain", "carl", "demo", "cal");
         assertThat(holds.exitCode()).as(holds.toString()).isZero();
-        assertThat(holds.out()).startsWith("carl holds seat ").contains(" since ").contains("(charged to reserve rule #0)");
+        assertThat(holds.out()).startsWith("carl holds seat ").contains(" since ").contains("(charged to the reserve for the members of Contractors)");
 
         Result refused = run("explain", "eve", "demo", "cal");
         assertThat(refused.exitCode()).as(refused.toString()).isEqualTo(1);

@@ -64,17 +64,21 @@ class AssignmentApiTest {
         assertThat(anon.checkout("d2", "demo", "cal", "dora", "h").status()).isEqualTo(201);
         Http.Response eve = anon.checkout("e1", "demo", "cal", "eve", "h");
         assertThat(eve.status()).isEqualTo(409);
-        assertThat(eve.json().get("detail").asString()).contains("shared: 2 of 2 in use");
+        assertThat(eve.json().get("detail").asString()).isEqualTo("No seat of demo cal is available to you: every seat open to you"
+                + " is in use (shared part: 2 of 2). Try again when someone signs out, or ask your administrator for more seats.");
         // The reserve still serves its members although non-members filled the shared part.
         assertThat(anon.checkout("c1", "demo", "cal", "carl", "h").status()).isEqualTo(201);
         assertThat(anon.checkout("c2", "demo", "cal", "cora", "h").status()).isEqualTo(201);
 
         JsonNode why = admin.get("/api/v1/explain?user=eve&product=demo&feature=cal").json();
         assertThat(why.get("outcome").asString()).isEqualTo("refused");
-        assertThat(why.get("detail").asString()).contains("shared: 2 of 2 in use");
+        assertThat(why.get("detail").asString()).isEqualTo(eve.json().get("detail").asString());
         JsonNode carl = admin.get("/api/v1/explain?user=carl&product=demo&feature=cal").json();
         assertThat(carl.get("outcome").asString()).isEqualTo("holds");
         assertThat(carl.get("code").asString()).isEqualTo("reserve:0");
+        assertThat(carl.get("detail").asString()).endsWith(", charged to the reserve for the members of Contractors");
+        JsonNode dora = admin.get("/api/v1/explain?user=dora&product=demo&feature=cal").json();
+        assertThat(dora.get("detail").asString()).endsWith(", charged to the shared part");
     }
 
     @Test
@@ -84,11 +88,17 @@ class AssignmentApiTest {
         assertThat(why.get("outcome").asString()).isEqualTo("refused");
         Http.Response ivan = anon.checkout("i1", "demo", "cal", "ivan", "h");
         assertThat(ivan.status()).isEqualTo(409);
-        assertThat(ivan.json().get("detail").asString()).contains("limit for Interns: 0 of 0 in use").isEqualTo(why.get("detail").asString());
+        assertThat(ivan.json().get("detail").asString()).isEqualTo("No seat of demo cal is available to you: the members of Interns"
+                + " may hold at most 0 seats together, and 0 are in use. Try again when someone signs out, or ask your administrator"
+                + " for more seats.").isEqualTo(why.get("detail").asString());
         Http.Response eve = anon.checkout("e1", "demo", "cal", "eve", "h");
         assertThat(eve.status()).isEqualTo(403);
         assertThat(eve.problemType()).isEqualTo("not-entitled");
-        assertThat(admin.get("/api/v1/explain?user=dan&product=demo&feature=cal").json().get("outcome").asString()).isEqualTo("would-get");
+        assertThat(eve.json().get("detail").asString()).isEqualTo(
+                "You may not use demo cal: a deny rule keeps eve out of this pool. Ask your administrator if you need it.");
+        JsonNode dan = admin.get("/api/v1/explain?user=dan&product=demo&feature=cal").json();
+        assertThat(dan.get("outcome").asString()).isEqualTo("would-get");
+        assertThat(dan.get("detail").asString()).isEqualTo("would get a seat from the shared part (0 of 4 in use before)");
         assertThat(anon.checkout("d1", "demo", "cal", "dan", "h").status()).isEqualTo(201);
     }
 

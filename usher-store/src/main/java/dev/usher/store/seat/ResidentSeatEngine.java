@@ -97,11 +97,13 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
         Database.Group<SeatOp<O>, T> alone = new Database.Group<>() {
             @Override
             public List<T> run(Handle h, List<SeatOp<O>> ops, List<Database.AfterCommit> afters) {
-                book.begin();
-                SeatMachine.Run<O> run = (SeatMachine.Run<O>) decide(h, ops).getFirst();
-                writer.write(h.getConnection(), RowChanges.of(run.effects(), book));
-                committed.schedule(run.effects(), afters.getFirst());
-                return List.of(then.apply(run.outcome(), h));
+                return book.write(() -> {
+                    book.begin();
+                    SeatMachine.Run<O> run = (SeatMachine.Run<O>) decide(h, ops).getFirst();
+                    writer.write(h.getConnection(), RowChanges.of(run.effects(), book));
+                    committed.schedule(run.effects(), afters.getFirst());
+                    return List.of(then.apply(run.outcome(), h));
+                });
             }
 
             @Override
@@ -111,7 +113,10 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
 
             @Override
             public void rolledBack() {
-                book.rollback();
+                book.write(() -> {
+                    book.rollback();
+                    return null;
+                });
             }
         };
         return db.writeGrouped(Database.Locks.NONE, alone, op, () -> {
@@ -119,9 +124,13 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
         });
     }
 
-    /** On the writer thread, inside the group's transaction. */
+    /** On the writer thread, inside the group's transaction; readers of the book wait meanwhile (they see whole groups). */
     @Override
     public List<Object> run(Handle h, List<SeatOp<?>> ops, List<Database.AfterCommit> afters) {
+        return book.write(() -> decideAndWrite(h, ops, afters));
+    }
+
+    private List<Object> decideAndWrite(Handle h, List<SeatOp<?>> ops, List<Database.AfterCommit> afters) {
         book.begin();
         List<SeatMachine.Run<Object>> runs = decide(h, ops);
         List<Effect> all = new ArrayList<>();
@@ -174,7 +183,10 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
 
     @Override
     public void rolledBack() {
-        book.rollback();
+        book.write(() -> {
+            book.rollback();
+            return null;
+        });
     }
 
     @Override
@@ -202,8 +214,11 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
             }
             if (!byPool.isEmpty()) {
                 java.util.Map<Long, Set<Long>> roles = ResidentBookLoader.roles(h);
-                byPool.forEach((pool, seats) -> book.recountLimits(pool,
-                        ResidentBookLoader.limitsBySeat(terms.terms(pool, now).assignments(), seats, roles)));
+                book.write(() -> {
+                    byPool.forEach((pool, seats) -> book.recountLimits(pool,
+                            ResidentBookLoader.limitsBySeat(terms.terms(pool, now).assignments(), seats, roles)));
+                    return null;
+                });
             }
             return null;
         });
@@ -213,8 +228,8 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
     public Due due(Instant now, int max) {
         long at = now.toEpochMilli();
         // A loan whose holder is offline ends as a linger (the seat lingers until the loan's date).
-        return new Due(book.lingerEnded(at, max).stream().map(HeldSeat::id).toList(),
-                book.loansEnded(at).stream().filter(s -> s.lingerUntil() == null).limit(max).map(HeldSeat::id).toList());
+        return book.read(() -> new Due(book.lingerEnded(at, max).stream().map(HeldSeat::id).toList(),
+                book.loansEnded(at).stream().filter(s -> s.lingerUntil() == null).limit(max).map(HeldSeat::id).toList()));
     }
 
     @Override

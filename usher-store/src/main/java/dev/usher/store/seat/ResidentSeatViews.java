@@ -54,7 +54,7 @@ final class ResidentSeatViews implements SeatViews {
     }
 
     private List<SeatRecord> records(Predicate<HeldSeat> which) {
-        return book.seats().stream().filter(which).sorted(SEAT_ORDER).map(this::record).toList();
+        return book.read(() -> book.seats().stream().filter(which).sorted(SEAT_ORDER).map(this::record).toList());
     }
 
     private SeatRecord record(HeldSeat s) {
@@ -77,48 +77,56 @@ final class ResidentSeatViews implements SeatViews {
 
     @Override
     public List<SessionRecord> sessions() {
-        return book.sessions().stream().map(this::session)
-                .sorted(Comparator.comparing(SessionRecord::since).thenComparing(SessionRecord::sessionId)).toList();
+        return book.read(() -> book.sessions().stream().map(this::session)
+                .sorted(Comparator.comparing(SessionRecord::since).thenComparing(SessionRecord::sessionId)).toList());
     }
 
     @Override
     public int liveSessions() {
-        return book.sessions().size();
+        return book.read(() -> book.sessions().size());
     }
 
     @Override
     public Map<PoolKey, Integer> inUse() {
-        Map<PoolKey, Integer> out = new TreeMap<>();
-        book.tallies().forEach((pool, t) -> out.put(pool, t.inUse()));
-        return out;
+        return book.read(() -> {
+            Map<PoolKey, Integer> out = new TreeMap<>();
+            book.tallies().forEach((pool, t) -> out.put(pool, t.inUse()));
+            return out;
+        });
     }
 
     @Override
     public Map<PoolKey, Integer> borrowed(Instant now) {
-        Map<PoolKey, Integer> out = new TreeMap<>();
-        long at = now.toEpochMilli();
-        for (PoolKey pool : book.tallies().keySet()) {
-            int n = book.loansIn(pool, at).size();
-            if (n > 0) {
-                out.put(pool, n);
+        return book.read(() -> {
+            Map<PoolKey, Integer> out = new TreeMap<>();
+            long at = now.toEpochMilli();
+            for (PoolKey pool : book.tallies().keySet()) {
+                int n = book.loansIn(pool, at).size();
+                if (n > 0) {
+                    out.put(pool, n);
+                }
             }
-        }
-        return out;
+            return out;
+        });
     }
 
     @Override
     public Optional<SeatLedger.Loan> loan(String seatId, Instant now) {
-        return book.seat(seatId).filter(s -> s.onLoanAt(now.toEpochMilli()))
-                .map(s -> new SeatLedger.Loan(s.id(), s.pool(), s.userId(), s.userName(), Instant.ofEpochMilli(s.borrowedUntil())));
+        return book.read(() -> book.seat(seatId).filter(s -> s.onLoanAt(now.toEpochMilli()))
+                .map(s -> new SeatLedger.Loan(s.id(), s.pool(), s.userId(), s.userName(), Instant.ofEpochMilli(s.borrowedUntil()))));
     }
 
     @Override
     public Optional<Long> sessionOwner(String sessionId) {
-        return book.session(sessionId).map(LiveSession::userId);
+        return book.read(() -> book.session(sessionId).map(LiveSession::userId));
     }
 
     @Override
     public SeatPage page(String search, PoolKey pool, int page, int size) {
+        return book.read(() -> pageOf(search, pool, page, size));
+    }
+
+    private SeatPage pageOf(String search, PoolKey pool, int page, int size) {
         String q = search == null || search.isBlank() ? null : search.strip().toLowerCase(Locale.ROOT);
         List<HeldSeat> all = new ArrayList<>(book.seats());
         Set<String> pools = new TreeSet<>();

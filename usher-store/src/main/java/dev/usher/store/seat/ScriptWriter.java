@@ -35,6 +35,11 @@ final class ScriptWriter {
                 run("DELETE FROM checkouts WHERE session_id = ? AND product = ? AND feature = ?", k.sessionId(), k.pool().product(),
                         k.pool().feature());
             }
+            // Checkouts that move to another (existing) seat leave theirs before it may go.
+            for (RowChanges.Checkout k : rows.movedCheckouts()) {
+                run("UPDATE checkouts SET seat_id = ? WHERE session_id = ? AND product = ? AND feature = ?",
+                        k.seatId(), k.sessionId(), k.pool().product(), k.pool().feature());
+            }
             for (String id : rows.goneSessions()) {
                 run("DELETE FROM sessions WHERE id = ?", id);
             }
@@ -80,10 +85,6 @@ final class ScriptWriter {
             for (RowChanges.Checkout k : rows.newCheckouts()) {
                 run("INSERT INTO checkouts (session_id, product, feature, seat_id, created_at) VALUES (?, ?, ?, ?, ?)",
                         k.sessionId(), k.pool().product(), k.pool().feature(), k.seatId(), k.at().toEpochMilli());
-            }
-            for (RowChanges.Checkout k : rows.movedCheckouts()) {
-                run("UPDATE checkouts SET seat_id = ? WHERE session_id = ? AND product = ? AND feature = ?",
-                        k.seatId(), k.sessionId(), k.pool().product(), k.pool().feature());
             }
             for (var d : rows.inUseDeltas().entrySet()) {
                 PoolKey pool = d.getKey();

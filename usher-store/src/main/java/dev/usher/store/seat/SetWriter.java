@@ -50,6 +50,16 @@ final class SetWriter {
                     column("text", goneCheckouts, k -> k.pool().product()),
                     column("text", goneCheckouts, k -> k.pool().feature()))));
         }
+        // Checkouts that move to another (existing) seat leave theirs before it may go.
+        var moved = rows.movedCheckouts();
+        if (!moved.isEmpty()) {
+            parts.add(new Part("""
+                    UPDATE checkouts SET seat_id = x.seat
+                    FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f, seat)
+                    WHERE checkouts.session_id = x.s AND checkouts.product = x.p AND checkouts.feature = x.f""", moved.size(), List.of(
+                    column("text", moved, RowChanges.Checkout::sessionId), column("text", moved, k -> k.pool().product()),
+                    column("text", moved, k -> k.pool().feature()), column("text", moved, RowChanges.Checkout::seatId))));
+        }
         if (!rows.goneSessions().isEmpty()) {
             parts.add(new Part("DELETE FROM sessions WHERE id = ANY(CAST(? AS text[]))", rows.goneSessions().size(),
                     List.of(column("text", rows.goneSessions(), id -> id))));
@@ -136,15 +146,6 @@ final class SetWriter {
                     newCheckouts.size(), List.of(column("text", newCheckouts, RowChanges.Checkout::sessionId),
                     column("text", newCheckouts, k -> k.pool().product()), column("text", newCheckouts, k -> k.pool().feature()),
                     column("text", newCheckouts, RowChanges.Checkout::seatId), column("int8", newCheckouts, k -> millis(k.at())))));
-        }
-        var moved = rows.movedCheckouts();
-        if (!moved.isEmpty()) {
-            parts.add(new Part("""
-                    UPDATE checkouts SET seat_id = x.seat
-                    FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f, seat)
-                    WHERE checkouts.session_id = x.s AND checkouts.product = x.p AND checkouts.feature = x.f""", moved.size(), List.of(
-                    column("text", moved, RowChanges.Checkout::sessionId), column("text", moved, k -> k.pool().product()),
-                    column("text", moved, k -> k.pool().feature()), column("text", moved, RowChanges.Checkout::seatId))));
         }
         var more = rows.inUseDeltas().entrySet().stream().filter(e -> e.getValue() > 0).toList();
         if (!more.isEmpty()) {

@@ -31,8 +31,9 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * </ul>
  * People are always partial: the store loads the few a group is about.
  *
- * <p>One thread applies effects; in resident mode other threads may read at the same time (the
- * maps are concurrent; a reader may see a decision half applied, which status views tolerate).
+ * <p>One thread applies effects. In resident mode other threads read too: they read inside
+ * {@link #read} while the applying thread changes the book inside {@link #write}, so a reader sees
+ * whole groups of decisions, never one half applied (two seats where one replaced the other).
  * {@link #begin()} starts an undo journal so that a group whose commit failed is taken back.
  */
 public final class SeatBook {
@@ -77,6 +78,7 @@ public final class SeatBook {
     private volatile long allUsersRole = -1;
 
     private Deque<Runnable> undo;
+    private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private SeatBook(boolean resident) {
         this.resident = resident;
@@ -92,6 +94,26 @@ public final class SeatBook {
 
     public boolean isResident() {
         return resident;
+    }
+
+    /** Reads a consistent view: no group is being applied meanwhile. */
+    public <T> T read(java.util.function.Supplier<T> view) {
+        lock.readLock().lock();
+        try {
+            return view.get();
+        } finally {
+            lock.readLock().unlock();
+        }
+    }
+
+    /** Changes the book (applies a group, takes one back) while no reader looks. */
+    public <T> T write(java.util.function.Supplier<T> change) {
+        lock.writeLock().lock();
+        try {
+            return change.get();
+        } finally {
+            lock.writeLock().unlock();
+        }
     }
 
     // ---- reading ---------------------------------------------------------------------------------
