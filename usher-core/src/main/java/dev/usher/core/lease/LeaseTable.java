@@ -78,9 +78,10 @@ public final class LeaseTable {
             return Optional.empty();
         }
         long nowMs = now.toEpochMilli();
-        long next = nowMs + ttl.toMillis();
+        long next;
         synchronized (e) {
-            if (e.expiresAt <= nowMs || bySession.get(sessionId) != e) {
+            next = dev.usher.core.seat.decision.Heartbeats.extend(e.expiresAt, nowMs, ttl.toMillis());
+            if (next < 0 || bySession.get(sessionId) != e) {
                 return Optional.empty();
             }
             if (next > e.expiresAt) {

@@ -1,7 +1,7 @@
 package dev.usher.server.seat;
 
 import dev.usher.core.seat.CheckoutOutcome;
-import dev.usher.core.seat.DenyReason;
+import dev.usher.core.seat.decision.WaitingLine;
 import dev.usher.core.seat.PoolKey;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -100,7 +100,7 @@ public final class SeatQueue implements AutoCloseable {
                            Consumer<Runnable> onDisconnect) {
         boolean willWait = wait.isPositive();
         CheckoutOutcome first = withLineServedFirst(pool, () -> attempt.apply(!willWait));
-        if (!willWait || !isFull(first)) {
+        if (!willWait || !WaitingLine.worthWaiting(first)) {
             return new Answer(first, 0);
         }
         long deadline = System.nanoTime() + Math.min(wait.toNanos(), MAX_WAIT.toNanos());
@@ -209,7 +209,7 @@ public final class SeatQueue implements AutoCloseable {
         }
     }
 
-    /** With the line's lock held: waiters try in order until one is refused because the pool is full. */
+    /** With the line's lock held: waiters try in order; what each answer means for the line is {@link WaitingLine}'s. */
     private static void serve(Line line) {
         for (Iterator<Waiter> it = line.waiters.values().iterator(); it.hasNext(); ) {
             Waiter w = it.next();
@@ -221,20 +221,21 @@ public final class SeatQueue implements AutoCloseable {
                 w.result.completeExceptionally(e);
                 continue;
             }
-            if (o instanceof CheckoutOutcome.Denied d && d.deny().reason() == DenyReason.NO_SEATS_AVAILABLE) {
-                if (d.deny().inUse() >= d.deny().capacity()) {
+            switch (WaitingLine.after(o)) {
+                case STOP -> {
                     return;
                 }
-                continue; // refused by a rule, not by a full pool: the next one may fit
+                case SKIP -> {
+                    // refused by a rule, not by a full pool: the next one may fit
+                }
+                case SERVED -> {
+                    it.remove();
+                    w.result.complete(o);
+                }
             }
-            it.remove();
-            w.result.complete(o);
         }
     }
 
-    private static boolean isFull(CheckoutOutcome o) {
-        return o instanceof CheckoutOutcome.Denied d && d.deny().reason() == DenyReason.NO_SEATS_AVAILABLE;
-    }
 
     /** Everyone waiting, pool by pool, in the order they will be served. */
     public List<Entry> entries() {

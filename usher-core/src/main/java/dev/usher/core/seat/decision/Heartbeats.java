@@ -16,10 +16,21 @@ public final class Heartbeats {
 
     /** @param leaseEnd the session's lease now (the later of stored and in memory), empty when there is no session */
     public static Optional<Instant> decide(Optional<Instant> leaseEnd, Instant now, Duration ttl) {
-        if (leaseEnd.isEmpty() || !leaseEnd.get().isAfter(now)) {
+        if (leaseEnd.isEmpty()) {
             return Optional.empty();
         }
-        Instant next = now.plus(ttl);
-        return Optional.of(next.isAfter(leaseEnd.get()) ? next : leaseEnd.get());
+        long next = extend(leaseEnd.get().toEpochMilli(), now.toEpochMilli(), ttl.toMillis());
+        return next < 0 ? Optional.empty() : Optional.of(Instant.ofEpochMilli(next));
+    }
+
+    /**
+     * The same rule on epoch milliseconds, for the lease table's hot path (no allocation): the new lease
+     * end, or -1 when the lease lapsed at or before {@code now}. A lease never shrinks.
+     */
+    public static long extend(long leaseEnd, long now, long ttl) {
+        if (leaseEnd <= now) {
+            return -1;
+        }
+        return Math.max(leaseEnd, now + ttl);
     }
 }

@@ -1,0 +1,64 @@
+package dev.usher.core.seat.state;
+
+import dev.usher.core.assignment.Charge;
+import dev.usher.core.seat.PoolKey;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.util.Set;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class SeatBookTest {
+
+    private static final PoolKey POOL = new PoolKey("demo", "cal");
+    private static final Instant T = Instant.parse("2026-03-01T09:00:00Z");
+
+    private static String state(SeatBook b) {
+        return new java.util.TreeMap<>(b.seats().stream().collect(java.util.stream.Collectors.toMap(HeldSeat::id, s -> s))) + " "
+                + new java.util.TreeMap<>(b.sessions().stream().collect(java.util.stream.Collectors.toMap(LiveSession::id, s -> s))) + " "
+                + b.tallies() + " " + b.seatsOf(POOL, 7) + " " + b.sessionsOn("x");
+    }
+
+    @Test
+    void aGroupTakenBackLeavesTheBookExactlyAsItWas() {
+        SeatBook b = SeatBook.resident();
+        b.loadAllUsersRole(1);
+        b.apply(new Effect.StartSession("s1", 7, "alice", "ws", "ws", null, T, T.plusSeconds(60)));
+        b.apply(new Effect.InsertSeat("x", POOL, "u:7", 7, "alice", "ws", T, Charge.SHARED, Set.of()));
+        b.apply(new Effect.AttachCheckout("s1", POOL, "x", T));
+        String before = state(b);
+        b.begin();
+        b.apply(new Effect.StartSession("s2", 7, "alice", "ws2", "ws2", null, T, T.plusSeconds(60)));
+        b.apply(new Effect.AttachCheckout("s2", POOL, "x", T));
+        b.apply(new Effect.EndCheckout("s1", POOL, "x"));
+        b.apply(new Effect.EndSession("s1"));
+        b.apply(new Effect.EndCheckout("s2", POOL, "x"));
+        b.apply(new Effect.ReleaseSeat("x", POOL));
+        b.apply(new Effect.InsertSeat("y", POOL, "u:7", 7, "alice", "ws", T, Charge.SHARED, Set.of(0)));
+        assertThat(state(b)).isNotEqualTo(before);
+        b.rollback();
+        assertThat(state(b)).isEqualTo(before);
+    }
+
+    @Test
+    void oneKeyHoldsOneSeatOfAPoolWhateverTheDecisionSays() {
+        SeatBook b = SeatBook.resident();
+        b.apply(new Effect.InsertSeat("x", POOL, "u:7", 7, "alice", "ws", T, Charge.SHARED, Set.of()));
+        assertThatThrownBy(() -> b.apply(new Effect.InsertSeat("y", POOL, "u:7", 7, "alice", "ws", T, Charge.SHARED, Set.of())))
+                .hasMessageContaining("key u:7 already holds seat x");
+    }
+
+    @Test
+    void aPartialBookRefusesToAnswerWhatItWasNotLoadedWith() {
+        SeatBook b = SeatBook.partial();
+        b.loadNoSession("s1");
+        assertThat(b.session("s1")).isEmpty();
+        assertThatThrownBy(() -> b.session("s2")).isInstanceOf(NotLoadedException.class).hasMessageContaining("session s2");
+        assertThatThrownBy(() -> b.tally(POOL)).isInstanceOf(NotLoadedException.class);
+        assertThatThrownBy(() -> b.seatsOf(POOL, 7)).isInstanceOf(NotLoadedException.class);
+        b.loadedSeatsOf(POOL, 7);
+        assertThat(b.seatsOf(POOL, 7)).isEmpty();
+    }
+}
