@@ -1,5 +1,7 @@
 package dev.usher.cli;
 
+import dev.usher.cli.common.CliException;
+import dev.usher.cli.common.Environment;
 import dev.usher.cli.admin.LicenseCommand;
 import dev.usher.cli.admin.ReleaseCommand;
 import dev.usher.cli.admin.StatusCommand;

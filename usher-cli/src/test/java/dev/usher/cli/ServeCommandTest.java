@@ -1,5 +1,7 @@
 package dev.usher.cli;
 
+import dev.usher.cli.common.CliException;
+import dev.usher.cli.common.Environment;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import org.junit.jupiter.api.Test;

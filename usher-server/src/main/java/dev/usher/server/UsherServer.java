@@ -3,7 +3,7 @@ package dev.usher.server;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.UserNames;
 import dev.usher.server.auth.AuthSettings;
-import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
@@ -11,7 +11,7 @@ import dev.usher.core.seat.SeatLedger;
 import dev.usher.core.seat.SeatViews;
 import dev.usher.server.http.RequestAuth;
 import dev.usher.server.http.HttpApi;
-import dev.usher.server.install.AdminCredentials;
+import dev.usher.server.auth.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
 import dev.usher.server.license.LicenseService;
@@ -40,6 +40,7 @@ import dev.usher.server.monitoring.MonitoringConfig;
 import dev.usher.server.monitoring.UsherMetrics;
 import com.zaxxer.hikari.metrics.micrometer.MicrometerMetricsTrackerFactory;
 import dev.usher.store.Database;
+import dev.usher.store.postgresql.ClusterStore;
 import dev.usher.store.postgresql.PostgresDatabase;
 import dev.usher.server.cluster.ClusterNode;
 import dev.usher.server.cluster.ClusterView;
@@ -108,7 +109,7 @@ public final class UsherServer implements AutoCloseable {
             // PostgreSQL, the installation id, credentials, people and licenses are in the shared database.
             this.db = config.databaseUrl() == null ? SqliteDatabase.open(dataDir.database()) : PostgresDatabase.open(config.databaseUrl());
             this.cluster = db instanceof PostgresDatabase pg
-                    ? new ClusterNode(pg, hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
+                    ? new ClusterNode(new ClusterStore(pg), hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
             var settings = new SqlSettingsRepository(db);
             String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());

@@ -1,6 +1,6 @@
 package dev.usher.cli.admin;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
 import tools.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package dev.usher.cli.admin;
 
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.Environment;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -30,7 +30,7 @@ public final class AdminOptions {
         if (data == null && env.get("USHER_DATA") == null && env.get(dev.usher.cli.config.Configuration.CONFIG_ENV) != null) {
             var c = dev.usher.cli.config.Configuration.resolve(java.util.Map.of(), null, env);
             if (!c.problems().isEmpty()) {
-                throw new dev.usher.cli.CliException(c.problems().getFirst());
+                throw new dev.usher.cli.common.CliException(c.problems().getFirst());
             }
             return c.path(dev.usher.cli.config.Setting.DATA);
         }

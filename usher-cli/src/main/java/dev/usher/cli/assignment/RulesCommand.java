@@ -1,6 +1,6 @@
 package dev.usher.cli.assignment;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import dev.usher.cli.admin.AdminConnection;
 import dev.usher.cli.admin.AdminOptions;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package dev.usher.cli.backup;
 
-import dev.usher.cli.CliException;
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.CliException;
+import dev.usher.cli.common.Environment;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.store.StoreException;
 import dev.usher.store.sqlite.SqliteFile;

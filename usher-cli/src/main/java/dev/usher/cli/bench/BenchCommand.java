@@ -1,6 +1,6 @@
 package dev.usher.cli.bench;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,7 +1,7 @@
 package dev.usher.cli.bench;
 
-import dev.usher.cli.CliException;
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.CliException;
+import dev.usher.cli.common.Environment;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;

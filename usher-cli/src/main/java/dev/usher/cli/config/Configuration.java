@@ -1,6 +1,6 @@
 package dev.usher.cli.config;
 
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.Environment;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

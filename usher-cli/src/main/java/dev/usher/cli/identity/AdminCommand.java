@@ -1,7 +1,7 @@
 package dev.usher.cli.identity;
 
-import dev.usher.cli.CliException;
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.CliException;
+import dev.usher.cli.common.Environment;
 import dev.usher.server.install.OfflineAdmin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,6 +1,6 @@
 package dev.usher.cli.identity;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import dev.usher.cli.admin.AdminOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

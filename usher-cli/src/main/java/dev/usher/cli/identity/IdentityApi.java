@@ -1,6 +1,6 @@
 package dev.usher.cli.identity;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import dev.usher.cli.admin.AdminConnection;
 import dev.usher.cli.admin.AdminOptions;
 import dev.usher.core.identity.UserNames;

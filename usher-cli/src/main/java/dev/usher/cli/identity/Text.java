@@ -1,6 +1,6 @@
 package dev.usher.cli.identity;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import dev.usher.server.auth.BearerTokens;
 import dev.usher.server.auth.PasswordHasher;
 import tools.jackson.databind.JsonNode;

@@ -1,6 +1,6 @@
 package dev.usher.cli.tls;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 import dev.usher.server.tls.CertificateAndKey;
 import dev.usher.server.tls.SelfSignedCertificate;
 import picocli.CommandLine.Command;

@@ -3,8 +3,8 @@ package dev.usher.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.usher.cli.CliException;
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.CliException;
+import dev.usher.cli.common.Environment;
 import dev.usher.cli.UsherCommand;
 
 import java.io.PrintWriter;

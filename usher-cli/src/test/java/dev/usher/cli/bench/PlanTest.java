@@ -3,7 +3,7 @@ package dev.usher.cli.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.usher.cli.CliException;
+import dev.usher.cli.common.CliException;
 
 import java.util.Optional;
 

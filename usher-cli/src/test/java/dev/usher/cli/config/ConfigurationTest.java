@@ -1,6 +1,6 @@
 package dev.usher.cli.config;
 
-import dev.usher.cli.Environment;
+import dev.usher.cli.common.Environment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -8,7 +8,7 @@ import dev.usher.core.identity.UserDirectory;
 import dev.usher.core.identity.UserNames;
 import dev.usher.core.identity.UserSource;
 import dev.usher.core.store.SettingsRepository;
-import dev.usher.server.install.AdminCredentials;
+import dev.usher.server.auth.AdminCredentials;
 
 import java.time.Clock;
 import java.time.Duration;

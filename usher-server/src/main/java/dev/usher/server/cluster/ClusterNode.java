@@ -1,9 +1,7 @@
 package dev.usher.server.cluster;
 
+import dev.usher.core.cluster.ClusterRegistry;
 import dev.usher.store.StoreException;
-import dev.usher.store.postgresql.ClusterStore;
-import dev.usher.store.postgresql.PostgresDatabase;
-import org.jdbi.v3.core.Handle;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  *   <li>registers itself in {@code nodes} (id, host, version, start, last seen, whether it sweeps).</li>
  * </ul>
  * The sweeper lock is for efficiency and for the cluster view; correctness does not depend on it,
- * because an expiry is a conditional change in one transaction (see {@code SqlSeatLedger.expire}).
+ * because an expiry is decided on the session's stored lease under its lock (see {@code SharedSeatEngine}).
  */
 public final class ClusterNode implements ClusterView, AutoCloseable {
 
@@ -36,8 +34,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     /** A node not seen for this long is no longer listed (it beats every second). */
     public static final Duration SEEN_RECENTLY = Duration.ofSeconds(10);
 
-    private final PostgresDatabase db;
-    private final ClusterStore store;
+    private final ClusterRegistry store;
     private final String id = UUID.randomUUID().toString();
     private final String host;
     private final String version;
@@ -48,12 +45,11 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
             Thread.ofPlatform().name("usher-cluster-node").daemon(true).factory());
     private volatile String url;
     private volatile long configVersion;
-    private volatile Handle sweeperLock;
+    private volatile boolean sweeps;
     private volatile boolean unreachableLogged;
 
-    public ClusterNode(PostgresDatabase db, String host, String version, Clock clock, Runnable onConfigChange) {
-        this.db = db;
-        this.store = new ClusterStore(db);
+    public ClusterNode(ClusterRegistry store, String host, String version, Clock clock, Runnable onConfigChange) {
+        this.store = store;
         this.host = host;
         this.version = version;
         this.clock = clock;
@@ -62,7 +58,7 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
         this.configVersion = store.configVersion();
     }
 
-    public ClusterStore store() {
+    public ClusterRegistry store() {
         return store;
     }
 
@@ -107,48 +103,21 @@ public final class ClusterNode implements ClusterView, AutoCloseable {
     }
 
     private void holdOrTakeSweeperLock() {
-        Handle h = sweeperLock;
-        if (h != null) {
-            try {
-                h.createQuery("SELECT 1").mapTo(Integer.class).one();
-                return;
-            } catch (RuntimeException e) {
-                LOG.warn("lost the sweeper lock's connection: {}", e.getMessage());
-                dropSweeperLock();
-            }
-        }
-        Handle candidate = db.dedicatedHandle();
-        boolean taken;
-        try {
-            taken = candidate.createQuery("SELECT pg_try_advisory_lock(:c, 0)").bind("c", PostgresDatabase.LOCK_SWEEPER)
-                    .mapTo(Boolean.class).one();
-        } catch (RuntimeException e) {
-            candidate.close();
-            throw e;
-        }
-        if (taken) {
-            sweeperLock = candidate;
+        boolean had = sweeps;
+        sweeps = store.holdOrTakeSweeperLock();
+        if (sweeps && !had) {
             LOG.info("this node ({}) now sweeps lapsed leases for the cluster", id);
-        } else {
-            candidate.close();
         }
     }
 
     private void dropSweeperLock() {
-        Handle h = sweeperLock;
-        sweeperLock = null;
-        if (h != null) {
-            try {
-                h.close();
-            } catch (RuntimeException ignored) {
-                // closing a dead connection; the lock went with it
-            }
-        }
+        sweeps = false;
+        store.dropSweeperLock();
     }
 
     @Override
     public boolean leadsSweeps() {
-        return sweeperLock != null;
+        return sweeps;
     }
 
     @Override

@@ -1,7 +1,7 @@
 package dev.usher.server.cluster;
 
 import dev.usher.core.lease.LeaseTable;
-import dev.usher.core.seat.LeaseRecords;
+import dev.usher.core.lease.LeaseRecords;
 import dev.usher.store.StoreException;
 
 import java.util.ArrayList;

@@ -1,7 +1,7 @@
 package dev.usher.server.cluster;
 
 import dev.usher.core.license.VendorKeys;
-import dev.usher.store.postgresql.ClusterStore;
+import dev.usher.core.cluster.ClusterRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -30,7 +30,7 @@ public final class SharedTrustedKeys {
     }
 
     /** Copies local keys up, mirrors the shared ones down; returns the mirror directory. */
-    public static Path share(ClusterStore store, List<Path> localDirs, Path mirror, Clock clock) {
+    public static Path share(ClusterRegistry store, List<Path> localDirs, Path mirror, Clock clock) {
         for (Path dir : localDirs) {
             if (!Files.isDirectory(dir) || dir.equals(mirror)) {
                 continue;

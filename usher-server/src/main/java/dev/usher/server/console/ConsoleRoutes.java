@@ -2,7 +2,7 @@ package dev.usher.server.console;
 
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatViews;
-import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.license.LicenseService;

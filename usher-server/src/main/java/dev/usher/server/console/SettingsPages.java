@@ -4,7 +4,7 @@ import dev.usher.core.identity.AuthMode;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatKeyPolicy;
 import dev.usher.server.auth.AuthSettings;
-import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.ldap.LdapDirectory;
 import dev.usher.server.auth.ldap.LdapSettings;

@@ -3,7 +3,7 @@ package dev.usher.server.http;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.IdentityException;
 import dev.usher.core.identity.UserNames;
-import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.PasswordDirectory;
 import dev.usher.core.license.LicenseRejection;

@@ -7,7 +7,7 @@ import dev.usher.core.identity.UserDirectory;
 import dev.usher.core.identity.UserSource;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.BearerTokens;
-import dev.usher.server.auth.DirectoryLink;
+import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.ldap.LdapDirectory;
 import dev.usher.server.auth.ldap.LdapSettings;

@@ -1,6 +1,5 @@
 package dev.usher.server.install;
 
-import dev.usher.server.UsherServer;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,7 +24,7 @@ public final class BuildInfo {
     }
 
     private static String read(String attribute) {
-        URL self = UsherServer.class.getResource(UsherServer.class.getSimpleName() + ".class");
+        URL self = BuildInfo.class.getResource(BuildInfo.class.getSimpleName() + ".class");
         if (self == null || !"jar".equals(self.getProtocol())) {
             return null;
         }

@@ -1,7 +1,7 @@
 package dev.usher.server.seat;
 
 import dev.usher.core.lease.LeaseTable;
-import dev.usher.core.seat.LeaseRecords;
+import dev.usher.core.lease.LeaseRecords;
 import dev.usher.core.seat.SeatLedger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

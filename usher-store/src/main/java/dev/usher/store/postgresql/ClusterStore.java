@@ -1,24 +1,72 @@
 package dev.usher.store.postgresql;
 
-import dev.usher.store.Database;
+import dev.usher.core.cluster.ClusterRegistry;
+import org.jdbi.v3.core.Handle;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
-/** The tables only a shared (PostgreSQL) store has: registered nodes, the configuration version, trusted keys. */
-public final class ClusterStore {
+/**
+ * What only a shared (PostgreSQL) store has: registered nodes, the configuration version, trusted
+ * keys, and the sweeper lock (a session-level advisory lock on a connection of its own).
+ */
+public final class ClusterStore implements ClusterRegistry {
 
-    /** A node as registered. */
-    public record NodeRow(String id, String host, String url, String version, Instant startedAt, Instant lastSeenAt, boolean sweeps) {}
+    private static final Logger LOG = LoggerFactory.getLogger(ClusterStore.class);
 
-    private final Database db;
+    private final PostgresDatabase db;
+    private volatile Handle sweeperLock;
 
-    public ClusterStore(Database db) {
+    public ClusterStore(PostgresDatabase db) {
         this.db = db;
     }
 
-    /** Registers this node or records that it is alive (and whether it holds the sweeper lock). */
+    @Override
+    public boolean holdOrTakeSweeperLock() {
+        Handle h = sweeperLock;
+        if (h != null) {
+            try {
+                h.createQuery("SELECT 1").mapTo(Integer.class).one();
+                return true;
+            } catch (RuntimeException e) {
+                LOG.warn("lost the sweeper lock's connection: {}", e.getMessage());
+                dropSweeperLock();
+            }
+        }
+        Handle candidate = db.dedicatedHandle();
+        boolean taken;
+        try {
+            taken = candidate.createQuery("SELECT pg_try_advisory_lock(:c, 0)").bind("c", PostgresDatabase.LOCK_SWEEPER)
+                    .mapTo(Boolean.class).one();
+        } catch (RuntimeException e) {
+            candidate.close();
+            throw e;
+        }
+        if (taken) {
+            sweeperLock = candidate;
+        } else {
+            candidate.close();
+        }
+        return taken;
+    }
+
+    @Override
+    public void dropSweeperLock() {
+        Handle h = sweeperLock;
+        sweeperLock = null;
+        if (h != null) {
+            try {
+                h.close();
+            } catch (RuntimeException ignored) {
+                // closing a dead connection; the lock went with it
+            }
+        }
+    }
+
+    @Override
     public void beat(String id, String host, String url, String version, Instant startedAt, Instant now, boolean sweeps) {
         db.write((h, after) -> h.createUpdate("""
                         INSERT INTO nodes (id, host, url, version, started_at, last_seen_at, sweeps)
@@ -30,32 +78,33 @@ public final class ClusterStore {
                 .execute());
     }
 
-    /** Nodes seen at or after {@code since}, oldest start first. */
-    public List<NodeRow> nodesSeenSince(Instant since) {
+    @Override
+    public List<Node> nodesSeenSince(Instant since) {
         return db.read(h -> h.createQuery("""
                         SELECT id, host, url, version, started_at, last_seen_at, sweeps FROM nodes
                         WHERE last_seen_at >= :since ORDER BY started_at, id""")
                 .bind("since", since.toEpochMilli())
-                .map((rs, ctx) -> new NodeRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                .map((rs, ctx) -> new Node(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         Instant.ofEpochMilli(rs.getLong(5)), Instant.ofEpochMilli(rs.getLong(6)), rs.getInt(7) == 1))
                 .list());
     }
 
-    /** Forgets nodes not seen since {@code before} (they left or died long ago). */
+    @Override
     public void forgetNodesBefore(Instant before) {
         db.write((h, after) -> h.createUpdate("DELETE FROM nodes WHERE last_seen_at < :t").bind("t", before.toEpochMilli()).execute());
     }
 
+    @Override
     public void leave(String id) {
         db.write((h, after) -> h.createUpdate("DELETE FROM nodes WHERE id = :id").bind("id", id).execute());
     }
 
-    /** Moves whenever anything nodes cache changed (licenses, keys, settings, rules, people, tokens). */
+    @Override
     public long configVersion() {
         return db.read(h -> h.createQuery("SELECT version FROM config_version WHERE id = 1").mapTo(Long.class).one());
     }
 
-    /** Trusted vendor public keys (PEM) by key id. */
+    @Override
     public Map<String, String> trustedKeys() {
         return db.read(h -> {
             Map<String, String> out = new java.util.LinkedHashMap<>();
@@ -65,7 +114,7 @@ public final class ClusterStore {
         });
     }
 
-    /** Adds a key unless one with this id is there. */
+    @Override
     public void addTrustedKey(String keyId, String pem, Instant now) {
         db.write((h, after) -> h.createUpdate("""
                         INSERT INTO trusted_keys (key_id, public_key, added_at) VALUES (:id, :pem, :now) ON CONFLICT (key_id) DO NOTHING""")

@@ -1,7 +1,7 @@
 package dev.usher.store.seat;
 
 import dev.usher.core.lease.LeaseTable;
-import dev.usher.core.seat.LeaseRecords;
+import dev.usher.core.lease.LeaseRecords;
 import dev.usher.store.Database;
 import org.jdbi.v3.core.statement.PreparedBatch;
 

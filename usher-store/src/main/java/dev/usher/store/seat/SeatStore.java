@@ -5,7 +5,7 @@ import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.BorrowOutcome;
 import dev.usher.core.seat.CheckoutOutcome;
 import dev.usher.core.seat.CheckoutRequest;
-import dev.usher.core.seat.LeaseRecords;
+import dev.usher.core.lease.LeaseRecords;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolTermsSource;
 import dev.usher.core.seat.SeatLedger;

@@ -1,4 +1,4 @@
-package dev.usher.cli;
+package dev.usher.cli.common;
 
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package dev.usher.server.install;
+package dev.usher.server.auth;
 
 import dev.usher.core.store.SettingsRepository;
 import dev.usher.server.auth.BearerTokens;

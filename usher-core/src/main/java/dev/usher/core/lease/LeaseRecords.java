@@ -1,6 +1,5 @@
-package dev.usher.core.seat;
+package dev.usher.core.lease;
 
-import dev.usher.core.lease.LeaseTable;
 
 import java.time.Duration;
 import java.time.Instant;

@@ -1,4 +1,4 @@
-package dev.usher.server.auth;
+package dev.usher.server.auth.ldap;
 
 import dev.usher.core.identity.Role;
 import dev.usher.core.identity.User;
@@ -6,10 +6,7 @@ import dev.usher.core.identity.UserDirectory;
 import dev.usher.core.identity.UserNames;
 import dev.usher.core.identity.UserSource;
 import dev.usher.core.store.SettingsRepository;
-import dev.usher.server.auth.ldap.DirectorySync;
-import dev.usher.server.auth.ldap.LdapDirectory;
-import dev.usher.server.auth.ldap.LdapSettings;
-import dev.usher.server.auth.ldap.SyncTarget;
+import dev.usher.server.auth.PasswordDirectory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -1,4 +1,4 @@
-package dev.usher.cli;
+package dev.usher.cli.common;
 
 /** A failure to report as one line (no stack trace) with a given exit code. */
 public final class CliException extends RuntimeException {
