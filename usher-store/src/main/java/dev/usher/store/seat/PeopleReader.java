@@ -14,21 +14,21 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Reads the people a group of decisions is about into its book: by id or by a normalized name
+ * Reads the people a group of decisions is about into its book, a few rows at a time (an embedded
+ * database answers in microseconds; the shared one reads people in its batch instead): by id or by a normalized name
  * (through the aliases), each with their roles; and, for names that are nobody's yet and may become
  * a person, the id that person would get. People are read for every group, never kept: the
  * directory changes them (roles, aliases, merges, disabling) and a decision must see that at once.
  */
 final class PeopleReader {
 
-    /** How a new person's id is drawn (the engines number rows differently). */
-    interface Ids {
-        /** {@code n} ids for new people, never used before and never to be used by anyone else. */
-        List<Long> reserve(Handle h, int n);
-    }
+    private volatile long allUsersRole = -1;
 
-    /** SQLite: the one writer draws from {@code sqlite_sequence} (AUTOINCREMENT never reuses an id). */
-    static final Ids SQLITE_IDS = (h, n) -> {
+    /**
+     * {@code n} ids for new people: the one writer draws from {@code sqlite_sequence} (AUTOINCREMENT never
+     * reuses an id, and an id drawn but not used by this group is simply drawn again by the next).
+     */
+    private static List<Long> reserve(Handle h, int n) {
         long last = h.createQuery("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'users'), 0)")
                 .mapTo(Long.class).one();
         List<Long> ids = new ArrayList<>(n);
@@ -36,18 +36,6 @@ final class PeopleReader {
             ids.add(last + i);
         }
         return ids;
-    };
-
-    /** PostgreSQL: the identity column's sequence (an id drawn and not used is simply skipped). */
-    static final Ids POSTGRES_IDS = (h, n) -> h.createQuery(
-                    "SELECT nextval(pg_get_serial_sequence('users', 'id')) FROM generate_series(1, :n)")
-            .bind("n", n).mapTo(Long.class).list();
-
-    private final Ids ids;
-    private volatile long allUsersRole = -1;
-
-    PeopleReader(Ids ids) {
-        this.ids = ids;
     }
 
     /**
@@ -88,7 +76,7 @@ final class PeopleReader {
             wanted.stream().filter(id -> !book.hasPerson(id)).forEach(book::loadNoPerson);
         }
         List<String> fresh = mayBeNew.stream().filter(k -> !owners.containsKey(k) && !book.hasKey(k)).distinct().toList();
-        List<Long> reserved = fresh.isEmpty() ? List.of() : ids.reserve(h, fresh.size());
+        List<Long> reserved = fresh.isEmpty() ? List.of() : reserve(h, fresh.size());
         for (String k : keys) {
             int i = fresh.indexOf(k);
             book.loadKey(k, owners.get(k), i >= 0 ? reserved.get(i) : null);

@@ -37,7 +37,7 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
     private final PoolTermsSource terms;
     private final LeaseTable leases;
     private final CommittedEffects committed;
-    private final PeopleReader people = new PeopleReader(PeopleReader.SQLITE_IDS);
+    private final PeopleReader people = new PeopleReader();
     private final ScriptWriter writer = new ScriptWriter();
     private final Clock clock;
     private final SeatBook book;

@@ -1,97 +1,106 @@
 package dev.usher.store.seat;
 
-import dev.usher.core.assignment.Assignments;
-import dev.usher.core.assignment.Charge;
-import dev.usher.core.assignment.Rule;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolTermsSource;
 import dev.usher.core.seat.decision.SeatMachine;
 import dev.usher.core.seat.decision.SeatOp;
 import dev.usher.core.seat.state.HeldSeat;
-import dev.usher.core.seat.state.PoolTally;
+import dev.usher.core.seat.state.Person;
 import dev.usher.core.seat.state.SeatBook;
-import dev.usher.store.StoreException;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.Array;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeSet;
+
+import static dev.usher.store.seat.ReadScript.longs;
+import static dev.usher.store.seat.ReadScript.texts;
 
 /**
  * Loads, from a database several nodes share (PostgreSQL), the partial book a group of operations
- * needs: the people they are about, the sessions they name and every seat those sessions hold, the
- * seats each person holds in the pools asked about, the seats an administrator names with the
- * sessions on them, and the tally of every pool any of those seats is in. What it did not load, a
- * decision cannot read ({@link SeatBook#partial}). Run under the group's locks, so what it reads
- * about locked sessions and pools stays true until the group commits.
+ * needs, in two round trips. The first reads what the operations name: the people (with their roles,
+ * and the id a new one would get), the sessions (with every checkout they hold) and the seats an
+ * administrator names or a person's every seat (with the sessions on them). From that,
+ * {@link Loading#needs} says every session and pool the decisions may change, which the caller holds
+ * locked before {@link SharedBookLoader#finish} reads the rest: the seats each person holds in the
+ * pools asked about, the seats of the sessions read, the loans of the pools borrowed from, and every
+ * pool's tally. What it did not load, a decision cannot read ({@link SeatBook#partial}).
  */
 final class SharedBookLoader {
 
     private record PoolUser(PoolKey pool, long userId) {}
 
-    /** Seats of (pool, person) pairs, bound as three arrays. */
-    private static final String POOL_USERS = """
-            (s.product, s.feature, s.user_id) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])))""";
+    private static final String SEATS = "SELECT " + SeatRows.SEAT_COLUMNS + " FROM seats s JOIN users u ON u.id = s.user_id ";
 
-    private final PeopleReader people = new PeopleReader(PeopleReader.POSTGRES_IDS);
+    /** The seats named by id or by their holders (ids, or names through the aliases): params seat ids, user ids, keys. */
+    private static final String NAMED = """
+            s.id = ANY(CAST(? AS text[])) OR s.user_id = ANY(CAST(? AS bigint[]))
+              OR s.user_id IN (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))""";
+
+    /** The sessions named, and those on the named seats: params session ids, then {@link #NAMED}'s. */
+    private static final String WANTED_SESSIONS = "WITH want AS (SELECT unnest(CAST(? AS text[])) AS id UNION "
+            + "SELECT c.session_id FROM checkouts c JOIN seats s ON s.id = c.seat_id WHERE " + NAMED + ") ";
+
     private final PoolTermsSource terms;
+    private volatile long allUsersRole = -1;
 
     SharedBookLoader(PoolTermsSource terms) {
         this.terms = terms;
     }
 
-    /** What a group must hold locked: every session its decisions may change, and every pool. */
+    /** What the caller must hold locked: every session the decisions may change, and every pool. */
     record Locks(Set<String> sessions, Set<PoolKey> pools) {
         boolean within(Locks held) {
             return held.sessions().containsAll(sessions) && held.pools().containsAll(pools);
         }
     }
 
-    /**
-     * A load in two phases. The first reads what the operations name: the people, the sessions (with
-     * the pools of their checkouts) and the seats an administrator names (with the sessions on them).
-     * From that, {@link #needs} says every session and pool the decisions may change, which the caller
-     * then holds locked before {@link #finish} reads the seats and tallies.
-     */
+    /** A load between its two round trips. */
     final class Loading {
         private final List<? extends SeatOp<?>> ops;
         private final SeatBook book = SeatBook.partial();
-        private final Connection c;
+        private final Handle handle;
         private final Set<String> sessions = new LinkedHashSet<>();
         private final Map<String, Map<PoolKey, String>> checkouts = new HashMap<>();
-        private final List<HeldSeat> named = new ArrayList<>();
+        private final Map<String, HeldSeat> named = new LinkedHashMap<>();
         private final Map<String, List<String>> listed = new HashMap<>();
-        private final Set<PoolUser> poolUsers = new LinkedHashSet<>();
-        private final Set<Long> everySeatOf = new LinkedHashSet<>();
         private final Set<PoolKey> pools = new LinkedHashSet<>();
         private final Set<PoolKey> loanPools = new LinkedHashSet<>();
-        /** Sessions that may end in this group: their every checkout's pool must be locked. */
+        /** Sessions that may end in this group: every pool they hold a seat in must be locked. */
         private final Set<String> ending = new LinkedHashSet<>();
 
-        private Loading(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases) throws SQLException {
+        private Loading(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases) {
             this.ops = ops;
-            this.c = h.getConnection();
-            readPeople(h);
+            this.handle = h;
+            Set<Long> ids = new LinkedHashSet<>();
+            Set<String> keys = new LinkedHashSet<>();
+            Set<String> mayBeNew = new LinkedHashSet<>();
             Set<String> namedSeats = new LinkedHashSet<>();
+            Set<Long> everySeatOfIds = new LinkedHashSet<>();
+            Set<String> everySeatOfKeys = new LinkedHashSet<>();
             for (SeatOp<?> op : ops) {
                 switch (op) {
                     case SeatOp.Checkout co -> {
                         var r = co.request();
                         sessions.add(r.sessionId());
                         pools.add(r.pool());
-                        (r.userId() != null ? book.person(r.userId()) : book.personByKey(r.userKey()))
-                                .ifPresent(p -> poolUsers.add(new PoolUser(r.pool(), p.id())));
+                        if (r.userId() != null) {
+                            ids.add(r.userId());
+                        } else {
+                            keys.add(r.userKey());
+                            if (r.autoCreate()) {
+                                mayBeNew.add(r.userKey());
+                            }
+                        }
                     }
                     case SeatOp.Checkin ci -> {
                         sessions.add(ci.sessionId());
@@ -108,26 +117,96 @@ final class SharedBookLoader {
                     case SeatOp.EndLoan e -> namedSeats.add(e.seatId());
                     case SeatOp.EndLinger e -> namedSeats.add(e.seatId());
                     case SeatOp.EndLoanDate e -> namedSeats.add(e.seatId());
-                    case SeatOp.ReleasePerson r -> book.personByKey(r.userKey()).ifPresent(p -> everySeatOf.add(p.id()));
+                    case SeatOp.ReleasePerson r -> {
+                        keys.add(r.userKey());
+                        everySeatOfKeys.add(r.userKey());
+                    }
                     case SeatOp.Merge m -> {
-                        everySeatOf.add(m.intoId());
-                        everySeatOf.add(m.fromId());
+                        ids.add(m.intoId());
+                        ids.add(m.fromId());
+                        everySeatOfIds.add(m.intoId());
+                        everySeatOfIds.add(m.fromId());
                     }
                 }
             }
-            // Seats an administrator names, and every seat of the people an operation is about: with their sessions,
-            // which all may end.
-            named.addAll(seats(c, "s.id = ANY(?)", array(c, "text", namedSeats)));
-            named.addAll(seats(c, "s.user_id = ANY(?)", array(c, "int8", everySeatOf)));
-            namedSeats.forEach(book::loadNoSeat);
-            everySeatOf.forEach(book::loadedSeatsOf);
-            if (!named.isEmpty()) {
-                listed.putAll(sessionsOn(c, named.stream().map(HeldSeat::id).toList()));
-                listed.values().forEach(ending::addAll);
-            }
-            named.forEach(s -> pools.add(s.pool()));
             sessions.addAll(ending);
-            readSessions();
+            // The first round trip: people, named seats with their sessions, and every session with its checkouts.
+            ReadScript read = new ReadScript();
+            Map<String, Long> owners = new HashMap<>();
+            Map<String, Long> reserved = new HashMap<>();
+            Map<Long, Person> people = new HashMap<>();
+            if (allUsersRole < 0) {
+                read.add("SELECT id FROM roles WHERE built_in = 'all-users'", List.of(), rs -> allUsersRole = rs.getLong(1));
+            }
+            if (!ids.isEmpty() || !keys.isEmpty()) {
+                read.add("""
+                        SELECT u.id, u.name, u.enabled, ARRAY(SELECT m.role_id FROM role_members m WHERE m.user_id = u.id)
+                        FROM users u WHERE u.id = ANY(CAST(? AS bigint[]))
+                          OR u.id IN (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))""",
+                        List.of(longs(ids), texts(keys)), rs -> {
+                            Set<Long> roles = new HashSet<>();
+                            for (Object r : (Object[]) rs.getArray(4).getArray()) {
+                                roles.add(((Number) r).longValue());
+                            }
+                            people.put(rs.getLong(1), new Person(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1, roles));
+                        });
+                read.add("SELECT alias_key, user_id FROM user_aliases WHERE alias_key = ANY(CAST(? AS text[]))", List.of(texts(keys)),
+                        rs -> owners.put(rs.getString(1), rs.getLong(2)));
+            }
+            if (!mayBeNew.isEmpty()) {
+                // A name that is nobody's may become a person: the id it would get (a drawn id never used is skipped).
+                read.add("""
+                        SELECT k, nextval(pg_get_serial_sequence('users', 'id')) FROM unnest(CAST(? AS text[])) AS k
+                        WHERE NOT EXISTS (SELECT 1 FROM user_aliases a WHERE a.alias_key = k)""", List.of(texts(mayBeNew)),
+                        rs -> reserved.put(rs.getString(1), rs.getLong(2)));
+            }
+            List<ReadScript.Param> namedParams = List.of(texts(namedSeats), longs(everySeatOfIds), texts(everySeatOfKeys));
+            boolean anyNamed = !namedSeats.isEmpty() || !everySeatOfIds.isEmpty() || !everySeatOfKeys.isEmpty();
+            if (anyNamed) {
+                read.add(SEATS.replace("SELECT ", "SELECT ARRAY(SELECT c.session_id FROM checkouts c WHERE c.seat_id = s.id), ")
+                        + "WHERE " + NAMED, namedParams, rs -> {
+                            HeldSeat seat = SeatRows.seat(rs, 2);
+                            named.put(seat.id(), seat);
+                            List<String> on = new ArrayList<>();
+                            for (Object o : (Object[]) rs.getArray(1).getArray()) {
+                                on.add((String) o);
+                            }
+                            listed.put(seat.id(), on);
+                        });
+            }
+            if (!sessions.isEmpty() || anyNamed) {
+                List<ReadScript.Param> wanted = new ArrayList<>();
+                wanted.add(texts(sessions));
+                wanted.addAll(namedParams);
+                // Checkouts first: the script reads result sets in order, so each session row finds its checkouts.
+                read.add(WANTED_SESSIONS + "SELECT session_id, product, feature, seat_id FROM checkouts WHERE session_id IN (SELECT id FROM want)",
+                        wanted, rs -> checkouts.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                                .put(new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4)));
+                read.add(WANTED_SESSIONS + "SELECT " + SeatRows.SESSION_COLUMNS
+                        + " FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.id IN (SELECT id FROM want)", wanted, rs -> {
+                            book.load(SeatRows.session(rs, 1, checkouts.getOrDefault(rs.getString(1), Map.of())));
+                            sessions.add(rs.getString(1));
+                        });
+            }
+            read.run(h.getConnection());
+            sessions.forEach(id -> {
+                if (!book.hasSession(id)) {
+                    book.loadNoSession(id);
+                }
+            });
+            book.loadAllUsersRole(allUsersRole);
+            people.values().forEach(p -> {
+                Set<Long> roles = new HashSet<>(p.roles());
+                roles.add(allUsersRole);
+                book.load(new Person(p.id(), p.name(), p.enabled(), roles));
+            });
+            ids.stream().filter(id -> !book.hasPerson(id)).forEach(book::loadNoPerson);
+            keys.forEach(k -> book.loadKey(k, owners.get(k), reserved.get(k)));
+            namedSeats.forEach(book::loadNoSeat);
+            everySeatOfIds.forEach(book::loadedSeatsOf);
+            everySeatOfKeys.stream().map(owners::get).filter(java.util.Objects::nonNull).forEach(book::loadedSeatsOf);
+            listed.values().forEach(ending::addAll);
+            named.values().forEach(s -> pools.add(s.pool()));
             // A session that is not live is ended by the checkout that finds it (or by the sweeper).
             for (SeatOp<?> op : ops) {
                 if (op instanceof SeatOp.Checkout co) {
@@ -137,180 +216,84 @@ final class SharedBookLoader {
             }
         }
 
-        private void readPeople(Handle h) {
-            Set<Long> ids = new LinkedHashSet<>();
-            Set<String> keys = new LinkedHashSet<>();
-            Set<String> mayBeNew = new LinkedHashSet<>();
-            for (SeatOp<?> op : ops) {
-                switch (op) {
-                    case SeatOp.Checkout co -> {
-                        if (co.request().userId() != null) {
-                            ids.add(co.request().userId());
-                        } else {
-                            keys.add(co.request().userKey());
-                            if (co.request().autoCreate()) {
-                                mayBeNew.add(co.request().userKey());
-                            }
-                        }
-                    }
-                    case SeatOp.ReleasePerson r -> keys.add(r.userKey());
-                    case SeatOp.Merge m -> {
-                        ids.add(m.intoId());
-                        ids.add(m.fromId());
-                    }
-                    default -> { }
-                }
-            }
-            people.read(h, book, ids, keys, mayBeNew);
-        }
-
-        private void readSessions() throws SQLException {
-            if (sessions.isEmpty()) {
-                return;
-            }
-            try (PreparedStatement st = c.prepareStatement(
-                    "SELECT session_id, product, feature, seat_id FROM checkouts WHERE session_id = ANY(?)")) {
-                st.setArray(1, array(c, "text", sessions));
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        checkouts.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
-                                .put(new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4));
-                    }
-                }
-            }
-            try (PreparedStatement st = c.prepareStatement("SELECT " + SeatRows.SESSION_COLUMNS
-                    + " FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.id = ANY(?)")) {
-                st.setArray(1, array(c, "text", sessions));
-                try (ResultSet rs = st.executeQuery()) {
-                    while (rs.next()) {
-                        book.load(SeatRows.session(rs, 1, checkouts.getOrDefault(rs.getString(1), Map.of())));
-                    }
-                }
-            }
-            sessions.forEach(id -> {
-                if (!book.hasSession(id)) {
-                    book.loadNoSession(id);
-                }
-            });
-        }
-
         /** Every session the decisions may change and every pool whose seats they may change. */
         Locks needs() {
-            Set<PoolKey> p = new java.util.TreeSet<>(pools);
+            Set<PoolKey> p = new TreeSet<>(pools);
             for (String id : ending) {
                 p.addAll(checkouts.getOrDefault(id, Map.of()).keySet());
             }
-            return new Locks(new java.util.TreeSet<>(sessions), p);
+            return new Locks(new TreeSet<>(sessions), p);
         }
 
-        /** Phase two, under the locks of {@link #needs}: the seats and the pools' tallies. */
-        SeatBook finish() throws SQLException {
-            List<HeldSeat> found = new ArrayList<>(named);
-            if (!poolUsers.isEmpty()) {
-                List<PoolUser> pu = List.copyOf(poolUsers);
-                found.addAll(seats(c, POOL_USERS,
-                        array(c, "text", pu.stream().map(x -> x.pool().product()).toList()),
-                        array(c, "text", pu.stream().map(x -> x.pool().feature()).toList()),
-                        array(c, "int8", pu.stream().map(PoolUser::userId).toList())));
-                pu.forEach(x -> book.loadedSeatsOf(x.pool(), x.userId()));
+        /** The second round trip, under the locks of {@link #needs}: the seats and the pools' tallies. */
+        SeatBook finish() {
+            Set<PoolUser> poolUsers = new LinkedHashSet<>();
+            for (SeatOp<?> op : ops) {
+                if (op instanceof SeatOp.Checkout co) {
+                    var r = co.request();
+                    (r.userId() != null ? book.person(r.userId()) : book.personByKey(r.userKey()))
+                            .ifPresent(p -> poolUsers.add(new PoolUser(r.pool(), p.id())));
+                }
             }
-            Set<String> have = new HashSet<>();
-            found.forEach(s -> have.add(s.id()));
-            Set<String> theirSeats = new HashSet<>();
+            Set<String> theirSeats = new LinkedHashSet<>();
             checkouts.values().forEach(m -> theirSeats.addAll(m.values()));
-            theirSeats.removeAll(have);
-            found.addAll(seats(c, "s.id = ANY(?)", array(c, "text", theirSeats)));
-            if (!loanPools.isEmpty()) {
-                List<PoolKey> lp = List.copyOf(loanPools);
-                found.addAll(seats(c, """
-                        s.borrowed_until IS NOT NULL AND (s.product, s.feature) IN (
-                          SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[])))""",
-                        array(c, "text", lp.stream().map(PoolKey::product).toList()),
-                        array(c, "text", lp.stream().map(PoolKey::feature).toList())));
-            }
+            theirSeats.removeAll(named.keySet());
+            Map<String, HeldSeat> found = new LinkedHashMap<>(named);
             Set<PoolKey> tallied = new LinkedHashSet<>(pools);
-            found.forEach(s -> tallied.add(s.pool()));
-            Instant now = ops.isEmpty() ? Instant.EPOCH : ops.getFirst().now();
-            SharedTallies tallies = SharedTallies.read(c, terms, tallied, now);
-            Map<String, HeldSeat> unique = new java.util.LinkedHashMap<>();
-            found.forEach(s -> unique.put(s.id(), s));
-            for (HeldSeat s : unique.values()) {
-                book.load(tallies.limited(s), listed.get(s.id()));
+            checkouts.values().forEach(m -> tallied.addAll(m.keySet()));
+            List<PoolUser> pu = List.copyOf(poolUsers);
+            List<PoolKey> lp = List.copyOf(loanPools);
+            ReadScript read = new ReadScript();
+            if (!pu.isEmpty() || !theirSeats.isEmpty() || !lp.isEmpty()) {
+                read.add(SEATS + """
+                        WHERE (s.product, s.feature, s.user_id) IN (
+                                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])))
+                          OR s.id = ANY(CAST(? AS text[]))
+                          OR (s.borrowed_until IS NOT NULL
+                              AND (s.product, s.feature) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]))))""",
+                        List.of(texts(pu.stream().map(x -> x.pool().product()).toList()),
+                                texts(pu.stream().map(x -> x.pool().feature()).toList()),
+                                longs(pu.stream().map(PoolUser::userId).toList()), texts(theirSeats),
+                                texts(lp.stream().map(PoolKey::product).toList()), texts(lp.stream().map(PoolKey::feature).toList())),
+                        rs -> {
+                            HeldSeat s = SeatRows.seat(rs, 1);
+                            found.putIfAbsent(s.id(), s);
+                            tallied.add(s.pool());
+                        });
             }
-            tallies.byPool().forEach(book::load);
+            Instant now = ops.isEmpty() ? Instant.EPOCH : ops.getFirst().now();
+            SharedTallies.Reading tallies = SharedTallies.read(read, terms, tallied, now, allUsersRole);
+            read.run(handle.getConnection());
+            SharedTallies counted = tallies.done();
+            for (HeldSeat s : found.values()) {
+                book.load(counted.limited(s), listed.get(s.id()));
+            }
+            pu.forEach(x -> book.loadedSeatsOf(x.pool(), x.userId()));
+            counted.byPool().forEach(book::load);
             return book;
         }
     }
 
-    /** What an explanation reads (no locks: it changes nothing): the person's seats in the pool and the pool's tally. */
-    void loadSeatsOf(Handle h, SeatBook book, PoolKey pool, long userId, Instant now) {
-        try {
-            Connection c = h.getConnection();
-            SharedTallies tallies = SharedTallies.read(c, terms, Set.of(pool), now);
-            for (HeldSeat s : seats(c, POOL_USERS, array(c, "text", List.of(pool.product())),
-                    array(c, "text", List.of(pool.feature())), array(c, "int8", List.of(userId)))) {
-                book.load(tallies.limited(s), null);
-            }
-            book.loadedSeatsOf(pool, userId);
-            tallies.byPool().forEach(book::load);
-        } catch (SQLException e) {
-            throw new StoreException("the seats could not be read: " + e.getMessage(), e);
-        }
-    }
-
-    /** Starts loading for {@code ops} (phase one); {@code leases}: the live leases this node knows. */
+    /** Starts loading for {@code ops}: the first round trip. {@code leases}: the live leases this node knows. */
     Loading start(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases) {
-        try {
-            return new Loading(h, ops, leases);
-        } catch (SQLException e) {
-            throw new StoreException("the seats could not be read: " + e.getMessage(), e);
-        }
+        return new Loading(h, ops, leases);
     }
 
     SeatBook finish(Loading loading) {
-        try {
-            return loading.finish();
-        } catch (SQLException e) {
-            throw new StoreException("the seats could not be read: " + e.getMessage(), e);
-        }
+        return loading.finish();
     }
 
-    private static List<HeldSeat> seats(Connection c, String where, Array... params) throws SQLException {
-        for (Array a : params) {
-            if (((Object[]) a.getArray()).length == 0) {
-                return List.of();
-            }
-        }
-        List<HeldSeat> out = new ArrayList<>();
-        try (PreparedStatement st = c.prepareStatement("SELECT " + SeatRows.SEAT_COLUMNS
-                + " FROM seats s JOIN users u ON u.id = s.user_id WHERE " + where)) {
-            for (int i = 0; i < params.length; i++) {
-                st.setArray(i + 1, params[i]);
-            }
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.add(SeatRows.seat(rs, 1));
-                }
-            }
-        }
-        return out;
+    /**
+     * What an explanation reads (no locks: it changes nothing): what a checkout by this person would,
+     * which is the person, their seats in the pool and the pool's tally.
+     */
+    SeatBook forExplanation(Handle h, PoolKey pool, long userId, Instant now) {
+        Loading l = new Loading(h, List.of(new SeatOp.Checkout(new dev.usher.core.seat.CheckoutRequest("-", pool, "-", "-", "-", "-",
+                null, now, java.time.Duration.ZERO, userId, false))), id -> 0);
+        return l.finish();
     }
 
-    private static Map<String, List<String>> sessionsOn(Connection c, List<String> seatIds) throws SQLException {
-        Map<String, List<String>> out = new HashMap<>();
-        seatIds.forEach(id -> out.put(id, new ArrayList<>()));
-        try (PreparedStatement st = c.prepareStatement("SELECT seat_id, session_id FROM checkouts WHERE seat_id = ANY(?)")) {
-            st.setArray(1, array(c, "text", seatIds));
-            try (ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    out.get(rs.getString(1)).add(rs.getString(2));
-                }
-            }
-        }
-        return out;
-    }
-
-    static Array array(Connection c, String type, Collection<?> values) throws SQLException {
+    static Array array(java.sql.Connection c, String type, java.util.Collection<?> values) throws SQLException {
         return c.createArrayOf(type, values.toArray());
     }
 }

@@ -167,12 +167,7 @@ final class SharedSeatEngine implements SeatEngine {
 
     @Override
     public SeatLedger.Explanation explain(long userId, PoolKey pool, Instant now) {
-        return db.read(h -> {
-            SeatBook book = SeatBook.partial();
-            new PeopleReader(PeopleReader.POSTGRES_IDS).read(h, book, List.of(userId), List.of(), List.of());
-            loader.loadSeatsOf(h, book, pool, userId, now);
-            return new SeatMachine(book, terms, this::leaseEnd).explain(userId, pool, now);
-        });
+        return db.read(h -> new SeatMachine(loader.forExplanation(h, pool, userId, now), terms, this::leaseEnd).explain(userId, pool, now));
     }
 
     @Override
