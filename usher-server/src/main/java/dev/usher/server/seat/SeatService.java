@@ -9,14 +9,18 @@ import dev.usher.core.seat.CheckoutRequest;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatLedger;
+import dev.usher.core.seat.SeatRecord;
+import dev.usher.core.seat.SessionRecord;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -43,6 +47,7 @@ public final class SeatService {
     private final BorrowTokens borrowTokens;
     private final dev.usher.server.report.AuditTrail audit;
     private volatile SeatCounters counters = SeatCounters.NONE;
+    private volatile SessionEndings endings = SessionEndings.inMemory();
 
     private final Heartbeats heartbeats;
 
@@ -70,6 +75,17 @@ public final class SeatService {
     /** Where grants, denials and releases are counted (the metrics); set once by the composition root. */
     public void countWith(SeatCounters counters) {
         this.counters = counters;
+    }
+
+    /** Where the reasons sessions ended are kept for their heartbeats; set once by the composition root. */
+    public void recordEndingsIn(SessionEndings endings) {
+        this.endings = endings;
+    }
+
+    /** Why a session whose heartbeat found no lease ended (see {@link SessionEndings}). */
+    public SessionEndings.Ending ending(String sessionId) {
+        requireSessionId(sessionId);
+        return endings.find(sessionId, clock.instant());
     }
 
     public Duration leaseTtl() {
@@ -117,6 +133,9 @@ public final class SeatService {
                 client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate);
         SeatQueue.Answer answer = queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
                 record -> ledger.checkout(request.retriedAt(clock.instant(), record)), onDisconnect);
+        if (answer.outcome() instanceof CheckoutOutcome.Held) {
+            endings.forget(sessionId);
+        }
         switch (answer.outcome()) {
             case CheckoutOutcome.Held held when held.how() == CheckoutOutcome.How.NEW -> counters.granted(pool);
             case CheckoutOutcome.Denied denied -> counters.denied(pool, denied.deny().reason());
@@ -167,10 +186,15 @@ public final class SeatService {
     /** @param via where the request came from, noted after the reason (the reason's limit is for what was typed) */
     public Optional<SeatLedger.Loan> endLoan(String seatId, boolean forced, String reason, String via) {
         String why = AdminReason.orElse(reason, forced ? "taken back by an administrator" : "returned early", via);
-        Optional<SeatLedger.Loan> ended = ledger.endLoan(seatId, clock.instant(), forced, why);
+        // Which sessions a take-back ends, so their heartbeats can say why (the ledger answers with the loan).
+        List<String> onSeat = forced ? sessionsOn(ledger.seatsOnLoan(), List.of(seatId)) : List.of();
+        Instant now = clock.instant();
+        Optional<SeatLedger.Loan> ended = ledger.endLoan(seatId, now, forced, why);
         if (forced) {
-            ended.ifPresent(loan -> audit.record("loan-taken-back", seatId, why + "; was on loan to " + loan.user()
-                    + " until " + loan.until()));
+            ended.ifPresent(loan -> {
+                endings.record(onSeat, SessionEndings.Cause.LOAN_TAKEN_BACK, why, now);
+                audit.record("loan-taken-back", seatId, why + "; was on loan to " + loan.user() + " until " + loan.until());
+            });
         }
         return ended;
     }
@@ -217,7 +241,9 @@ public final class SeatService {
     /** @param via where the request came from, noted after the reason (the reason's limit is for what was typed) */
     public Optional<List<String>> forceRelease(String seatId, String reason, String via) {
         String why = AdminReason.orElse(reason, "released by an administrator", via);
-        Optional<List<String>> ended = ledger.forceRelease(seatId, clock.instant(), why);
+        Instant now = clock.instant();
+        Optional<List<String>> ended = ledger.forceRelease(seatId, now, why);
+        ended.ifPresent(sessions -> endings.record(sessions, SessionEndings.Cause.RELEASED_BY_ADMINISTRATOR, why, now));
         ended.ifPresent(sessions -> audit.record("seat-force-released", seatId, why + "; " + sessions.size() + " session(s) ended"));
         ended.ifPresent(sessions -> counters.released(SeatCounters.Release.ADMIN, 1));
         return ended;
@@ -226,11 +252,25 @@ public final class SeatService {
     public List<String> releaseUser(String user, String product, String feature, String reason) {
         PoolKey pool = product == null && feature == null ? null : pool(product, feature);
         String why = AdminReason.orElse(reason, "released by an administrator", null);
-        List<String> released = ledger.releaseUser(names.key(user), pool, clock.instant(), why);
+        List<SeatRecord> before = ledger.seats();
+        Instant now = clock.instant();
+        List<String> released = ledger.releaseUser(names.key(user), pool, now, why);
+        endings.record(sessionsOn(before, released), SessionEndings.Cause.RELEASED_BY_ADMINISTRATOR, why, now);
         audit.record("user-seats-released", names.display(user), (pool == null ? "every pool" : pool.toString()) + ": "
                 + released.size() + " seat(s); " + why);
         counters.released(SeatCounters.Release.ADMIN, released.size());
         return released;
+    }
+
+    /** Ends what a person just disabled still holds (see {@link DisabledAccountSeats}). */
+    public DisabledAccountSeats.Released releaseDisabledPerson(String name, String reason, String via) {
+        return new DisabledAccountSeats(this, endings, clock).release(name, reason, via);
+    }
+
+    private static List<String> sessionsOn(List<SeatRecord> seats, Collection<String> seatIds) {
+        Set<String> wanted = Set.copyOf(seatIds);
+        return seats.stream().filter(s -> wanted.contains(s.seatId()))
+                .flatMap(s -> s.sessions().stream().map(SessionRecord::sessionId)).toList();
     }
 
     public List<dev.usher.core.seat.SeatRecord> seatsHeld() {
