@@ -90,8 +90,23 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops cleanly and starts again on the same data directory (and clock). */
     public void restart() {
-        server.close();
+        stop();
         start();
+    }
+
+    /** Stops cleanly: no server answers on its port until {@link #resume()} (an outage, as clients see it). */
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Starts again after {@link #stop()} on the same data directory, clock and configuration (so the same port, if fixed). */
+    public void resume() {
+        if (server == null) {
+            start();
+        }
     }
 
     public UsherServer server() {
@@ -141,6 +156,6 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        stop();
     }
 }
