@@ -94,7 +94,8 @@ public final class ControlledServer {
             }
             case "join" -> {
                 TestServer other = node(w[2]);
-                TestServer s = other.join(Files.createDirectories(root.resolve(w[1])));
+                int port = freePort();
+                TestServer s = other.join(Files.createDirectories(root.resolve(w[1])), c -> c.withPort(port));
                 nodes.put(w[1], s);
                 return describe(s);
             }

@@ -62,10 +62,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Another node on this server's PostgreSQL database, with its own data directory and the same clock. */
     public TestServer join(Path otherDataDir) {
+        return join(otherDataDir, c -> c);
+    }
+
+    /** As {@link #join(Path)}, configured as this one and then by {@code also} (e.g. its own fixed port). */
+    public TestServer join(Path otherDataDir, UnaryOperator<ServerConfig> also) {
         if (databaseUrl == null) {
             throw new IllegalStateException("only a server on PostgreSQL has other nodes");
         }
-        return new TestServer(otherDataDir, clock, customize, databaseUrl);
+        return new TestServer(otherDataDir, clock, c -> also.apply(customize.apply(c)), databaseUrl);
     }
 
     /** The PostgreSQL URL, or null on SQLite. */
