@@ -13,7 +13,7 @@ import java.util.List;
 import java.util.Map;
 
 /** The administrator's side of a test: the admin API of a real server, over HTTP. */
-final class Admin {
+public final class Admin {
 
     /** An answer: status and body. */
     static final class Answer {
@@ -63,7 +63,7 @@ final class Admin {
 
     /** The seats held now. */
     @SuppressWarnings("unchecked")
-    List<Map<String, Object>> seats() {
+    public List<Map<String, Object>> seats() {
         return (List<Map<String, Object>>) send("GET", "/api/v1/seats", null).json();
     }
 

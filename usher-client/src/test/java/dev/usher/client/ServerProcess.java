@@ -23,16 +23,16 @@ import java.util.concurrent.TimeUnit;
  * server's test jar): these tests run on Java 17, the server needs 25. Commands go to its standard
  * input, answers come back on its standard output (see {@code ControlledServer} for the commands).
  */
-final class ServerProcess implements AutoCloseable {
+public final class ServerProcess implements AutoCloseable {
 
     private static final String ANSWER = "@@ ";
 
     /** One node as the child describes it. */
-    static final class Node {
-        final String name;
-        final String url;
-        final String adminToken;
-        final Instant now;
+    public static final class Node {
+        public final String name;
+        public final String url;
+        public final String adminToken;
+        public final Instant now;
 
         Node(String name, Map<String, Object> m) {
             this.name = name;
@@ -41,7 +41,7 @@ final class ServerProcess implements AutoCloseable {
             this.now = Instant.parse(Json.string(m, "now"));
         }
 
-        Admin admin() {
+        public Admin admin() {
             return new Admin(url, adminToken);
         }
     }
@@ -73,7 +73,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Starts the child JVM (Java 25, the server's test class path that Maven wrote) and waits for it. */
-    static ServerProcess launch(Path logDir) {
+    public static ServerProcess launch(Path logDir) {
         String java = System.getProperty("usher.server.java");
         String cpFile = System.getProperty("usher.server.classpath");
         if (java == null || cpFile == null) {
@@ -93,7 +93,7 @@ final class ServerProcess implements AutoCloseable {
     }
 
     /** Sends one command and returns its answer's JSON; throws with the child's message on {@code error}. */
-    Map<String, Object> call(String command) {
+    public Map<String, Object> call(String command) {
         try {
             in.write(command + "\n");
             in.flush();
@@ -120,36 +120,36 @@ final class ServerProcess implements AutoCloseable {
         return Json.object(a.substring(3));
     }
 
-    Node start(String name, String... options) {
+    public Node start(String name, String... options) {
         return new Node(name, call("start " + name + (options.length == 0 ? "" : " " + String.join(" ", options))));
     }
 
-    Node join(String name, String other) {
+    public Node join(String name, String other) {
         return new Node(name, call("join " + name + " " + other));
     }
 
-    void license(Node n, String product, String feature, int seats) {
+    public void license(Node n, String product, String feature, int seats) {
         call("license " + n.name + " " + product + " " + feature + " " + seats);
     }
 
     /** Moves the server's clock (every node's). */
-    void advance(double seconds) {
+    public void advance(double seconds) {
         call("advance " + seconds);
     }
 
-    int sweep(Node n) {
+    public int sweep(Node n) {
         return (int) Json.number(call("sweep " + n.name), "ended", 0);
     }
 
-    void stop(Node n) {
+    public void stop(Node n) {
         call("stop " + n.name);
     }
 
-    void resume(Node n) {
+    public void resume(Node n) {
         call("resume " + n.name);
     }
 
-    void close(Node n) {
+    public void close(Node n) {
         call("close " + n.name);
     }
 
