@@ -177,6 +177,34 @@ class LiveTest(unittest.TestCase):
         self.assertEqual(c.current_server, URL)
         self.assertEqual(unreachable, [dead])
 
+    def test_a_server_error_fails_over_to_the_next_server(self):
+        import http.server
+
+        class Sick(http.server.BaseHTTPRequestHandler):
+            def do_PUT(self):
+                body = b'{"type":"urn:usher:problem:store-unavailable","title":"t","status":503,"detail":"d"}'
+                self.send_response(503)
+                self.send_header("Content-Type", "application/problem+json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args):
+                pass
+
+        sick = http.server.HTTPServer(("127.0.0.1", 0), Sick)
+        threading.Thread(target=sick.serve_forever, daemon=True).start()
+        try:
+            sick_url = "http://127.0.0.1:%d" % sick.server_address[1]
+            unreachable = []
+            c = self.client("vic", servers=[sick_url, URL], on_server_unreachable=lambda url, e: unreachable.append((url, e.type)))
+            self.assertTrue(c.checkout("cal").valid)
+            self.assertEqual(c.current_server, URL)
+            self.assertEqual(unreachable, [(sick_url, "store-unavailable")])
+        finally:
+            sick.shutdown()
+            sick.server_close()
+
     def test_a_borrowed_seat_is_proven_offline_and_can_be_given_back(self):
         c = self.client("uma")
         t = c.borrow("cal", 3 * 86400)

@@ -176,6 +176,50 @@ class UsherClientTest {
         }
     }
 
+    /** A node whose database is away answers 503 store-unavailable: that is trouble at that node, so the next one is asked. */
+    @Test
+    void aServerErrorFailsOverToTheNextServerButServerNotLicensedDoesNot() throws IOException {
+        ServerProcess.Node n = node();
+        servers.license(n, "demo", "cal", 1);
+        com.sun.net.httpserver.HttpServer sick = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicReference<String> type = new java.util.concurrent.atomic.AtomicReference<>("store-unavailable");
+        sick.createContext("/", exchange -> {
+            asked.incrementAndGet();
+            byte[] body = ("{\"type\":\"urn:usher:problem:" + type.get() + "\",\"title\":\"t\",\"status\":503,\"detail\":\"d\"}")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().add("Content-Type", "application/problem+json");
+            exchange.sendResponseHeaders(503, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        sick.start();
+        try {
+            URI sickUrl = URI.create("http://127.0.0.1:" + sick.getAddress().getPort());
+            List<URI> unreachable = new java.util.concurrent.CopyOnWriteArrayList<>();
+            try (UsherClient c = UsherClient.builder().servers(sickUrl, URI.create(n.url)).product("demo").user("bob").host("ws2")
+                    .listener(new SeatListener() {
+                        @Override
+                        public void serverUnreachable(URI server, Throwable cause) {
+                            unreachable.add(server);
+                        }
+                    }).build()) {
+                assertThat(c.checkout("cal").isValid()).isTrue();
+                assertThat(c.currentServer()).isEqualTo(URI.create(n.url));
+                assertThat(unreachable).contains(sickUrl);
+                assertThat(asked.get()).isEqualTo(1);
+            }
+            // server-not-licensed is an answer every node would give: no failover, the refusal is the answer.
+            type.set("server-not-licensed");
+            try (UsherClient c = UsherClient.builder().servers(sickUrl, URI.create(n.url)).product("demo").user("cid").host("ws3").build()) {
+                assertThatThrownBy(() -> c.checkout("cal")).isInstanceOf(ServerNotLicensed.class);
+                assertThat(c.currentServer()).isEqualTo(sickUrl);
+            }
+        } finally {
+            sick.stop(0);
+        }
+    }
+
     @Test
     void aStoredLoanIsProvenWithNoServerAndReturningItFreesTheSeat() {
         ServerProcess.Node n = node();
