@@ -1,15 +1,9 @@
 package dev.usher.client;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -27,52 +21,22 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p>The Python runs are skipped only where {@code python3} is missing and {@code CI} is not set.
  */
-class ClientConformanceTest {
+class ClientConformanceTest extends AgainstRealServers {
 
     private static final Duration WAIT = Duration.ofSeconds(20);
-    private static ServerProcess servers;
-    private static Path work;
-    private static int counter;
 
     private final List<ClientDriver> clients = new ArrayList<>();
-    private final List<ServerProcess.Node> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void launch() throws IOException {
-        work = Files.createTempDirectory("usher-conformance-");
-        servers = ServerProcess.launch(work);
-    }
-
-    @AfterAll
-    static void shutDown() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
 
     @AfterEach
-    void closeAll() {
+    void closeClients() {
         clients.forEach(ClientDriver::close);
-        nodes.forEach(n -> servers.close(n));
     }
 
     // ---- set-up ----------------------------------------------------------------------------------
 
-    private ServerProcess.Node node(String... options) {
-        ServerProcess.Node n = servers.start("n" + (++counter), options.length == 0 ? new String[] {"ttl=4"} : options);
-        nodes.add(n);
-        return n;
-    }
-
-    private static boolean pythonPresent() {
-        try {
-            return new ProcessBuilder("python3", "--version").start().waitFor() == 0;
-        } catch (IOException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        }
+    /** A node with {@code seats} of {@code demo cal} and a lease of 4 s (heartbeats every second). */
+    private ServerProcess.Node licensed(int seats) {
+        return licensed(seats, "ttl=4");
     }
 
     private ClientDriver client(String language, String user, List<ServerProcess.Node> on, Duration grace, boolean retake) {
@@ -80,11 +44,11 @@ class ClientConformanceTest {
         on.forEach(n -> urls.add(n.url));
         ServerProcess.Node first = on.get(0);
         ClientDriver.Setup setup = new ClientDriver.Setup(urls, "demo", user, "ws-" + user, grace, retake,
-                Duration.between(Instant.now(), first.now), work.resolve("borrows-" + language + "-" + (++counter)));
+                Duration.between(Instant.now(), first.now), work.resolve(unique("borrows-" + language + "-")));
         ClientDriver c;
         if (language.equals("python")) {
-            Assumptions.assumeTrue(pythonPresent() || System.getenv("CI") != null, "python3 is not installed");
-            c = new ClientDriver.Python(setup, Path.of(System.getProperty("usher.python.client")), work);
+            assumePython();
+            c = new ClientDriver.Python(setup, pythonClient(), work);
         } else {
             c = new ClientDriver.Java(setup);
         }
@@ -116,6 +80,13 @@ class ClientConformanceTest {
         return Boolean.TRUE.equals(c.seat("cal").get("valid"));
     }
 
+    private static void assertTakenAgain(ClientDriver c, ServerProcess.Node n) throws InterruptedException {
+        await("the seat is taken again", () -> c.events().contains("restored"));
+        assertThat(lost(c)).isEmpty();
+        assertThat(valid(c)).isTrue();
+        assertThat(n.admin().seats()).hasSize(1);
+    }
+
     private static List<String> lost(ClientDriver c) {
         List<String> out = new ArrayList<>();
         c.events().stream().filter(e -> e.startsWith("lost ")).forEach(out::add);
@@ -127,8 +98,7 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void checkoutAndJoinFromASecondSessionShareOneSeat(String language) {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 2);
+        ServerProcess.Node n = licensed(2);
         ClientDriver desktop = client(language, "ann", n);
         ClientDriver browser = client(language, "ann", n);
 
@@ -150,8 +120,7 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void aFullPoolIsRefusedWithItsNumbers(String language) {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         taken(client(language, "ann", n), "cal");
         Map<String, Object> r = client(language, "bob", n).checkout("cal");
         assertThat(r.get("ok")).isEqualTo(false);
@@ -167,8 +136,7 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void heartbeatsKeepTheSeatForLongerThanTheLease(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", n);
         String seatId = (String) taken(c, "cal").get("seatId");
         // The server's time moves with real time for three leases; the sweeper runs after every step.
@@ -186,8 +154,7 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void aForceReleaseReachesTheAppWithTheReasonAndNoNewSeatIsTaken(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", n);
         String seatId = (String) taken(c, "cal").get("seatId");
         n.admin().forceRelease(seatId, "Needed for the audit team");
@@ -205,22 +172,17 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void anAppThatAsksForItTakesASeatAgainAfterAForceRelease(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", List.of(n), Duration.ofMinutes(10), true);
         String seatId = (String) taken(c, "cal").get("seatId");
         n.admin().forceRelease(seatId, "test");
-        await("the seat is taken again", () -> c.events().contains("restored"));
-        assertThat(lost(c)).isEmpty();
-        assertThat(valid(c)).isTrue();
-        assertThat(n.admin().seats()).hasSize(1);
+        assertTakenAgain(c, n);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void disablingThePersonEndsTheSeatWithTheReason(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", n);
         taken(c, "cal");
         n.admin().disable("ann", "Left the company");
@@ -234,24 +196,19 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void aLapsedLeaseIsTakenAgainWithTheSameSession(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", n);
         taken(c, "cal");
         // The lease lapses (as after a network outage longer than it) and the sweeper ends the session.
         servers.advance(5);
         servers.sweep(n);
-        await("the seat is taken again", () -> c.events().contains("restored"));
-        assertThat(lost(c)).isEmpty();
-        assertThat(valid(c)).isTrue();
-        assertThat(n.admin().seats()).hasSize(1);
+        assertTakenAgain(c, n);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void aServerRestartWithinTheGracePeriodKeepsTheSeat(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", n);
         String seatId = (String) taken(c, "cal").get("seatId");
         servers.stop(n);
@@ -275,8 +232,7 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void noServerForLongerThanTheGracePeriodLosesTheSeat(String language) throws InterruptedException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         ClientDriver c = client(language, "ann", List.of(n), Duration.ofSeconds(3), false);
         taken(c, "cal");
         servers.stop(n);
@@ -288,10 +244,8 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void failsOverToTheSecondNodeAndKeepsTheSameSeat(String language) throws InterruptedException {
-        ServerProcess.Node a = node("ttl=4", "db=postgresql");
-        ServerProcess.Node b = servers.join("n" + (++counter), a.name);
-        nodes.add(b);
-        servers.license(a, "demo", "cal", 1);
+        ServerProcess.Node a = licensed(1, "ttl=4", "db=postgresql");
+        ServerProcess.Node b = track(servers.join(unique("n"), a.name));
         ClientDriver c = client(language, "ann", List.of(a, b), Duration.ofMinutes(10), false);
         String seatId = (String) taken(c, "cal").get("seatId");
         assertThat(c.currentServer()).isEqualTo(a.url);
@@ -309,8 +263,7 @@ class ClientConformanceTest {
     @ParameterizedTest
     @ValueSource(strings = {"java", "python"})
     void aBorrowTokenVerifiesOfflineUntilItsDateAndNotOnceChanged(String language) {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 2);
+        ServerProcess.Node n = licensed(2);
         ClientDriver c = client(language, "ann", n);
         // Six days: the pool lends for seven at most, counted from the server's time.
         Map<String, Object> lent = c.borrow("cal", Duration.ofDays(6));

@@ -1,15 +1,11 @@
 package dev.usher.client;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.Provider;
 import java.security.Security;
@@ -17,7 +13,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -30,40 +25,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * three kinds of credentials, waiting in line, borrowing with its stored token, and what it says on a
  * Java without Ed25519. Against real servers in a child JVM; this test runs on Java 17.
  */
-class UsherClientTest {
-
-    private static ServerProcess servers;
-    private static Path work;
-    private static int counter;
+class UsherClientTest extends AgainstRealServers {
 
     @TempDir
     Path dir;
-
-    private final List<ServerProcess.Node> nodes = new ArrayList<>();
-
-    @BeforeAll
-    static void launch() throws IOException {
-        work = Files.createTempDirectory("usher-client-test-");
-        servers = ServerProcess.launch(work);
-    }
-
-    @AfterAll
-    static void shutDown() {
-        if (servers != null) {
-            servers.close();
-        }
-    }
-
-    @AfterEach
-    void closeNodes() {
-        nodes.forEach(n -> servers.close(n));
-    }
-
-    private ServerProcess.Node node(String... options) {
-        ServerProcess.Node n = servers.start("u" + (++counter), options);
-        nodes.add(n);
-        return n;
-    }
 
     /** A client whose clock reads the server's time (the server's clock stands at 2026-06-01 unless moved). */
     private UsherClient.Builder client(ServerProcess.Node n, String user) {
@@ -83,8 +48,7 @@ class UsherClientTest {
 
     @Test
     void refusalsAreTyped() {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         servers.call("license " + n.name + " other cal 1 server=false");
         try (UsherClient alice = client(n, "alice").build(); UsherClient bob = client(n, "bob").build();
              UsherClient other = client(n, "bob").product("other").build()) {
@@ -104,8 +68,7 @@ class UsherClientTest {
 
     @Test
     void sessionModeSignsInAndRefusesBadTokens() {
-        ServerProcess.Node n = node("auth=session");
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1, "auth=session");
         Admin.Answer created = n.admin().send("POST", "/api/v1/users", "{\"name\":\"carol\",\"password\":\"a-long-password-for-carol-1\"}");
         assertThat(created.status).as(created.body).isEqualTo(201);
         try (UsherClient bad = client(n, null).token("not-a-token").build()) {
@@ -123,8 +86,7 @@ class UsherClientTest {
 
     @Test
     void inSessionModeADisabledAccountsSeatIsLostWithTheReasonNotRetried() throws Exception {
-        ServerProcess.Node n = node("auth=session");
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1, "auth=session");
         n.admin().send("POST", "/api/v1/users", "{\"name\":\"dan\",\"password\":\"a-long-password-for-dan-1\"}");
         List<SeatLoss> losses = new java.util.concurrent.CopyOnWriteArrayList<>();
         try (UsherClient dan = client(n, null).signIn("dan", "a-long-password-for-dan-1").listener(new SeatListener() {
@@ -151,8 +113,7 @@ class UsherClientTest {
 
     @Test
     void closingTheClientEndsItsSession() {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         UsherClient a = client(n, "alice").build();
         Seat seat = a.checkout("cal");
         a.close();
@@ -179,8 +140,7 @@ class UsherClientTest {
     /** A node whose database is away answers 503 store-unavailable: that is trouble at that node, so the next one is asked. */
     @Test
     void aServerErrorFailsOverToTheNextServerButServerNotLicensedDoesNot() throws IOException {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         com.sun.net.httpserver.HttpServer sick = com.sun.net.httpserver.HttpServer.create(new java.net.InetSocketAddress("127.0.0.1", 0), 0);
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         java.util.concurrent.atomic.AtomicReference<String> type = new java.util.concurrent.atomic.AtomicReference<>("store-unavailable");
@@ -222,8 +182,7 @@ class UsherClientTest {
 
     @Test
     void aStoredLoanIsProvenWithNoServerAndReturningItFreesTheSeat() {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         BorrowToken t;
         try (UsherClient ann = client(n, "ann").build(); UsherClient bob = client(n, "bob").build()) {
             t = ann.borrow("cal", Duration.ofDays(7));
@@ -249,8 +208,7 @@ class UsherClientTest {
 
     @Test
     void waitingInLineGetsTheSeatWhenItIsFreeOrSaysWhereItStood() throws Exception {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         try (UsherClient ann = client(n, "ann").build(); UsherClient bob = client(n, "bob").build();
              UsherClient cid = client(n, "cid").build()) {
             Seat held = ann.checkout("cal");
@@ -278,8 +236,7 @@ class UsherClientTest {
      */
     @Test
     void withoutEd25519TheClientSaysItCannotVerifyOfflineAndBorrowsNothing() {
-        ServerProcess.Node n = node();
-        servers.license(n, "demo", "cal", 1);
+        ServerProcess.Node n = licensed(1);
         Provider[] all = Security.getProviders();
         int position = -1;
         Provider ec = null;
