@@ -25,7 +25,8 @@ abstract class AgainstRealServers {
 
     @BeforeAll
     static void launchServers() throws IOException {
-        work = Files.createTempDirectory("usher-client-test-");
+        // Under target/: the servers' logs stay for a look after a failure, and `clean` removes them.
+        work = Files.createTempDirectory(Files.createDirectories(Path.of("target", "server-runs")), "run-");
         servers = ServerProcess.launch(work);
     }
 
