@@ -3,6 +3,7 @@ package example;
 import dev.usher.client.NoSeatsAvailable;
 import dev.usher.client.Seat;
 import dev.usher.client.SeatListener;
+import dev.usher.client.SeatLoss;
 import dev.usher.client.UsherClient;
 import dev.usher.client.UsherException;
 
@@ -15,7 +16,7 @@ import java.time.Duration;
  *
  * <pre>
  * ./usher serve --demo                       # in another terminal
- * java -cp usher-client.jar:hello-seat.jar example.HelloSeat http://localhost:9780 demo cal 30
+ * java -cp usher-client.jar:hello-seat.jar example.HelloSeat http://localhost:9780 demo cal 30   # Java 11 or newer
  * </pre>
  */
 public final class HelloSeat {
@@ -32,8 +33,9 @@ public final class HelloSeat {
                 .clientName("hello-seat 1.0")
                 .listener(new SeatListener() {
                     @Override
-                    public void seatLost(Seat seat, String reason) {
-                        System.err.println("Your license seat was lost: " + reason + ". Save your work.");
+                    public void seatLost(Seat seat, SeatLoss loss) {
+                        // An administrator's act (loss.byAdministrator()) is not undone by the client on its own.
+                        System.err.println("Your license seat was lost: " + loss.message() + " Save your work.");
                     }
 
                     @Override
@@ -45,7 +47,7 @@ public final class HelloSeat {
         try (usher; Seat seat = usher.checkout(feature)) {
             System.out.println("Got seat " + seat.seatId() + " as " + seat.user() + " (" + seat.sharedWithSessions()
                     + " other session(s) of yours share it); working for " + seconds + " s");
-            Thread.sleep(Duration.ofSeconds(seconds));
+            Thread.sleep(Duration.ofSeconds(seconds).toMillis());
             System.out.println("Done; giving the seat back.");
         } catch (NoSeatsAvailable e) {
             System.err.println(e.getMessage());

@@ -34,7 +34,8 @@ final class Json {
             return Map.of();
         }
         try {
-            return parse(text) instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
+            Object v = parse(text);
+            return v instanceof Map ? (Map<String, Object>) v : Map.of();
         } catch (IllegalArgumentException e) {
             return Map.of();
         }
@@ -61,18 +62,27 @@ final class Json {
         for (int k = 0; k < v.length(); k++) {
             char c = v.charAt(k);
             switch (c) {
-                case '"' -> b.append("\\\"");
-                case '\\' -> b.append("\\\\");
-                case '\n' -> b.append("\\n");
-                case '\r' -> b.append("\\r");
-                case '\t' -> b.append("\\t");
-                default -> {
+                case '"':
+                    b.append("\\\"");
+                    break;
+                case '\\':
+                    b.append("\\\\");
+                    break;
+                case '\n':
+                    b.append("\\n");
+                    break;
+                case '\r':
+                    b.append("\\r");
+                    break;
+                case '\t':
+                    b.append("\\t");
+                    break;
+                default:
                     if (c < 0x20) {
                         b.append(String.format("\\u%04x", (int) c));
                     } else {
                         b.append(c);
                     }
-                }
             }
         }
         b.append('"');
@@ -83,15 +93,22 @@ final class Json {
             throw error("unexpected end");
         }
         char c = s.charAt(i);
-        return switch (c) {
-            case '{' -> obj();
-            case '[' -> arr();
-            case '"' -> str();
-            case 't' -> word("true", Boolean.TRUE);
-            case 'f' -> word("false", Boolean.FALSE);
-            case 'n' -> word("null", null);
-            default -> num();
-        };
+        switch (c) {
+            case '{':
+                return obj();
+            case '[':
+                return arr();
+            case '"':
+                return str();
+            case 't':
+                return word("true", Boolean.TRUE);
+            case 'f':
+                return word("false", Boolean.FALSE);
+            case 'n':
+                return word("null", null);
+            default:
+                return num();
+        }
     }
 
     private Map<String, Object> obj() {
@@ -163,13 +180,27 @@ final class Json {
             }
             char e = s.charAt(i++);
             switch (e) {
-                case '"', '\\', '/' -> b.append(e);
-                case 'b' -> b.append('\b');
-                case 'f' -> b.append('\f');
-                case 'n' -> b.append('\n');
-                case 'r' -> b.append('\r');
-                case 't' -> b.append('\t');
-                case 'u' -> {
+                case '"':
+                case '\\':
+                case '/':
+                    b.append(e);
+                    break;
+                case 'b':
+                    b.append('\b');
+                    break;
+                case 'f':
+                    b.append('\f');
+                    break;
+                case 'n':
+                    b.append('\n');
+                    break;
+                case 'r':
+                    b.append('\r');
+                    break;
+                case 't':
+                    b.append('\t');
+                    break;
+                case 'u':
                     if (i + 4 > s.length()) {
                         throw error("bad unicode escape");
                     }
@@ -179,8 +210,9 @@ final class Json {
                         throw error("bad unicode escape");
                     }
                     i += 4;
-                }
-                default -> throw error("bad escape");
+                    break;
+                default:
+                    throw error("bad escape");
             }
         }
     }
@@ -234,10 +266,12 @@ final class Json {
     }
 
     static String string(Map<String, Object> m, String k) {
-        return m.get(k) instanceof String v ? v : null;
+        Object v = m.get(k);
+        return v instanceof String ? (String) v : null;
     }
 
     static long number(Map<String, Object> m, String k, long dflt) {
-        return m.get(k) instanceof Number n ? n.longValue() : dflt;
+        Object v = m.get(k);
+        return v instanceof Number ? ((Number) v).longValue() : dflt;
     }
 }

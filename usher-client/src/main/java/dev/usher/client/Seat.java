@@ -18,6 +18,7 @@ public final class Seat implements AutoCloseable {
     private volatile int sharedWithSessions;
     volatile boolean lost;
     volatile boolean closed;
+    private volatile SeatLoss loss;
 
     Seat(UsherClient client, String product, String feature) {
         this.client = client;
@@ -79,6 +80,30 @@ public final class Seat implements AutoCloseable {
 
     public String sessionId() {
         return client.sessionId();
+    }
+
+    /** Why the seat was lost, or null while it is held (or was given back). */
+    public SeatLoss lossReason() {
+        return loss;
+    }
+
+    /** Marks the seat lost; true the first time (the listeners are told once). */
+    boolean markLost(SeatLoss why) {
+        synchronized (this) {
+            if (lost) {
+                return false;
+            }
+            lost = true;
+            loss = why;
+            return true;
+        }
+    }
+
+    void markHeld() {
+        synchronized (this) {
+            lost = false;
+            loss = null;
+        }
     }
 
     /** True while held: not closed, not lost, and (if no server answers) still within the grace period. */

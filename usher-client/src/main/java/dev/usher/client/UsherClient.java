@@ -3,30 +3,31 @@ package dev.usher.client;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 
 /**
- * The client side of Usher: checks seats out, keeps them with background heartbeats (on a virtual
- * thread), re-takes a lapsed lease with the same session id, fails over between server URLs and
- * keeps seats valid for a grace period while no server answers.
+ * The client side of Usher: checks seats out, keeps them with background heartbeats, takes a lapsed
+ * lease again with the same session id, fails over between server URLs and keeps seats valid for a
+ * grace period while no server answers. It follows the protocol of docs/CLIENTS.md, runs on Java 11
+ * or newer and needs nothing but the JDK.
  *
  * <pre>{@code
  * try (UsherClient usher = UsherClient.builder().servers(URI.create("http://licenses:9780")).product("demo").build();
@@ -36,6 +37,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *     showToUser(e.getMessage());
  * }
  * }</pre>
+ *
+ * <p>When an administrator releases the seat, takes its loan back or disables the account, the next
+ * heartbeat says so: {@link SeatListener#seatLost} hears why, and the client does not take a new seat
+ * by itself unless {@link Builder#retakeAfterAdministratorRelease} asks it to.
  */
 public final class UsherClient implements AutoCloseable {
 
@@ -51,12 +56,13 @@ public final class UsherClient implements AutoCloseable {
     private final Duration grace;
     private final Clock clock;
     private final String sessionId;
+    private final boolean retakeAfterAdministrator;
     private final List<SeatListener> listeners = new CopyOnWriteArrayList<>();
     private final Map<String, Seat> seats = new ConcurrentHashMap<>();
     private final AtomicInteger current = new AtomicInteger();
     private final HttpClient http;
     private final Duration requestTimeout;
-    private final java.nio.file.Path borrowStore;
+    private final BorrowStore borrows;
 
     private volatile String token;
     private volatile long heartbeatSeconds = 30;
@@ -77,18 +83,19 @@ public final class UsherClient implements AutoCloseable {
         this.grace = b.grace;
         this.clock = b.clock;
         this.requestTimeout = b.requestTimeout;
-        this.borrowStore = b.borrowStore != null ? b.borrowStore
-                : java.nio.file.Path.of(System.getProperty("user.home"), ".usher", "borrows");
+        this.retakeAfterAdministrator = b.retakeAfterAdministrator;
+        this.borrows = new BorrowStore(b.borrowStore != null ? b.borrowStore : BorrowStore.defaultDir());
         this.listeners.addAll(b.listeners);
         String u = b.user;
         String h = b.host;
-        switch (credentials) {
-            case Credentials.Open o -> {
-                u = u != null ? u : o.user();
-                h = h != null ? h : o.host();
-            }
-            case Credentials.Password p -> u = p.user();
-            case Credentials.Token t -> token = t.token();
+        if (credentials instanceof Credentials.Open) {
+            Credentials.Open o = (Credentials.Open) credentials;
+            u = u != null ? u : o.user();
+            h = h != null ? h : o.host();
+        } else if (credentials instanceof Credentials.Password) {
+            u = ((Credentials.Password) credentials).user();
+        } else if (credentials instanceof Credentials.Token) {
+            token = ((Credentials.Token) credentials).token();
         }
         this.user = u != null ? u : System.getProperty("user.name");
         this.host = h != null ? h : localHostName();
@@ -142,13 +149,19 @@ public final class UsherClient implements AutoCloseable {
             throw new IllegalStateException("this client is closed");
         }
         Seat seat = seats.get(feature);
-        if (seat == null || seat.closed) {
+        if (seat == null || seat.closed || seat.lost) {
             seat = new Seat(this, product, feature);
         }
         take(seat, wait.duration());
         seats.put(feature, seat);
         startHeartbeats();
         return seat;
+    }
+
+    /** The seat of {@code feature} this client holds now (not given back, not lost), if any. */
+    public Optional<Seat> seat(String feature) {
+        Seat s = seats.get(feature);
+        return s == null || s.closed || s.lost ? Optional.empty() : Optional.of(s);
     }
 
     private void take(Seat seat) {
@@ -172,13 +185,13 @@ public final class UsherClient implements AutoCloseable {
         Map<String, Object> m = Json.object(r.body());
         seat.update(m);
         heartbeatSeconds = Math.max(1, Json.number(m, "heartbeatSeconds", heartbeatSeconds));
-        seat.lost = false;
+        seat.markHeld();
     }
 
     void checkin(Seat seat) {
         seats.remove(seat.feature(), seat);
-        if (closed) {
-            return;
+        if (closed || seat.lost) {
+            return; // a lost seat is no longer this session's to give back
         }
         try {
             send("DELETE", checkoutPath(seat.feature()), null);
@@ -193,8 +206,12 @@ public final class UsherClient implements AutoCloseable {
      * Takes the seat of {@code feature} offline for {@code duration} (checking it out first if needed):
      * the seat stays this person's with no heartbeats until the loan ends. The token is stored (see
      * {@link Builder#borrowStore}) so {@link #borrowed} can prove the loan later with no network.
+     *
+     * @throws OfflineVerificationUnavailable on Java 11 to 14 (no Ed25519), before asking the server: a loan
+     *         that cannot be proven offline would only take a seat from others
      */
     public BorrowToken borrow(String feature, Duration duration) {
+        BorrowToken.requireEd25519("Ed25519");
         Seat seat = seats.get(feature);
         if (seat == null || seat.closed || seat.lost) {
             checkout(feature);
@@ -207,62 +224,44 @@ public final class UsherClient implements AutoCloseable {
         Map<String, Object> m = Json.object(r.body());
         String key = Json.string(m, "publicKey");
         BorrowToken token = BorrowToken.verify(Json.string(m, "token"), key, clock);
-        saveBorrow(feature, token.text(), key);
+        borrows.save(product, feature, token.text(), key);
         return token;
     }
 
-    /** The stored loan of {@code feature}, if it still proves one now (checked offline). */
-    public java.util.Optional<BorrowToken> borrowed(String feature) {
-        java.nio.file.Path file = borrowFile(feature);
+    /**
+     * The stored loan of {@code feature}, if it still proves one now (checked offline).
+     *
+     * @throws OfflineVerificationUnavailable on Java 11 to 14, which cannot check the token's signature
+     */
+    public Optional<BorrowToken> borrowed(String feature) {
         try {
-            List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
-            if (lines.size() < 2) {
-                return java.util.Optional.empty();
+            Optional<BorrowStore.Stored> stored = borrows.read(product, feature);
+            if (stored.isEmpty()) {
+                return Optional.empty();
             }
-            BorrowToken t = BorrowToken.verify(lines.get(0), lines.get(1), clock);
-            return t.product().equals(product) && t.feature().equals(feature) ? java.util.Optional.of(t) : java.util.Optional.empty();
+            BorrowToken t = BorrowToken.verify(stored.get().token, stored.get().publicKey, clock);
+            return t.product().equals(product) && t.feature().equals(feature) ? Optional.of(t) : Optional.empty();
         } catch (IOException | InvalidBorrowToken e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 
     /** Gives a borrowed seat back before its date (the server must answer) and forgets the stored token. */
     public void returnBorrow(String feature) {
-        java.nio.file.Path file = borrowFile(feature);
         String seatId;
         try {
-            List<String> lines = java.nio.file.Files.readAllLines(file, StandardCharsets.UTF_8);
-            seatId = BorrowToken.verify(lines.get(0), lines.get(1), clock).seatId();
+            BorrowStore.Stored stored = borrows.read(product, feature).orElseThrow();
+            seatId = BorrowToken.verify(stored.token, stored.publicKey, clock).seatId();
+        } catch (OfflineVerificationUnavailable e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new UsherException("not-borrowed", 0, "Nothing of " + product + " " + feature + " is borrowed on this computer.");
         }
-        Response r = send("DELETE", "/api/v1/borrows/" + seg(seatId), null);
+        Response r = send("DELETE", "/api/v1/borrows/" + BorrowStore.segment(seatId), null);
         if (r.status() != 200 && r.status() != 404) {
             throw UsherException.fromProblem(r.status(), r.body());
         }
-        try {
-            java.nio.file.Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UsherException("io", 0, "The loan was returned but its token could not be deleted: " + e.getMessage(), e);
-        }
-    }
-
-    private java.nio.file.Path borrowFile(String feature) {
-        return borrowStore.resolve(seg(product)).resolve(seg(feature) + ".borrow");
-    }
-
-    private void saveBorrow(String feature, String token, String key) {
-        java.nio.file.Path file = borrowFile(feature);
-        try {
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Path tmp = java.nio.file.Files.createTempFile(file.getParent(), "borrow", ".tmp");
-            java.nio.file.Files.writeString(tmp, token + "\n" + key + "\n", StandardCharsets.UTF_8);
-            java.nio.file.Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                    java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UsherException("io", 0, "The seat was borrowed but its token could not be stored in " + file
-                    + ": " + e.getMessage() + ". Return it with the administrator's help or borrow again.", e);
-        }
+        borrows.delete(product, feature);
     }
 
     boolean withinGrace() {
@@ -296,7 +295,10 @@ public final class UsherClient implements AutoCloseable {
 
     private synchronized void startHeartbeats() {
         if (heartbeats == null && !closed) {
-            heartbeats = Thread.ofVirtual().name("usher-heartbeat-" + sessionId).start(this::heartbeatLoop);
+            Thread t = new Thread(this::heartbeatLoop, "usher-heartbeat-" + sessionId);
+            t.setDaemon(true);
+            heartbeats = t;
+            t.start();
         }
     }
 
@@ -319,14 +321,18 @@ public final class UsherClient implements AutoCloseable {
         }
     }
 
-    /** One heartbeat; false when it should be retried soon (no server answered). */
+    /** One heartbeat; false when it should be retried soon (no server gave an answer). */
     private boolean beat() {
         Response r;
         try {
             r = send("POST", "/api/v1/sessions/" + sessionId + "/heartbeat", "");
         } catch (UsherException e) {
-            checkGrace();
-            return false;
+            if (e.status() == 0 || e.status() >= 500) {
+                checkGrace();
+                return false;
+            }
+            loseAll(SeatLoss.refused(e)); // e.g. signing in again was refused
+            return true;
         }
         if (r.status() == 200) {
             Map<String, Object> m = Json.object(r.body());
@@ -334,26 +340,26 @@ public final class UsherClient implements AutoCloseable {
             Instant expires = Seat.parse(Json.string(m, "leaseExpiresAt"), null);
             for (Seat s : seats.values()) {
                 s.lease(expires);
-                if (s.lost && !s.closed) {
-                    s.lost = false;
-                    fire(l -> l.seatRestored(s));
-                }
             }
             return true;
         }
-        if (r.status() == 410) {
-            return retakeAll();
-        }
-        UsherException e = UsherException.fromProblem(r.status(), r.body());
-        if (r.status() >= 500) {
+        if (!definitive(r)) {
+            checkGrace();
             return false;
         }
-        for (Seat s : seats.values()) {
-            lose(s, e.getMessage());
+        if (r.status() == 410) {
+            Map<String, Object> problem = Json.object(r.body());
+            if (SeatLoss.byAdministrator(Json.string(problem, "endedBecause")) && !retakeAfterAdministrator) {
+                loseAll(SeatLoss.ended(problem));
+                return true;
+            }
+            return retakeAll();
         }
+        loseAll(SeatLoss.refused(UsherException.fromProblem(r.status(), r.body())));
         return true;
     }
 
+    /** After a lapse: the same session id takes its seats again (the server answers "renewed" or gives new ones). */
     private boolean retakeAll() {
         for (Seat s : seats.values()) {
             if (s.closed) {
@@ -367,17 +373,22 @@ public final class UsherClient implements AutoCloseable {
                     checkGrace();
                     return false;
                 }
-                lose(s, e.getMessage());
+                lose(s, SeatLoss.refused(e));
             }
         }
         return true;
     }
 
-    private void lose(Seat s, String reason) {
+    private void loseAll(SeatLoss why) {
+        for (Seat s : seats.values()) {
+            lose(s, why);
+        }
+    }
+
+    private void lose(Seat s, SeatLoss why) {
         seats.remove(s.feature(), s);
-        if (!s.lost) {
-            s.lost = true;
-            fire(l -> l.seatLost(s, reason));
+        if (!s.closed && s.markLost(why)) {
+            fire(l -> l.seatLost(s, why));
         }
     }
 
@@ -385,12 +396,10 @@ public final class UsherClient implements AutoCloseable {
         if (withinGrace()) {
             return;
         }
+        SeatLoss why = new SeatLoss(SeatLoss.NO_SERVER_ANSWERED, "No license server has answered since " + lastContact
+                + "; the grace period of " + grace.toMinutes() + " minute(s) is over. Check the network connection.", null);
         for (Seat s : seats.values()) {
-            if (!s.lost && !s.closed) {
-                s.lost = true;
-                fire(l -> l.seatLost(s, "No license server has answered since " + lastContact
-                        + "; the grace period of " + grace.toMinutes() + " minute(s) is over. Check the network connection."));
-            }
+            lose(s, why);
         }
     }
 
@@ -399,13 +408,14 @@ public final class UsherClient implements AutoCloseable {
         return Math.max(50, (long) (heartbeatSeconds * 1000 * f));
     }
 
+    /** Exponential from 250 ms up to one heartbeat interval, with full jitter (so clients do not return in step). */
     private long backoff(int failures) {
         long max = Math.max(1000, heartbeatSeconds * 1000);
         long d = Math.min(max, MIN_BACKOFF.toMillis() << Math.min(failures - 1, 20));
         return (long) (d * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
     }
 
-    private void fire(java.util.function.Consumer<SeatListener> call) {
+    private void fire(Consumer<SeatListener> call) {
         for (SeatListener l : listeners) {
             try {
                 call.accept(l);
@@ -417,14 +427,39 @@ public final class UsherClient implements AutoCloseable {
 
     // ---- HTTP ----------------------------------------------------------------------------------
 
-    record Response(int status, String body) {}
+    /** One answer: status and body. */
+    static final class Response {
+        private final int status;
+        private final String body;
 
-    private String checkoutPath(String feature) {
-        return "/api/v1/sessions/" + sessionId + "/checkouts/" + seg(product) + "/" + seg(feature);
+        Response(int status, String body) {
+            this.status = status;
+            this.body = body;
+        }
+
+        int status() {
+            return status;
+        }
+
+        String body() {
+            return body;
+        }
     }
 
-    private static String seg(String s) {
-        return URLEncoder.encode(s, StandardCharsets.UTF_8).replace("+", "%20");
+    /**
+     * An answer that decides something. A 5xx is trouble at that server (its database, a proxy before it),
+     * so the next server is asked; except {@code server-not-licensed}, which every server would say.
+     */
+    private static boolean definitive(Response r) {
+        if (r.status() < 500) {
+            return true;
+        }
+        String type = Json.string(Json.object(r.body()), "type");
+        return type != null && type.endsWith(":server-not-licensed");
+    }
+
+    private String checkoutPath(String feature) {
+        return "/api/v1/sessions/" + sessionId + "/checkouts/" + BorrowStore.segment(product) + "/" + BorrowStore.segment(feature);
     }
 
     /** Sends to the current server, failing over to the next ones; throws {@code server-unreachable} if none answers. */
@@ -454,19 +489,30 @@ public final class UsherClient implements AutoCloseable {
         token = Json.string(Json.object(r.body()), "token");
     }
 
+    /**
+     * Tries the servers in turn from the one that answered last. Returns the first definitive answer; when
+     * every server failed, the last server error (or throws {@code server-unreachable} when none answered).
+     */
     private Response sendAny(String method, String path, String body, Duration timeout) {
         int start = current.get();
         List<String> tried = new ArrayList<>();
         Throwable last = null;
+        Response lastError = null;
         for (int k = 0; k < servers.size(); k++) {
             int idx = Math.floorMod(start + k, servers.size());
             URI base = servers.get(idx);
             try {
                 Response r = sendOne(base, method, path, body, timeout);
-                current.set(idx);
-                lastContact = clock.instant();
-                unreachable = false;
-                return r;
+                if (definitive(r)) {
+                    current.set(idx);
+                    lastContact = clock.instant();
+                    unreachable = false;
+                    return r;
+                }
+                lastError = r;
+                tried.add(base + " (" + r.status() + ")");
+                UsherException e = UsherException.fromProblem(r.status(), r.body());
+                fire(l -> l.serverUnreachable(base, e));
             } catch (IOException e) {
                 last = e;
                 tried.add(base.toString());
@@ -477,6 +523,9 @@ public final class UsherClient implements AutoCloseable {
             }
         }
         unreachable = true;
+        if (lastError != null) {
+            return lastError;
+        }
         throw new UsherException("server-unreachable", 0, "No license server answers (tried " + String.join(", ", tried)
                 + "). Check your network connection, or tell your administrator.", last);
     }
@@ -520,7 +569,11 @@ public final class UsherClient implements AutoCloseable {
         }
         byte[] rnd = new byte[8];
         new SecureRandom().nextBytes(rnd);
-        return h + "-" + HexFormat.of().formatHex(rnd);
+        StringBuilder hex = new StringBuilder(h).append('-');
+        for (byte x : rnd) {
+            hex.append(Character.forDigit((x >> 4) & 0xf, 16)).append(Character.forDigit(x & 0xf, 16));
+        }
+        return hex.toString();
     }
 
     /** Builds an {@link UsherClient}. Only {@link #servers} and {@link #product} are required. */
@@ -538,12 +591,13 @@ public final class UsherClient implements AutoCloseable {
         private Duration connectTimeout = Duration.ofSeconds(5);
         private Duration requestTimeout = Duration.ofSeconds(15);
         private Clock clock = Clock.systemUTC();
-        private java.nio.file.Path borrowStore;
+        private Path borrowStore;
+        private boolean retakeAfterAdministrator;
 
         private Builder() {}
 
         /** Where borrow tokens are kept (default {@code ~/.usher/borrows}). */
-        public Builder borrowStore(java.nio.file.Path dir) {
+        public Builder borrowStore(Path dir) {
             borrowStore = Objects.requireNonNull(dir);
             return this;
         }
@@ -629,6 +683,17 @@ public final class UsherClient implements AutoCloseable {
         /** The clock the grace period is measured with (tests). */
         public Builder clock(Clock c) {
             clock = Objects.requireNonNull(c);
+            return this;
+        }
+
+        /**
+         * Take a new seat by itself after an administrator released this one, took its loan back or disabled
+         * the account (default: no; {@link SeatListener#seatLost} tells the application, which decides). With
+         * this on, the client behaves as after a lapse and {@link SeatListener#seatRestored} follows when a
+         * seat is free.
+         */
+        public Builder retakeAfterAdministratorRelease(boolean retake) {
+            retakeAfterAdministrator = retake;
             return this;
         }
 

@@ -32,7 +32,7 @@ public class UsherException extends RuntimeException {
 
     /** Maps a problem+json body to its typed exception. */
     static UsherException fromProblem(int status, String body) {
-        var m = Json.object(body);
+        java.util.Map<String, Object> m = Json.object(body);
         String t = Json.string(m, "type");
         String type = t == null ? "http-" + status : t.substring(t.lastIndexOf(':') + 1);
         String detail = Json.string(m, "detail");
@@ -42,14 +42,20 @@ public class UsherException extends RuntimeException {
         if (detail == null || detail.isBlank()) {
             detail = "the license server answered with status " + status;
         }
-        return switch (type) {
-            case "no-seats-available" -> new NoSeatsAvailable(status, detail,
-                    Json.number(m, "capacity", -1), Json.number(m, "inUse", -1), Json.number(m, "queuePosition", 0));
-            case "not-entitled" -> new NotEntitled(status, detail);
-            case "server-not-licensed" -> new ServerNotLicensed(status, detail);
-            case "unauthenticated" -> new Unauthenticated(status, detail);
-            case "unknown-pool" -> new UnknownProduct(status, detail);
-            default -> new UsherException(type, status, detail);
-        };
+        switch (type) {
+            case "no-seats-available":
+                return new NoSeatsAvailable(status, detail, Json.number(m, "capacity", -1), Json.number(m, "inUse", -1),
+                        Json.number(m, "queuePosition", 0));
+            case "not-entitled":
+                return new NotEntitled(status, detail);
+            case "server-not-licensed":
+                return new ServerNotLicensed(status, detail);
+            case "unauthenticated":
+                return new Unauthenticated(status, detail);
+            case "unknown-pool":
+                return new UnknownProduct(status, detail);
+            default:
+                return new UsherException(type, status, detail);
+        }
     }
 }

@@ -108,6 +108,14 @@ class ArchiveIT {
         assertThat(home.resolve("README.md")).exists();
         assertThat(home.resolve("docs/CONFIGURATION.md")).exists();
         assertThat(home.resolve("lib")).isDirectoryContaining(p -> p.getFileName().toString().startsWith("usher-cli-"));
+        // What a vendor builds against: the Java client (with its sources and javadoc) and the Python client.
+        String version = home.getFileName().toString().substring("usher-".length());
+        for (String jar : new String[] {"", "-sources", "-javadoc"}) {
+            assertThat(home.resolve("client/java/usher-client-" + version + jar + ".jar")).isNotEmptyFile();
+        }
+        assertThat(home.resolve("lib")).isDirectoryNotContaining(p -> p.getFileName().toString().startsWith("usher-client"));
+        assertThat(home.resolve("client/python/usher_client.py")).content().contains("class UsherClient");
+        assertThat(home.resolve("docs/CLIENTS.md")).exists();
     }
 
     @Test

@@ -20,6 +20,8 @@ import dev.usher.server.seat.LeaseSweeper;
 import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.PoolCatalog;
 import dev.usher.server.seat.SeatService;
+import dev.usher.server.seat.SessionEndings;
+import dev.usher.store.report.SqlSessionEnds;
 import dev.usher.server.http.ReportRoutes;
 import dev.usher.server.report.AuditRecorder;
 import dev.usher.server.report.AuditTrail;
@@ -155,6 +157,8 @@ public final class UsherServer implements AutoCloseable {
                     ? new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit)
                     : new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
                             new SharedHeartbeats(leases, seatStore.leases(), leaseWriter));
+            // Why sessions ended, for their heartbeats; what another node (or an earlier start) ended is read back.
+            seats.recordEndingsIn(new SessionEndings(new SqlSessionEnds(db)::lastEnd));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             this.sweeper = cluster == null ? new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock())

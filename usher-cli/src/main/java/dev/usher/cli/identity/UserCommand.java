@@ -232,15 +232,19 @@ public final class UserCommand implements Runnable {
     }
 
     @Command(name = "disable", mixinStandardHelpOptions = true,
-            description = "Disable a user: no sign-in, no new seats. Seats already held are kept (free them with usher release).")
+            description = {"Disable a user: no sign-in, no new seats. The seats they hold go back to their pools and their",
+                    "applications are told why at the next heartbeat; a seat on loan stays lent until its date."})
     static final class Disable implements Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin AdminOptions options;
         @Parameters(paramLabel = "NAME", description = "Name or alias.") String name;
+        @Option(names = "--reason", paramLabel = "TEXT",
+                description = "Why (one line, at most 200 characters): recorded, and shown to the user by their application.")
+        String reason;
 
         @Override
         public Integer call() {
-            return setEnabled(spec, options, name, false);
+            return setEnabled(spec, options, name, false, reason);
         }
     }
 
@@ -252,13 +256,14 @@ public final class UserCommand implements Runnable {
 
         @Override
         public Integer call() {
-            return setEnabled(spec, options, name, true);
+            return setEnabled(spec, options, name, true, null);
         }
     }
 
-    private static int setEnabled(CommandSpec spec, AdminOptions options, String name, boolean enabled) {
+    private static int setEnabled(CommandSpec spec, AdminOptions options, String name, boolean enabled, String reason) {
         try (IdentityApi api = IdentityApi.open(options)) {
-            JsonNode u = api.patch("/api/v1/users/" + api.userId(name), Map.of("enabled", enabled));
+            JsonNode u = api.patch("/api/v1/users/" + api.userId(name),
+                    reason == null ? Map.of("enabled", enabled) : Map.of("enabled", enabled, "reason", reason));
             spec.commandLine().getOut().println((enabled ? "enabled " : "disabled ") + u.get("name").asString());
         }
         return 0;

@@ -175,8 +175,13 @@ class IdentityCommandsTest {
                 assertOneLineError(run(cmd), "no user 'zoe'");
             }
 
-            // Disabled: no sign-in, no new seat; enabled again: both work.
-            assertThat(ok(run("user", "disable", "bob")).out()).contains("disabled bob");
+            // Disabled: no sign-in, no new seat, the seat held is released and its application told why; enabled again: both work.
+            assertThat(server.client().checkout("s-bob", "demo", "cal", "bob", "ws2").status()).isEqualTo(201);
+            assertThat(ok(run("user", "disable", "bob", "--reason", "Left the team")).out()).contains("disabled bob");
+            Http.Response ended = server.client().heartbeat("s-bob");
+            assertThat(ended.status()).isEqualTo(410);
+            assertThat(ended.json().get("endedBecause").asString()).isEqualTo("person-disabled");
+            assertThat(ended.json().get("reason").asString()).isEqualTo("Left the team");
             assertThat(userNamed(server, "bob").get("enabled").asBoolean()).isFalse();
             assertThat(signIn(server, "bob", "bob-password-1")).isEqualTo(401);
             assertThat(server.client().checkout("s2", "demo", "cal", "bob", "ws2").status()).isEqualTo(403);

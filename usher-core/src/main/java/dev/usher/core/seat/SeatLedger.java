@@ -30,8 +30,19 @@ public interface SeatLedger {
     /** Admin force release: ends the seat and every session attached to it. Returns the ended sessions. */
     Optional<List<String>> forceRelease(String seatId, Instant now, String reason);
 
-    /** Force-releases every seat of one person (optionally in one pool). Returns the released seat ids. */
-    List<String> releaseUser(String userKey, PoolKey poolOrNull, Instant now, String reason);
+    /** What a release of a person's seats ended: seats returned to their pools, and sessions ended. */
+    record Released(List<String> seatIds, List<String> sessionIds) {
+        public Released {
+            seatIds = List.copyOf(seatIds);
+            sessionIds = List.copyOf(sessionIds);
+        }
+    }
+
+    /**
+     * Force-releases every seat of one person (optionally in one pool). With {@code keepLoans} (the person
+     * was disabled), a seat on loan stays lent until its date and only the sessions on it end.
+     */
+    Released releaseUser(String userKey, PoolKey poolOrNull, Instant now, String reason, boolean keepLoans);
 
     /**
      * Lends the seat the session holds in {@code pool} until {@code until}: the seat then outlives every
@@ -42,11 +53,18 @@ public interface SeatLedger {
     /** A seat's loan as it is now, for the one who ends it. */
     record Loan(String seatId, PoolKey pool, long userId, String user, Instant until) {}
 
+    /** A loan ended early, and the sessions that ended with it (an administrator's take-back ends them). */
+    record LoanEnded(Loan loan, List<String> sessionsEnded) {
+        public LoanEnded {
+            sessionsEnded = List.copyOf(sessionsEnded);
+        }
+    }
+
     /**
      * Ends a loan before its date. The seat goes back to the pool unless a live session still holds
      * it; {@code forced} (an administrator's) also ends those sessions. Empty when the seat is not on loan.
      */
-    Optional<Loan> endLoan(String seatId, Instant now, boolean forced, String reason);
+    Optional<LoanEnded> endLoan(String seatId, Instant now, boolean forced, String reason);
 
     /**
      * The answer to "would this person get a seat now?" without taking one: the checkout's own rules.

@@ -8,6 +8,7 @@ import dev.usher.core.identity.UserNames;
 import dev.usher.core.identity.UserSource;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.IdentityService;
+import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -147,18 +148,29 @@ final class PeoplePages {
         if (!enabled && u.name().equals(a.name())) {
             throw new IllegalArgumentException("You cannot disable yourself: you would lose the console. Ask another administrator.");
         }
+        String reason = enabled ? null : Console.trimmed(ctx, "reason");
+        AdminReason.require(reason);
         users().update(u.id(), new UserDirectory.UserChanges(null, null, enabled));
-        users().recordAdminEvent(identity.now(), enabled ? "user-enabled" : "user-disabled", a.name(), ctx.ip(), u.name(), null);
+        users().recordAdminEvent(identity.now(), enabled ? "user-enabled" : "user-disabled", a.name(), ctx.ip(), u.name(),
+                reason == null || reason.isEmpty() ? null : reason);
         changed.run();
-        console.done(ctx, a, "/users/" + u.id(), (enabled ? "Enabled " : "Disabled ") + u.name() + ".");
+        if (!enabled) {
+            var released = seats.releaseDisabledPerson(u.name(), reason, "console, " + a.name());
+            console.done(ctx, a, "/users/" + u.id(), "Disabled " + u.name() + (released.sessionIds().isEmpty() ? "."
+                    : "; released " + released.seatIds().size() + " seat(s) and ended " + released.sessionIds().size() + " session(s)."));
+            return;
+        }
+        console.done(ctx, a, "/users/" + u.id(), "Enabled " + u.name() + ".");
     }
 
     private void confirmDisable(Context ctx, ConsoleSession.Admin a) {
         User u = required(ctx);
         console.render(ctx, "confirm.jte", console.confirm(a, "Disable " + u.name() + "?",
-                u.name() + " will not be able to sign in or take new seats, and their API tokens stop working. Seats they hold now"
-                        + " stay until released or expired. You can enable them again.", List.of(),
-                "/users/" + u.id() + "/disable", "Disable user", "/users/" + u.id(), false, Map.of()));
+                u.name() + " will not be able to sign in or take new seats, and their API tokens stop working. The seats they hold"
+                        + " go back to their pools now and their applications are told why at the next heartbeat; a seat on loan"
+                        + " stays lent until its date (take it back on the Seats page). You can enable them again. The reason is"
+                        + " recorded.", List.of(),
+                "/users/" + u.id() + "/disable", "Disable user", "/users/" + u.id(), true, Map.of()));
     }
 
     private void confirmDelete(Context ctx, ConsoleSession.Admin a) {

@@ -10,6 +10,7 @@ import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.Principal;
 import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
+import dev.usher.server.seat.SessionEndings;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import tools.jackson.databind.json.JsonMapper;
@@ -200,13 +201,39 @@ final class ClientRoutes {
 
     private void heartbeat(Context ctx) {
         String sessionId = ctx.pathParam("sessionId");
-        if (identity.authSettings().mode() != AuthMode.OPEN) {
-            caller(ctx, identity.authSettings());
+        AuthSettings settings = identity.authSettings();
+        if (settings.mode() != AuthMode.OPEN) {
+            try {
+                caller(ctx, settings);
+            } catch (ApiProblem p) {
+                // A disabled account's token stops working with it; its application must still hear why its seat went.
+                SessionEndings.Ending e = p.status() == 401 ? seats.ending(sessionId) : null;
+                if (e != null && e.cause() == SessionEndings.Cause.PERSON_DISABLED) {
+                    throw ended(sessionId, e);
+                }
+                throw p;
+            }
         }
-        Instant expires = seats.heartbeat(sessionId).orElseThrow(() -> new ApiProblem(410, "lease-expired", "Lease expired",
-                "session " + sessionId + " has no live lease (it lapsed, was released by an administrator, or ended);"
-                        + " check out again with the same session id").with("sessionId", sessionId));
+        Instant expires = seats.heartbeat(sessionId).orElseThrow(() -> ended(sessionId, seats.ending(sessionId)));
         ctx.json(new HeartbeatResponse(sessionId, expires, heartbeatSeconds));
+    }
+
+    /**
+     * The heartbeat's 410: {@code endedBecause} tells a client whether to check out again (a lapse) or to
+     * tell its user (an administrator released the seat, took a loan back, or disabled the account).
+     */
+    private ApiProblem ended(String sessionId, SessionEndings.Ending e) {
+        ApiProblem p = new ApiProblem(410, "lease-expired", e.cause().byAdministrator() ? "Seat taken back" : "Lease expired",
+                e.sentence(sessionId, seats.leaseTtl()))
+                .with("sessionId", sessionId)
+                .with("endedBecause", e.cause().code());
+        if (e.at() != null) {
+            p.with("endedAt", e.at());
+        }
+        if (e.cause().byAdministrator() && e.reason() != null) {
+            p.with("reason", e.reason());
+        }
+        return p;
     }
 
     private void checkin(Context ctx) {

@@ -13,6 +13,7 @@ import dev.usher.server.auth.ldap.LdapDirectory;
 import dev.usher.server.auth.ldap.LdapSettings;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.Principal;
+import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -30,7 +31,9 @@ final class IdentityRoutes {
 
     record SignInResponse(String token, Instant expiresAt, String user, boolean admin) {}
 
-    record UserBody(String name, String displayName, String email, String password, Boolean enabled, String source) {}
+    /** {@code reason}: why an administrator disables the account (recorded, and told to its applications). */
+    record UserBody(String name, String displayName, String email, String password, Boolean enabled, String source,
+                    String reason) {}
 
     record AliasBody(String alias) {}
 
@@ -211,8 +214,9 @@ final class IdentityRoutes {
     }
 
     private void updateUser(Context ctx) {
-        User u = user(ctx);
         UserBody b = JsonCodec.read(json, ctx.bodyAsBytes(), UserBody.class);
+        AdminReason.require(b.reason());
+        User u = user(ctx);
         if (b.name() != null && !b.name().equals(u.name())) {
             throw ApiProblem.validation("a user's name cannot be changed; add the new spelling as an alias");
         }
@@ -222,7 +226,11 @@ final class IdentityRoutes {
         User updated = users().update(u.id(), new UserDirectory.UserChanges(
                 text("displayName", b.displayName(), 200), text("email", b.email(), 254), b.enabled()));
         if (b.enabled() != null && b.enabled() != u.enabled()) {
-            event(ctx, b.enabled() ? "user-enabled" : "user-disabled", u.name(), null);
+            event(ctx, b.enabled() ? "user-enabled" : "user-disabled", u.name(), b.enabled() ? null : b.reason());
+        }
+        if (Boolean.FALSE.equals(b.enabled())) {
+            // Also when it was disabled already: what a disabled account still holds is never kept.
+            seats.releaseDisabledPerson(updated.name(), b.reason(), null);
         }
         ctx.json(UserView.of(updated));
     }

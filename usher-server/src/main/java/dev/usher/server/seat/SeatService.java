@@ -10,14 +10,18 @@ import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatLedger;
 import dev.usher.core.seat.SeatViews;
+import dev.usher.core.seat.SeatRecord;
+import dev.usher.core.seat.SessionRecord;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
@@ -45,6 +49,7 @@ public final class SeatService {
     private final BorrowTokens borrowTokens;
     private final dev.usher.server.report.AuditTrail audit;
     private volatile SeatCounters counters = SeatCounters.NONE;
+    private volatile SessionEndings endings = SessionEndings.inMemory();
 
     private final Heartbeats heartbeats;
 
@@ -74,6 +79,17 @@ public final class SeatService {
     /** Where grants, denials and releases are counted (the metrics); set once by the composition root. */
     public void countWith(SeatCounters counters) {
         this.counters = counters;
+    }
+
+    /** Where the reasons sessions ended are kept for their heartbeats; set once by the composition root. */
+    public void recordEndingsIn(SessionEndings endings) {
+        this.endings = endings;
+    }
+
+    /** Why a session whose heartbeat found no lease ended (see {@link SessionEndings}). */
+    public SessionEndings.Ending ending(String sessionId) {
+        requireSessionId(sessionId);
+        return endings.find(sessionId, clock.instant());
     }
 
     public Duration leaseTtl() {
@@ -121,6 +137,9 @@ public final class SeatService {
                 client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate);
         SeatQueue.Answer answer = queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
                 record -> ledger.checkout(request.retriedAt(clock.instant(), record)), onDisconnect);
+        if (answer.outcome() instanceof CheckoutOutcome.Held) {
+            endings.forget(sessionId);
+        }
         switch (answer.outcome()) {
             case CheckoutOutcome.Held held when held.how() == CheckoutOutcome.How.NEW -> counters.granted(pool);
             case CheckoutOutcome.Denied denied -> counters.denied(pool, denied.deny().reason());
@@ -171,12 +190,16 @@ public final class SeatService {
     /** @param via where the request came from, noted after the reason (the reason's limit is for what was typed) */
     public Optional<SeatLedger.Loan> endLoan(String seatId, boolean forced, String reason, String via) {
         String why = AdminReason.orElse(reason, forced ? "taken back by an administrator" : "returned early", via);
-        Optional<SeatLedger.Loan> ended = ledger.endLoan(seatId, clock.instant(), forced, why);
+        Instant now = clock.instant();
+        Optional<SeatLedger.LoanEnded> ended = ledger.endLoan(seatId, now, forced, why);
         if (forced) {
-            ended.ifPresent(loan -> audit.record("loan-taken-back", seatId, why + "; was on loan to " + loan.user()
-                    + " until " + loan.until()));
+            ended.ifPresent(e -> {
+                // The sessions a take-back ended hear why at their next heartbeat.
+                endings.record(e.sessionsEnded(), SessionEndings.Cause.LOAN_TAKEN_BACK, why, now);
+                audit.record("loan-taken-back", seatId, why + "; was on loan to " + e.loan().user() + " until " + e.loan().until());
+            });
         }
-        return ended;
+        return ended.map(SeatLedger.LoanEnded::loan);
     }
 
     /** This installation's public key for borrow tokens (base64 X.509). */
@@ -221,7 +244,9 @@ public final class SeatService {
     /** @param via where the request came from, noted after the reason (the reason's limit is for what was typed) */
     public Optional<List<String>> forceRelease(String seatId, String reason, String via) {
         String why = AdminReason.orElse(reason, "released by an administrator", via);
-        Optional<List<String>> ended = ledger.forceRelease(seatId, clock.instant(), why);
+        Instant now = clock.instant();
+        Optional<List<String>> ended = ledger.forceRelease(seatId, now, why);
+        ended.ifPresent(sessions -> endings.record(sessions, SessionEndings.Cause.RELEASED_BY_ADMINISTRATOR, why, now));
         ended.ifPresent(sessions -> audit.record("seat-force-released", seatId, why + "; " + sessions.size() + " session(s) ended"));
         ended.ifPresent(sessions -> counters.released(SeatCounters.Release.ADMIN, 1));
         return ended;
@@ -230,10 +255,32 @@ public final class SeatService {
     public List<String> releaseUser(String user, String product, String feature, String reason) {
         PoolKey pool = product == null && feature == null ? null : pool(product, feature);
         String why = AdminReason.orElse(reason, "released by an administrator", null);
-        List<String> released = ledger.releaseUser(names.key(user), pool, clock.instant(), why);
+        Instant now = clock.instant();
+        SeatLedger.Released released = ledger.releaseUser(names.key(user), pool, now, why, false);
+        endings.record(released.sessionIds(), SessionEndings.Cause.RELEASED_BY_ADMINISTRATOR, why, now);
         audit.record("user-seats-released", names.display(user), (pool == null ? "every pool" : pool.toString()) + ": "
-                + released.size() + " seat(s); " + why);
-        counters.released(SeatCounters.Release.ADMIN, released.size());
+                + released.seatIds().size() + " seat(s); " + why);
+        counters.released(SeatCounters.Release.ADMIN, released.seatIds().size());
+        return released.seatIds();
+    }
+
+    /**
+     * Ends what a person just disabled still holds (a disabled account takes no new seat: the seat decision
+     * refuses it): every seat goes back with its sessions; a seat on loan stays lent until its date (an
+     * administrator may take it back) but their sessions on it end. Their applications hear why at the
+     * next heartbeat ({@link SessionEndings.Cause#PERSON_DISABLED}).
+     *
+     * @param name the person's name (any spelling that means them)
+     * @param via  where the request came from (the console notes itself), after the reason
+     */
+    public SeatLedger.Released releaseDisabledPerson(String name, String reason, String via) {
+        String why = AdminReason.orElse(reason, "account disabled by an administrator", via);
+        Instant now = clock.instant();
+        SeatLedger.Released released = ledger.releaseUser(names.key(name), null, now, why, true);
+        endings.record(released.sessionIds(), SessionEndings.Cause.PERSON_DISABLED, why, now);
+        audit.record("user-seats-released", names.display(name), "every pool: " + released.seatIds().size() + " seat(s), "
+                + released.sessionIds().size() + " session(s); " + why);
+        counters.released(SeatCounters.Release.ADMIN, released.seatIds().size());
         return released;
     }
 

@@ -298,6 +298,25 @@ class ConsolePageTest {
         assertThat(server.server().seats().seatsHeld()).hasSize(1);
     }
 
+    /** Issue 18 §4: disabling a person from the console releases their seats, and their application hears why. */
+    @Test
+    void disablingAPersonReleasesTheirSeatsAndTheReasonReachesTheirApplication() {
+        server.license("demo", "cal", 2);
+        assertThat(server.client().checkout("dora-1", "demo", "cal", "dora", "ws4").status()).isEqualTo(201);
+        long dora = server.server().identity().users().resolve("dora").orElseThrow().id();
+        signIn();
+        assertThat(browser.get("/users/" + dora + "/disable").html()).contains("Disable dora?", "go back to their pools now",
+                "<label for=\"reason\">");
+        ConsoleClient.Page done = browser.post("/users/" + dora + "/disable", Map.of("reason", "Moved to another team"), true);
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(browser.get(done.location()).html()).contains("Disabled dora; released 1 seat(s) and ended 1 session(s).");
+        assertThat(server.admin().get("/api/v1/seats").json().size()).isZero();
+        var heartbeat = server.client().heartbeat("dora-1");
+        assertThat(heartbeat.status()).isEqualTo(410);
+        assertThat(heartbeat.json().get("endedBecause").asString()).isEqualTo("person-disabled");
+        assertThat(heartbeat.json().get("reason").asString()).isEqualTo("Moved to another team (console, admin)");
+    }
+
     @Test
     void usersCanBeCreatedSearchedDisabledAliasedMergedAndPutInRoles() {
         signIn();

@@ -62,10 +62,15 @@ public final class TestServer implements AutoCloseable {
 
     /** Another node on this server's PostgreSQL database, with its own data directory and the same clock. */
     public TestServer join(Path otherDataDir) {
+        return join(otherDataDir, c -> c);
+    }
+
+    /** As {@link #join(Path)}, configured as this one and then by {@code also} (e.g. its own fixed port). */
+    public TestServer join(Path otherDataDir, UnaryOperator<ServerConfig> also) {
         if (databaseUrl == null) {
             throw new IllegalStateException("only a server on PostgreSQL has other nodes");
         }
-        return new TestServer(otherDataDir, clock, customize, databaseUrl);
+        return new TestServer(otherDataDir, clock, c -> also.apply(customize.apply(c)), databaseUrl);
     }
 
     /** The PostgreSQL URL, or null on SQLite. */
@@ -90,8 +95,23 @@ public final class TestServer implements AutoCloseable {
 
     /** Stops cleanly and starts again on the same data directory (and clock). */
     public void restart() {
-        server.close();
+        stop();
         start();
+    }
+
+    /** Stops cleanly: no server answers on its port until {@link #resume()} (an outage, as clients see it). */
+    public void stop() {
+        if (server != null) {
+            server.close();
+            server = null;
+        }
+    }
+
+    /** Starts again after {@link #stop()} on the same data directory, clock and configuration (so the same port, if fixed). */
+    public void resume() {
+        if (server == null) {
+            start();
+        }
     }
 
     public UsherServer server() {
@@ -141,6 +161,6 @@ public final class TestServer implements AutoCloseable {
 
     @Override
     public void close() {
-        server.close();
+        stop();
     }
 }

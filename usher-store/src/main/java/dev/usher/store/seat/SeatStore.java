@@ -110,8 +110,8 @@ public final class SeatStore implements SeatLedger, AutoCloseable {
     }
 
     @Override
-    public List<String> releaseUser(String userKey, PoolKey poolOrNull, Instant now, String reason) {
-        return engine.run(new SeatOp.ReleasePerson(userKey, poolOrNull, now, reason));
+    public Released releaseUser(String userKey, PoolKey poolOrNull, Instant now, String reason, boolean keepLoans) {
+        return engine.run(new SeatOp.ReleasePerson(userKey, poolOrNull, now, reason, keepLoans));
     }
 
     @Override
@@ -120,7 +120,7 @@ public final class SeatStore implements SeatLedger, AutoCloseable {
     }
 
     @Override
-    public Optional<Loan> endLoan(String seatId, Instant now, boolean forced, String reason) {
+    public Optional<LoanEnded> endLoan(String seatId, Instant now, boolean forced, String reason) {
         return engine.run(new SeatOp.EndLoan(seatId, now, forced, reason));
     }
 

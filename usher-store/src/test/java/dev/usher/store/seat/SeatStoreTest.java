@@ -236,9 +236,11 @@ class SeatStoreTest {
     void releaseUserFindsThePersonByAnySpelling() {
         held(checkout("s1", "CORP\\alice", "ws1"));
         held(checkout("s2", "bob", "ws1"));
-        assertThat(ledger.releaseUser(NAMES.key("alice@corp"), null, now, "admin")).hasSize(1);
+        var released = ledger.releaseUser(NAMES.key("alice@corp"), null, now, "admin", false);
+        assertThat(released.seatIds()).hasSize(1);
+        assertThat(released.sessionIds()).containsExactly("s1");
         assertThat(ledger.views().seats()).extracting(SeatRecord::user).containsExactly("bob");
-        assertThat(ledger.releaseUser(NAMES.key("alice"), POOL, now, "admin")).isEmpty();
+        assertThat(ledger.releaseUser(NAMES.key("alice"), POOL, now, "admin", false).seatIds()).isEmpty();
     }
 
     @Test

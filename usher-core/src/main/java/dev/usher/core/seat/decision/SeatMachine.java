@@ -179,19 +179,34 @@ public final class SeatMachine {
         return Optional.of(sessions);
     }
 
-    private List<String> releasePerson(SeatOp.ReleasePerson r, List<Effect> effects) {
+    /**
+     * Every seat of the person goes back with its sessions; a disabled person's seat on loan stays lent
+     * until its date (an administrator may take it back), but their sessions on it end.
+     */
+    private SeatLedger.Released releasePerson(SeatOp.ReleasePerson r, List<Effect> effects) {
         Optional<Person> person = book.personByKey(r.userKey());
         if (person.isEmpty()) {
-            return List.of();
+            return new SeatLedger.Released(List.of(), List.of());
         }
         List<String> released = new ArrayList<>();
+        List<String> ended = new ArrayList<>();
         List<HeldSeat> seats = r.pool() == null ? book.seatsOf(person.get().id()) : book.seatsOf(r.pool(), person.get().id());
         for (HeldSeat s : seats) {
-            if (forceRelease(s.id(), r.now(), r.reason(), effects).isPresent()) {
-                released.add(s.id());
+            if (r.keepLoans() && s.onLoanAt(r.now().toEpochMilli())) {
+                for (String sessionId : book.sessionsOn(s.id())) {
+                    if (step(SessionEnds.decide(sessionSnapshot(sessionId, r.now()), SessionEnds.Request.forced(sessionId, r.now(),
+                            r.reason())), effects)) {
+                        ended.add(sessionId);
+                    }
+                }
+                continue;
             }
+            forceRelease(s.id(), r.now(), r.reason(), effects).ifPresent(sessions -> {
+                released.add(s.id());
+                ended.addAll(sessions);
+            });
         }
-        return released;
+        return new SeatLedger.Released(released, ended);
     }
 
     // ---- loans -------------------------------------------------------------------------------------
@@ -205,7 +220,7 @@ public final class SeatMachine {
         return new Loans.BorrowSnapshot(s, live, seat, t.settings().borrow(), t.capacity(), (int) others, book.tally(b.pool()).inUse());
     }
 
-    private Optional<SeatLedger.Loan> endLoan(SeatOp.EndLoan e, List<Effect> effects) {
+    private Optional<SeatLedger.LoanEnded> endLoan(SeatOp.EndLoan e, List<Effect> effects) {
         HeldSeat seat = book.seat(e.seatId()).orElse(null);
         Loans.Return r = new Loans.Return(e.seatId(), e.now(), e.forced(), e.reason());
         Optional<HeldSeat> ended = step(Loans.endLoan(new Loans.ReturnSnapshot(seat, seat == null ? 0 : book.tally(seat.pool()).inUse()), r),
@@ -214,14 +229,14 @@ public final class SeatMachine {
             return Optional.empty();
         }
         HeldSeat was = ended.get();
-        if (e.forced()) {
-            for (String sessionId : book.sessionsOn(e.seatId())) {
-                step(SessionEnds.decide(sessionSnapshot(sessionId, e.now()), SessionEnds.Request.forced(sessionId, e.now(), e.reason())),
-                        effects);
-            }
+        List<String> sessions = e.forced() ? book.sessionsOn(e.seatId()) : List.of();
+        for (String sessionId : sessions) {
+            step(SessionEnds.decide(sessionSnapshot(sessionId, e.now()), SessionEnds.Request.forced(sessionId, e.now(), e.reason())),
+                    effects);
         }
         step(Loans.giveBack(book.seat(e.seatId()).orElse(null), r), effects);
-        return Optional.of(new SeatLedger.Loan(was.id(), was.pool(), was.userId(), was.userName(), Instant.ofEpochMilli(was.borrowedUntil())));
+        return Optional.of(new SeatLedger.LoanEnded(new SeatLedger.Loan(was.id(), was.pool(), was.userId(), was.userName(),
+                Instant.ofEpochMilli(was.borrowedUntil())), sessions));
     }
 
     // ---- people ------------------------------------------------------------------------------------

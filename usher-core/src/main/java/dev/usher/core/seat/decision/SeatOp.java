@@ -35,13 +35,17 @@ public sealed interface SeatOp<O> {
     /** An administrator takes a seat back: the ended sessions, or empty when there is no such seat. */
     record ForceRelease(String seatId, Instant now, String reason) implements SeatOp<Optional<List<String>>> {}
 
-    /** An administrator takes back every seat of a person (in one pool when {@code pool} is not null): the seats released. */
-    record ReleasePerson(String userKey, PoolKey pool, Instant now, String reason) implements SeatOp<List<String>> {}
+    /**
+     * An administrator takes back every seat of a person (in one pool when {@code pool} is not null). With
+     * {@code keepLoans} (the person was disabled), seats on loan stay lent and only their sessions end.
+     */
+    record ReleasePerson(String userKey, PoolKey pool, Instant now, String reason, boolean keepLoans)
+            implements SeatOp<SeatLedger.Released> {}
 
     record Borrow(String sessionId, PoolKey pool, Instant until, Instant now) implements SeatOp<BorrowOutcome> {}
 
     /** A loan ends early: returned, or ({@code forced}) taken back by an administrator. */
-    record EndLoan(String seatId, Instant now, boolean forced, String reason) implements SeatOp<Optional<SeatLedger.Loan>> {}
+    record EndLoan(String seatId, Instant now, boolean forced, String reason) implements SeatOp<Optional<SeatLedger.LoanEnded>> {}
 
     /** The seat's linger (or an offline holder's loan) ended: it goes back (the sweeper's). */
     record EndLinger(String seatId, Instant now) implements SeatOp<Boolean> {}
