@@ -57,15 +57,17 @@ public final class HttpApi {
     public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes,
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> setup) {
         JsonMapper json = JsonCodec.mapper();
-        ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
-        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
-        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth(), json);
-        return Javalin.create(config -> {
+        ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), parts.heartbeatSeconds());
+        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth());
+        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth());
+        java.util.concurrent.atomic.AtomicReference<Javalin> app = new java.util.concurrent.atomic.AtomicReference<>();
+        Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson3(json, true));
+            JettyGuards.install(config);
             setup.accept(config);
             // Java's default accept queue of 50 drops SYNs when many clients reconnect at once (after a
             // restart, every client does): they would then wait a second for the retransmit.
@@ -81,6 +83,7 @@ public final class HttpApi {
             }));
 
             var r = config.routes;
+            r.before("/api/v1/*", MediaTypes::refuseOthers);
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
                 boolean reachable = parts.db().isReachable();
@@ -126,7 +129,7 @@ public final class HttpApi {
                     new ApiProblem(e.kind().status(), e.kind().code(), title(e.kind()), e.getMessage())));
             r.exception(IdentityService.SignInRefused.class, (e, ctx) -> {
                 if (e.retryAfter() != null) {
-                    ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
                     problem(ctx, new ApiProblem(429, "too-many-attempts", "Too many failed sign-ins", e.getMessage()));
                 } else {
                     problem(ctx, new ApiProblem(401, "unauthenticated", "Sign-in failed", e.getMessage()));
@@ -156,12 +159,18 @@ public final class HttpApi {
             for (int status : new int[] {404, 405, 413}) {
                 r.error(status, ctx -> {
                     String type = ctx.res().getContentType();
+                    if (status == 405) {
+                        ctx.header("Allow", Methods.allowed(app.get(), ctx.path()));
+                    }
                     if (type == null || !type.startsWith("application/problem+json")) {
                         problem(ctx, fromJavalin(status, ctx, parts.maxRequestBytes()));
                     }
                 });
             }
         });
+        app.set(javalin);
+        Methods.headLikeGet(javalin);
+        return javalin;
     }
 
     private static String title(IdentityException.Kind kind) {
