@@ -36,7 +36,7 @@ public final class HttpApi {
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
-                        dev.usher.server.report.AuditRecorder audit) {}
+                        dev.usher.server.report.AuditRecorder audit, StorageWatch storage) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
@@ -89,11 +89,13 @@ public final class HttpApi {
                 boolean reachable = parts.db().isReachable();
                 // Migrations current: the schema this build migrated to at start is still the one in the store.
                 java.util.Optional<String> schema = reachable ? parts.db().schemaProblem() : java.util.Optional.empty();
-                boolean ok = reachable && schema.isEmpty();
+                java.util.Optional<String> storage = parts.storage().problem();
+                boolean ok = reachable && schema.isEmpty() && storage.isEmpty();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready"
-                                : !reachable ? "store unreachable" : "schema not current: " + schema.get(),
+                                : !reachable ? "store unreachable" : schema.isPresent() ? "schema not current: " + schema.get() : storage.get(),
                         "database", reachable ? "reachable" : "unreachable",
-                        "migrations", !reachable ? "unknown" : schema.isEmpty() ? "current" : "not current"));
+                        "migrations", !reachable ? "unknown" : schema.isEmpty() ? "current" : "not current",
+                        "storage", storage.isEmpty() ? "writable" : "full"));
             });
             r.get("/api/v1/installation", ctx -> {
                 // In the signed-in modes only sign-in and health answer without credentials.
@@ -144,6 +146,10 @@ public final class HttpApi {
             r.exception(UserNames.InvalidNameException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
             r.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
             r.exception(StoreException.class, (e, ctx) -> {
+                if (parts.storage().isDiskFull(e)) {
+                    diskFull(ctx, e);
+                    return;
+                }
                 LOG.error("store failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, new ApiProblem(503, "store-unavailable", "The store is unavailable",
                         "the server could not read or write its database; nothing was changed. Try again; if it persists,"
@@ -151,6 +157,10 @@ public final class HttpApi {
             });
             r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e.getStatus(), ctx, parts.maxRequestBytes())));
             r.exception(Exception.class, (e, ctx) -> {
+                if (parts.storage().isDiskFull(e)) {
+                    diskFull(ctx, e);
+                    return;
+                }
                 LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, new ApiProblem(500, "internal-error", "Internal error",
                         "the server failed unexpectedly; nothing was changed. The server log has the details"));
@@ -171,6 +181,12 @@ public final class HttpApi {
         app.set(javalin);
         Methods.headLikeGet(javalin);
         return javalin;
+    }
+
+    /** A write failed for lack of disk space: logged once per failure as one line, answered with a sentence. */
+    private static void diskFull(Context ctx, Exception e) {
+        LOG.error("{} {}: the disk is full, nothing was written ({})", ctx.method(), ctx.path(), e.getMessage());
+        problem(ctx, StorageWatch.refusal());
     }
 
     private static String title(IdentityException.Kind kind) {
