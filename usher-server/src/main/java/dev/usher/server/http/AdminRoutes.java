@@ -129,6 +129,9 @@ final class AdminRoutes {
         if (text.stripLeading().startsWith("{")) {
             record TextBody(String text) {}
             text = JsonCodec.read(ctx, TextBody.class).text();
+            if (text == null || text.isEmpty()) {
+                throw ApiProblem.validation("send {\"text\": \"<the whole .lic file>\"}, or the file itself as text/plain");
+            }
         }
         LicenseService.Added added = licenses.add(text);
         ctx.status(added.created() ? 201 : 200);

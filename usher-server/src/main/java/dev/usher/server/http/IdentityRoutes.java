@@ -217,6 +217,9 @@ final class IdentityRoutes {
         if (b.name() != null && !b.name().equals(u.name())) {
             throw ApiProblem.validation("a user's name cannot be changed; add the new spelling as an alias");
         }
+        if (b.source() != null && !b.source().equals(u.source().code())) {
+            throw ApiProblem.validation("a user's source cannot be changed (it is " + u.source().code() + ")");
+        }
         if (b.password() != null) {
             identity.setPassword(u.id(), b.password(), actor(ctx));
         }
