@@ -34,6 +34,19 @@ public final class Confusables {
 
     /** The UTS #39 skeleton of {@code s}. */
     public static String skeleton(String s) {
+        if (ascii(s)) {
+            // Most names: NFD changes nothing, so only the table is applied (the doctor runs this for every user).
+            StringBuilder b = new StringBuilder(s.length() + 4);
+            for (int i = 0; i < s.length(); i++) {
+                String prototype = Table.PROTOTYPES.get((int) s.charAt(i));
+                if (prototype == null) {
+                    b.append(s.charAt(i));
+                } else {
+                    b.append(prototype);
+                }
+            }
+            return ascii(b) ? b.toString() : Normalizer.normalize(b, Normalizer.Form.NFD);
+        }
         String nfd = Normalizer.normalize(s, Normalizer.Form.NFD);
         StringBuilder b = new StringBuilder(nfd.length());
         nfd.codePoints().forEach(cp -> {
@@ -45,6 +58,15 @@ public final class Confusables {
             }
         });
         return Normalizer.normalize(b, Normalizer.Form.NFD);
+    }
+
+    private static boolean ascii(CharSequence s) {
+        for (int i = 0; i < s.length(); i++) {
+            if (s.charAt(i) >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static Map<Integer, String> load() {
