@@ -217,7 +217,9 @@ final class IdentityRoutes {
         if (b.name() != null && !b.name().equals(u.name())) {
             throw ApiProblem.validation("a user's name cannot be changed; add the new spelling as an alias");
         }
-        if (b.source() != null && !b.source().equals(u.source().code())) {
+        // A password makes an automatically created user local; any other change of source is refused, not ignored.
+        boolean becomesLocal = "local".equals(b.source()) && b.password() != null;
+        if (b.source() != null && !b.source().equals(u.source().code()) && !becomesLocal) {
             throw ApiProblem.validation("a user's source cannot be changed (it is " + u.source().code() + ")");
         }
         if (b.password() != null) {
