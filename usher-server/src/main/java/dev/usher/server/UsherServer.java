@@ -177,7 +177,8 @@ public final class UsherServer implements AutoCloseable {
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder), reportRoutes::register, javalin -> {
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder,
+                    new dev.usher.server.http.StorageWatch(dataDir.root(), config.clock())), reportRoutes::register, javalin -> {
                         Connectors.configure(javalin, config.host(), config.port(), https, tls);
                         httpMonitoring.installer().accept(javalin);
                     });

@@ -58,7 +58,7 @@ final class ServerProcess implements AutoCloseable {
                 }
                 url.completeExceptionally(new IllegalStateException("server exited before serving: " + lines));
             });
-            ServerProcess sp = new ServerProcess(p, url.get(60, TimeUnit.SECONDS));
+            ServerProcess sp = new ServerProcess(p, url.get(120, TimeUnit.SECONDS));
             return sp;
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,6 +1,7 @@
 package dev.usher.server.auth;
 
 import dev.usher.core.identity.DuplicateFinder;
+import dev.usher.core.identity.LookalikeFinder;
 import dev.usher.core.identity.User;
 import dev.usher.core.identity.UserDirectory;
 import dev.usher.core.seat.SeatKeyPolicy;
@@ -15,8 +16,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * {@code usher doctor}: finds users that are probably one person and people holding more than one
- * seat of a pool that counts per person, proposes the commands that fix each, and can apply them.
+ * {@code usher doctor}: finds users that are probably one person, users whose names only look alike
+ * (confusable characters), and people holding more than one seat of a pool that counts per person;
+ * proposes the commands that fix each, and can apply them (except merging lookalikes, which may be two people).
  */
 public final class Doctor {
 
@@ -38,8 +40,9 @@ public final class Doctor {
     public List<Finding> examine() {
         List<Finding> out = new ArrayList<>();
         List<User> all = users.list(null, 0, Integer.MAX_VALUE);
-        var report = DuplicateFinder.find(all.stream().map(u -> new DuplicateFinder.Candidate(u.id(), u.name(),
-                keyOf(u), u.createdAt())).toList(), users.knownHosts());
+        List<DuplicateFinder.Candidate> candidates = all.stream().map(u -> new DuplicateFinder.Candidate(u.id(), u.name(),
+                keyOf(u), u.createdAt())).toList();
+        var report = DuplicateFinder.find(candidates, users.knownHosts());
         for (var f : report.duplicates()) {
             List<String> cmds = f.duplicates().stream()
                     .map(d -> "usher user merge " + quote(f.into().name()) + " " + quote(d.name())).toList();
@@ -50,6 +53,12 @@ public final class Doctor {
                     + "': a client reported the machine instead of the person",
                     "find out who uses " + h.host() + " and merge this user into theirs, or disable it",
                     List.of("usher user disable " + quote(h.user().name()))));
+        }
+        // Never merged by fix(): names that only look alike may belong to two people.
+        for (var l : LookalikeFinder.find(candidates)) {
+            out.add(new Finding("lookalike-users", l.reason(),
+                    "if they are one person, merge into '" + l.like().name() + "'; if not, leave them (the doctor never merges these itself)",
+                    l.others().stream().map(o -> "usher user merge " + quote(l.like().name()) + " " + quote(o.name())).toList()));
         }
         Map<String, List<SeatRecord>> byPersonAndPool = new LinkedHashMap<>();
         for (SeatRecord s : seats.seatsHeld()) {

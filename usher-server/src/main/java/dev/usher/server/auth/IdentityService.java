@@ -51,6 +51,19 @@ public final class IdentityService {
         public Duration retryAfter() {
             return retryAfter;
         }
+
+        /**
+         * The wait in whole seconds for {@code Retry-After}, rounded up: a client that waits exactly this
+         * long is not refused again (rounded down, 1.7 s said 1).
+         */
+        public long retryAfterSeconds() {
+            return retryAfter == null ? 0 : wholeSecondsUp(retryAfter);
+        }
+    }
+
+    static long wholeSecondsUp(Duration wait) {
+        long whole = wait.toSeconds();
+        return Math.max(1, wait.equals(Duration.ofSeconds(whole)) ? whole : whole + 1);
     }
 
     private final UserDirectory users;
@@ -203,7 +216,7 @@ public final class IdentityService {
         Optional<Duration> wait = throttle.wait(key, address);
         if (wait.isPresent()) {
             users.recordAdminEvent(clock.instant(), "sign-in-throttled", name, address, key, null);
-            throw new SignInRefused("too many failed sign-ins: wait " + Math.max(1, wait.get().toSeconds())
+            throw new SignInRefused("too many failed sign-ins: wait " + wholeSecondsUp(wait.get())
                     + " s before trying again", wait.get());
         }
         Optional<User> user = users.resolve(key);

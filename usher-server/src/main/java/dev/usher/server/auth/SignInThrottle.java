@@ -12,6 +12,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * next attempt for it must wait twice as long as the last (1 s, 2 s, 4 s, ... up to 15 minutes). A
  * success clears the account and the address. Kept in memory: a restart forgiving the counters is
  * harmless next to the cost of a write per failed guess.
+ *
+ * <p>An address always waits for its own failures. An account's back-off only holds back addresses
+ * that failed recently (within {@link #RECENT}): otherwise anyone who can reach the sign-in page could
+ * keep {@code admin} locked out by guessing wrong, and the right password from the administrator's
+ * own machine could not get in. The price: an attacker with many addresses gets a first guess from
+ * each, and each address then waits like any other.
  */
 public final class SignInThrottle {
 
@@ -19,7 +25,10 @@ public final class SignInThrottle {
     static final Duration MAX_DELAY = Duration.ofMinutes(15);
     private static final int MAX_TRACKED = 100_000;
 
-    private record Failures(int count, Instant notBefore) {}
+    /** An address whose last failure is older than this is not a suspect for the account back-off. */
+    static final Duration RECENT = MAX_DELAY;
+
+    private record Failures(int count, Instant last, Instant notBefore) {}
 
     private final Map<String, Failures> byKey = new ConcurrentHashMap<>();
     private final Clock clock;
@@ -31,7 +40,9 @@ public final class SignInThrottle {
     /** How long the caller must still wait before trying this account from this address; empty: go ahead. */
     public Optional<Duration> wait(String accountKey, String address) {
         Instant now = clock.instant();
-        Instant until = later(byKey.get("a:" + accountKey), byKey.get("s:" + address));
+        Failures fromAddress = byKey.get("s:" + address);
+        boolean failedRecently = fromAddress != null && fromAddress.last().plus(RECENT).isAfter(now);
+        Instant until = failedRecently ? later(byKey.get("a:" + accountKey), fromAddress) : null;
         return until != null && until.isAfter(now) ? Optional.of(Duration.between(now, until)) : Optional.empty();
     }
 
@@ -58,7 +69,7 @@ public final class SignInThrottle {
             if (delay.compareTo(MAX_DELAY) > 0) {
                 delay = MAX_DELAY;
             }
-            return new Failures(n, now.plus(delay));
+            return new Failures(n, now, now.plus(delay));
         }).count();
     }
 

@@ -111,7 +111,7 @@ public final class ConsoleRoutes {
                 ctx.redirect(next(ctx.formParam("next")), HttpStatus.SEE_OTHER);
                 return;
             } catch (IdentityService.SignInRefused e) {
-                error = e.retryAfter() != null ? "Too many failed sign-ins: wait " + Math.max(1, e.retryAfter().toSeconds())
+                error = e.retryAfter() != null ? "Too many failed sign-ins: wait " + e.retryAfterSeconds()
                         + " seconds, then try again." : "The user name or password is wrong, or the account is disabled.";
                 status = e.retryAfter() != null ? 429 : 401;
             } catch (ConsoleSession.NotAdministrator e) {

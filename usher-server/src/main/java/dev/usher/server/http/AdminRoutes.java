@@ -14,7 +14,6 @@ import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -89,14 +88,12 @@ final class AdminRoutes {
     private final SeatService seats;
     private final SeatViews views;
     private final RequestAuth auth;
-    private final JsonMapper json;
 
-    AdminRoutes(LicenseService licenses, SeatService seats, SeatViews views, RequestAuth auth, JsonMapper json) {
+    AdminRoutes(LicenseService licenses, SeatService seats, SeatViews views, RequestAuth auth) {
         this.licenses = licenses;
         this.seats = seats;
         this.views = views;
         this.auth = auth;
-        this.json = json;
     }
 
     void register(RoutesConfig r) {
@@ -131,7 +128,10 @@ final class AdminRoutes {
         // Also accept {"text": "..."} from clients that only speak JSON.
         if (text.stripLeading().startsWith("{")) {
             record TextBody(String text) {}
-            text = JsonCodec.read(json, ctx.bodyAsBytes(), TextBody.class).text();
+            text = JsonCodec.read(ctx, TextBody.class).text();
+            if (text == null || text.isEmpty()) {
+                throw ApiProblem.validation("send {\"text\": \"<the whole .lic file>\"}, or the file itself as text/plain");
+            }
         }
         LicenseService.Added added = licenses.add(text);
         ctx.status(added.created() ? 201 : 200);
@@ -191,7 +191,7 @@ final class AdminRoutes {
     }
 
     private void putPolicy(Context ctx) {
-        PolicyBody body = JsonCodec.read(json, ctx.bodyAsBytes(), PolicyBody.class);
+        PolicyBody body = JsonCodec.read(ctx, PolicyBody.class);
         PoolSettings current = seats.settings(ctx.pathParam("product"), ctx.pathParam("feature"));
         BorrowPolicy b = current.borrow();
         PoolSettings next = new PoolSettings(
@@ -212,7 +212,7 @@ final class AdminRoutes {
     }
 
     private void releaseUser(Context ctx) {
-        ReleaseBody body = JsonCodec.read(json, ctx.bodyAsBytes(), ReleaseBody.class);
+        ReleaseBody body = JsonCodec.read(ctx, ReleaseBody.class);
         if ((body.product() == null) != (body.feature() == null)) {
             throw ApiProblem.validation("give both product and feature, or neither (to release every seat of the user)");
         }

@@ -65,7 +65,8 @@ final class AssignmentRoutes {
         } catch (NumberFormatException e) {
             throw ApiProblem.validation("If-Match must be the ETag of GET .../rules, e.g. \"3\"");
         }
-        var resolved = RuleSetCodec.resolve(RuleSetCodec.parse(ctx.bodyAsBytes()), identity.users(), identity.names());
+        var resolved = RuleSetCodec.resolve(RuleSetCodec.checked(JsonCodec.read(ctx, RuleSetCodec.RuleSetJson.class)),
+                identity.users(), identity.names());
         long version = seats.saveRules(p, f, resolved, expected);
         if (version < 0) {
             throw new ApiProblem(412, "precondition-failed", "Rules changed meanwhile",

@@ -11,9 +11,9 @@ import dev.usher.server.auth.Principal;
 import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
 import dev.usher.server.seat.SessionEndings;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -21,7 +21,11 @@ import java.time.Instant;
 /** The client API: take, keep and give back seats. Stable under {@code /api/v1}. */
 final class ClientRoutes {
 
-    /** The checkout body; {@code user} only counts in open mode. */
+    /**
+     * The checkout body; {@code user} only counts in open mode. Members a newer client may add are
+     * ignored (here and in {@link BorrowBody}): an older server keeps serving it.
+     */
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record CheckoutBody(String user, String host, String client) {}
 
     record CheckoutResponse(String seatId, String sessionId, String product, String feature, String user,
@@ -29,6 +33,7 @@ final class ClientRoutes {
 
     record HeartbeatResponse(String sessionId, Instant leaseExpiresAt, long heartbeatSeconds) {}
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record BorrowBody(Instant until) {}
 
     record BorrowResponse(String seatId, String sessionId, String product, String feature, String user, String host,
@@ -40,14 +45,12 @@ final class ClientRoutes {
     private final SeatService seats;
     private final IdentityService identity;
     private final RequestAuth auth;
-    private final JsonMapper json;
     private final long heartbeatSeconds;
 
-    ClientRoutes(SeatService seats, IdentityService identity, RequestAuth auth, JsonMapper json, long heartbeatSeconds) {
+    ClientRoutes(SeatService seats, IdentityService identity, RequestAuth auth, long heartbeatSeconds) {
         this.seats = seats;
         this.identity = identity;
         this.auth = auth;
-        this.json = json;
         this.heartbeatSeconds = heartbeatSeconds;
     }
 
@@ -61,7 +64,7 @@ final class ClientRoutes {
     }
 
     private void checkout(Context ctx) {
-        CheckoutBody body = JsonCodec.read(json, ctx.bodyAsBytes(), CheckoutBody.class);
+        CheckoutBody body = JsonCodec.read(ctx, CheckoutBody.class);
         Duration wait = waitParam(ctx);
         AuthSettings settings = identity.authSettings();
         SeatQueue.Answer answer;
@@ -126,7 +129,7 @@ final class ClientRoutes {
     private void borrow(Context ctx) {
         String sessionId = ctx.pathParam("sessionId");
         requireOwner(ctx, sessionId);
-        BorrowBody body = JsonCodec.read(json, ctx.bodyAsBytes(), BorrowBody.class);
+        BorrowBody body = JsonCodec.read(ctx, BorrowBody.class);
         switch (seats.borrow(sessionId, ctx.pathParam("product"), ctx.pathParam("feature"), body.until())) {
             case BorrowOutcome.Refused no -> throw new ApiProblem(no.status(), no.code(), "Cannot borrow", no.message())
                     .with("product", ctx.pathParam("product")).with("feature", ctx.pathParam("feature"));

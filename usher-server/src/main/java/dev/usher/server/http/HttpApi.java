@@ -36,7 +36,7 @@ public final class HttpApi {
     public record Parts(SeatService seats, SeatViews views, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
-                        dev.usher.server.report.AuditRecorder audit) {}
+                        dev.usher.server.report.AuditRecorder audit, StorageWatch storage) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
@@ -57,15 +57,17 @@ public final class HttpApi {
     public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes,
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> setup) {
         JsonMapper json = JsonCodec.mapper();
-        ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
-        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
-        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.views(), parts.auth(), json);
-        return Javalin.create(config -> {
+        ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), parts.heartbeatSeconds());
+        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth());
+        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.views(), parts.auth());
+        java.util.concurrent.atomic.AtomicReference<Javalin> app = new java.util.concurrent.atomic.AtomicReference<>();
+        Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
             config.concurrency.useVirtualThreads = true;
             config.http.maxRequestSize = parts.maxRequestBytes();
             config.http.prefer405over404 = true;
             config.jsonMapper(new JavalinJackson3(json, true));
+            JettyGuards.install(config);
             setup.accept(config);
             // Java's default accept queue of 50 drops SYNs when many clients reconnect at once (after a
             // restart, every client does): they would then wait a second for the retransmit.
@@ -81,16 +83,19 @@ public final class HttpApi {
             }));
 
             var r = config.routes;
+            r.before("/api/v1/*", MediaTypes::refuseOthers);
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
                 boolean reachable = parts.db().isReachable();
                 // Migrations current: the schema this build migrated to at start is still the one in the store.
                 java.util.Optional<String> schema = reachable ? parts.db().schemaProblem() : java.util.Optional.empty();
-                boolean ok = reachable && schema.isEmpty();
+                java.util.Optional<String> storage = parts.storage().problem();
+                boolean ok = reachable && schema.isEmpty() && storage.isEmpty();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready"
-                                : !reachable ? "store unreachable" : "schema not current: " + schema.get(),
+                                : !reachable ? "store unreachable" : schema.isPresent() ? "schema not current: " + schema.get() : storage.get(),
                         "database", reachable ? "reachable" : "unreachable",
-                        "migrations", !reachable ? "unknown" : schema.isEmpty() ? "current" : "not current"));
+                        "migrations", !reachable ? "unknown" : schema.isEmpty() ? "current" : "not current",
+                        "storage", storage.isEmpty() ? "writable" : "full"));
             });
             r.get("/api/v1/installation", ctx -> {
                 // In the signed-in modes only sign-in and health answer without credentials.
@@ -126,7 +131,7 @@ public final class HttpApi {
                     new ApiProblem(e.kind().status(), e.kind().code(), title(e.kind()), e.getMessage())));
             r.exception(IdentityService.SignInRefused.class, (e, ctx) -> {
                 if (e.retryAfter() != null) {
-                    ctx.header("Retry-After", String.valueOf(Math.max(1, e.retryAfter().toSeconds())));
+                    ctx.header("Retry-After", String.valueOf(e.retryAfterSeconds()));
                     problem(ctx, new ApiProblem(429, "too-many-attempts", "Too many failed sign-ins", e.getMessage()));
                 } else {
                     problem(ctx, new ApiProblem(401, "unauthenticated", "Sign-in failed", e.getMessage()));
@@ -141,6 +146,10 @@ public final class HttpApi {
             r.exception(UserNames.InvalidNameException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
             r.exception(IllegalArgumentException.class, (e, ctx) -> problem(ctx, ApiProblem.validation(e.getMessage())));
             r.exception(StoreException.class, (e, ctx) -> {
+                if (parts.storage().isDiskFull(e)) {
+                    diskFull(ctx, e);
+                    return;
+                }
                 LOG.error("store failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, new ApiProblem(503, "store-unavailable", "The store is unavailable",
                         "the server could not read or write its database; nothing was changed. Try again; if it persists,"
@@ -148,6 +157,10 @@ public final class HttpApi {
             });
             r.exception(HttpResponseException.class, (e, ctx) -> problem(ctx, fromJavalin(e.getStatus(), ctx, parts.maxRequestBytes())));
             r.exception(Exception.class, (e, ctx) -> {
+                if (parts.storage().isDiskFull(e)) {
+                    diskFull(ctx, e);
+                    return;
+                }
                 LOG.error("unexpected failure on {} {}", ctx.method(), ctx.path(), e);
                 problem(ctx, new ApiProblem(500, "internal-error", "Internal error",
                         "the server failed unexpectedly; nothing was changed. The server log has the details"));
@@ -156,12 +169,24 @@ public final class HttpApi {
             for (int status : new int[] {404, 405, 413}) {
                 r.error(status, ctx -> {
                     String type = ctx.res().getContentType();
+                    if (status == 405) {
+                        ctx.header("Allow", Methods.allowed(app.get(), ctx.path()));
+                    }
                     if (type == null || !type.startsWith("application/problem+json")) {
                         problem(ctx, fromJavalin(status, ctx, parts.maxRequestBytes()));
                     }
                 });
             }
         });
+        app.set(javalin);
+        Methods.headLikeGet(javalin);
+        return javalin;
+    }
+
+    /** A write failed for lack of disk space: logged once per failure as one line, answered with a sentence. */
+    private static void diskFull(Context ctx, Exception e) {
+        LOG.error("{} {}: the disk is full, nothing was written ({})", ctx.method(), ctx.path(), e.getMessage());
+        problem(ctx, StorageWatch.refusal());
     }
 
     private static String title(IdentityException.Kind kind) {

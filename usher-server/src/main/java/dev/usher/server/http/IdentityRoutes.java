@@ -17,7 +17,6 @@ import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -66,19 +65,21 @@ final class IdentityRoutes {
     record MergePreview(UserView into, UserView from, List<String> aliasesMoving, List<String> rolesMoving,
                         int seatsOfFrom, String note) {}
 
+    /** LDAP settings: a member left null takes its default (see {@link LdapSettings}), for booleans and numbers too. */
+    private static final tools.jackson.databind.ObjectReader LDAP_SETTINGS = JsonCodec.mapper().readerFor(LdapSettings.class)
+            .without(tools.jackson.databind.DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES);
+
     private final IdentityService identity;
     private final DirectoryLink directory;
     private final SeatService seats;
     private final RequestAuth auth;
-    private final JsonMapper json;
     private final Doctor doctor;
 
-    IdentityRoutes(IdentityService identity, DirectoryLink directory, SeatService seats, RequestAuth auth, JsonMapper json) {
+    IdentityRoutes(IdentityService identity, DirectoryLink directory, SeatService seats, RequestAuth auth) {
         this.identity = identity;
         this.directory = directory;
         this.seats = seats;
         this.auth = auth;
-        this.json = json;
         this.doctor = new Doctor(identity.users(), identity.names(), seats, identity.clock());
     }
 
@@ -161,7 +162,7 @@ final class IdentityRoutes {
         r.get("/api/v1/settings/ldap", auth.admin(ctx -> ctx.json(directory.settings().map(LdapSettings::redacted)
                 .map(x -> (Object) x).orElse(java.util.Map.of("configured", false)))));
         r.put("/api/v1/settings/ldap", auth.admin(ctx -> {
-            LdapSettings saved = directory.save(LdapSettings.fromJson(new String(ctx.bodyAsBytes(), java.nio.charset.StandardCharsets.UTF_8)));
+            LdapSettings saved = directory.save(JsonCodec.read(ctx, LDAP_SETTINGS));
             event(ctx, "ldap-settings", saved.url(), null);
             ctx.json(saved.redacted());
         }));
@@ -174,7 +175,7 @@ final class IdentityRoutes {
             // Tests what the form holds (with the stored password if left out), or the stored settings.
             byte[] body = ctx.bodyAsBytes();
             LdapSettings s = body.length > 2
-                    ? LdapSettings.fromJson(new String(body, java.nio.charset.StandardCharsets.UTF_8)).keepingPasswordOf(directory.settings().orElse(null))
+                    ? JsonCodec.<LdapSettings>read(ctx, LDAP_SETTINGS).keepingPasswordOf(directory.settings().orElse(null))
                     : directory.settings().orElseThrow(() -> ApiProblem.validation("no LDAP directory is configured"));
             var problems = s.problems();
             if (!problems.isEmpty()) {
@@ -190,7 +191,7 @@ final class IdentityRoutes {
     }
 
     private void signIn(Context ctx) {
-        SignInBody body = JsonCodec.read(json, ctx.bodyAsBytes(), SignInBody.class);
+        SignInBody body = JsonCodec.read(ctx, SignInBody.class);
         IdentityService.SignedIn s = identity.signIn(body.user(), body.password(), ctx.ip());
         ctx.json(new SignInResponse(s.token(), s.expiresAt(), s.user().name(), s.admin()));
     }
@@ -203,7 +204,7 @@ final class IdentityRoutes {
     }
 
     private void createUser(Context ctx) {
-        UserBody b = JsonCodec.read(json, ctx.bodyAsBytes(), UserBody.class);
+        UserBody b = JsonCodec.read(ctx, UserBody.class);
         UserSource source = b.source() == null ? UserSource.LOCAL : UserSource.fromCode(b.source());
         if (source == UserSource.AUTO) {
             throw ApiProblem.validation("source must be local or ldap");
@@ -214,11 +215,16 @@ final class IdentityRoutes {
     }
 
     private void updateUser(Context ctx) {
-        UserBody b = JsonCodec.read(json, ctx.bodyAsBytes(), UserBody.class);
-        AdminReason.require(b.reason());
         User u = user(ctx);
+        UserBody b = JsonCodec.read(ctx, UserBody.class);
+        AdminReason.require(b.reason());
         if (b.name() != null && !b.name().equals(u.name())) {
             throw ApiProblem.validation("a user's name cannot be changed; add the new spelling as an alias");
+        }
+        // A password makes an automatically created user local; any other change of source is refused, not ignored.
+        boolean becomesLocal = "local".equals(b.source()) && b.password() != null;
+        if (b.source() != null && !b.source().equals(u.source().code()) && !becomesLocal) {
+            throw ApiProblem.validation("a user's source cannot be changed (it is " + u.source().code() + ")");
         }
         if (b.password() != null) {
             identity.setPassword(u.id(), b.password(), actor(ctx));
@@ -236,7 +242,7 @@ final class IdentityRoutes {
     }
 
     private void addAlias(Context ctx) {
-        AliasBody b = JsonCodec.read(json, ctx.bodyAsBytes(), AliasBody.class);
+        AliasBody b = JsonCodec.read(ctx, AliasBody.class);
         User u = users().addAlias(id(ctx), identity.names().display(b.alias()), identity.names().key(b.alias()), identity.now());
         event(ctx, "alias-added", u.name(), b.alias());
         ctx.status(201).json(UserView.of(u));
@@ -257,7 +263,7 @@ final class IdentityRoutes {
     }
 
     private void merge(Context ctx) {
-        MergeBody b = JsonCodec.read(json, ctx.bodyAsBytes(), MergeBody.class);
+        MergeBody b = JsonCodec.read(ctx, MergeBody.class);
         if (b.from() == null) {
             throw ApiProblem.validation("send {\"from\": <id of the user to merge into this one>}");
         }
@@ -268,13 +274,13 @@ final class IdentityRoutes {
     }
 
     private void createToken(Context ctx) {
-        TokenBody b = JsonCodec.read(json, ctx.bodyAsBytes(), TokenBody.class);
+        TokenBody b = JsonCodec.read(ctx, TokenBody.class);
         IdentityService.ApiToken t = identity.createApiToken(id(ctx), b.name(), actor(ctx));
         ctx.status(201).json(new TokenCreated(t.id(), t.token(), b.name(), "shown once: store it now; only its hash is kept"));
     }
 
     private void createRole(Context ctx) {
-        RoleBody b = JsonCodec.read(json, ctx.bodyAsBytes(), RoleBody.class);
+        RoleBody b = JsonCodec.read(ctx, RoleBody.class);
         Role role = users().createRole(roleName(b.name()), roleName(b.name()).toLowerCase(Locale.ROOT), blank(text("ldapGroup", b.ldapGroup(), 256)), identity.now());
         event(ctx, "role-created", role.name(), null);
         ctx.status(201).json(role);
@@ -282,14 +288,14 @@ final class IdentityRoutes {
 
     private void updateRole(Context ctx) {
         Role role = role(ctx);
-        RoleBody b = JsonCodec.read(json, ctx.bodyAsBytes(), RoleBody.class);
+        RoleBody b = JsonCodec.read(ctx, RoleBody.class);
         String name = b.name() == null ? role.name() : roleName(b.name());
         ctx.json(users().updateRole(role.id(), name, name.toLowerCase(Locale.ROOT), b.ldapGroup() == null ? role.ldapGroup() : blank(text("ldapGroup", b.ldapGroup(), 256))));
         event(ctx, "role-updated", name, null);
     }
 
     private void saveSettings(Context ctx) {
-        SettingsBody b = JsonCodec.read(json, ctx.bodyAsBytes(), SettingsBody.class);
+        SettingsBody b = JsonCodec.read(ctx, SettingsBody.class);
         AuthSettings s = identity.authSettings();
         AuthSettings next = new AuthSettings(
                 b.authMode() == null ? s.mode() : AuthMode.fromCode(b.authMode()),

@@ -92,7 +92,6 @@ public final class ReportRoutes {
     private final AuditRecorder audit;
     private final AuditTrail trail;
     private final RequestAuth auth;
-    private final JsonMapper json;
     private final Clock clock;
 
     public ReportRoutes(UsageReport usage, AuditRecorder audit, AuditTrail trail, RequestAuth auth, Clock clock) {
@@ -100,7 +99,6 @@ public final class ReportRoutes {
         this.audit = audit;
         this.trail = trail;
         this.auth = auth;
-        this.json = JsonCodec.mapper();
         this.clock = clock;
     }
 
@@ -359,7 +357,7 @@ public final class ReportRoutes {
     }
 
     private void setRecording(Context ctx) {
-        RecordingBody b = JsonCodec.read(json, ctx.bodyAsBytes(), RecordingBody.class);
+        RecordingBody b = JsonCodec.read(ctx, RecordingBody.class);
         if (b.enabled() == null) {
             throw ApiProblem.validation("send {\"enabled\": true} or {\"enabled\": false}");
         }

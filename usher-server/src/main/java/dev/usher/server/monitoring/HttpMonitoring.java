@@ -50,7 +50,7 @@ public final class HttpMonitoring {
     private void answered(Context ctx, Float ms) {
         Endpoint endpoint = ctx.endpoints().matchedHttpEndpoint();
         int status = ctx.statusCode();
-        String method = ctx.method().name();
+        String method = dev.usher.server.http.Methods.label(ctx.req().getMethod());
         metrics.request(method, endpoint == null ? null : endpoint.path, status, (long) (ms * 1_000_000f));
         if (config.accessLog() == MonitoringConfig.AccessLog.ALL
                 || (config.accessLog() == MonitoringConfig.AccessLog.ERRORS && status >= 400)) {

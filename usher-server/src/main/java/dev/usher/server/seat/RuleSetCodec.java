@@ -32,6 +32,8 @@ public final class RuleSetCodec {
 
     public record RuleSetJson(List<RuleJson> rules) {}
 
+    public static final int MAX_RULES = 100;
+
     private static final JsonMapper JSON = JsonMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build();
 
     private RuleSetCodec() {
@@ -39,17 +41,21 @@ public final class RuleSetCodec {
 
     public static RuleSetJson parse(byte[] body) {
         try {
-            RuleSetJson r = JSON.readValue(body, RuleSetJson.class);
-            if (r == null || r.rules() == null) {
-                throw new IllegalArgumentException("send {\"rules\": [...]} (an empty list removes every rule)");
-            }
-            if (r.rules().size() > 100) {
-                throw new IllegalArgumentException("at most 100 rules per pool");
-            }
-            return r;
+            return checked(JSON.readValue(body, RuleSetJson.class));
         } catch (JacksonException e) {
             throw new IllegalArgumentException("rules are not valid JSON: " + e.getOriginalMessage());
         }
+    }
+
+    /** Rules as read from a request: present, and at most {@link #MAX_RULES}. */
+    public static RuleSetJson checked(RuleSetJson r) {
+        if (r == null || r.rules() == null) {
+            throw new IllegalArgumentException("send {\"rules\": [...]} (an empty list removes every rule)");
+        }
+        if (r.rules().size() > MAX_RULES) {
+            throw new IllegalArgumentException("at most " + MAX_RULES + " rules per pool");
+        }
+        return r;
     }
 
     public static String write(RuleSetJson rules) {

@@ -46,6 +46,8 @@ import java.util.regex.Pattern;
  *                             used and the host name must match the certificate
  * @param connectTimeoutMillis connect timeout of every connection; responses may take twice as long
  */
+// bindPasswordSet: what GET shows; sending the shown settings back must work, so it is taken and ignored.
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(value = "bindPasswordSet", allowGetters = true)
 public record LdapSettings(
         String url,
         boolean startTls,
