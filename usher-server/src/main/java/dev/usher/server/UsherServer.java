@@ -204,9 +204,13 @@ public final class UsherServer implements AutoCloseable {
             server.directoryLink.start();
             server.usageRecorder.start();
             server.auditRecorder.start(config.reports().interval());
+            // Admin commands on this machine find the server here. With HTTPS they use it (plain HTTP may only
+            // redirect) and trust exactly the certificate it serves: its DER, base64, so no file has to be readable.
+            String httpsInfo = server.https == null ? "" : ",\"httpsUrl\":\"" + server.localHttpsUrl() + "\",\"certificate\":\""
+                    + server.tls.certificateBase64() + "\"";
             DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
                     "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
-                            + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
+                            + ",\"token\":\"" + server.credentials.localToken() + "\"" + httpsInfo + "}\n");
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -290,6 +294,12 @@ public final class UsherServer implements AutoCloseable {
     /** An HTTPS URL this machine can reach the server on (HTTPS must be on). */
     public String httpsUrl() {
         String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        return "https://" + host + ":" + httpsPort();
+    }
+
+    /** An HTTPS URL this machine can reach the server on, by address (HTTPS must be on). */
+    public String localHttpsUrl() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
         return "https://" + host + ":" + httpsPort();
     }
 
