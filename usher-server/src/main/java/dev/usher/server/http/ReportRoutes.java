@@ -268,6 +268,9 @@ public final class ReportRoutes {
         }
     }
 
+    /** The two kinds of audit records: what administrators did, and what happened to seats. */
+    public static final List<String> AUDIT_KINDS = List.of("admin", "seat");
+
     /** The audit filter from request parameters (API and console); malformed ones are refused with a sentence. */
     public static SqlAuditLog.Filter auditFilter(java.util.function.Function<String, String> param, Instant now) {
         Instant from = param.apply("from") == null ? null : time(param.apply("from"), "from");
@@ -286,7 +289,11 @@ public final class ReportRoutes {
                 throw new IllegalArgumentException(f[0] + " must be 1-256 printable characters");
             }
         }
-        return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type);
+        String kind = param.apply("kind");
+        if (kind != null && !AUDIT_KINDS.contains(kind)) {
+            throw new IllegalArgumentException("kind must be admin (administrators' actions) or seat (seat events)");
+        }
+        return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type, kind);
     }
 
     private static Instant time(String value, String what) {

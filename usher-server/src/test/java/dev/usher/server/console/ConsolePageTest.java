@@ -493,6 +493,15 @@ class ConsolePageTest {
         String bobs = browser.get("/audit?user=bob&type=grant").html();
         assertThat(bobs).contains(">bob<").doesNotContain("&lt;script&gt;alert(", "<td>license-added <span");
         assertThat(browser.get("/audit?pool=cad/cal&actor=nobody").html()).contains("No record matches.");
+        // administrators' actions apart from seat events
+        String admin = browser.get("/audit?kind=admin").html();
+        assertThat(admin).contains("<td>license-added <span", "<option value=\"admin\" selected>").doesNotContain("<td>grant <span");
+        String seat = browser.get("/audit?kind=seat").html();
+        assertThat(seat).contains("<td>grant <span").doesNotContain("<td>license-added <span");
+        assertThat(browser.get("/audit/export.csv?kind=seat").html()).contains(",seat,grant,").doesNotContain(",admin,");
+        assertThat(server.admin().get("/api/v1/audit?kind=admin").json()).allSatisfy(r -> assertThat(r.get("kind").asString()).isEqualTo("admin"));
+        assertThat(server.admin().get("/api/v1/audit?kind=people").status()).isEqualTo(400);
+        assertThat(browser.get("/audit?kind=people").html()).contains("kind must be admin");
         ConsoleClient.Page bad = browser.get("/audit?from=tomorrow");
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.html()).contains("From must be a day like 2026-06-01.");
