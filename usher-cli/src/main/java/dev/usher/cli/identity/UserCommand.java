@@ -45,6 +45,8 @@ public final class UserCommand implements Runnable {
         String search;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N users (1-1000; default ${DEFAULT-VALUE}).")
         int limit;
+        @Option(names = "--json", description = "Print {items, total, offset, limit} as the API answers it, for scripts.")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -55,6 +57,10 @@ public final class UserCommand implements Runnable {
             try (IdentityApi api = IdentityApi.open(options)) {
                 JsonNode page = api.get("/api/v1/users?limit=" + limit
                         + (search == null || search.isBlank() ? "" : "&search=" + IdentityApi.encode(search.strip())));
+                if (json) {
+                    dev.usher.cli.admin.JsonOutput.print(out, page);
+                    return 0;
+                }
                 JsonNode items = page.get("items");
                 if (items.isEmpty()) {
                     out.println(search == null ? "no users" : "no user matches '" + search.strip() + "'");

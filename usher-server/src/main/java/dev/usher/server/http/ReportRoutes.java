@@ -306,9 +306,17 @@ public final class ReportRoutes {
         boolean csv = !ndjson && wants(ctx, "text/csv");
         int limit = limit(ctx, ndjson || csv ? 10_000_000 : 1000, ndjson || csv ? 10_000_000 : 100_000);
         audit.tick(); // what happened up to this request is in the answer (when recording is on)
+        String order = ctx.queryParam("order");
+        if (order != null && !order.equals("oldest") && !order.equals("newest")) {
+            throw ApiProblem.validation("order must be oldest (the default: in sequence) or newest (the latest records first)");
+        }
         if (!ndjson && !csv) {
             List<AuditView> out = new ArrayList<>();
-            audit.log().forEach(f, limit, e -> out.add(AuditView.of(e)));
+            if ("newest".equals(order)) {
+                audit.log().newestFirst(f, Long.MAX_VALUE, limit).forEach(e -> out.add(AuditView.of(e)));
+            } else {
+                audit.log().forEach(f, limit, e -> out.add(AuditView.of(e)));
+            }
             ctx.json(out);
             return;
         }
