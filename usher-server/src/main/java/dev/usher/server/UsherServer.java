@@ -264,6 +264,11 @@ public final class UsherServer implements AutoCloseable {
         if (config.demo()) {
             out.accept(demoLicenseCreated ? "demo: created a license for product 'demo' with 25 'cal' seats"
                     : "demo: product 'demo' is licensed (reusing the existing demo license)");
+            // A newcomer's next step is the console: say where, and with what (the password is printed only at the first start).
+            out.accept("open " + publicUrl() + " in a browser and sign in as " + IdentityService.ADMIN_USER + " with "
+                    + (generatedAdminPassword != null ? "the password " + generatedAdminPassword
+                    : config.adminPassword() != null ? "the password in USHER_ADMIN_PASSWORD"
+                    : "the password printed at the first start (forgotten? usher admin reset-password)"));
             out.accept("take a seat:");
             out.accept("  curl -X PUT " + publicUrl() + "/api/v1/sessions/my-laptop-1/checkouts/demo/cal \\");
             out.accept("       -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"host\":\"laptop\",\"client\":\"curl\"}'");
