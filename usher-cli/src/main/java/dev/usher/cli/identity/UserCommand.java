@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         description = "List, add and change users; aliases (other spellings of one person); merge duplicates.",
         subcommands = {UserCommand.ListUsers.class, UserCommand.Add.class, UserCommand.Show.class, UserCommand.Alias.class,
                 UserCommand.Unalias.class, UserCommand.Merge.class, UserCommand.Disable.class, UserCommand.Enable.class,
-                UserCommand.Password.class})
+                UserCommand.Password.class, StrayCommand.class})
 public final class UserCommand implements Runnable {
 
     @Spec CommandSpec spec;
@@ -34,7 +34,7 @@ public final class UserCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "usher user needs a command: list, add, show, alias, unalias, merge, disable, enable or password");
+                "usher user needs a command: list, add, show, alias, unalias, merge, disable, enable, password or stray");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List users (name, source, roles, aliases, last seen).")

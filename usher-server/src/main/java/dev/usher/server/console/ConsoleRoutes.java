@@ -12,16 +12,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -35,28 +31,28 @@ public final class ConsoleRoutes {
                         DirectoryLink directory, Database db, String version,
                         dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit) {}
 
-    private static final String HTMX = "META-INF/resources/webjars/htmx.org/%s/dist/htmx.min.js";
-
     private final Parts parts;
     private final Console console;
     private final SeatActivity activity;
     private final Doctor doctor;
     private final DoctorCache doctorCache;
+    private final StaticAssets assets = new StaticAssets();
+    private final dev.usher.store.people.SqlPeopleHistory peopleHistory;
 
     public ConsoleRoutes(Parts parts) {
         this.parts = parts;
         ZoneId zone = ZoneId.systemDefault();
         Fmt fmt = new Fmt(parts.identity().clock(), zone);
-        this.console = new Console(new ConsoleSession(parts.identity()), parts.identity(), fmt, parts.version());
+        this.console = new Console(new ConsoleSession(parts.identity()), parts.identity(), fmt, parts.version(), assets.urls());
         this.activity = new SeatActivity(parts.db(), parts.identity().clock(), zone);
-        this.doctor = new Doctor(parts.identity().users(), parts.identity().names(), parts.seats(), parts.identity().clock());
+        this.peopleHistory = new dev.usher.store.people.SqlPeopleHistory(parts.db());
+        this.doctor = new Doctor(parts.identity().users(), parts.identity().names(), parts.seats(), parts.identity().clock(),
+                new dev.usher.server.auth.HostHistory(peopleHistory, parts.identity().names(), parts.identity().clock()));
         this.doctorCache = new DoctorCache(doctor);
     }
 
     public void register(RoutesConfig r) {
-        staticFile(r, "/static/htmx.min.js", String.format(HTMX, webjarVersion()), "text/javascript");
-        staticFile(r, "/static/console.css", "console/console.css", "text/css");
-        staticFile(r, "/static/console.js", "console/console.js", "text/javascript");
+        assets.register(r);
 
         r.get("/login", this::loginPage);
         r.post("/login", this::signIn);
@@ -70,7 +66,11 @@ public final class ConsoleRoutes {
 
         new LicensePages(console, parts.licenses(), parts.seats()).register(r);
         new SeatPages(console, parts.seats(), new SeatBrowser(parts.db())).register(r);
-        new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
+        // Before the people pages: /users/stray is not /users/{id}.
+        new PeopleBulkPages(console, parts.identity(), new dev.usher.server.auth.StrayPeople(peopleHistory, parts.identity().users(),
+                parts.identity().clock()), doctorCache).register(r);
+        new PeoplePages(console, parts.identity(), parts.seats(), doctorCache).register(r);
+        new DoctorPages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
         if (parts.usage() != null && parts.audit() != null) {
@@ -240,46 +240,5 @@ public final class ConsoleRoutes {
         private static boolean stale(Answer a) {
             return System.nanoTime() - a.atNanos() > FRESH.toNanos();
         }
-    }
-
-    // ---- static files ----------------------------------------------------------------------------
-
-    private static void staticFile(RoutesConfig r, String path, String resource, String type) {
-        byte[] body = read(resource);
-        String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
-        r.get(path, ctx -> {
-            ctx.header("Cache-Control", "public, max-age=3600");
-            ctx.header("ETag", etag);
-            ctx.header("X-Content-Type-Options", "nosniff");
-            if (etag.equals(ctx.header("If-None-Match"))) {
-                ctx.status(304);
-                return;
-            }
-            ctx.contentType(type + "; charset=utf-8").result(body);
-        });
-    }
-
-    private static byte[] read(String resource) {
-        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("console resource missing from the build: " + resource);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String webjarVersion() {
-        Properties p = new Properties();
-        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream("META-INF/maven/org.webjars.npm/htmx.org/pom.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("the htmx webjar is missing from the classpath");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p.getProperty("version");
     }
 }

@@ -10,7 +10,8 @@ public final class Pages {
     }
 
     /** The frame of every page: title, navigation, who is signed in, their CSRF token, a one-shot notice. */
-    public record Shell(String title, String nav, String user, String csrf, String notice, Fmt fmt, String version) {
+    public record Shell(String title, String nav, String user, String csrf, String notice, Fmt fmt, String version,
+                        StaticAssets.Assets assets) {
         public boolean signedIn() {
             return user != null;
         }
@@ -61,7 +62,13 @@ public final class Pages {
 
     // ---- users and roles -------------------------------------------------------------------------
 
-    public record Users(Shell shell, List<UserRow> users, String q, Pager pager, FormState form) {}
+    /** {@code roles}: what the people ticked can be added to. */
+    public record Users(Shell shell, List<UserRow> users, String q, Pager pager, FormState form, List<RoleRef> roles) {}
+
+    /** People nobody has seen for {@code days}: who a purge would delete ({@code ids}, comma-separated). */
+    public record Stray(Shell shell, FormState form, List<StrayRow> people, int days, String ids) {}
+
+    public record StrayRow(long id, String name, String source, String lastSeen, String created) {}
 
     public record UserRow(long id, String name, String displayName, String email, String source, boolean enabled,
                           String lastSeen, String created, List<String> aliases, List<String> roles) {}
@@ -81,7 +88,9 @@ public final class Pages {
     /** {@code ageSeconds}: how old the findings are (they are kept for two minutes: the doctor reads every user). */
     public record Doctor(Shell shell, List<FindingRow> findings, long ageSeconds) {}
 
-    public record FindingRow(int index, String kind, String problem, String fix, List<String> commands, String fixLabel) {}
+    /** {@code mergePreview}: where a merge proposed for a machine name is previewed and done, or null. */
+    public record FindingRow(int index, String kind, String problem, String fix, List<String> commands, String fixLabel,
+                             String mergePreview) {}
 
     // ---- assignments -----------------------------------------------------------------------------
 

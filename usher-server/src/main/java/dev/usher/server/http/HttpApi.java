@@ -58,7 +58,11 @@ public final class HttpApi {
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> setup) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), json, parts.heartbeatSeconds());
-        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json);
+        var peopleHistory = new dev.usher.store.people.SqlPeopleHistory(parts.db());
+        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), json,
+                new dev.usher.server.auth.HostHistory(peopleHistory, parts.identity().names(), parts.identity().clock()));
+        StrayRoutes strays = new StrayRoutes(new dev.usher.server.auth.StrayPeople(peopleHistory, parts.identity().users(),
+                parts.identity().clock()), parts.auth(), json);
         AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.ledger(), parts.auth(), json);
         return Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -104,6 +108,7 @@ public final class HttpApi {
             client.register(r);
             admin.register(r);
             identity.register(r);
+            strays.register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
