@@ -94,7 +94,8 @@ public final class Pages {
 
     // ---- assignments -----------------------------------------------------------------------------
 
-    public record Assignments(Shell shell, List<PoolRules> pools, List<String> roleNames, Explain explain) {}
+    /** {@code userNames}: offered while typing a user into a rule. */
+    public record Assignments(Shell shell, List<PoolRules> pools, List<String> roleNames, List<String> userNames, Explain explain) {}
 
     public record PoolRules(String product, String feature, int capacity, long version, List<RuleRow> rows,
                             List<String> problems, String summary, boolean saved) {
@@ -103,8 +104,12 @@ public final class Pages {
         }
     }
 
-    /** One editable rule: kind, target ("role:Engineers", "user:alice", comma-separated for allow-only), seats. */
-    public record RuleRow(int index, String kind, String target, String seats, String error) {}
+    /** One editable rule: kind, the roles picked, the users named (comma-separated), seats. */
+    public record RuleRow(int index, String kind, List<String> roles, String users, String seats, String error) {
+        static RuleRow blank(int index) {
+            return new RuleRow(index, "", List.of(), "", "", null);
+        }
+    }
 
     public record Explain(String user, String pool, List<String> pools, String outcome, String code, String detail, String error) {
         public boolean asked() {
@@ -119,7 +124,9 @@ public final class Pages {
 
     public record LdapTest(boolean ok, String message) {}
 
-    public record PoolPolicy(String product, String feature, String policy, long lingerSeconds, String error) {
+    /** As entered (numbers as text, so a wrong one is shown back as typed). */
+    public record PoolPolicy(String product, String feature, String policy, String lingerSeconds, boolean borrowAllowed,
+                             String borrowMaxDays, String borrowFloor, String error) {
         public String id() {
             return (product + "-" + feature).replaceAll("[^A-Za-z0-9_-]", "_");
         }

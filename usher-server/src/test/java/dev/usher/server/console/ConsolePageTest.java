@@ -351,27 +351,36 @@ class ConsolePageTest {
         assertThat(browser.post("/roles", Map.of("name", "Engineers"), true).status()).isEqualTo(303);
         assertThat(browser.get("/roles").html()).contains("Created role Engineers.", ">Engineers<");
 
-        browser.get("/assignments");
-        ConsoleClient.Page bad = browser.post("/assignments/cad/cal", form("version", "0", "rows", "3",
-                "kind0", "reserve", "target0", "role:Nobody", "seats0", "3",
-                "kind1", "limit", "target1", "role:Engineers", "seats1", "",
-                "kind2", "", "target2", "", "seats2", ""), true);
+        // a structured editor: a rule's roles are picked from the roles there are, users typed with suggestions;
+        // no free text with a placeholder that looks like a real value
+        String editor = browser.get("/assignments").html();
+        assertThat(editor).contains("<select id=\"roles-cad-cal-0\" name=\"roles0\" multiple", "<option value=\"Engineers\">Engineers</option>",
+                "<datalist id=\"known-users\">", "<option value=\"alice\"></option>", "list=\"known-users\"")
+                .doesNotContain("placeholder=\"role:", "name=\"target0\"");
+        ConsoleClient.Page bad = browser.post("/assignments/cad/cal", form("version", "0", "rows", "4",
+                "kind0", "reserve", "roles0", "Nobody", "seats0", "3",
+                "kind1", "limit", "roles1", "Engineers", "seats1", "",
+                "kind2", "deny", "users2", "", "seats2", "",
+                "kind3", "", "users3", "", "seats3", ""), true);
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.html()).contains("No role named 'Nobody'.", "A limit rule needs a number of seats.",
-                "Nothing was saved: fix the rules marked below.");
+                "Pick the role the rule is for, or type a user's name.", "Nothing was saved: fix the rules marked below.");
         assertThat(server.server().seats().rules("cad", "cal").json().rules()).isEmpty();
         ConsoleClient.Page tooMany = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "1",
-                "kind0", "reserve", "target0", "role:Engineers", "seats0", "11"), true);
+                "kind0", "reserve", "roles0", "Engineers", "seats0", "11"), true);
         assertThat(tooMany.html()).contains("The reserves add up to 11 seats but the pool has 10.");
-        ConsoleClient.Page ok = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "2",
-                "kind0", "reserve", "target0", "role:Engineers", "seats0", "3", "kind1", "deny", "target1", "user:alice"), true);
-        assertThat(ok.status()).isEqualTo(303);
-        assertThat(browser.get("/assignments").html()).contains("Saved the rules of cad/cal (2 rule(s)).", "3 of 10 seats reserved; 7 shared.",
-                "value=\"role:Engineers\"", "value=\"user:alice\"");
+        ConsoleClient.Page ok = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "3",
+                "kind0", "reserve", "roles0", "Engineers", "seats0", "3", "kind1", "deny", "users1", "alice",
+                "kind2", "allow-only", "roles2", "All Users", "users2", "alice, admin"), true);
+        assertThat(ok.status()).as(ok.html().replaceAll("(?s).*<main", "")).isEqualTo(303);
+        assertThat(server.server().seats().rules("cad", "cal").json().rules().get(2).users()).containsExactly("alice", "admin");
+        assertThat(browser.get("/assignments").html()).contains("Saved the rules of cad/cal (3 rule(s)).", "3 of 10 seats reserved; 7 shared.",
+                "<option value=\"Engineers\" selected>Engineers</option>", "name=\"users1\" value=\"alice\"",
+                "name=\"users2\" value=\"alice, admin\"");
         // saving over someone else's change is refused, and says so
         ConsoleClient.Page stale = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "0"), true);
         assertThat(stale.html()).contains("Someone saved these rules after you opened this page.");
-        assertThat(server.server().seats().rules("cad", "cal").json().rules()).hasSize(2);
+        assertThat(server.server().seats().rules("cad", "cal").json().rules()).hasSize(3);
 
         String explain = browser.get("/assignments/explain?user=alice&pool=cad/cal", Map.of("HX-Request", "true")).html();
         assertThat(explain).startsWith("<div id=\"explain-result\"").contains("alice holds a seat");
