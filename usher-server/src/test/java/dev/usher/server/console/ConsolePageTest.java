@@ -446,6 +446,116 @@ class ConsolePageTest {
         assertThat(server.server().seats().seatsHeld()).hasSize(1);
     }
 
+    @Test
+    void aMachineNameFromHistoryIsMergedAfterAPreviewAndStrayPeopleArePurgedAfterAList() {
+        server.license("cad", "cal", 10);
+        for (int i = 0; i < 4; i++) {
+            server.client().checkout("b" + i, "cad", "cal", "bob", "DESKTOP-7F3K2");
+            server.client().delete("/api/v1/sessions/b" + i);
+        }
+        server.client().checkout("m", "cad", "cal", "DESKTOP-7F3K2", "DESKTOP-7F3K2");
+        server.client().delete("/api/v1/sessions/m");
+        signIn();
+        String doctor = browser.get("/doctor?again=1").html();
+        assertThat(doctor).contains("merge DESKTOP-7F3K2 into bob (seen on that host 4 times)");
+        String preview = doctor.replaceAll("(?s).*<a class=\"button primary\" href=\"([^\"]+)\">Preview the merge…</a>.*", "$1")
+                .replace("&amp;", "&");
+        assertThat(preview).matches("/users/\\d+/merge\\?from=DESKTOP-7F3K2");
+        String merge = browser.get(preview).html();
+        assertThat(merge).contains("Merge DESKTOP-7F3K2 into bob?", "Names that will mean bob: DESKTOP-7F3K2");
+        String from = merge.replaceAll("(?s).*name=\"from\" value=\"(\\d+)\".*", "$1");
+        assertThat(browser.post(preview.substring(0, preview.indexOf('?')), Map.of("from", from), true).status()).isEqualTo(303);
+        assertThat(server.server().identity().users().resolve("desktop-7f3k2").orElseThrow().name()).isEqualTo("bob");
+
+        // stray people: a list first, then exactly those are purged, and the trail says so
+        server.client().checkout("c", "cad", "cal", "carol", "ws-c");
+        server.client().delete("/api/v1/sessions/c");
+        server.client().checkout("h", "cad", "cal", "holder", "ws-h");
+        server.clock().advance(Duration.ofDays(40));
+        signIn();
+        String stray = browser.get("/users/stray?days=30").html();
+        assertThat(stray).contains("data-testid=\"stray-count\">2 people not seen for 30 days", ">bob<", ">carol<")
+                .doesNotContain(">holder</a>", ">admin</a>");
+        assertThat(browser.get("/users/stray?days=x").status()).isEqualTo(422);
+        String ids = stray.replaceAll("(?s).*name=\"ids\" value=\"([0-9,]+)\".*", "$1");
+        ConsoleClient.Page purged = browser.post("/users/stray/purge", Map.of("days", "30", "ids", ids), true);
+        assertThat(purged.status()).isEqualTo(303);
+        assertThat(browser.get("/users").html()).contains("Purged 2 people not seen for 30 days (bob, carol).");
+        assertThat(server.server().identity().users().resolve("carol")).isEmpty();
+        assertThat(server.admin().get("/api/v1/audit?type=user-purged").json()).hasSize(2);
+    }
+
+    @Test
+    void peopleTickedOnTheUsersPageAreDisabledOrAddedToARoleAfterAConfirmation() {
+        server.license("cad", "cal", 10);
+        for (String who : List.of("ann", "ben", "cid")) {
+            server.client().checkout(who, "cad", "cal", who, "ws-" + who);
+        }
+        signIn();
+        long ann = server.server().identity().users().resolve("ann").orElseThrow().id();
+        long ben = server.server().identity().users().resolve("ben").orElseThrow().id();
+        long admin = server.server().identity().users().resolve("admin").orElseThrow().id();
+        String users = browser.get("/users").html();
+        assertThat(users).contains("<input type=\"checkbox\" name=\"id\" value=\"" + ann + "\" aria-label=\"Select ann\">",
+                "<option value=\"add-to-role\">");
+        // the confirmation names everyone, and changes nothing yet
+        ConsoleClient.Page confirm = browser.post("/users/bulk", form("action", "disable", "id", ann + "", "roleId", ""), true);
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.html()).contains("Disable: 1 person?", "<li>ann</li>", "name=\"ids\" value=\"" + ann + "\"");
+        assertThat(server.server().identity().users().find(ann).orElseThrow().enabled()).isTrue();
+        ConsoleClient.Page done = browser.post("/users/bulk/apply", Map.of("action", "disable", "ids", ann + "," + ben + "," + admin,
+                "roleId", ""), true);
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(browser.get("/users").html()).contains("Disabled 2 people (ann, ben). Left out: admin (yourself: you would lose the console).");
+        assertThat(server.server().identity().users().find(ben).orElseThrow().enabled()).isFalse();
+
+        assertThat(browser.post("/roles", Map.of("name", "Engineers"), true).status()).isEqualTo(303);
+        long engineers = server.server().identity().users().roles().stream().filter(r -> r.name().equals("Engineers")).findFirst()
+                .orElseThrow().id();
+        assertThat(browser.post("/users/bulk", form("action", "add-to-role", "id", ann + "", "roleId", engineers + ""), true).html())
+                .contains("Add to Engineers: 1 person?");
+        browser.post("/users/bulk/apply", Map.of("action", "add-to-role", "ids", ann + "," + ben, "roleId", engineers + ""), true);
+        assertThat(server.server().identity().users().find(ben).orElseThrow().roles()).contains("Engineers");
+        assertThat(server.admin().get("/api/v1/audit?type=user-disabled").json()).hasSize(2);
+        assertThat(browser.post("/users/bulk", form("action", "disable", "roleId", ""), true).html())
+                .contains("Tick the people to change first.");
+    }
+
+    @Test
+    void borrowingIsSetPerPoolAndStaticFilesAreNamedByContentAndKeptAYear() {
+        server.license("cad", "cal", 10);
+        signIn();
+        String settings = browser.get("/settings").html();
+        assertThat(settings).contains("<legend>Borrowing (offline use)</legend>", "name=\"borrowMaxDays\" inputmode=\"numeric\" size=\"4\" value=\"7\"");
+        ConsoleClient.Page bad = browser.post("/settings/pools/cad/cal", Map.of("policy", "user", "linger", "0", "borrowAllowed", "on",
+                "borrowMaxDays", "400", "borrowFloor", "0"), true);
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("A loan lasts 1 to 365 days at most.", "value=\"400\"");
+        ConsoleClient.Page ok = browser.post("/settings/pools/cad/cal", Map.of("policy", "user", "linger", "30",
+                "borrowMaxDays", "14", "borrowFloor", "2"), true);
+        assertThat(ok.status()).isEqualTo(303);
+        var saved = server.server().seats().settings("cad", "cal");
+        assertThat(saved.borrow()).isEqualTo(new dev.usher.core.seat.BorrowPolicy(false, 14, 2));
+        assertThat(saved.linger()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(browser.get("/settings").html()).contains("borrowing is off.");
+        assertThat(server.client().checkout("s", "cad", "cal", "alice", "ws").status()).isEqualTo(201);
+        assertThat(server.client().post("/api/v1/sessions/s/checkouts/cad/cal/borrow", "{\"until\":\"2026-06-03T00:00:00Z\"}")
+                .problemType()).isEqualTo("borrow-not-allowed");
+
+        String page = browser.get("/").html();
+        String css = page.replaceAll("(?s).*<link rel=\"stylesheet\" href=\"(/static/console\\.[0-9a-f]{12}\\.css)\">.*", "$1");
+        assertThat(css).startsWith("/static/console.").endsWith(".css");
+        ConsoleClient.Page file = browser.get(css);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+        assertThat(css).contains(StaticAssets.hash(file.html().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(browser.get("/static/console.css").status()).isEqualTo(404);
+        assertThat(page).contains("<link rel=\"icon\" href=\"/static/favicon.");
+        ConsoleClient.Page icon = browser.get("/favicon.ico");
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+    }
+
     // ---- reports, audit, borrowed seats and the waiting line ---------------------------------------
 
     @Test
