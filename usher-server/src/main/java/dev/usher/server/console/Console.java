@@ -155,6 +155,15 @@ final class Console {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /** An id from a form or a path; anything else is the form's fault, said as such. */
+    static long id(String s) {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not an id.");
+        }
+    }
+
     static String trimmed(Context ctx, String field) {
         String v = ctx.formParam(field);
         return v == null ? "" : v.strip();

@@ -84,7 +84,7 @@ final class DoctorPages {
 
     private void fixOne(Context ctx, ConsoleSession.Admin a) {
         List<Doctor.Finding> findings = doctor.examine();
-        int index = (int) parseId(ctx.pathParam("index"));
+        int index = (int) Console.id(ctx.pathParam("index"));
         String problem = Console.trimmed(ctx, "problem");
         if (index >= findings.size() || !findings.get(index).problem().equals(problem)) {
             console.done(ctx, a, "/doctor", "The findings changed meanwhile; nothing was done. Look again.");
@@ -151,13 +151,5 @@ final class DoctorPages {
             out.add(w.toString());
         }
         return out;
-    }
-
-    private static long parseId(String s) {
-        try {
-            return Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not an id.");
-        }
     }
 }

@@ -137,11 +137,11 @@ final class PeopleBulkPages {
     }
 
     private void purge(Context ctx, ConsoleSession.Admin a) {
-        int days = (int) parseId(Console.trimmed(ctx, "days"));
+        int days = (int) Console.id(Console.trimmed(ctx, "days"));
         Set<Long> ids = new LinkedHashSet<>();
         for (String id : Console.trimmed(ctx, "ids").split(",")) {
             if (!id.isBlank()) {
-                ids.add(parseId(id));
+                ids.add(Console.id(id));
             }
         }
         StrayPeople.Purge p = strays.purge(days, ids, a.name(), ctx.ip());
@@ -155,7 +155,7 @@ final class PeopleBulkPages {
         Set<Long> unique = new LinkedHashSet<>();
         for (String id : ids) {
             if (!id.isBlank()) {
-                unique.add(parseId(id));
+                unique.add(Console.id(id));
             }
         }
         if (unique.isEmpty()) {
@@ -172,19 +172,11 @@ final class PeopleBulkPages {
     }
 
     private Role role(String id) {
-        long n = parseId(id);
+        long n = Console.id(id);
         Role role = users().role(n).orElseThrow(() -> new IllegalArgumentException("There is no role with id " + n + "."));
         if (role.isAllUsers()) {
             throw new IllegalArgumentException("Everyone is in All Users already.");
         }
         return role;
-    }
-
-    private static long parseId(String s) {
-        try {
-            return Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not an id.");
-        }
     }
 }

@@ -260,7 +260,7 @@ final class PeoplePages {
 
     private void merge(Context ctx, ConsoleSession.Admin a) {
         User into = required(ctx);
-        long fromId = parseId(Console.trimmed(ctx, "from"));
+        long fromId = Console.id(Console.trimmed(ctx, "from"));
         UserDirectory.MergeResult r = users().merge(into.id(), fromId, identity.now());
         users().recordAdminEvent(identity.now(), "user-merged", a.name(), ctx.ip(), r.into().name(), "merged user " + fromId);
         changed.run();
@@ -336,17 +336,10 @@ final class PeoplePages {
     }
 
     private Role role(String id) {
-        long n = parseId(id);
+        long n = Console.id(id);
         return users().role(n).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "There is no role with id " + n + "."));
     }
 
-    private static long parseId(String s) {
-        try {
-            return Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not an id.");
-        }
-    }
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s.strip();

@@ -193,11 +193,18 @@ class ConsoleBrowserTest {
         server.client().checkout("erin-1", "cad", "designer", "erin", "ERIN-PC");
         server.client().checkout("frank-1", "cad", "designer", "frank", "frank-pc");
         server.client().checkout("frank-2", "cad", "designer", "frank", "frank-pc");
+        // a client that reports the machine as the user, on the machine bob works at: the doctor proposes the merge
+        for (int i = 0; i < 3; i++) {
+            server.client().checkout("bob-desk-" + i, "cad", "viewer", "bob", "DESKTOP-7F3K2");
+            server.client().delete("/api/v1/sessions/bob-desk-" + i);
+        }
+        server.client().checkout("machine-1", "cad", "viewer", "DESKTOP-7F3K2", "DESKTOP-7F3K2");
+        server.client().delete("/api/v1/sessions/machine-1");
 
         Path shots = repositoryRoot().resolve("docs").resolve("screenshots");
         Files.createDirectories(shots);
         for (String[] page : new String[][] {{"/", "dashboard"}, {"/licenses", "licenses"}, {"/seats", "seats"}, {"/users", "users"},
-                {"/assignments", "assignments"}, {"/settings", "settings"}}) {
+                {"/assignments", "assignments"}, {"/settings", "settings"}, {"/doctor?again=1", "doctor"}}) {
             browser.get(base + page[0]);
             assertThat(browser.findElements(By.tagName("h1"))).isNotEmpty();
             Files.write(shots.resolve(page[1] + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -222,6 +229,15 @@ class ConsoleBrowserTest {
         browser.get(base + "/users");
         navigate(By.linkText("frank"));
         assertNoAxeViolations("a user's page");
+        browser.get(base + "/doctor");
+        navigate(By.linkText("Preview the merge…"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Merge DESKTOP-7F3K2 into bob?");
+        assertNoAxeViolations("the merge preview");
+        browser.get(base + "/users");
+        browser.findElement(By.cssSelector("input[aria-label='Select erin']")).click();
+        navigate(By.xpath("//button[text()='Review the change…']"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Disable: 1 person?");
+        assertNoAxeViolations("a bulk change's confirmation");
 
         // The skip link moves focus into the page (not only the scroll position)...
         browser.get(base + "/licenses");
@@ -232,7 +248,7 @@ class ConsoleBrowserTest {
         String ring = skip.getCssValue("outline-color");
         assertThat(skip.getCssValue("outline-style")).isEqualTo("solid");
         assertThat(contrast(ring, "rgb(255, 255, 255)")).as(ring).isGreaterThanOrEqualTo(3.0);
-        assertThat(contrast(ring, browser.findElement(By.tagName("body")).getCssValue("background-color"))).as(ring)
+        assertThat(contrast(ring, browser.findElement(By.tagName("html")).getCssValue("background-color"))).as(ring)
                 .isGreaterThanOrEqualTo(3.0);
         skip.sendKeys(Keys.ENTER);
         wait.until(d -> "main".equals(d.switchTo().activeElement().getAttribute("id")));
@@ -278,11 +294,21 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[data-testid=estimate]")).getText()).startsWith("Estimate: you own");
         Files.write(shots.resolve("reports.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
+        // a day later, everyone of yesterday is a stray of one day
+        browser.get(base + "/users/stray?days=1");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=stray-count]")).getText()).endsWith("not seen for 1 days:");
+        assertNoAxeViolations("/users/stray");
+        Files.write(shots.resolve("stray.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
         navigate(By.linkText("Audit"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind"))).selectByVisibleText("Administrator actions");
+        navigate(By.xpath("//button[text()='Filter']"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("license-added").doesNotContain("grant");
         navigate(By.xpath("//button[text()='Verify the chain']"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=verify]")).getText()).startsWith("The chain is intact:");
         Files.write(shots.resolve("audit.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         // The day's seat events fill the first pages; the earlier force release is found by its type.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind"))).selectByVisibleText("Everything");
         browser.findElement(By.id("type")).sendKeys("force-release");
         navigate(By.xpath("//button[text()='Filter']"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("force-release")
@@ -311,8 +337,8 @@ class ConsoleBrowserTest {
     }
 
     /** Every page the navigation leads to. */
-    private static final List<String> PAGES = List.of("/", "/licenses", "/seats", "/users", "/roles", "/doctor", "/assignments",
-            "/reports", "/audit", "/settings");
+    private static final List<String> PAGES = List.of("/", "/licenses", "/seats", "/users", "/users/stray", "/roles", "/doctor",
+            "/assignments", "/reports", "/audit", "/settings");
 
     /**
      * Runs axe-core (Deque's engine, from its Maven artifact) in the page as it is now, and fails with
