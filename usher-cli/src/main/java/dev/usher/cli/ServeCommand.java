@@ -160,7 +160,7 @@ public final class ServeCommand implements Callable<Integer> {
         }
     }
 
-    private dev.usher.server.report.ReportSettings reports(Configuration c) {
+    private static dev.usher.server.report.ReportSettings reports(Configuration c) {
         Duration days = c.value(Setting.KEEP_DAYS).value() instanceof Long n ? Duration.ofDays(n) : null; // else forever
         return dev.usher.server.report.ReportSettings.DEFAULT.withAudit(!"off".equals(c.text(Setting.AUDIT)))
                 .withRetention(Duration.ofDays(c.number(Setting.KEEP_MINUTES)), Duration.ofDays(c.number(Setting.KEEP_HOURS)), days);
@@ -208,7 +208,11 @@ public final class ServeCommand implements Callable<Integer> {
     }
 
     ServerConfig config() {
-        Configuration c = configuration();
+        return serverConfig(configuration());
+    }
+
+    /** The server settings of a resolved configuration (also for the server an admin command starts for itself). */
+    public static ServerConfig serverConfig(Configuration c) {
         try {
             return ServerConfig.defaults(c.path(Setting.DATA))
                     .withPort(c.number(Setting.PORT).intValue())

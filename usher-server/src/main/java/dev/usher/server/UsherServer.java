@@ -31,6 +31,10 @@ import dev.usher.store.report.SqlAuditLog;
 import dev.usher.store.report.SqlUsageStore;
 import dev.usher.store.SqlLicenseRepository;
 import dev.usher.store.seat.SeatStore;
+import dev.usher.store.people.SqlPeopleHistory;
+import dev.usher.core.identity.PeopleHistory;
+import dev.usher.server.auth.HostHistory;
+import dev.usher.server.auth.StrayPeople;
 import dev.usher.store.SqlSettingsRepository;
 import dev.usher.store.sqlite.SqliteDatabase;
 import dev.usher.server.http.Connectors;
@@ -175,10 +179,13 @@ public final class UsherServer implements AutoCloseable {
             db.trackReadPool(new MicrometerMetricsTrackerFactory(metrics.registry()));
             HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, ApiDescription.load(VERSION));
             RequestAuth requestAuth = new RequestAuth(identity);
+            PeopleHistory peopleHistory = new SqlPeopleHistory(db);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder,
-                    new dev.usher.server.http.StorageWatch(dataDir.root(), config.clock())), reportRoutes::register, javalin -> {
+                    new dev.usher.server.http.StorageWatch(dataDir.root(), config.clock()),
+                    new HostHistory(peopleHistory, names, config.clock()), new StrayPeople(peopleHistory, userDirectory, config.clock())),
+                    reportRoutes::register, javalin -> {
                         Connectors.configure(javalin, config.host(), config.port(), https, tls);
                         httpMonitoring.installer().accept(javalin);
                     });
@@ -215,9 +222,13 @@ public final class UsherServer implements AutoCloseable {
             server.directoryLink.start();
             server.usageRecorder.start();
             server.auditRecorder.start(config.reports().interval());
+            // Admin commands on this machine find the server here. With HTTPS they use it (plain HTTP may only
+            // redirect) and trust exactly the certificate it serves: its DER, base64, so no file has to be readable.
+            String httpsInfo = server.https == null ? "" : ",\"httpsUrl\":\"" + server.localHttpsUrl() + "\",\"certificate\":\""
+                    + server.tls.certificateBase64() + "\"";
             DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
                     "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
-                            + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
+                            + ",\"token\":\"" + server.credentials.localToken() + "\"" + httpsInfo + "}\n");
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -271,6 +282,11 @@ public final class UsherServer implements AutoCloseable {
         if (config.demo()) {
             out.accept(demoLicenseCreated ? "demo: created a license for product 'demo' with 25 'cal' seats"
                     : "demo: product 'demo' is licensed (reusing the existing demo license)");
+            // A newcomer's next step is the console: say where, and with what (the password is printed only at the first start).
+            out.accept("open " + publicUrl() + " in a browser and sign in as " + IdentityService.ADMIN_USER + " with "
+                    + (generatedAdminPassword != null ? "the password " + generatedAdminPassword
+                    : config.adminPassword() != null ? "the password in USHER_ADMIN_PASSWORD"
+                    : "the password printed at the first start (forgotten? usher admin reset-password)"));
             out.accept("take a seat:");
             out.accept("  curl -X PUT " + publicUrl() + "/api/v1/sessions/my-laptop-1/checkouts/demo/cal \\");
             out.accept("       -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"host\":\"laptop\",\"client\":\"curl\"}'");
@@ -301,6 +317,12 @@ public final class UsherServer implements AutoCloseable {
     /** An HTTPS URL this machine can reach the server on (HTTPS must be on). */
     public String httpsUrl() {
         String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
+        return "https://" + host + ":" + httpsPort();
+    }
+
+    /** An HTTPS URL this machine can reach the server on, by address (HTTPS must be on). */
+    public String localHttpsUrl() {
+        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
         return "https://" + host + ":" + httpsPort();
     }
 

@@ -66,12 +66,18 @@ public final class LicenseCommand {
     static final class ListLicenses implements java.util.concurrent.Callable<Integer> {
         @Spec CommandSpec spec;
         @Mixin AdminOptions options;
+        @picocli.CommandLine.Option(names = "--json", description = "Print the licenses as the API answers them (an array), for scripts.")
+        boolean json;
 
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
             try (AdminConnection api = AdminConnection.open(options)) {
                 JsonNode list = api.get("/api/v1/licenses").body();
+                if (json) {
+                    JsonOutput.print(out, list);
+                    return 0;
+                }
                 if (list.isEmpty()) {
                     out.println("no licenses installed; add one with: usher license add FILE.lic");
                     return 0;

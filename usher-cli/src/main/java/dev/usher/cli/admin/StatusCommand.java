@@ -2,11 +2,14 @@ package dev.usher.cli.admin;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 /** {@code usher status}: pools, capacity, in use, and who holds what from where since when. */
@@ -16,15 +19,28 @@ public final class StatusCommand implements Callable<Integer> {
     @Spec CommandSpec spec;
     @Mixin AdminOptions options;
 
+    @Option(names = "--json", description = "Print {installationId, version, pools, seats, queue} as the API answers them, for scripts.")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (AdminConnection api = AdminConnection.open(options)) {
             JsonNode inst = api.get("/api/v1/installation").body();
-            out.println("installation id: " + inst.get("installationId").asString() + "   version: " + inst.get("version").asString());
             JsonNode pools = api.get("/api/v1/pools").body();
             JsonNode seats = api.get("/api/v1/seats").body();
             JsonNode queue = api.get("/api/v1/queue").body();
+            if (json) {
+                Map<String, Object> all = new LinkedHashMap<>();
+                all.put("installationId", inst.get("installationId"));
+                all.put("version", inst.get("version"));
+                all.put("pools", pools);
+                all.put("seats", seats);
+                all.put("queue", queue);
+                JsonOutput.print(out, all);
+                return 0;
+            }
+            out.println("installation id: " + inst.get("installationId").asString() + "   version: " + inst.get("version").asString());
             if (pools.isEmpty()) {
                 out.println("no pools: add a license file with: usher license add FILE.lic");
                 return 0;

@@ -9,6 +9,7 @@ import picocli.CommandLine.Spec;
 import tools.jackson.databind.JsonNode;
 
 import java.io.PrintWriter;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
@@ -35,11 +36,24 @@ public final class DoctorCommand implements Callable<Integer> {
     @Option(names = "--fix", description = "Apply the fixes the doctor can make on its own, and print what was done.")
     boolean fix;
 
+    @Option(names = "--json", description = "Print {\"findings\": [...]} (with --fix also \"done\": [...]) for scripts; the exit status is the same.")
+    boolean json;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         try (IdentityApi api = IdentityApi.open(options)) {
             JsonNode findings = api.get("/api/v1/doctor");
+            if (json) {
+                Map<String, Object> answer = new LinkedHashMap<>();
+                if (fix && !findings.isEmpty()) {
+                    answer.put("done", api.post("/api/v1/doctor/fix", Map.of()).get("done"));
+                    findings = api.get("/api/v1/doctor");
+                }
+                answer.put("findings", findings);
+                dev.usher.cli.admin.JsonOutput.print(out, answer);
+                return findings.isEmpty() ? 0 : 1;
+            }
             if (findings.isEmpty()) {
                 out.println("no problems found");
                 return 0;

@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
         description = "List, add and change users; aliases (other spellings of one person); merge duplicates.",
         subcommands = {UserCommand.ListUsers.class, UserCommand.Add.class, UserCommand.Show.class, UserCommand.Alias.class,
                 UserCommand.Unalias.class, UserCommand.Merge.class, UserCommand.Disable.class, UserCommand.Enable.class,
-                UserCommand.Password.class})
+                UserCommand.Password.class, StrayCommand.class})
 public final class UserCommand implements Runnable {
 
     @Spec CommandSpec spec;
@@ -34,7 +34,7 @@ public final class UserCommand implements Runnable {
     @Override
     public void run() {
         throw new ParameterException(spec.commandLine(),
-                "usher user needs a command: list, add, show, alias, unalias, merge, disable, enable or password");
+                "usher user needs a command: list, add, show, alias, unalias, merge, disable, enable, password or stray");
     }
 
     @Command(name = "list", mixinStandardHelpOptions = true, description = "List users (name, source, roles, aliases, last seen).")
@@ -45,6 +45,8 @@ public final class UserCommand implements Runnable {
         String search;
         @Option(names = "--limit", paramLabel = "N", defaultValue = "100", description = "At most N users (1-1000; default ${DEFAULT-VALUE}).")
         int limit;
+        @Option(names = "--json", description = "Print {items, total, offset, limit} as the API answers it, for scripts.")
+        boolean json;
 
         @Override
         public Integer call() {
@@ -55,6 +57,10 @@ public final class UserCommand implements Runnable {
             try (IdentityApi api = IdentityApi.open(options)) {
                 JsonNode page = api.get("/api/v1/users?limit=" + limit
                         + (search == null || search.isBlank() ? "" : "&search=" + IdentityApi.encode(search.strip())));
+                if (json) {
+                    dev.usher.cli.admin.JsonOutput.print(out, page);
+                    return 0;
+                }
                 JsonNode items = page.get("items");
                 if (items.isEmpty()) {
                     out.println(search == null ? "no users" : "no user matches '" + search.strip() + "'");

@@ -20,6 +20,7 @@ import java.util.Optional;
 final class AssignmentPages {
 
     private static final int BLANK_ROWS = 2;
+    private static final int USER_SUGGESTIONS = 500;
     private static final List<String> KINDS = List.of("reserve", "limit", "deny", "allow-only");
 
     private final Console console;
@@ -48,8 +49,10 @@ final class AssignmentPages {
             }
         }
         List<String> roleNames = identity.users().roles().stream().map(Role::name).toList();
+        // The names offered while typing (a site with more people still types any name; it is checked on save).
+        List<String> userNames = identity.users().list(null, 0, USER_SUGGESTIONS).stream().map(User::name).toList();
         console.render(ctx, "assignments.jte", new Pages.Assignments(console.shell(a, "Assignments", "assignments"), pools, roleNames,
-                explain == null ? emptyExplain() : explain));
+                userNames, explain == null ? emptyExplain() : explain));
     }
 
     private Pages.Explain emptyExplain() {
@@ -64,10 +67,10 @@ final class AssignmentPages {
         PoolCatalog.Rules rules = seats.rules(p.key().product(), p.key().feature());
         List<Pages.RuleRow> rows = new ArrayList<>();
         for (RuleSetCodec.RuleJson r : rules.json().rules()) {
-            rows.add(new Pages.RuleRow(rows.size(), r.kind(), target(r), r.seats() == null ? "" : String.valueOf(r.seats()), null));
+            rows.add(new Pages.RuleRow(rows.size(), r.kind(), roles(r), users(r), r.seats() == null ? "" : String.valueOf(r.seats()), null));
         }
         for (int i = 0; i < BLANK_ROWS; i++) {
-            rows.add(new Pages.RuleRow(rows.size(), "", "", "", null));
+            rows.add(Pages.RuleRow.blank(rows.size()));
         }
         return new Pages.PoolRules(p.key().product(), p.key().feature(), p.capacity(), rules.version(), rows,
                 warnings(p, rules), summary(p, rules), saved);
@@ -88,18 +91,26 @@ final class AssignmentPages {
         return a.reservedSeats() + " of " + p.capacity() + " seats reserved; " + a.sharedSeats(p.capacity()) + " shared.";
     }
 
-    private static String target(RuleSetCodec.RuleJson r) {
-        if (r.kind().equals("allow-only")) {
-            List<String> t = new ArrayList<>();
-            if (r.roles() != null) {
-                r.roles().forEach(x -> t.add("role:" + x));
-            }
-            if (r.users() != null) {
-                r.users().forEach(x -> t.add("user:" + x));
-            }
-            return String.join(", ", t);
+    private static List<String> roles(RuleSetCodec.RuleJson r) {
+        List<String> out = new ArrayList<>();
+        if (r.role() != null) {
+            out.add(r.role());
         }
-        return r.role() != null ? "role:" + r.role() : "user:" + r.user();
+        if (r.roles() != null) {
+            out.addAll(r.roles());
+        }
+        return out;
+    }
+
+    private static String users(RuleSetCodec.RuleJson r) {
+        List<String> out = new ArrayList<>();
+        if (r.user() != null) {
+            out.add(r.user());
+        }
+        if (r.users() != null) {
+            out.addAll(r.users());
+        }
+        return String.join(", ", out);
     }
 
     private void save(Context ctx, ConsoleSession.Admin a) {
@@ -118,21 +129,22 @@ final class AssignmentPages {
         boolean rowErrors = false;
         for (int i = 0; i < count; i++) {
             String kind = Console.trimmed(ctx, "kind" + i).toLowerCase(Locale.ROOT);
-            String target = Console.trimmed(ctx, "target" + i);
+            List<String> roles = ctx.formParams("roles" + i).stream().map(String::strip).filter(x -> !x.isEmpty()).distinct().toList();
+            String users = Console.trimmed(ctx, "users" + i);
             String seatsText = Console.trimmed(ctx, "seats" + i);
-            if (kind.isEmpty() && target.isEmpty() && seatsText.isEmpty()) {
-                continue; // an empty row (or one whose kind was cleared to remove it)
+            if (kind.isEmpty()) {
+                continue; // an empty row, or one whose rule was set to "—" to remove it
             }
             String error = null;
             RuleSetCodec.RuleJson rule = null;
             try {
-                rule = rule(kind, target, seatsText);
+                rule = rule(kind, roles, users, seatsText);
                 RuleSetCodec.resolve(new RuleSetCodec.RuleSetJson(List.of(rule)), identity.users(), identity.names());
             } catch (IllegalArgumentException e) {
                 error = sentence(e.getMessage());
                 rowErrors = true;
             }
-            rows.add(new Pages.RuleRow(rows.size(), kind, target, seatsText, error));
+            rows.add(new Pages.RuleRow(rows.size(), kind, roles, users, seatsText, error));
             if (rule != null) {
                 rules.add(rule);
             }
@@ -158,7 +170,7 @@ final class AssignmentPages {
             problems.add("Nothing was saved: fix the rules marked below.");
         }
         for (int i = 0; i < BLANK_ROWS; i++) {
-            rows.add(new Pages.RuleRow(rows.size(), "", "", "", null));
+            rows.add(Pages.RuleRow.blank(rows.size()));
         }
         SeatService.PoolView p = pool.get();
         ctx.status(422);
@@ -166,28 +178,19 @@ final class AssignmentPages {
                 summary(p, seats.rules(product, feature)), false), null);
     }
 
-    /** One row of the form as the codec's rule; says in words what is missing. */
-    private static RuleSetCodec.RuleJson rule(String kind, String target, String seatsText) {
+    /** One row of the form as the codec's rule: the roles picked and the users named; says in words what is missing. */
+    private static RuleSetCodec.RuleJson rule(String kind, List<String> roles, String usersText, String seatsText) {
         if (!KINDS.contains(kind)) {
             throw new IllegalArgumentException("choose what the rule does: reserve, limit, deny or allow-only");
         }
-        List<String> roles = new ArrayList<>();
         List<String> users = new ArrayList<>();
-        for (String t : target.split(",")) {
-            String s = t.strip();
-            if (s.isEmpty()) {
-                continue;
-            }
-            if (s.regionMatches(true, 0, "role:", 0, 5)) {
-                roles.add(s.substring(5).strip());
-            } else if (s.regionMatches(true, 0, "user:", 0, 5)) {
-                users.add(s.substring(5).strip());
-            } else {
-                throw new IllegalArgumentException("write who the rule is for as role:NAME or user:NAME (got '" + s + "')");
+        for (String u : usersText.split(",")) {
+            if (!u.isBlank()) {
+                users.add(u.strip());
             }
         }
         if (roles.isEmpty() && users.isEmpty()) {
-            throw new IllegalArgumentException("say who the rule is for: role:NAME or user:NAME");
+            throw new IllegalArgumentException("pick the role the rule is for, or type a user's name");
         }
         Integer seats = null;
         if (!kind.equals("deny") && !kind.equals("allow-only")) {
@@ -201,7 +204,7 @@ final class AssignmentPages {
             return new RuleSetCodec.RuleJson(kind, null, null, null, null, null, roles, null, users, null);
         }
         if (roles.size() + users.size() != 1) {
-            throw new IllegalArgumentException("a " + kind + " rule is for one role or one user; use one rule per target");
+            throw new IllegalArgumentException("a " + kind + " rule is for one role or one user: pick one (only allow-only takes several)");
         }
         return new RuleSetCodec.RuleJson(kind, roles.isEmpty() ? null : roles.getFirst(), null,
                 users.isEmpty() ? null : users.getFirst(), null, seats, null, null, null, null);

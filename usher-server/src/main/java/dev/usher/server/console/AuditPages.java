@@ -14,10 +14,13 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.function.Function;
 
-/** The audit trail: newest first, filtered by time, actor, user, pool and type; the chain check; exports. */
+/**
+ * The audit trail: newest first, filtered by kind (administrators' actions or seat events), time,
+ * actor, user, pool and type; the chain check; exports.
+ */
 final class AuditPages {
 
-    private static final List<String> FIELDS = List.of("from", "to", "actor", "user", "pool", "type");
+    private static final List<String> FIELDS = List.of("kind", "from", "to", "actor", "user", "pool", "type");
 
     private final Console console;
     private final AuditRecorder audit;
@@ -62,7 +65,7 @@ final class AuditPages {
             case "to" -> to;
             case "product" -> p;
             case "feature" -> f;
-            case "actor", "user", "type" -> blankToNull(ctx.queryParam(name));
+            case "actor", "user", "type", "kind" -> blankToNull(ctx.queryParam(name));
             default -> null;
         };
         return ReportRoutes.auditFilter(param, console.identity.clock().instant());

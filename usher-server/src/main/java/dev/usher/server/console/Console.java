@@ -34,8 +34,10 @@ final class Console {
     final IdentityService identity;
     final Fmt fmt;
     final String version;
+    final StaticAssets.Assets assets;
 
-    Console(ConsoleSession session, IdentityService identity, Fmt fmt, String version) {
+    Console(ConsoleSession session, IdentityService identity, Fmt fmt, String version, StaticAssets.Assets assets) {
+        this.assets = assets;
         this.session = session;
         this.identity = identity;
         this.fmt = fmt;
@@ -45,7 +47,7 @@ final class Console {
 
     Pages.Shell shell(ConsoleSession.Admin admin, String title, String nav) {
         return new Pages.Shell(title, nav, admin == null ? null : admin.name(), admin == null ? null : admin.csrf(),
-                admin == null ? null : session.takeNotice(admin), fmt, version);
+                admin == null ? null : session.takeNotice(admin), fmt, version, assets);
     }
 
     /** A page: signed-in administrators only; others go to the sign-in page. */
@@ -151,6 +153,15 @@ final class Console {
 
     static String encode(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
+    }
+
+    /** An id from a form or a path; anything else is the form's fault, said as such. */
+    static long id(String s) {
+        try {
+            return Long.parseLong(s.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("'" + s + "' is not an id.");
+        }
     }
 
     static String trimmed(Context ctx, String field) {

@@ -12,16 +12,12 @@ import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpStatus;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -33,30 +29,29 @@ public final class ConsoleRoutes {
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatViews views, LicenseService licenses, IdentityService identity,
                         DirectoryLink directory, Database db, String version,
-                        dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit) {}
-
-    private static final String HTMX = "META-INF/resources/webjars/htmx.org/%s/dist/htmx.min.js";
+                        dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit,
+                        dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople) {}
 
     private final Parts parts;
     private final Console console;
     private final SeatActivity activity;
     private final Doctor doctor;
     private final DoctorCache doctorCache;
+    private final StaticAssets assets = new StaticAssets();
 
     public ConsoleRoutes(Parts parts) {
         this.parts = parts;
         ZoneId zone = ZoneId.systemDefault();
         Fmt fmt = new Fmt(parts.identity().clock(), zone);
-        this.console = new Console(new ConsoleSession(parts.identity()), parts.identity(), fmt, parts.version());
+        this.console = new Console(new ConsoleSession(parts.identity()), parts.identity(), fmt, parts.version(), assets.urls());
         this.activity = new SeatActivity(parts.views(), parts.identity().clock(), zone);
-        this.doctor = new Doctor(parts.identity().users(), parts.identity().names(), parts.seats(), parts.identity().clock());
+        this.doctor = new Doctor(parts.identity().users(), parts.identity().names(), parts.seats(), parts.identity().clock(),
+                parts.hostHistory());
         this.doctorCache = new DoctorCache(doctor);
     }
 
     public void register(RoutesConfig r) {
-        staticFile(r, "/static/htmx.min.js", String.format(HTMX, webjarVersion()), "text/javascript");
-        staticFile(r, "/static/console.css", "console/console.css", "text/css");
-        staticFile(r, "/static/console.js", "console/console.js", "text/javascript");
+        assets.register(r);
 
         r.get("/login", this::loginPage);
         r.post("/login", this::signIn);
@@ -70,7 +65,10 @@ public final class ConsoleRoutes {
 
         new LicensePages(console, parts.licenses(), parts.seats()).register(r);
         new SeatPages(console, parts.seats(), parts.views()).register(r);
-        new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
+        // Before the people pages: /users/stray is not /users/{id}.
+        new PeopleBulkPages(console, parts.identity(), parts.strayPeople(), doctorCache).register(r);
+        new PeoplePages(console, parts.identity(), parts.seats(), doctorCache).register(r);
+        new DoctorPages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
         if (parts.usage() != null && parts.audit() != null) {
@@ -240,46 +238,5 @@ public final class ConsoleRoutes {
         private static boolean stale(Answer a) {
             return System.nanoTime() - a.atNanos() > FRESH.toNanos();
         }
-    }
-
-    // ---- static files ----------------------------------------------------------------------------
-
-    private static void staticFile(RoutesConfig r, String path, String resource, String type) {
-        byte[] body = read(resource);
-        String etag = "\"" + Integer.toHexString(java.util.Arrays.hashCode(body)) + "\"";
-        r.get(path, ctx -> {
-            ctx.header("Cache-Control", "public, max-age=3600");
-            ctx.header("ETag", etag);
-            ctx.header("X-Content-Type-Options", "nosniff");
-            if (etag.equals(ctx.header("If-None-Match"))) {
-                ctx.status(304);
-                return;
-            }
-            ctx.contentType(type + "; charset=utf-8").result(body);
-        });
-    }
-
-    private static byte[] read(String resource) {
-        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream(resource)) {
-            if (in == null) {
-                throw new IllegalStateException("console resource missing from the build: " + resource);
-            }
-            return in.readAllBytes();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String webjarVersion() {
-        Properties p = new Properties();
-        try (InputStream in = ConsoleRoutes.class.getClassLoader().getResourceAsStream("META-INF/maven/org.webjars.npm/htmx.org/pom.properties")) {
-            if (in == null) {
-                throw new IllegalStateException("the htmx webjar is missing from the classpath");
-            }
-            p.load(in);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return p.getProperty("version");
     }
 }

@@ -10,7 +10,8 @@ public final class Pages {
     }
 
     /** The frame of every page: title, navigation, who is signed in, their CSRF token, a one-shot notice. */
-    public record Shell(String title, String nav, String user, String csrf, String notice, Fmt fmt, String version) {
+    public record Shell(String title, String nav, String user, String csrf, String notice, Fmt fmt, String version,
+                        StaticAssets.Assets assets) {
         public boolean signedIn() {
             return user != null;
         }
@@ -61,7 +62,13 @@ public final class Pages {
 
     // ---- users and roles -------------------------------------------------------------------------
 
-    public record Users(Shell shell, List<UserRow> users, String q, Pager pager, FormState form) {}
+    /** {@code roles}: what the people ticked can be added to. */
+    public record Users(Shell shell, List<UserRow> users, String q, Pager pager, FormState form, List<RoleRef> roles) {}
+
+    /** People nobody has seen for {@code days}: who a purge would delete ({@code ids}, comma-separated). */
+    public record Stray(Shell shell, FormState form, List<StrayRow> people, int days, String ids) {}
+
+    public record StrayRow(long id, String name, String source, String lastSeen, String created) {}
 
     public record UserRow(long id, String name, String displayName, String email, String source, boolean enabled,
                           String lastSeen, String created, List<String> aliases, List<String> roles) {}
@@ -81,11 +88,14 @@ public final class Pages {
     /** {@code ageSeconds}: how old the findings are (they are kept for two minutes: the doctor reads every user). */
     public record Doctor(Shell shell, List<FindingRow> findings, long ageSeconds) {}
 
-    public record FindingRow(int index, String kind, String problem, String fix, List<String> commands, String fixLabel) {}
+    /** {@code mergePreview}: where a merge proposed for a machine name is previewed and done, or null. */
+    public record FindingRow(int index, String kind, String problem, String fix, List<String> commands, String fixLabel,
+                             String mergePreview) {}
 
     // ---- assignments -----------------------------------------------------------------------------
 
-    public record Assignments(Shell shell, List<PoolRules> pools, List<String> roleNames, Explain explain) {}
+    /** {@code userNames}: offered while typing a user into a rule. */
+    public record Assignments(Shell shell, List<PoolRules> pools, List<String> roleNames, List<String> userNames, Explain explain) {}
 
     public record PoolRules(String product, String feature, int capacity, long version, List<RuleRow> rows,
                             List<String> problems, String summary, boolean saved) {
@@ -94,8 +104,12 @@ public final class Pages {
         }
     }
 
-    /** One editable rule: kind, target ("role:Engineers", "user:alice", comma-separated for allow-only), seats. */
-    public record RuleRow(int index, String kind, String target, String seats, String error) {}
+    /** One editable rule: kind, the roles picked, the users named (comma-separated), seats. */
+    public record RuleRow(int index, String kind, List<String> roles, String users, String seats, String error) {
+        static RuleRow blank(int index) {
+            return new RuleRow(index, "", List.of(), "", "", null);
+        }
+    }
 
     public record Explain(String user, String pool, List<String> pools, String outcome, String code, String detail, String error) {
         public boolean asked() {
@@ -110,7 +124,9 @@ public final class Pages {
 
     public record LdapTest(boolean ok, String message) {}
 
-    public record PoolPolicy(String product, String feature, String policy, long lingerSeconds, String error) {
+    /** As entered (numbers as text, so a wrong one is shown back as typed). */
+    public record PoolPolicy(String product, String feature, String policy, String lingerSeconds, boolean borrowAllowed,
+                             String borrowMaxDays, String borrowFloor, String error) {
         public String id() {
             return (product + "-" + feature).replaceAll("[^A-Za-z0-9_-]", "_");
         }

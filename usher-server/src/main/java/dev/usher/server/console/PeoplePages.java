@@ -6,7 +6,6 @@ import dev.usher.core.identity.User;
 import dev.usher.core.identity.UserDirectory;
 import dev.usher.core.identity.UserNames;
 import dev.usher.core.identity.UserSource;
-import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.seat.AdminReason;
 import dev.usher.server.seat.SeatService;
@@ -19,22 +18,18 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
-/** Users, aliases, merges, roles and role membership, and the doctor's findings with their fixes. */
+/** Users, aliases, merges, roles and role membership. */
 final class PeoplePages {
 
     private final Console console;
     private final IdentityService identity;
     private final SeatService seats;
-    private final Doctor doctor;
-    private final ConsoleRoutes.DoctorCache findings;
     private final Runnable changed;
 
-    PeoplePages(Console console, IdentityService identity, SeatService seats, Doctor doctor, ConsoleRoutes.DoctorCache findings) {
+    PeoplePages(Console console, IdentityService identity, SeatService seats, ConsoleRoutes.DoctorCache findings) {
         this.console = console;
         this.identity = identity;
         this.seats = seats;
-        this.doctor = doctor;
-        this.findings = findings;
         this.changed = findings::forget;
     }
 
@@ -64,10 +59,6 @@ final class PeoplePages {
         r.get("/roles/{id}/delete", console.page(this::confirmDeleteRole));
         r.post("/roles/{id}/delete", console.action(this::deleteRole));
 
-        r.get("/doctor", console.page(this::doctorPage));
-        r.post("/doctor/fix/{index}", console.action(this::fixOne));
-        r.get("/doctor/fix-all", console.page(this::confirmFixAll));
-        r.post("/doctor/fix-all", console.action(this::fixAll));
     }
 
     // ---- users -----------------------------------------------------------------------------------
@@ -79,7 +70,8 @@ final class PeoplePages {
         int page = Pager.clamp(ctx.queryParam("page"), total, Pager.SIZE);
         Pager pager = new Pager(page, Pager.SIZE, total, "/users", q.isEmpty() ? "" : "q=" + Console.encode(q));
         List<Pages.UserRow> rows = users().list(search, pager.offset(), Pager.SIZE).stream().map(this::row).toList();
-        console.render(ctx, "users.jte", new Pages.Users(console.shell(a, "Users", "users"), rows, q, pager, form));
+        console.render(ctx, "users.jte", new Pages.Users(console.shell(a, "Users", "users"), rows, q, pager, form,
+                PeopleBulkPages.roles(users())));
     }
 
     private void create(Context ctx, ConsoleSession.Admin a) {
@@ -280,7 +272,7 @@ final class PeoplePages {
 
     private void merge(Context ctx, ConsoleSession.Admin a) {
         User into = required(ctx);
-        long fromId = parseId(Console.trimmed(ctx, "from"));
+        long fromId = Console.id(Console.trimmed(ctx, "from"));
         UserDirectory.MergeResult r = users().merge(into.id(), fromId, identity.now());
         users().recordAdminEvent(identity.now(), "user-merged", a.name(), ctx.ip(), r.into().name(), "merged user " + fromId);
         changed.run();
@@ -334,96 +326,7 @@ final class PeoplePages {
         console.done(ctx, a, "/roles", "Deleted role " + role.name() + ".");
     }
 
-    // ---- doctor ----------------------------------------------------------------------------------
-
-    private void doctorPage(Context ctx, ConsoleSession.Admin a) {
-        List<Doctor.Finding> findings = ctx.queryParam("again") != null ? this.findings.examine() : this.findings.current();
-        List<Pages.FindingRow> rows = new ArrayList<>();
-        for (int i = 0; i < findings.size(); i++) {
-            Doctor.Finding f = findings.get(i);
-            String label = switch (f.kind()) {
-                case "duplicate-user" -> "Merge";
-                case "host-named-user" -> null; // needs a person to decide who it is
-                case "several-seats" -> "Release extra seats";
-                default -> null;
-            };
-            rows.add(new Pages.FindingRow(i, f.kind(), f.problem(), f.fix(), f.commands(), label));
-        }
-        console.render(ctx, "doctor.jte", new Pages.Doctor(console.shell(a, "Doctor", "doctor"), rows, this.findings.ageSeconds()));
-    }
-
-    private void fixOne(Context ctx, ConsoleSession.Admin a) {
-        List<Doctor.Finding> findings = doctor.examine();
-        int index = (int) parseId(ctx.pathParam("index"));
-        String problem = Console.trimmed(ctx, "problem");
-        if (index >= findings.size() || !findings.get(index).problem().equals(problem)) {
-            console.done(ctx, a, "/doctor", "The findings changed meanwhile; nothing was done. Look again.");
-            return;
-        }
-        Doctor.Finding f = findings.get(index);
-        List<String> done = new ArrayList<>();
-        for (String command : f.commands()) {
-            List<String> words = words(command);
-            if (f.kind().equals("duplicate-user") && words.size() == 5) {
-                User into = users().resolve(identity.names().key(words.get(3))).orElseThrow();
-                User from = users().resolve(identity.names().key(words.get(4))).orElseThrow();
-                var r = users().merge(into.id(), from.id(), identity.now());
-                users().recordAdminEvent(identity.now(), "user-merged", a.name(), ctx.ip(), into.name(), "merged " + from.name() + " (doctor)");
-                done.add("merged " + from.name() + " into " + into.name() + " (" + r.seatsReleased() + " duplicate seat(s) released)");
-            } else if (f.kind().equals("several-seats") && words.size() == 4) {
-                seats.forceRelease(words.get(3), "doctor: one seat per person (console, " + a.name() + ")");
-                done.add("released seat " + words.get(3));
-            }
-        }
-        changed.run();
-        console.done(ctx, a, "/doctor", done.isEmpty() ? "Nothing to do for this finding." : "Done: " + String.join("; ", done) + ".");
-    }
-
-    private void confirmFixAll(Context ctx, ConsoleSession.Admin a) {
-        List<String> details = doctor.examine().stream().filter(f -> !f.kind().equals("host-named-user"))
-                .map(f -> f.problem() + " → " + f.fix()).toList();
-        console.render(ctx, "confirm.jte", console.confirm(a, "Apply every fix?",
-                "This merges every group of users that are probably one person into the user named, and releases every extra seat"
-                        + " of a person (their sessions keep the oldest seat). Host-named users are left for you to decide.",
-                details, "/doctor/fix-all", "Apply all fixes", "/doctor", false, Map.of()));
-    }
-
-    private void fixAll(Context ctx, ConsoleSession.Admin a) {
-        List<String> done = doctor.fix(a.name());
-        changed.run();
-        console.done(ctx, a, "/doctor", done.isEmpty() ? "Nothing needed fixing." : "Done: " + String.join("; ", done) + ".");
-    }
-
     // ---- helpers ---------------------------------------------------------------------------------
-
-    /** Splits a command the doctor wrote, where names with odd characters are in shell single quotes. */
-    static List<String> words(String command) {
-        List<String> out = new ArrayList<>();
-        StringBuilder w = new StringBuilder();
-        boolean quoted = false;
-        boolean any = false;
-        for (int i = 0; i < command.length(); i++) {
-            char c = command.charAt(i);
-            if (c == '\'') {
-                quoted = !quoted;
-                any = true;
-            } else if (c == '\\' && !quoted && i + 1 < command.length()) {
-                w.append(command.charAt(++i));
-            } else if (c == ' ' && !quoted) {
-                if (any || !w.isEmpty()) {
-                    out.add(w.toString());
-                }
-                w.setLength(0);
-                any = false;
-            } else {
-                w.append(c);
-            }
-        }
-        if (any || !w.isEmpty()) {
-            out.add(w.toString());
-        }
-        return out;
-    }
 
     private Pages.UserRow row(User u) {
         return new Pages.UserRow(u.id(), u.name(), u.displayName(), u.email(), u.source().code(), u.enabled(),
@@ -445,17 +348,10 @@ final class PeoplePages {
     }
 
     private Role role(String id) {
-        long n = parseId(id);
+        long n = Console.id(id);
         return users().role(n).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "There is no role with id " + n + "."));
     }
 
-    private static long parseId(String s) {
-        try {
-            return Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + s + "' is not an id.");
-        }
-    }
 
     private static String blank(String s) {
         return s == null || s.isBlank() ? null : s.strip();

@@ -1,6 +1,7 @@
 package dev.usher.server.console;
 
 import dev.usher.core.identity.AuthMode;
+import dev.usher.core.seat.BorrowPolicy;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatKeyPolicy;
 import dev.usher.server.auth.AuthSettings;
@@ -18,7 +19,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Authentication mode, automatic users, sign-in lifetimes, the LDAP directory (with a connection test), pool policies. */
+/**
+ * Authentication mode, automatic users, sign-in lifetimes, the LDAP directory (with a connection
+ * test), and per pool: how seats are counted, linger, and borrowing.
+ */
 final class SettingsPages {
 
     private static final List<String> LDAP_FIELDS = List.of("url", "bindDn", "userSearchBase", "userFilter", "loginAttribute",
@@ -52,8 +56,10 @@ final class SettingsPages {
             if (edited != null && edited.product().equals(p.key().product()) && edited.feature().equals(p.key().feature())) {
                 pools.add(edited);
             } else {
+                var b = p.settings().borrow();
                 pools.add(new Pages.PoolPolicy(p.key().product(), p.key().feature(), p.settings().policy().code(),
-                        p.settings().linger().toSeconds(), null));
+                        String.valueOf(p.settings().linger().toSeconds()), b.allowed(), String.valueOf(b.maxDays()),
+                        String.valueOf(b.floor()), null));
             }
         }
         Optional<LdapSettings> stored = directory.settings();
@@ -209,9 +215,14 @@ final class SettingsPages {
         String feature = ctx.pathParam("feature");
         String policy = Console.trimmed(ctx, "policy");
         String linger = Console.trimmed(ctx, "linger");
+        boolean borrowAllowed = "on".equals(Console.trimmed(ctx, "borrowAllowed"));
+        String maxDays = Console.trimmed(ctx, "borrowMaxDays");
+        String floor = Console.trimmed(ctx, "borrowFloor");
         String error = null;
         SeatKeyPolicy p = null;
         long seconds = 0;
+        int days = 0;
+        int keep = 0;
         try {
             p = SeatKeyPolicy.fromCode(policy);
         } catch (IllegalArgumentException e) {
@@ -225,20 +236,35 @@ final class SettingsPages {
         } catch (NumberFormatException e) {
             error = "Linger is a number of seconds (0 for none).";
         }
+        try {
+            days = Integer.parseInt(maxDays);
+            keep = Integer.parseInt(floor.isEmpty() ? "0" : floor);
+            if (days < 1 || days > BorrowPolicy.MAX_DAYS) {
+                error = "A loan lasts 1 to " + BorrowPolicy.MAX_DAYS + " days at most.";
+            } else if (keep < 0 || keep > 1_000_000) {
+                error = "Seats kept on site is a number from 0.";
+            }
+        } catch (NumberFormatException e) {
+            error = "The longest loan is a number of days, and the seats kept on site a number of seats.";
+        }
         if (error == null) {
-            seats.saveSettings(product, feature, new PoolSettings(p, Duration.ofSeconds(seconds)));
+            BorrowPolicy borrow = new BorrowPolicy(borrowAllowed, days, keep);
+            seats.saveSettings(product, feature, new PoolSettings(p, Duration.ofSeconds(seconds), borrow));
             identity.users().recordAdminEvent(identity.now(), "pool-policy", a.name(), ctx.ip(), product + "/" + feature,
-                    p.code() + ", linger " + seconds + " s");
+                    p.code() + ", linger " + seconds + " s, " + (borrowAllowed ? "borrowing allowed up to " + days + " days, "
+                            + keep + " seat(s) kept on site" : "borrowing off"));
             console.done(ctx, a, "/settings#pools", "Saved the seat policy of " + product + "/" + feature + ": one seat per "
                     + switch (p) {
                         case USER -> "user";
                         case USER_HOST -> "user and machine";
                         case SESSION -> "session";
-                    } + (seconds > 0 ? ", kept " + seconds + " s after the last session ends." : "."));
+                    } + (seconds > 0 ? ", kept " + seconds + " s after the last session ends" : "")
+                    + (borrowAllowed ? "; seats can be borrowed for up to " + days + " days" + (keep > 0 ? ", " + keep
+                    + " always on site" : "") : "; borrowing is off") + ".");
             return;
         }
         ctx.status(422);
-        show(ctx, a, authForm(), ldapForm(), null, new Pages.PoolPolicy(product, feature, policy, 0, error));
+        show(ctx, a, authForm(), ldapForm(), null, new Pages.PoolPolicy(product, feature, policy, linger, borrowAllowed, maxDays, floor, error));
     }
 
     private static String sentence(String s) {

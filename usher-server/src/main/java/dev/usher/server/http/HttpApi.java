@@ -36,7 +36,8 @@ public final class HttpApi {
     public record Parts(SeatService seats, SeatViews views, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
-                        dev.usher.server.report.AuditRecorder audit, StorageWatch storage) {}
+                        dev.usher.server.report.AuditRecorder audit, StorageWatch storage,
+                        dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
@@ -58,7 +59,8 @@ public final class HttpApi {
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> setup) {
         JsonMapper json = JsonCodec.mapper();
         ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), parts.heartbeatSeconds());
-        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth());
+        IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), parts.hostHistory());
+        StrayRoutes strays = new StrayRoutes(parts.strayPeople(), parts.auth());
         AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.views(), parts.auth());
         java.util.concurrent.atomic.AtomicReference<Javalin> app = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin javalin = Javalin.create(config -> {
@@ -109,11 +111,13 @@ public final class HttpApi {
             client.register(r);
             admin.register(r);
             identity.register(r);
+            strays.register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
             new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.views(),
-                    parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version(), parts.usage(), parts.audit())).register(r);
+                    parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version(), parts.usage(), parts.audit(),
+                    parts.hostHistory(), parts.strayPeople())).register(r);
             new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));

@@ -75,12 +75,13 @@ final class IdentityRoutes {
     private final RequestAuth auth;
     private final Doctor doctor;
 
-    IdentityRoutes(IdentityService identity, DirectoryLink directory, SeatService seats, RequestAuth auth) {
+    IdentityRoutes(IdentityService identity, DirectoryLink directory, SeatService seats, RequestAuth auth,
+                   dev.usher.server.auth.HostHistory history) {
         this.identity = identity;
         this.directory = directory;
         this.seats = seats;
         this.auth = auth;
-        this.doctor = new Doctor(identity.users(), identity.names(), seats, identity.clock());
+        this.doctor = new Doctor(identity.users(), identity.names(), seats, identity.clock(), history);
     }
 
     private UserDirectory users() {
@@ -91,7 +92,7 @@ final class IdentityRoutes {
         // Any change to who may do what forgets the remembered credential checks, so it counts at once.
         r.after(ctx -> {
             String path = ctx.path();
-            if (!ctx.method().name().equals("GET") && (path.startsWith("/api/v1/users") || path.startsWith("/api/v1/roles")
+            if (!ctx.method().name().equals("GET") && (path.startsWith("/api/v1/users") || path.startsWith("/api/v1/stray-users") || path.startsWith("/api/v1/roles")
                     || path.startsWith("/api/v1/tokens") || path.startsWith("/api/v1/settings") || path.startsWith("/api/v1/auth"))) {
                 identity.forgetCredentials();
             }

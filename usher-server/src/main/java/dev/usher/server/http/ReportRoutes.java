@@ -266,6 +266,9 @@ public final class ReportRoutes {
         }
     }
 
+    /** The two kinds of audit records: what administrators did, and what happened to seats. */
+    public static final List<String> AUDIT_KINDS = List.of("admin", "seat");
+
     /** The audit filter from request parameters (API and console); malformed ones are refused with a sentence. */
     public static SqlAuditLog.Filter auditFilter(java.util.function.Function<String, String> param, Instant now) {
         Instant from = param.apply("from") == null ? null : time(param.apply("from"), "from");
@@ -284,7 +287,11 @@ public final class ReportRoutes {
                 throw new IllegalArgumentException(f[0] + " must be 1-256 printable characters");
             }
         }
-        return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type);
+        String kind = param.apply("kind");
+        if (kind != null && !AUDIT_KINDS.contains(kind)) {
+            throw new IllegalArgumentException("kind must be admin (administrators' actions) or seat (seat events)");
+        }
+        return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type, kind);
     }
 
     private static Instant time(String value, String what) {
@@ -297,9 +304,17 @@ public final class ReportRoutes {
         boolean csv = !ndjson && wants(ctx, "text/csv");
         int limit = limit(ctx, ndjson || csv ? 10_000_000 : 1000, ndjson || csv ? 10_000_000 : 100_000);
         audit.tick(); // what happened up to this request is in the answer (when recording is on)
+        String order = ctx.queryParam("order");
+        if (order != null && !order.equals("oldest") && !order.equals("newest")) {
+            throw ApiProblem.validation("order must be oldest (the default: in sequence) or newest (the latest records first)");
+        }
         if (!ndjson && !csv) {
             List<AuditView> out = new ArrayList<>();
-            audit.log().forEach(f, limit, e -> out.add(AuditView.of(e)));
+            if ("newest".equals(order)) {
+                audit.log().newestFirst(f, Long.MAX_VALUE, limit).forEach(e -> out.add(AuditView.of(e)));
+            } else {
+                audit.log().forEach(f, limit, e -> out.add(AuditView.of(e)));
+            }
             ctx.json(out);
             return;
         }

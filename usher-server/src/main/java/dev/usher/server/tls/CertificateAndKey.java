@@ -50,6 +50,15 @@ public record CertificateAndKey(List<X509Certificate> chain, PrivateKey key) {
         return chain.getFirst();
     }
 
+    /** The served certificate's DER in base64: what a local admin command pins. */
+    public String certificateBase64() {
+        try {
+            return java.util.Base64.getEncoder().encodeToString(certificate().getEncoded());
+        } catch (java.security.cert.CertificateEncodingException e) {
+            throw new IllegalStateException("the certificate cannot be encoded: " + e.getMessage(), e);
+        }
+    }
+
     public Instant notAfter() {
         return certificate().getNotAfter().toInstant();
     }

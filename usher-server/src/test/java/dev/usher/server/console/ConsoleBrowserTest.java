@@ -15,6 +15,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
@@ -99,6 +100,7 @@ class ConsoleBrowserTest {
     void signIn() {
         browser.get(base + "/");
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login");
+        assertNoAxeViolations("/login");
         browser.findElement(By.id("user")).sendKeys("admin");
         browser.findElement(By.id("password")).sendKeys("wrong password");
         navigate(By.cssSelector("button[type=submit]"));
@@ -164,9 +166,15 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[data-testid=seat-count]")).getText()).startsWith("1 of 4 seats held");
         navigate(By.cssSelector("a[aria-label='Force release the cad/designer seat of carol']"));
         assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Force release this seat?");
-        browser.findElement(By.id("reason")).sendKeys("stuck after a crash");
+        // a keyboard user starts typing the reason at once, not 13 Tabs later
+        assertThat(browser.switchTo().activeElement().getAttribute("id")).isEqualTo("reason");
+        assertNoAxeViolations("the force release confirmation");
+        browser.switchTo().activeElement().sendKeys("stuck after a crash");
         navigate(By.xpath("//button[text()='Release seat']"));
         assertThat(browser.findElement(By.cssSelector(".notice")).getText()).isEqualTo("Released the cad/designer seat of carol (1 session(s) ended).");
+        // and a screen reader says it: the message goes into the page's status region once the page has settled
+        wait.until(d -> d.findElement(By.cssSelector("[role=status][data-testid=announce]")).getAttribute("textContent")
+                .equals("Released the cad/designer seat of carol (1 session(s) ended)."));
         assertThat(browser.findElement(By.cssSelector("[data-testid=seat-count]")).getText()).startsWith("3 of 3 seats held");
         assertThat(server.server().views().events(20)).anyMatch(e -> e.type() == SeatEvent.Type.FORCE_RELEASE
                 && "stuck after a crash (console, admin)".equals(e.reason()));
@@ -185,11 +193,18 @@ class ConsoleBrowserTest {
         server.client().checkout("erin-1", "cad", "designer", "erin", "ERIN-PC");
         server.client().checkout("frank-1", "cad", "designer", "frank", "frank-pc");
         server.client().checkout("frank-2", "cad", "designer", "frank", "frank-pc");
+        // a client that reports the machine as the user, on the machine bob works at: the doctor proposes the merge
+        for (int i = 0; i < 3; i++) {
+            server.client().checkout("bob-desk-" + i, "cad", "viewer", "bob", "DESKTOP-7F3K2");
+            server.client().delete("/api/v1/sessions/bob-desk-" + i);
+        }
+        server.client().checkout("machine-1", "cad", "viewer", "DESKTOP-7F3K2", "DESKTOP-7F3K2");
+        server.client().delete("/api/v1/sessions/machine-1");
 
         Path shots = repositoryRoot().resolve("docs").resolve("screenshots");
         Files.createDirectories(shots);
         for (String[] page : new String[][] {{"/", "dashboard"}, {"/licenses", "licenses"}, {"/seats", "seats"}, {"/users", "users"},
-                {"/assignments", "assignments"}, {"/settings", "settings"}}) {
+                {"/assignments", "assignments"}, {"/settings", "settings"}, {"/doctor?again=1", "doctor"}}) {
             browser.get(base + page[0]);
             assertThat(browser.findElements(By.tagName("h1"))).isNotEmpty();
             Files.write(shots.resolve(page[1] + ".png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
@@ -205,6 +220,45 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(6)
+    void everyPageHasNoAxeViolationsAndKeyboardUsersSeeWhereTheyAre() {
+        for (String page : PAGES) {
+            browser.get(base + page);
+            assertThat(browser.findElements(By.tagName("h1"))).as(page).isNotEmpty();
+            assertNoAxeViolations(page);
+        }
+        browser.get(base + "/users");
+        navigate(By.linkText("frank"));
+        assertNoAxeViolations("a user's page");
+        browser.get(base + "/doctor");
+        navigate(By.linkText("Preview the merge…"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Merge DESKTOP-7F3K2 into bob?");
+        assertNoAxeViolations("the merge preview");
+        browser.get(base + "/users");
+        browser.findElement(By.cssSelector("input[aria-label='Select erin']")).click();
+        navigate(By.xpath("//button[text()='Review the change…']"));
+        assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Disable: 1 person?");
+        assertNoAxeViolations("a bulk change's confirmation");
+
+        // The skip link moves focus into the page (not only the scroll position)...
+        browser.get(base + "/licenses");
+        browser.findElement(By.tagName("body")).sendKeys(Keys.TAB);
+        WebElement skip = browser.switchTo().activeElement();
+        assertThat(skip.getText()).isEqualTo("Skip to content");
+        // ...and its focus ring stands out from the light page: at least 3:1 against white and the page's background
+        String ring = skip.getCssValue("outline-color");
+        assertThat(skip.getCssValue("outline-style")).isEqualTo("solid");
+        assertThat(contrast(ring, "rgb(255, 255, 255)")).as(ring).isGreaterThanOrEqualTo(3.0);
+        assertThat(contrast(ring, browser.findElement(By.tagName("html")).getCssValue("background-color"))).as(ring)
+                .isGreaterThanOrEqualTo(3.0);
+        skip.sendKeys(Keys.ENTER);
+        wait.until(d -> "main".equals(d.switchTo().activeElement().getAttribute("id")));
+        // the page's icon is there (no 404 in the browser's console)
+        String icon = browser.findElement(By.cssSelector("link[rel=icon]")).getAttribute("href");
+        assertThat(server.client().get(icon.substring(base.length())).status()).isEqualTo(200);
+    }
+
+    @Test
+    @Order(7)
     void reportsAndAuditPages() throws IOException {
         // A day of history in cad/viewer (25 seats, no rules), hour by hour: at some moment of each hour
         // as many people as the profile says hold a seat at once (the hour's peak), and the afternoon
@@ -240,11 +294,21 @@ class ConsoleBrowserTest {
         assertThat(browser.findElement(By.cssSelector("[data-testid=estimate]")).getText()).startsWith("Estimate: you own");
         Files.write(shots.resolve("reports.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
+        // a day later, everyone of yesterday is a stray of one day
+        browser.get(base + "/users/stray?days=1");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=stray-count]")).getText()).endsWith("not seen for 1 days:");
+        assertNoAxeViolations("/users/stray");
+        Files.write(shots.resolve("stray.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+
         navigate(By.linkText("Audit"));
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind"))).selectByVisibleText("Administrator actions");
+        navigate(By.xpath("//button[text()='Filter']"));
+        assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("license-added").doesNotContain("grant");
         navigate(By.xpath("//button[text()='Verify the chain']"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=verify]")).getText()).startsWith("The chain is intact:");
         Files.write(shots.resolve("audit.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
         // The day's seat events fill the first pages; the earlier force release is found by its type.
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("kind"))).selectByVisibleText("Everything");
         browser.findElement(By.id("type")).sendKeys("force-release");
         navigate(By.xpath("//button[text()='Filter']"));
         assertThat(browser.findElement(By.cssSelector("[data-testid=audit-table]")).getText()).contains("force-release")
@@ -252,7 +316,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void changeTheAuthenticationMode() {
         browser.get(base + "/settings");
         browser.findElement(By.cssSelector("input[name=mode][value=session]")).click();
@@ -264,12 +328,67 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void signOut() {
         navigate(By.xpath("//button[text()='Sign out']"));
         wait.until(ExpectedConditions.urlToBe(base + "/login"));
         browser.get(base + "/seats");
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login?next=%2Fseats");
+    }
+
+    /** Every page the navigation leads to. */
+    private static final List<String> PAGES = List.of("/", "/licenses", "/seats", "/users", "/users/stray", "/roles", "/doctor",
+            "/assignments", "/reports", "/audit", "/settings");
+
+    /**
+     * Runs axe-core (Deque's engine, from its Maven artifact) in the page as it is now, and fails with
+     * every violation's rule and elements. Injected through WebDriver, so the page's CSP (scripts only
+     * from this server) does not stand in its way.
+     */
+    private void assertNoAxeViolations(String what) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        if (!Boolean.TRUE.equals(js.executeScript("return typeof window.axe === 'object';"))) {
+            js.executeScript(AXE_SOURCE + "\n;window.axe = axe;");
+        }
+        browser.manage().timeouts().scriptTimeout(Duration.ofSeconds(60));
+        Object found = js.executeAsyncScript("""
+                var done = arguments[arguments.length - 1];
+                axe.run(document, {resultTypes: ['violations']}).then(function (r) {
+                  done(r.violations.map(function (v) {
+                    return v.id + ' (' + v.impact + '): ' + v.help + ' at ' + v.nodes.map(function (n) { return n.target.join(' '); }).join(', ');
+                  }));
+                }).catch(function (e) { done(['axe failed: ' + e]); });""");
+        assertThat((List<?>) found).as("axe-core violations on " + what).isEmpty();
+    }
+
+    private static final String AXE_SOURCE = axeSource();
+
+    private static String axeSource() {
+        try (var in = ConsoleBrowserTest.class.getClassLoader().getResourceAsStream("axe.min.js")) {
+            if (in == null) {
+                throw new IllegalStateException("axe.min.js is missing: the com.deque.html.axe-core:selenium test dependency ships it");
+            }
+            return new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** WCAG contrast ratio of two CSS colours given as rgb(...) or rgba(...). */
+    static double contrast(String a, String b) {
+        double la = luminance(a);
+        double lb = luminance(b);
+        return (Math.max(la, lb) + 0.05) / (Math.min(la, lb) + 0.05);
+    }
+
+    private static double luminance(String css) {
+        String[] parts = css.replaceAll("[^0-9.,]", "").split(",");
+        double[] c = new double[3];
+        for (int i = 0; i < 3; i++) {
+            double v = Double.parseDouble(parts[i]) / 255;
+            c[i] = v <= 0.03928 ? v / 12.92 : Math.pow((v + 0.055) / 1.055, 2.4);
+        }
+        return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
     }
 
     /** Clicks a link or button that loads another page, and waits until the old page is gone. */

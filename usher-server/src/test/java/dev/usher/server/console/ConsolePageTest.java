@@ -370,27 +370,36 @@ class ConsolePageTest {
         assertThat(browser.post("/roles", Map.of("name", "Engineers"), true).status()).isEqualTo(303);
         assertThat(browser.get("/roles").html()).contains("Created role Engineers.", ">Engineers<");
 
-        browser.get("/assignments");
-        ConsoleClient.Page bad = browser.post("/assignments/cad/cal", form("version", "0", "rows", "3",
-                "kind0", "reserve", "target0", "role:Nobody", "seats0", "3",
-                "kind1", "limit", "target1", "role:Engineers", "seats1", "",
-                "kind2", "", "target2", "", "seats2", ""), true);
+        // a structured editor: a rule's roles are picked from the roles there are, users typed with suggestions;
+        // no free text with a placeholder that looks like a real value
+        String editor = browser.get("/assignments").html();
+        assertThat(editor).contains("<select id=\"roles-cad-cal-0\" name=\"roles0\" multiple", "<option value=\"Engineers\">Engineers</option>",
+                "<datalist id=\"known-users\">", "<option value=\"alice\"></option>", "list=\"known-users\"")
+                .doesNotContain("placeholder=\"role:", "name=\"target0\"");
+        ConsoleClient.Page bad = browser.post("/assignments/cad/cal", form("version", "0", "rows", "4",
+                "kind0", "reserve", "roles0", "Nobody", "seats0", "3",
+                "kind1", "limit", "roles1", "Engineers", "seats1", "",
+                "kind2", "deny", "users2", "", "seats2", "",
+                "kind3", "", "users3", "", "seats3", ""), true);
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.html()).contains("No role named 'Nobody'.", "A limit rule needs a number of seats.",
-                "Nothing was saved: fix the rules marked below.");
+                "Pick the role the rule is for, or type a user's name.", "Nothing was saved: fix the rules marked below.");
         assertThat(server.server().seats().rules("cad", "cal").json().rules()).isEmpty();
         ConsoleClient.Page tooMany = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "1",
-                "kind0", "reserve", "target0", "role:Engineers", "seats0", "11"), true);
+                "kind0", "reserve", "roles0", "Engineers", "seats0", "11"), true);
         assertThat(tooMany.html()).contains("The reserves add up to 11 seats but the pool has 10.");
-        ConsoleClient.Page ok = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "2",
-                "kind0", "reserve", "target0", "role:Engineers", "seats0", "3", "kind1", "deny", "target1", "user:alice"), true);
-        assertThat(ok.status()).isEqualTo(303);
-        assertThat(browser.get("/assignments").html()).contains("Saved the rules of cad/cal (2 rule(s)).", "3 of 10 seats reserved; 7 shared.",
-                "value=\"role:Engineers\"", "value=\"user:alice\"");
+        ConsoleClient.Page ok = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "3",
+                "kind0", "reserve", "roles0", "Engineers", "seats0", "3", "kind1", "deny", "users1", "alice",
+                "kind2", "allow-only", "roles2", "All Users", "users2", "alice, admin"), true);
+        assertThat(ok.status()).as(ok.html().replaceAll("(?s).*<main", "")).isEqualTo(303);
+        assertThat(server.server().seats().rules("cad", "cal").json().rules().get(2).users()).containsExactly("alice", "admin");
+        assertThat(browser.get("/assignments").html()).contains("Saved the rules of cad/cal (3 rule(s)).", "3 of 10 seats reserved; 7 shared.",
+                "<option value=\"Engineers\" selected>Engineers</option>", "name=\"users1\" value=\"alice\"",
+                "name=\"users2\" value=\"alice, admin\"");
         // saving over someone else's change is refused, and says so
         ConsoleClient.Page stale = browser.post("/assignments/cad/cal", Map.of("version", "0", "rows", "0"), true);
         assertThat(stale.html()).contains("Someone saved these rules after you opened this page.");
-        assertThat(server.server().seats().rules("cad", "cal").json().rules()).hasSize(2);
+        assertThat(server.server().seats().rules("cad", "cal").json().rules()).hasSize(3);
 
         String explain = browser.get("/assignments/explain?user=alice&pool=cad/cal", Map.of("HX-Request", "true")).html();
         assertThat(explain).startsWith("<div id=\"explain-result\"").contains("alice holds a seat");
@@ -456,6 +465,116 @@ class ConsolePageTest {
         assertThat(server.server().seats().seatsHeld()).hasSize(1);
     }
 
+    @Test
+    void aMachineNameFromHistoryIsMergedAfterAPreviewAndStrayPeopleArePurgedAfterAList() {
+        server.license("cad", "cal", 10);
+        for (int i = 0; i < 4; i++) {
+            server.client().checkout("b" + i, "cad", "cal", "bob", "DESKTOP-7F3K2");
+            server.client().delete("/api/v1/sessions/b" + i);
+        }
+        server.client().checkout("m", "cad", "cal", "DESKTOP-7F3K2", "DESKTOP-7F3K2");
+        server.client().delete("/api/v1/sessions/m");
+        signIn();
+        String doctor = browser.get("/doctor?again=1").html();
+        assertThat(doctor).contains("merge DESKTOP-7F3K2 into bob (seen on that host 4 times)");
+        String preview = doctor.replaceAll("(?s).*<a class=\"button primary\" href=\"([^\"]+)\">Preview the merge…</a>.*", "$1")
+                .replace("&amp;", "&");
+        assertThat(preview).matches("/users/\\d+/merge\\?from=DESKTOP-7F3K2");
+        String merge = browser.get(preview).html();
+        assertThat(merge).contains("Merge DESKTOP-7F3K2 into bob?", "Names that will mean bob: DESKTOP-7F3K2");
+        String from = merge.replaceAll("(?s).*name=\"from\" value=\"(\\d+)\".*", "$1");
+        assertThat(browser.post(preview.substring(0, preview.indexOf('?')), Map.of("from", from), true).status()).isEqualTo(303);
+        assertThat(server.server().identity().users().resolve("desktop-7f3k2").orElseThrow().name()).isEqualTo("bob");
+
+        // stray people: a list first, then exactly those are purged, and the trail says so
+        server.client().checkout("c", "cad", "cal", "carol", "ws-c");
+        server.client().delete("/api/v1/sessions/c");
+        server.client().checkout("h", "cad", "cal", "holder", "ws-h");
+        server.clock().advance(Duration.ofDays(40));
+        signIn();
+        String stray = browser.get("/users/stray?days=30").html();
+        assertThat(stray).contains("data-testid=\"stray-count\">2 people not seen for 30 days", ">bob<", ">carol<")
+                .doesNotContain(">holder</a>", ">admin</a>");
+        assertThat(browser.get("/users/stray?days=x").status()).isEqualTo(422);
+        String ids = stray.replaceAll("(?s).*name=\"ids\" value=\"([0-9,]+)\".*", "$1");
+        ConsoleClient.Page purged = browser.post("/users/stray/purge", Map.of("days", "30", "ids", ids), true);
+        assertThat(purged.status()).isEqualTo(303);
+        assertThat(browser.get("/users").html()).contains("Purged 2 people not seen for 30 days (bob, carol).");
+        assertThat(server.server().identity().users().resolve("carol")).isEmpty();
+        assertThat(server.admin().get("/api/v1/audit?type=user-purged").json()).hasSize(2);
+    }
+
+    @Test
+    void peopleTickedOnTheUsersPageAreDisabledOrAddedToARoleAfterAConfirmation() {
+        server.license("cad", "cal", 10);
+        for (String who : List.of("ann", "ben", "cid")) {
+            server.client().checkout(who, "cad", "cal", who, "ws-" + who);
+        }
+        signIn();
+        long ann = server.server().identity().users().resolve("ann").orElseThrow().id();
+        long ben = server.server().identity().users().resolve("ben").orElseThrow().id();
+        long admin = server.server().identity().users().resolve("admin").orElseThrow().id();
+        String users = browser.get("/users").html();
+        assertThat(users).contains("<input type=\"checkbox\" name=\"id\" value=\"" + ann + "\" aria-label=\"Select ann\">",
+                "<option value=\"add-to-role\">");
+        // the confirmation names everyone, and changes nothing yet
+        ConsoleClient.Page confirm = browser.post("/users/bulk", form("action", "disable", "id", ann + "", "roleId", ""), true);
+        assertThat(confirm.status()).isEqualTo(200);
+        assertThat(confirm.html()).contains("Disable: 1 person?", "<li>ann</li>", "name=\"ids\" value=\"" + ann + "\"");
+        assertThat(server.server().identity().users().find(ann).orElseThrow().enabled()).isTrue();
+        ConsoleClient.Page done = browser.post("/users/bulk/apply", Map.of("action", "disable", "ids", ann + "," + ben + "," + admin,
+                "roleId", ""), true);
+        assertThat(done.status()).isEqualTo(303);
+        assertThat(browser.get("/users").html()).contains("Disabled 2 people (ann, ben). Left out: admin (yourself: you would lose the console).");
+        assertThat(server.server().identity().users().find(ben).orElseThrow().enabled()).isFalse();
+
+        assertThat(browser.post("/roles", Map.of("name", "Engineers"), true).status()).isEqualTo(303);
+        long engineers = server.server().identity().users().roles().stream().filter(r -> r.name().equals("Engineers")).findFirst()
+                .orElseThrow().id();
+        assertThat(browser.post("/users/bulk", form("action", "add-to-role", "id", ann + "", "roleId", engineers + ""), true).html())
+                .contains("Add to Engineers: 1 person?");
+        browser.post("/users/bulk/apply", Map.of("action", "add-to-role", "ids", ann + "," + ben, "roleId", engineers + ""), true);
+        assertThat(server.server().identity().users().find(ben).orElseThrow().roles()).contains("Engineers");
+        assertThat(server.admin().get("/api/v1/audit?type=user-disabled").json()).hasSize(2);
+        assertThat(browser.post("/users/bulk", form("action", "disable", "roleId", ""), true).html())
+                .contains("Tick the people to change first.");
+    }
+
+    @Test
+    void borrowingIsSetPerPoolAndStaticFilesAreNamedByContentAndKeptAYear() {
+        server.license("cad", "cal", 10);
+        signIn();
+        String settings = browser.get("/settings").html();
+        assertThat(settings).contains("<legend>Borrowing (offline use)</legend>", "name=\"borrowMaxDays\" inputmode=\"numeric\" size=\"4\" value=\"7\"");
+        ConsoleClient.Page bad = browser.post("/settings/pools/cad/cal", Map.of("policy", "user", "linger", "0", "borrowAllowed", "on",
+                "borrowMaxDays", "400", "borrowFloor", "0"), true);
+        assertThat(bad.status()).isEqualTo(422);
+        assertThat(bad.html()).contains("A loan lasts 1 to 365 days at most.", "value=\"400\"");
+        ConsoleClient.Page ok = browser.post("/settings/pools/cad/cal", Map.of("policy", "user", "linger", "30",
+                "borrowMaxDays", "14", "borrowFloor", "2"), true);
+        assertThat(ok.status()).isEqualTo(303);
+        var saved = server.server().seats().settings("cad", "cal");
+        assertThat(saved.borrow()).isEqualTo(new dev.usher.core.seat.BorrowPolicy(false, 14, 2));
+        assertThat(saved.linger()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(browser.get("/settings").html()).contains("borrowing is off.");
+        assertThat(server.client().checkout("s", "cad", "cal", "alice", "ws").status()).isEqualTo(201);
+        assertThat(server.client().post("/api/v1/sessions/s/checkouts/cad/cal/borrow", "{\"until\":\"2026-06-03T00:00:00Z\"}")
+                .problemType()).isEqualTo("borrow-not-allowed");
+
+        String page = browser.get("/").html();
+        String css = page.replaceAll("(?s).*<link rel=\"stylesheet\" href=\"(/static/console\\.[0-9a-f]{12}\\.css)\">.*", "$1");
+        assertThat(css).startsWith("/static/console.").endsWith(".css");
+        ConsoleClient.Page file = browser.get(css);
+        assertThat(file.status()).isEqualTo(200);
+        assertThat(file.headers().firstValue("Cache-Control")).contains("public, max-age=31536000, immutable");
+        assertThat(css).contains(StaticAssets.hash(file.html().getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(browser.get("/static/console.css").status()).isEqualTo(404);
+        assertThat(page).contains("<link rel=\"icon\" href=\"/static/favicon.");
+        ConsoleClient.Page icon = browser.get("/favicon.ico");
+        assertThat(icon.status()).isEqualTo(200);
+        assertThat(icon.headers().firstValue("Content-Type").orElse("")).startsWith("image/svg+xml");
+    }
+
     // ---- reports, audit, borrowed seats and the waiting line ---------------------------------------
 
     @Test
@@ -512,6 +631,15 @@ class ConsolePageTest {
         String bobs = browser.get("/audit?user=bob&type=grant").html();
         assertThat(bobs).contains(">bob<").doesNotContain("&lt;script&gt;alert(", "<td>license-added <span");
         assertThat(browser.get("/audit?pool=cad/cal&actor=nobody").html()).contains("No record matches.");
+        // administrators' actions apart from seat events
+        String admin = browser.get("/audit?kind=admin").html();
+        assertThat(admin).contains("<td>license-added <span", "<option value=\"admin\" selected>").doesNotContain("<td>grant <span");
+        String seat = browser.get("/audit?kind=seat").html();
+        assertThat(seat).contains("<td>grant <span").doesNotContain("<td>license-added <span");
+        assertThat(browser.get("/audit/export.csv?kind=seat").html()).contains(",seat,grant,").doesNotContain(",admin,");
+        assertThat(server.admin().get("/api/v1/audit?kind=admin").json()).allSatisfy(r -> assertThat(r.get("kind").asString()).isEqualTo("admin"));
+        assertThat(server.admin().get("/api/v1/audit?kind=people").status()).isEqualTo(400);
+        assertThat(browser.get("/audit?kind=people").html()).contains("kind must be admin");
         ConsoleClient.Page bad = browser.get("/audit?from=tomorrow");
         assertThat(bad.status()).isEqualTo(422);
         assertThat(bad.html()).contains("From must be a day like 2026-06-01.");

@@ -25,6 +25,22 @@ class DemoModeTest {
     Path dir;
 
     @Test
+    void theFirstDemoStartSaysWhereTheConsoleIsAndHowToSignIn() {
+        try (TestServer server = TestServer.start(dir, c -> c.withDemo(true).withAdminPassword(null))) {
+            String password = server.server().generatedAdminPassword().orElseThrow();
+            List<String> described = new ArrayList<>();
+            server.server().describe(described::add);
+            assertThat(described).contains("open " + server.server().localUrl() + " in a browser and sign in as admin with the password "
+                    + password);
+            server.restart();
+            List<String> again = new ArrayList<>();
+            server.server().describe(again::add);
+            assertThat(again).anyMatch(l -> l.startsWith("open " + server.server().localUrl() + " in a browser and sign in as admin with the password printed at the first start"));
+            assertThat(String.join("\n", again)).doesNotContain(password);
+        }
+    }
+
+    @Test
     void demoModeOnAnEmptyDirectoryCreatesAKeyTrustsItAndInstallsTheDemoLicenseThenReusesIt() throws Exception {
         String licenseId;
         String keyFile;

@@ -36,9 +36,13 @@ public final class SqlAuditLog {
         this.adminIds = new SettledIds(db, "admin_events");
     }
 
-    /** Filters of a query; null means any. Times are {@code from <= at < to}. */
-    public record Filter(Instant from, Instant to, String actor, String user, String product, String feature, String type) {
-        public static final Filter ALL = new Filter(null, null, null, null, null, null, null);
+    /**
+     * Filters of a query; null means any. Times are {@code from <= at < to}. {@code kind} is
+     * {@code admin} (administrators' actions) or {@code seat} (seat events).
+     */
+    public record Filter(Instant from, Instant to, String actor, String user, String product, String feature, String type,
+                         String kind) {
+        public static final Filter ALL = new Filter(null, null, null, null, null, null, null, null);
     }
 
     /** The last record written: its number and hash (0 and the genesis hash when empty). */
@@ -222,6 +226,7 @@ public final class SqlAuditLog {
         condition(sql, binds, "product = :product", "product", f.product());
         condition(sql, binds, "feature = :feature", "feature", f.feature());
         condition(sql, binds, "type = :type", "type", f.type());
+        condition(sql, binds, "kind = :kind", "kind", f.kind());
         sql.append(newest ? " ORDER BY seq DESC LIMIT :n" : " ORDER BY seq LIMIT :n");
         return db.read(h -> {
             Query q = h.createQuery(sql.toString()).bind("after", bound).bind("n", n);
