@@ -24,9 +24,11 @@ import java.util.Map;
  *
  * <ul>
  * <li>DECISION (time): a lapsed lease, an ended linger and a loan past its date take effect at the next
- *     sweep (invariant 4 allows up to one sweep interval). Until then the seat is held and counts in use;
- *     the lapsed session cannot heartbeat ({@code 410}, as the spec says), but a checkout with its id
- *     restarts it ({@code kept}), and any session of the same person may join the seat.</li>
+ *     sweep (invariant 4 allows up to one sweep interval). Until then the seat is held and counts in use,
+ *     and any session of the same person may join it. The lapsed session itself cannot heartbeat
+ *     ({@code 410}, as the spec says); a checkout with its id (what a client does after that 410) first
+ *     ends the lapsed session as the sweep would, then is decided afresh: after a 410 the answer cannot
+ *     be "kept".</li>
  * <li>DECISION (restart): at start every lease that ended before the start, whether while the server was
  *     down or before, gets one TTL from the start (a server cannot tell the two apart after a kill -9 and
  *     must prefer keeping seats).</li>
@@ -256,6 +258,10 @@ public final class SeatModel implements SystemUnderTest {
             return Outcome.problem(503, "server-not-licensed", "This server is not licensed to serve " + pool.product() + ".");
         }
         Session session = session(c.session());
+        if (session != null && !now.isBefore(session.leaseEnd)) {
+            expire(session);
+            session = null;
+        }
         if (session != null && !session.person.equals(person)) {
             return Outcome.problem(409, "session-conflict", "Session " + c.session() + " belongs to someone else.");
         }
@@ -518,16 +524,21 @@ public final class SeatModel implements SystemUnderTest {
         }
     }
 
+    /** A lapsed session ends as of its lease's end. */
+    private void expire(Session s) {
+        sessions.remove(s);
+        for (Attachment a : s.checkouts) {
+            Seat seat = seat(a.seat());
+            if (seat != null && sessionsOn(seat).isEmpty()) {
+                lastSessionGone(seat, s.leaseEnd);
+            }
+        }
+    }
+
     private void sweep() {
         for (Session s : List.copyOf(sessions)) {
             if (!now.isBefore(s.leaseEnd)) {
-                sessions.remove(s);
-                for (Attachment a : s.checkouts) {
-                    Seat seat = seat(a.seat());
-                    if (seat != null && sessionsOn(seat).isEmpty()) {
-                        lastSessionGone(seat, s.leaseEnd);
-                    }
-                }
+                expire(s);
             }
         }
         for (Seat seat : List.copyOf(seats)) {

@@ -94,6 +94,13 @@ public final class TestServer implements AutoCloseable {
         start();
     }
 
+    /** Stops cleanly, lets the clock run for {@code down} while nothing serves, and starts again. */
+    public void restart(Duration down) {
+        server.close();
+        clock.advance(down);
+        start();
+    }
+
     public UsherServer server() {
         return server;
     }
