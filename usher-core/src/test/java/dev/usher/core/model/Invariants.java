@@ -57,33 +57,9 @@ public final class Invariants {
         }
 
         // 8. Every refusal has a machine-readable reason and a sentence.
-        if (outcome.refused() && (outcome.kind() == null || outcome.kind().isBlank() || outcome.detail() == null || outcome.detail().isBlank())) {
-            v.add("8: refusal without a problem type and a sentence: " + outcome);
-        }
-
-        // Counters agree with the seats; every pool with seats is listed; a session is on one seat per pool.
-        Set<String> refs = new HashSet<>();
-        for (SeatRow s : after.seats()) {
-            if (!refs.add(s.seat())) {
-                v.add("seat listed twice: " + s.seat());
-            }
-            if (after.pool(s.pool()) == null) {
-                v.add("seat " + s.seat() + " of " + s.pool() + " is held but the pool is not listed");
-            }
-        }
-        for (PoolRow p : after.pools()) {
-            if (p.inUse() != after.seatsOf(p.pool()).size()) {
-                v.add("pool " + p.pool() + " says inUse=" + p.inUse() + " but " + after.seatsOf(p.pool()).size() + " seats are listed");
-            }
-            Set<String> sessions = new HashSet<>();
-            for (SeatRow s : after.seatsOf(p.pool())) {
-                for (SessionRow r : s.sessions()) {
-                    if (!sessions.add(r.session())) {
-                        v.add("session " + r.session() + " is on two seats of " + p.pool());
-                    }
-                }
-            }
-        }
+        refusalExplained(outcome, v);
+        counters(after, v);
+        sessionsOnOneSeat(after, v);
 
         List<SeatRow> added = new ArrayList<>();
         for (SeatRow s : after.seats()) {
@@ -116,10 +92,11 @@ public final class Invariants {
                     v.add("2: " + key + " holds two seats of " + s.pool() + " (" + other.seat() + " and " + s.seat() + ", policy " + policy + ")");
                 }
             }
-            // 3. A checkout repeated with the same session id never takes a second seat.
+            // 3. A checkout repeated with the same session id never takes a second seat (a lapsed session's
+            // seat may be freed and a new one taken in its place: one seat, not two).
             for (SeatRow b : before.seatsOf(s.pool())) {
                 for (SessionRow r : b.sessions()) {
-                    if (r.session().equals(c.session())) {
+                    if (r.session().equals(c.session()) && after.seat(b.seat()) != null) {
                         v.add("3: session " + c.session() + " already on seat " + b.seat() + " took another one, " + s.seat());
                     }
                 }
@@ -186,6 +163,91 @@ public final class Invariants {
 
         before = after;
         return v;
+    }
+
+    /**
+     * The invariants that need no operation: for states seen while clients run concurrently (two
+     * requests apart, so the pools' counters are not compared with the seats). Seats not seen before
+     * are new: each must fit the capacity and have a key of its own.
+     */
+    public List<String> checkConcurrent(ObservedState after) {
+        List<String> v = new ArrayList<>();
+        sessionsOnOneSeat(after, v);
+        for (SeatRow s : after.seats()) {
+            if (grantedFor.containsKey(s.seat()) || s.sessions().isEmpty()) {
+                continue;
+            }
+            SessionRow first = s.sessions().getFirst();
+            grantedFor.put(s.seat(), List.of(s.person(), String.valueOf(Names.host(first.host())), first.session()));
+            PoolRow pool = after.pool(s.pool());
+            if (pool == null || after.seatsOf(s.pool()).size() > pool.capacity()) {
+                v.add("1: a new seat of " + s.person() + " makes " + after.seatsOf(s.pool()).size() + " seats of " + s.pool()
+                        + " with capacity " + (pool == null ? 0 : pool.capacity()));
+            }
+            String policy = pool == null ? "user" : pool.seatKeyPolicy();
+            for (SeatRow other : after.seatsOf(s.pool())) {
+                if (!other.seat().equals(s.seat()) && grantedFor.containsKey(other.seat())
+                        && key(policy, grantedFor.get(other.seat())).equals(key(policy, grantedFor.get(s.seat())))) {
+                    v.add("2: " + key(policy, grantedFor.get(s.seat())) + " holds two seats of " + s.pool());
+                }
+            }
+        }
+        return v;
+    }
+
+    /** Between concurrent rounds: the state every later step is judged against, and its own checks. */
+    public List<String> checkQuiescent(ObservedState after) {
+        List<String> v = checkConcurrent(after);
+        counters(after, v);
+        for (SeatRow s : after.seats()) {
+            firstSeen.putIfAbsent(s.seat(), step);
+        }
+        before = after;
+        return v;
+    }
+
+    private static void refusalExplained(Outcome outcome, List<String> v) {
+        if (outcome.refused() && (outcome.kind() == null || outcome.kind().isBlank() || outcome.detail() == null || outcome.detail().isBlank())) {
+            v.add("8: refusal without a problem type and a sentence: " + outcome);
+        }
+    }
+
+    /** Every concurrent answer must be explained too. */
+    public static List<String> checkAnswer(Outcome outcome) {
+        List<String> v = new ArrayList<>();
+        refusalExplained(outcome, v);
+        return v;
+    }
+
+    /** The pools' counters agree with the seats listed; every pool with seats is listed; no seat twice. */
+    private static void counters(ObservedState after, List<String> v) {
+        Set<String> refs = new HashSet<>();
+        for (SeatRow s : after.seats()) {
+            if (!refs.add(s.seat())) {
+                v.add("seat listed twice: " + s.seat());
+            }
+            if (after.pool(s.pool()) == null) {
+                v.add("seat " + s.seat() + " of " + s.pool() + " is held but the pool is not listed");
+            }
+        }
+        for (PoolRow p : after.pools()) {
+            if (p.inUse() != after.seatsOf(p.pool()).size()) {
+                v.add("pool " + p.pool() + " says inUse=" + p.inUse() + " but " + after.seatsOf(p.pool()).size() + " seats are listed");
+            }
+        }
+    }
+
+    private static void sessionsOnOneSeat(ObservedState after, List<String> v) {
+        for (Pool p : World.POOLS) {
+            Set<String> sessions = new HashSet<>();
+            for (SeatRow s : after.seatsOf(p)) {
+                for (SessionRow r : s.sessions()) {
+                    if (!sessions.add(r.session())) {
+                        v.add("session " + r.session() + " is on two seats of " + p);
+                    }
+                }
+            }
+        }
     }
 
     private void reservationHolds(Op.Checkout c, ObservedState after, List<String> v) {

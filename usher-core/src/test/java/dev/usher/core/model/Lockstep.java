@@ -4,13 +4,9 @@ import dev.usher.core.model.ObservedState.PoolRow;
 import dev.usher.core.model.ObservedState.SeatRow;
 import dev.usher.core.model.ObservedState.SessionRow;
 
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 
 /**
  * Runs operations against the model and a system under test side by side: after each one it compares
@@ -27,8 +23,7 @@ public final class Lockstep {
     private final SeatModel model;
     private final SystemUnderTest system;
     private final Invariants invariants;
-    private final Map<String, String> modelToSystem = new HashMap<>();
-    private final Map<String, String> systemToModel = new HashMap<>();
+    private final SeatMapping seats = new SeatMapping();
     private final List<String> transcript = new ArrayList<>();
     private final List<KnownDisagreement> known;
     private final Map<String, Integer> knownSeen = new java.util.LinkedHashMap<>();
@@ -67,7 +62,7 @@ public final class Lockstep {
             throw fail("the " + system.name() + " failed: " + e, e);
         }
         transcript.add(line(op, expected, actual));
-        String difference = compare(expected, actual);
+        String difference = seats.compare(expected, actual);
         if (difference != null) {
             KnownDisagreement k = known.stream().filter(d -> d.matches(op, modelBefore, expected, actual)).findFirst().orElse(null);
             if (k == null) {
@@ -77,7 +72,7 @@ public final class Lockstep {
             transcript.set(transcript.size() - 1, transcript.getLast() + "\n      (known: " + k.name() + ")");
         }
         ObservedState seen = system.observe();
-        String stateDifference = compare(model.observe(), seen);
+        String stateDifference = seats.compare(model.observe(), seen);
         if (stateDifference != null) {
             throw fail("states differ after the last step: " + stateDifference, null);
         }
@@ -120,7 +115,7 @@ public final class Lockstep {
             b.append(p.pool()).append(" capacity ").append(p.capacity()).append(" inUse ").append(p.inUse()).append(" (").append(p.seatKeyPolicy()).append("); ");
         }
         for (SeatRow r : s.seats()) {
-            String ref = system ? systemToModel.getOrDefault(r.seat(), r.seat()) : r.seat();
+            String ref = system ? seats.modelRef(r.seat()) : r.seat();
             b.append(ref).append('=').append(r.pool()).append(':').append(r.person());
             if (r.lingerUntil() != null) {
                 b.append(" lingering to ").append(r.lingerUntil());
@@ -133,103 +128,4 @@ public final class Lockstep {
         return b.toString();
     }
 
-    /** Null when equal under the seat mapping; else what differs. Non-HTTP steps (status 0) are not compared. */
-    String compare(Outcome expected, Outcome actual) {
-        if (expected.status() == 0) {
-            return null;
-        }
-        List<String> d = new ArrayList<>();
-        if (expected.status() != actual.status()) {
-            d.add("status " + expected.status() + " vs " + actual.status());
-        }
-        if (!Objects.equals(expected.kind(), actual.kind())) {
-            d.add("'" + expected.kind() + "' vs '" + actual.kind() + "'");
-        }
-        if ((expected.seat() == null) != (actual.seat() == null)) {
-            d.add("seat " + expected.seat() + " vs " + actual.seat());
-        } else if (expected.seat() != null && !bind(expected.seat(), actual.seat())) {
-            d.add("seat " + expected.seat() + " is " + modelToSystem.get(expected.seat()) + " but the answer names " + actual.seat()
-                    + " (model's " + systemToModel.get(actual.seat()) + ")");
-        }
-        same(d, "sharedWithSessions", expected.shared(), actual.shared());
-        same(d, "capacity", expected.capacity(), actual.capacity());
-        same(d, "inUse", expected.inUse(), actual.inUse());
-        same(d, "leaseExpiresAt", expected.leaseExpiresAt(), actual.leaseExpiresAt());
-        same(d, "released", expected.released(), actual.released());
-        same(d, "renewed", expected.renewed(), actual.renewed());
-        return d.isEmpty() ? null : String.join(", ", d);
-    }
-
-    private static void same(List<String> d, String what, Object expected, Object actual) {
-        if (!Objects.equals(expected, actual)) {
-            d.add(what + " " + expected + " vs " + actual);
-        }
-    }
-
-    /** Maps the model's seat to the system's; false when either is already mapped to another. */
-    private boolean bind(String modelRef, String systemRef) {
-        String s = modelToSystem.get(modelRef);
-        String m = systemToModel.get(systemRef);
-        if (s == null && m == null) {
-            modelToSystem.put(modelRef, systemRef);
-            systemToModel.put(systemRef, modelRef);
-            return true;
-        }
-        return systemRef.equals(s) && modelRef.equals(m);
-    }
-
-    /** Null when the two states are the same under the seat mapping. */
-    String compare(ObservedState expected, ObservedState actual) {
-        List<String> d = new ArrayList<>();
-        if (!expected.pools().equals(sorted(actual.pools()))) {
-            d.add("pools " + expected.pools() + " vs " + actual.pools());
-        }
-        // Seats not yet mapped pair up by what they are (pool, person, sessions).
-        for (SeatRow m : expected.seats()) {
-            if (modelToSystem.containsKey(m.seat())) {
-                continue;
-            }
-            for (SeatRow s : actual.seats()) {
-                if (!systemToModel.containsKey(s.seat()) && normal(m).equals(normal(s))) {
-                    bind(m.seat(), s.seat());
-                    break;
-                }
-            }
-        }
-        List<SeatView> want = expected.seats().stream().map(s -> view(s.seat(), s)).sorted(Comparator.comparing(SeatView::seat)).toList();
-        List<SeatView> got = actual.seats().stream().map(s -> view(systemToModel.getOrDefault(s.seat(), "unmapped " + s.seat()), s))
-                .sorted(Comparator.comparing(SeatView::seat)).toList();
-        if (!want.equals(got)) {
-            d.add("seats " + want + " vs " + got);
-        }
-        return d.isEmpty() ? null : String.join("; ", d);
-    }
-
-    private static List<PoolRow> sorted(List<PoolRow> pools) {
-        List<PoolRow> byModelOrder = new ArrayList<>();
-        for (World.Pool p : World.POOLS) {
-            pools.stream().filter(r -> r.pool().equals(p)).forEach(byModelOrder::add);
-        }
-        return byModelOrder;
-    }
-
-    record SessionView(String session, String person, String host, Instant lease) {
-    }
-
-    record SeatView(String seat, World.Pool pool, String person, Instant since, Instant lingerUntil, Instant borrowedUntil,
-                    List<SessionView> sessions) {
-    }
-
-    private static SeatView view(String ref, SeatRow s) {
-        return new SeatView(ref, s.pool(), s.person(), s.since(), s.lingerUntil(), s.borrowedUntil(), sessions(s));
-    }
-
-    private static SeatView normal(SeatRow s) {
-        return view("", s);
-    }
-
-    private static List<SessionView> sessions(SeatRow s) {
-        return s.sessions().stream().map(r -> new SessionView(r.session(), Names.person(r.user()), Names.host(r.host()), r.leaseExpiresAt()))
-                .sorted(Comparator.comparing(SessionView::session)).toList();
-    }
 }

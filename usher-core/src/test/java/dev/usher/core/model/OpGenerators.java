@@ -4,6 +4,7 @@ import dev.usher.core.model.World.Pool;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.RandomDistribution;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -122,7 +123,32 @@ public final class OpGenerators {
                 net.jqwik.api.Tuple.of(2, Arbitraries.of(0L, 30L, 130L).map(d -> (Op) new Op.Restart(d))));
     }
 
+    /** What an end user's application does (for clients running concurrently). */
+    public static Arbitrary<Op> clientOp() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(12, checkout()),
+                net.jqwik.api.Tuple.of(3, Combinators.combine(session(), pool()).as((s, p) -> (Op) new Op.Checkin(s, p))),
+                net.jqwik.api.Tuple.of(2, session().map(s -> (Op) new Op.EndSession(s))),
+                net.jqwik.api.Tuple.of(4, session().map(s -> (Op) new Op.Heartbeat(s))),
+                net.jqwik.api.Tuple.of(2, Combinators.combine(session(), pool(), Arbitraries.of(3600L, 86_400L))
+                        .as((s, p, d) -> (Op) new Op.Borrow(s, p, d))),
+                net.jqwik.api.Tuple.of(1, Combinators.combine(anySpelling(), pool()).as((u, p) -> (Op) new Op.ReturnLoan(u, p))));
+    }
+
+    /** What the operator, an administrator or time does between concurrent rounds (no restarts: several nodes). */
+    public static Arbitrary<Op> betweenRounds() {
+        return Arbitraries.frequencyOf(
+                net.jqwik.api.Tuple.of(6, Arbitraries.of(20L, 60L, 121L, 3600L).map(s -> (Op) new Op.Advance(s))),
+                net.jqwik.api.Tuple.of(5, Arbitraries.just(new Op.Sweep())),
+                net.jqwik.api.Tuple.of(2, setRules()),
+                net.jqwik.api.Tuple.of(2, Arbitraries.of(World.LICENSES.keySet()).map(f -> (Op) new Op.AddLicense(f))),
+                net.jqwik.api.Tuple.of(1, Arbitraries.of(World.LICENSES.keySet()).map(f -> (Op) new Op.RemoveLicense(f))),
+                net.jqwik.api.Tuple.of(1, setPolicy()),
+                net.jqwik.api.Tuple.of(1, Combinators.combine(anySpelling(), pool()).as((u, p) -> (Op) new Op.Release(u, p))));
+    }
+
     public static Arbitrary<List<Op>> sequences(int maxSize) {
-        return op().list().ofMinSize(1).ofMaxSize(maxSize);
+        // Uniform lengths: jqwik's default favours short lists, and the interesting runs are long.
+        return op().list().ofMinSize(1).ofMaxSize(maxSize).withSizeDistribution(RandomDistribution.uniform());
     }
 }

@@ -28,7 +28,8 @@ import java.util.Map;
  *     and any session of the same person may join it. The lapsed session itself cannot heartbeat
  *     ({@code 410}, as the spec says); a checkout with its id (what a client does after that 410) first
  *     ends the lapsed session as the sweep would, then is decided afresh: after a 410 the answer cannot
- *     be "kept".</li>
+ *     be "kept". Until it is collected, the lapsed session's id is still its person's: another person
+ *     sending it gets {@code 409 session-conflict}.</li>
  * <li>DECISION (restart): at start every lease that ended before the start, whether while the server was
  *     down or before, gets one TTL from the start (a server cannot tell the two apart after a kill -9 and
  *     must prefer keeping seats).</li>
@@ -258,12 +259,12 @@ public final class SeatModel implements SystemUnderTest {
             return Outcome.problem(503, "server-not-licensed", "This server is not licensed to serve " + pool.product() + ".");
         }
         Session session = session(c.session());
+        if (session != null && !session.person.equals(person)) {
+            return Outcome.problem(409, "session-conflict", "Session " + c.session() + " belongs to someone else.");
+        }
         if (session != null && !now.isBefore(session.leaseEnd)) {
             expire(session);
             session = null;
-        }
-        if (session != null && !session.person.equals(person)) {
-            return Outcome.problem(409, "session-conflict", "Session " + c.session() + " belongs to someone else.");
         }
         if (session != null) {
             for (Attachment a : session.checkouts) {

@@ -28,4 +28,10 @@ class DisagreementTest {
             new Lockstep(new SeatModel(), server).run(List.of(ops));
         }
     }
+
+    @Test
+    @Disabled("spec gap: a too long borrow by a session holding no seat is 409 not-checked-out on the server, 400 borrow-too-long in the model")
+    void aTooLongBorrowIsRefusedAsTooLongFirst() {
+        run(new Op.Borrow("alice-1", CAL, 8 * 86_400));
+    }
 }

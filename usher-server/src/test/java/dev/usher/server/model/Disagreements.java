@@ -5,9 +5,7 @@ import dev.usher.core.model.ObservedState;
 import dev.usher.core.model.Op;
 import dev.usher.core.model.Outcome;
 
-import java.time.Instant;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * Today's server's disagreements with the reference model, as reported to the lead. Each is matched
@@ -19,11 +17,24 @@ final class Disagreements {
     private Disagreements() {
     }
 
-    static final List<KnownDisagreement> ALL = List.of();
+    /**
+     * Spec gap (order of checks): a borrow that is both too long and from a session holding no seat of
+     * the pool. The model checks the request first ({@code 400 borrow-too-long}); the server checks the
+     * session first ({@code 409 not-checked-out}). Either is refused and changes nothing.
+     */
+    static final KnownDisagreement TOO_LONG_BORROW_WITHOUT_SEAT = new KnownDisagreement() {
+        @Override
+        public String name() {
+            return "a too long borrow by a session holding no seat is 409 not-checked-out, model says 400 borrow-too-long";
+        }
 
-    private static boolean lapsed(ObservedState before, String session) {
-        Instant now = before.now();
-        return before.seats().stream().flatMap(s -> s.sessions().stream())
-                .anyMatch(r -> r.session().equals(session) && !now.isBefore(r.leaseExpiresAt()));
-    }
+        @Override
+        public boolean matches(Op op, ObservedState before, Outcome expected, Outcome actual) {
+            return op instanceof Op.Borrow b && "borrow-too-long".equals(expected.kind()) && "not-checked-out".equals(actual.kind())
+                    && before.seatsOf(b.pool()).stream().flatMap(s -> s.sessions().stream())
+                    .noneMatch(r -> r.session().equals(b.session()) && before.now().isBefore(r.leaseExpiresAt()));
+        }
+    };
+
+    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT);
 }

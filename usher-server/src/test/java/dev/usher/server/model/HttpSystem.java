@@ -37,6 +37,7 @@ import java.util.Map;
 public final class HttpSystem implements SystemUnderTest {
 
     private final TestServer server;
+    /** Every node of the installation: each is asked to sweep (only the one holding the sweeper lock does). */
     private final List<TestServer> nodes;
     private final Map<String, String> licenseTexts = new HashMap<>();
     private final Map<String, String> licenseIds = new HashMap<>();
@@ -50,15 +51,19 @@ public final class HttpSystem implements SystemUnderTest {
 
     /** A new server in {@code dir}, set up as the world says. */
     public static HttpSystem start(Path dir) {
-        TestServer server = TestServer.start(dir);
+        return setUp(TestServer.start(dir));
+    }
+
+    /** Sets up this new server as the world says. */
+    public static HttpSystem setUp(TestServer server) {
         HttpSystem system = new HttpSystem(server, List.of(server), "server on " + (server.databaseUrl() == null ? "SQLite" : "PostgreSQL"));
         system.setUp();
         return system;
     }
 
-    /** A server that is one of several nodes; {@code first} did the set-up. */
-    static HttpSystem node(TestServer server, HttpSystem first) {
-        HttpSystem n = new HttpSystem(server, List.of(server), "node " + server.server().localUrl());
+    /** Talks to {@code node} of the installation {@code first} set up; {@code all} are its nodes (they share one clock). */
+    static HttpSystem node(TestServer node, HttpSystem first, List<TestServer> all, String name) {
+        HttpSystem n = new HttpSystem(node, all, name);
         n.licenseTexts.putAll(first.licenseTexts);
         n.licenseIds.putAll(first.licenseIds);
         return n;
@@ -134,13 +139,13 @@ public final class HttpSystem implements SystemUnderTest {
                 yield r.status() == 200 ? Outcome.heartbeat(Instant.parse(r.json().get("leaseExpiresAt").asString())) : plain(r);
             }
             case Op.Advance a -> {
-                for (TestServer n : nodes) {
-                    n.clock().advance(Duration.ofSeconds(a.seconds()));
-                }
+                server.clock().advance(Duration.ofSeconds(a.seconds()));
                 yield Outcome.status(0);
             }
             case Op.Sweep ignored -> {
-                server.server().sweeper().sweep();
+                for (TestServer n : nodes) {
+                    n.server().sweeper().sweep();
+                }
                 yield Outcome.status(0);
             }
             case Op.SetRules r -> {

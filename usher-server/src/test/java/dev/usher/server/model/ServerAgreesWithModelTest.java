@@ -5,6 +5,9 @@ import dev.usher.core.model.Op;
 import dev.usher.core.model.OpGenerators;
 import dev.usher.core.model.SeatModel;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.ShrinkingMode;
+import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -33,8 +36,9 @@ class ServerAgreesWithModelTest {
 
     private Path dir;
 
-    @Property(tries = 40, seed = "16005", shrinking = net.jqwik.api.ShrinkingMode.BOUNDED)
+    @Property(tries = 40, seed = "16005", shrinking = ShrinkingMode.BOUNDED, edgeCases = EdgeCasesMode.NONE)
     void theServerAnswersAsTheModel(@ForAll("runs") List<Op> ops) throws IOException {
+        Statistics.label("steps").collect(ops.size() / 10 * 10 + "-" + (ops.size() / 10 * 10 + 9));
         dir = Files.createTempDirectory("usher-model-");
         try (HttpSystem server = HttpSystem.start(dir)) {
             Lockstep lockstep = new Lockstep(new SeatModel(), server, Disagreements.ALL);
