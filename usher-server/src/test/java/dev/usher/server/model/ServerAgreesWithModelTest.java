@@ -29,8 +29,7 @@ import java.util.stream.Stream;
  * invariants after every step. On SQLite here; the surefire execution {@code postgresql} runs it again
  * on an embedded PostgreSQL.
  *
- * <p>A fixed seed keeps CI repeatable; {@code -Djqwik.seeds.whenfixed=ALLOW} and a different
- * {@code seed} explore further.
+ * <p>A fixed seed keeps CI repeatable; another {@code seed} explores further.
  */
 class ServerAgreesWithModelTest {
 
