@@ -53,7 +53,9 @@ import java.util.Map;
  * <li>DECISION (loans): a loan's date passing or its return frees the seat at once when no session is on it;
  *     sessions on it keep it as an ordinary seat. An admin release also frees seats on loan.</li>
  * <li>DECISION (pools): a pool is known while an installed file names it, even when every part has expired
- *     (capacity 0 then). Pools are listed while known or while seats of them are held.</li>
+ *     (capacity 0 then). Pools are listed while known or while seats of them are held. Its policy and rules
+ *     are settings of the product and feature: they may be set while no license names it (an administrator
+ *     prepares them before the file arrives), reserves then checked against capacity 0.</li>
  * </ul>
  */
 public final class SeatModel implements SystemUnderTest {
@@ -371,9 +373,6 @@ public final class SeatModel implements SystemUnderTest {
     // ---- rules -----------------------------------------------------------------------------------
 
     private Outcome setRules(Op.SetRules r) {
-        if (!known(r.pool())) {
-            return Outcome.problem(404, "not-found", "No license mentions " + r.pool() + ".");
-        }
         int reserved = 0;
         for (RuleSpec rule : r.rules()) {
             if (rule.kind() == RuleSpec.Kind.RESERVE) {
