@@ -33,10 +33,12 @@ import java.util.Map;
  * <li>DECISION (restart): at start every lease that ended before the start, whether while the server was
  *     down or before, gets one TTL from the start (a server cannot tell the two apart after a kill -9 and
  *     must prefer keeping seats).</li>
- * <li>DECISION (order of a checkout's checks): unknown pool (404), server not licensed (503), session of
- *     another person (409 session-conflict), the session's own seat (200 kept), a seat of the same key
- *     (200 joined), deny/allow-only (403), limits (409), capacity and charge (409), new seat (201). So a
- *     holder's retry after the pool's license is removed is refused, but the seat stays held.</li>
+ * <li>DECISION (order of a checkout's checks): session of another person (409 session-conflict), the
+ *     session's own seat (200 kept), a seat of the same key (200 joined), then for a new seat only: unknown
+ *     pool (404), server not licensed (503), deny/allow-only (403), limits (409), capacity and charge (409),
+ *     new seat (201). A holder is never asked again ("a person who already holds a seat joins it",
+ *     docs/ASSIGNMENTS.md step 1; "removing a license never cuts off a seat someone holds"), so after the
+ *     pool's last license is removed, its holders' sessions still keep and join their seats.</li>
  * <li>DECISION (sessions): a session exists while it has at least one checkout; its lease is per session
  *     (a checkout or heartbeat renews every checkout of it); a refused checkout changes nothing. A session id
  *     is taken only while the session exists. An admin release ends the released seat's checkouts; a session
@@ -254,12 +256,6 @@ public final class SeatModel implements SystemUnderTest {
         Pool pool = c.pool();
         String person = Names.person(c.user());
         String host = Names.host(c.host());
-        if (!known(pool)) {
-            return Outcome.problem(404, "unknown-pool", "No license mentions " + pool + ".");
-        }
-        if (!serverLicensed(pool.product())) {
-            return Outcome.problem(503, "server-not-licensed", "This server is not licensed to serve " + pool.product() + ".");
-        }
         Session session = session(c.session());
         if (session != null && !session.person.equals(person)) {
             return Outcome.problem(409, "session-conflict", "Session " + c.session() + " belongs to someone else.");
@@ -289,6 +285,12 @@ public final class SeatModel implements SystemUnderTest {
             Session s = attach(session, c, person, same);
             same.lingerUntil = null;
             return Outcome.checkout(200, "joined", ref(same), sessionsOn(same).size() - 1, s.leaseEnd);
+        }
+        if (!known(pool)) {
+            return Outcome.problem(404, "unknown-pool", "No license mentions " + pool + ".");
+        }
+        if (!serverLicensed(pool.product())) {
+            return Outcome.problem(503, "server-not-licensed", "This server is not licensed to serve " + pool.product() + ".");
         }
         List<RuleSpec> rs = rules.getOrDefault(pool, List.of());
         for (RuleSpec r : rs) {
