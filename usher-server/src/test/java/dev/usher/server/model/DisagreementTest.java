@@ -43,4 +43,11 @@ class DisagreementTest {
                 RuleSpec.allowOnly(List.of("Engineers"), List.of("carol")))),
                 new Op.Checkout("dave-1", CAL, "dave", "ws1", "cad"));
     }
+
+    @Test
+    @Disabled("server: a restart extends every lease to a full TTL from the start; the README gives grace only to leases that would have lapsed while down")
+    void aShortRestartLeavesLiveLeasesAsTheyWere() {
+        run(new Op.Checkout("alice-1", CAL, "alice", "ws1", "cad"),
+                new Op.Restart(30));
+    }
 }
