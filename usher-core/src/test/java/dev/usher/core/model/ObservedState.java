@@ -7,12 +7,12 @@ import java.util.List;
 
 /**
  * What can be seen of seats at one moment, as an administrator sees it (GET /api/v1/pools and
- * GET /api/v1/seats): each pool's capacity, seats in use and seat-key policy, and each seat with its
+ * GET /api/v1/seats): each pool's capacity, seats in use, seat-key policy and linger, and each seat with its
  * holder, since when, lingering or borrowed until when, and its sessions.
  */
 public record ObservedState(Instant now, List<PoolRow> pools, List<SeatRow> seats) {
 
-    public record PoolRow(Pool pool, int capacity, int inUse, String seatKeyPolicy) {
+    public record PoolRow(Pool pool, int capacity, int inUse, String seatKeyPolicy, int lingerSeconds) {
     }
 
     /** {@code seat} is an opaque reference (see {@link Outcome}); {@code user} as the system shows it. */

@@ -650,7 +650,7 @@ public final class SeatModel implements SystemUnderTest {
         List<PoolRow> pools = new ArrayList<>();
         for (Pool p : World.POOLS) {
             if (known(p) || !seatsIn(p).isEmpty()) {
-                pools.add(new PoolRow(p, capacity(p), seatsIn(p).size(), policy(p).seatKeyPolicy()));
+                pools.add(new PoolRow(p, capacity(p), seatsIn(p).size(), policy(p).seatKeyPolicy(), policy(p).lingerSeconds()));
             }
         }
         List<SeatRow> rows = new ArrayList<>();

@@ -4,6 +4,7 @@ import dev.usher.core.model.Lockstep;
 import dev.usher.core.model.Op;
 import dev.usher.core.model.RuleSpec;
 import dev.usher.core.model.SeatModel;
+import dev.usher.core.model.World;
 import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -49,5 +50,14 @@ class DisagreementTest {
     void aShortRestartLeavesLiveLeasesAsTheyWere() {
         run(new Op.Checkout("alice-1", CAL, "alice", "ws1", "cad"),
                 new Op.Restart(30));
+    }
+
+    @Test
+    @Disabled("server: a lapsed session ended by its own next checkout lingers from that moment, not from its lease's end")
+    void aLapsedSeatLingersFromItsLeasesEnd() {
+        run(new Op.SetPolicy(CAL, "user", 90, 0),
+                new Op.Checkout("bob-1", CAL, "bob", "ws1", "cad"),
+                new Op.Advance(3600),
+                new Op.Checkout("bob-1", World.CAD, "bob", "ws1", "cad"));
     }
 }

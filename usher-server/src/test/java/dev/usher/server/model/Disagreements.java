@@ -36,5 +36,27 @@ final class Disagreements {
         }
     };
 
-    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT);
+    /**
+     * Server (invariant 4's bound): when a session whose lease lapsed is ended by its own next checkout
+     * (before a sweep collected it), its seat lingers from that moment; the model lingers from the lease's
+     * end, as for a sweep, so a lapsed seat is free within lease + linger + one sweep interval. The step
+     * that would show it is left out: a checkout naming a lapsed session on a seat of a pool that lingers.
+     */
+    static final KnownDisagreement LINGER_FROM_LAZY_EXPIRY = new KnownDisagreement() {
+        @Override
+        public String name() {
+            return "a lapsed session ended by its own checkout lingers from then, not from its lease's end";
+        }
+
+        @Override
+        public boolean avoids(Op op, ObservedState before) {
+            if (!(op instanceof Op.Checkout c)) {
+                return false;
+            }
+            return before.seats().stream().anyMatch(s -> before.pool(s.pool()) != null && before.pool(s.pool()).lingerSeconds() > 0
+                    && s.sessions().stream().anyMatch(r -> r.session().equals(c.session()) && !before.now().isBefore(r.leaseExpiresAt())));
+        }
+    };
+
+    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT, LINGER_FROM_LAZY_EXPIRY);
 }

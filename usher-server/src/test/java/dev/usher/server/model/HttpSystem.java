@@ -234,7 +234,7 @@ public final class HttpSystem implements SystemUnderTest {
         for (JsonNode p : admin.get("/api/v1/pools").json()) {
             if (p.get("product").asString().equals(World.PRODUCT)) {
                 pools.add(new PoolRow(new Pool(World.PRODUCT, p.get("feature").asString()), p.get("capacity").asInt(), p.get("inUse").asInt(),
-                        p.get("seatKeyPolicy").asString()));
+                        p.get("seatKeyPolicy").asString(), p.get("lingerSeconds").asInt()));
             }
         }
         List<SeatRow> seats = new ArrayList<>();
