@@ -37,26 +37,34 @@ final class Disagreements {
     };
 
     /**
-     * Server (invariant 4's bound): when a session whose lease lapsed is ended by its own next checkout
-     * (before a sweep collected it), its seat lingers from that moment; the model lingers from the lease's
-     * end, as for a sweep, so a lapsed seat is free within lease + linger + one sweep interval. The step
-     * that would show it is left out: a checkout naming a lapsed session on a seat of a pool that lingers.
+     * Server (invariant 4's bound): a seat whose last session lapsed lingers from the moment the server
+     * processes the lapse (the sweep, or the session's own next checkout), not from the lease's end as in
+     * the model; so a lapsed seat of a lingering pool is held up to a sweep interval longer (an outage or a
+     * late sweeper: longer still) than lease + linger + one sweep interval. The steps that would show it are
+     * left out: a checkout naming such a lapsed session, and a sweep while one exists.
      */
-    static final KnownDisagreement LINGER_FROM_LAZY_EXPIRY = new KnownDisagreement() {
+    static final KnownDisagreement LINGER_FROM_PROCESSING = new KnownDisagreement() {
         @Override
         public String name() {
-            return "a lapsed session ended by its own checkout lingers from then, not from its lease's end";
+            return "a lapsed seat lingers from when the lapse is processed, not from its lease's end";
         }
 
         @Override
         public boolean avoids(Op op, ObservedState before) {
-            if (!(op instanceof Op.Checkout c)) {
-                return false;
-            }
-            return before.seats().stream().anyMatch(s -> before.pool(s.pool()) != null && before.pool(s.pool()).lingerSeconds() > 0
-                    && s.sessions().stream().anyMatch(r -> r.session().equals(c.session()) && !before.now().isBefore(r.leaseExpiresAt())));
+            return switch (op) {
+                case Op.Checkout c -> lapsedOnLingeringSeat(before, c.session());
+                case Op.Sweep ignored -> lapsedOnLingeringSeat(before, null);
+                default -> false;
+            };
         }
     };
 
-    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT, LINGER_FROM_LAZY_EXPIRY);
+    /** A lapsed session (this one, or any when null) on a seat of a pool that lingers. */
+    private static boolean lapsedOnLingeringSeat(ObservedState before, String session) {
+        return before.seats().stream().anyMatch(s -> before.pool(s.pool()) != null && before.pool(s.pool()).lingerSeconds() > 0
+                && s.sessions().stream().anyMatch(r -> (session == null || r.session().equals(session))
+                && !before.now().isBefore(r.leaseExpiresAt())));
+    }
+
+    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT, LINGER_FROM_PROCESSING);
 }
