@@ -66,5 +66,22 @@ final class Disagreements {
                 && !before.now().isBefore(r.leaseExpiresAt())));
     }
 
-    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT, LINGER_FROM_PROCESSING);
+    /**
+     * Server bug against docs/ASSIGNMENTS.md ("2. deny and allow-only are checked" before "5. otherwise 409"):
+     * a person a deny or allow-only rule keeps out of a full pool is answered {@code 409 no-seats-available}
+     * instead of {@code 403 not-entitled}. Both refuse and change nothing.
+     */
+    static final KnownDisagreement FULL_POOL_HIDES_DENY = new KnownDisagreement() {
+        @Override
+        public String name() {
+            return "a denied person at a full pool gets 409 no-seats-available, not 403 not-entitled";
+        }
+
+        @Override
+        public boolean matches(Op op, ObservedState before, Outcome expected, Outcome actual) {
+            return op instanceof Op.Checkout && "not-entitled".equals(expected.kind()) && "no-seats-available".equals(actual.kind());
+        }
+    };
+
+    static final List<KnownDisagreement> ALL = List.of(TOO_LONG_BORROW_WITHOUT_SEAT, LINGER_FROM_PROCESSING, FULL_POOL_HIDES_DENY);
 }
