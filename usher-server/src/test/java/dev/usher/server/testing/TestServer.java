@@ -114,6 +114,13 @@ public final class TestServer implements AutoCloseable {
         }
     }
 
+    /** Stops cleanly, lets the clock run for {@code down} while nothing serves, and starts again. */
+    public void restart(Duration down) {
+        server.close();
+        clock.advance(down);
+        start();
+    }
+
     public UsherServer server() {
         return server;
     }
