@@ -121,6 +121,14 @@ final class Console {
         ctx.contentType("text/html; charset=utf-8").result(out.toString());
     }
 
+    /** A template of several parameters (a fragment htmx swaps in). */
+    void renderWith(Context ctx, String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        templates.render(template, params, out);
+        secure(ctx);
+        ctx.contentType("text/html; charset=utf-8").result(out.toString());
+    }
+
     static void secure(Context ctx) {
         ctx.header("Cache-Control", "no-store");
         ctx.header("X-Content-Type-Options", "nosniff");

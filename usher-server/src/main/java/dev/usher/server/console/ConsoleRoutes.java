@@ -5,6 +5,7 @@ import dev.usher.core.seat.SeatLedger;
 import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.oidc.OidcSignIn;
 import dev.usher.server.license.LicenseService;
 import dev.usher.server.seat.SeatService;
 import dev.usher.store.Database;
@@ -32,7 +33,7 @@ public final class ConsoleRoutes {
 
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, IdentityService identity,
-                        DirectoryLink directory, Database db, String version,
+                        DirectoryLink directory, OidcSignIn oidc, Database db, String version,
                         dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit) {}
 
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/%s/dist/htmx.min.js";
@@ -58,8 +59,7 @@ public final class ConsoleRoutes {
         staticFile(r, "/static/console.css", "console/console.css", "text/css");
         staticFile(r, "/static/console.js", "console/console.js", "text/javascript");
 
-        r.get("/login", this::loginPage);
-        r.post("/login", this::signIn);
+        new SignInPages(console, parts.oidc()).register(r);
         r.post("/logout", console.action((ctx, a) -> {
             console.session.signOut(ctx, a);
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
@@ -72,63 +72,11 @@ public final class ConsoleRoutes {
         new SeatPages(console, parts.seats(), new SeatBrowser(parts.db())).register(r);
         new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
-        new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
+        new SettingsPages(console, parts.identity(), parts.directory(), parts.oidc(), parts.seats()).register(r);
         if (parts.usage() != null && parts.audit() != null) {
             new ReportPages(console, parts.usage(), parts.seats(), parts.identity().clock()).register(r);
             new AuditPages(console, parts.audit()).register(r);
         }
-    }
-
-    // ---- sign-in -------------------------------------------------------------------------------
-
-    private void loginPage(Context ctx) {
-        if (console.session.admin(ctx).isPresent()) {
-            ctx.redirect(next(ctx.queryParam("next")));
-            return;
-        }
-        console.render(ctx, "login.jte", new Pages.Login(console.shell(null, "Sign in", "login"),
-                FormState.empty().with("next", ctx.queryParam("next")), null));
-    }
-
-    private void signIn(Context ctx) {
-        String user = Console.trimmed(ctx, "user");
-        String password = ctx.formParam("password");
-        FormState form = FormState.empty().with("user", user).with("next", ctx.formParam("next"));
-        String error = null;
-        int status = 200;
-        if (!Console.sameOrigin(ctx)) {
-            error = "This sign-in came from another site and was refused.";
-            status = 403;
-        } else if (user.isEmpty()) {
-            form.error("user", "Enter your user name.");
-            status = 422;
-        } else if (password == null || password.isEmpty()) {
-            form.error("password", "Enter your password.");
-            status = 422;
-        } else {
-            try {
-                console.session.signIn(ctx, user, password);
-                ctx.redirect(next(ctx.formParam("next")), HttpStatus.SEE_OTHER);
-                return;
-            } catch (IdentityService.SignInRefused e) {
-                error = e.retryAfter() != null ? "Too many failed sign-ins: wait " + Math.max(1, e.retryAfter().toSeconds())
-                        + " seconds, then try again." : "The user name or password is wrong, or the account is disabled.";
-                status = e.retryAfter() != null ? 429 : 401;
-            } catch (ConsoleSession.NotAdministrator e) {
-                error = e.getMessage() + ".";
-                status = 403;
-            } catch (IllegalArgumentException e) {
-                error = e.getMessage();
-                status = 422;
-            }
-        }
-        ctx.status(status);
-        console.render(ctx, "login.jte", new Pages.Login(console.shell(null, "Sign in", "login"), form, error));
-    }
-
-    /** Where to go after signing in: only a path of this console (never another site). */
-    private static String next(String requested) {
-        return requested != null && requested.matches("/[A-Za-z0-9/_.-]*") && !requested.startsWith("//") ? requested : "/";
     }
 
     // ---- dashboard -----------------------------------------------------------------------------

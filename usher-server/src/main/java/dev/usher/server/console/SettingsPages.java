@@ -8,6 +8,7 @@ import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.ldap.LdapDirectory;
 import dev.usher.server.auth.ldap.LdapSettings;
+import dev.usher.server.auth.oidc.OidcSignIn;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -27,12 +28,14 @@ final class SettingsPages {
     private final Console console;
     private final IdentityService identity;
     private final DirectoryLink directory;
+    private final OidcSettingsPages oidc;
     private final SeatService seats;
 
-    SettingsPages(Console console, IdentityService identity, DirectoryLink directory, SeatService seats) {
+    SettingsPages(Console console, IdentityService identity, DirectoryLink directory, OidcSignIn oidc, SeatService seats) {
         this.console = console;
         this.identity = identity;
         this.directory = directory;
+        this.oidc = new OidcSettingsPages(console, oidc, this::showOidc);
         this.seats = seats;
     }
 
@@ -44,9 +47,20 @@ final class SettingsPages {
         r.get("/settings/ldap/remove", console.page(this::confirmRemoveLdap));
         r.post("/settings/ldap/remove", console.action(this::removeLdap));
         r.post("/settings/pools/{product}/{feature}", console.action(this::savePool));
+        oidc.register(r);
     }
 
-    private void show(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.LdapTest test, Pages.PoolPolicy edited) {
+    /** The page again with the identity provider's form as sent, and what its test found. */
+    private void showOidc(Context ctx, ConsoleSession.Admin a, FormState form, Pages.ConnectionTest test) {
+        render(ctx, a, authForm(), ldapForm(), null, form, test, null);
+    }
+
+    private void show(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.ConnectionTest test, Pages.PoolPolicy edited) {
+        render(ctx, a, auth, ldap, test, oidc.form(), null, edited);
+    }
+
+    private void render(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.ConnectionTest ldapTest,
+                        FormState oidcForm, Pages.ConnectionTest oidcTest, Pages.PoolPolicy edited) {
         List<Pages.PoolPolicy> pools = new ArrayList<>();
         for (SeatService.PoolView p : seats.pools()) {
             if (edited != null && edited.product().equals(p.key().product()) && edited.feature().equals(p.key().feature())) {
@@ -58,7 +72,8 @@ final class SettingsPages {
         }
         Optional<LdapSettings> stored = directory.settings();
         console.render(ctx, "settings.jte", new Pages.Settings(console.shell(a, "Settings", "settings"), auth, ldap,
-                stored.isPresent(), stored.map(LdapSettings::bindPasswordSet).orElse(false), test, pools,
+                stored.isPresent(), stored.map(LdapSettings::bindPasswordSet).orElse(false), ldapTest, oidcForm, oidc.configured(),
+                oidc.secretSet(), oidcTest, pools,
                 seats.leaseTtl().toSeconds() + " seconds", seats.leaseTtl().dividedBy(3).toSeconds() + " seconds"));
     }
 
@@ -177,15 +192,15 @@ final class SettingsPages {
     private void testLdap(Context ctx, ConsoleSession.Admin a) {
         FormState form = FormState.empty();
         LdapSettings s = ldapFrom(ctx, form);
-        Pages.LdapTest result;
+        Pages.ConnectionTest result;
         if (form.hasErrors()) {
-            result = new Pages.LdapTest(false, "Not tested: fix the fields marked below first.");
+            result = new Pages.ConnectionTest(false, "Not tested: fix the fields marked below first.");
         } else {
             LdapDirectory.ConnectionTest t = new LdapDirectory(s).checkConnection();
-            result = new Pages.LdapTest(t.ok(), t.message());
+            result = new Pages.ConnectionTest(t.ok(), t.message());
         }
         if (ctx.header("HX-Request") != null) {
-            console.render(ctx, "ldaptest.jte", result);
+            console.renderWith(ctx, "connectiontest.jte", Map.of("test", result, "id", "ldap-test-result"));
         } else {
             show(ctx, a, authForm(), form, result, null);
         }
@@ -241,7 +256,7 @@ final class SettingsPages {
         show(ctx, a, authForm(), ldapForm(), null, new Pages.PoolPolicy(product, feature, policy, 0, error));
     }
 
-    private static String sentence(String s) {
+    static String sentence(String s) {
         String t = Character.toUpperCase(s.charAt(0)) + s.substring(1);
         return t.endsWith(".") ? t : t + ".";
     }
