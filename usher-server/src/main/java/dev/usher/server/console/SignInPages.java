@@ -121,7 +121,6 @@ final class SignInPages {
         }
         // Not a redirect: the browser arrived here from the provider's site, and the console's SameSite=Strict
         // cookie is withheld for the rest of such a redirect chain. A page of ours that moves on starts a new one.
-        Console.secure(ctx);
         console.render(ctx, "continue.jte", new Pages.Continue(console.shell(null, "Signed in", "login"), next));
     }
 

@@ -186,6 +186,33 @@ class OidcSignInTest {
     }
 
     @Test
+    void aTokenHandedToAnotherClientIsRefused() {
+        int before = userCount();
+        Flow flow = browser.toProviderAndBack("/");
+        // Usher is among the audiences, but the provider handed the token to another client (azp).
+        provider.answerNextTokenRequestWith(provider.signedByProvider(rightClaims(flow).audience(List.of("usher", "another-app"))
+                .claim("azp", "another-app").build()));
+        Http.Response r = browser.get(flow.callback());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(alert(r)).isEqualTo("Sign-in through the identity provider failed: the ID token was handed to another-app, not to"
+                + " Usher's client usher.");
+        assertNothingStored(before);
+    }
+
+    @Test
+    void aTokenMadeForAnotherSignInIsRefused() {
+        int before = userCount();
+        Flow flow = browser.toProviderAndBack("/");
+        // Signed by the provider for Usher, but for another sign-in (its nonce): one taken from elsewhere and replayed here.
+        provider.answerNextTokenRequestWith(provider.signedByProvider(rightClaims(flow).claim("nonce", "nonce-of-another-sign-in").build()));
+        Http.Response r = browser.get(flow.callback());
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(alert(r)).isEqualTo("Sign-in through the identity provider failed: the ID token does not carry the nonce of this"
+                + " sign-in (it was made for another one, or replayed); it was refused.");
+        assertNothingStored(before);
+    }
+
+    @Test
     void aTokenMadeByTheProviderWithEveryRightClaimIsAccepted() {
         // The control for the two tests above: only what they change makes the difference.
         Flow flow = browser.toProviderAndBack("/");

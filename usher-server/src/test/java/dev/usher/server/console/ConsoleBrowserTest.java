@@ -272,6 +272,42 @@ class ConsoleBrowserTest {
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login?next=%2Fseats");
     }
 
+    @Test
+    @Order(9)
+    void signInThroughTheCompanysIdentityProvider() throws IOException {
+        // A real OpenID provider on another site (localhost, while Usher is 127.0.0.1), with a login page.
+        try (var provider = dev.usher.server.testing.TestIdentityProvider.startInteractive()) {
+            server.clock().set(java.time.Instant.now()); // the provider stamps its tokens with the real time
+            Http admin = server.admin();
+            assertThat(admin.put("/api/v1/settings/oidc", provider.settingsJson("usher-admins")).status()).isEqualTo(200);
+
+            browser.get(base + "/seats");
+            assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login?next=%2Fseats");
+            WebElement button = browser.findElement(By.id("oidc-sign-in"));
+            assertThat(button.getText()).isEqualTo("Sign in with Corp SSO");
+            Files.write(repositoryRoot().resolve("docs").resolve("screenshots").resolve("signin.png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            navigate(By.id("oidc-sign-in"));
+            assertThat(browser.getCurrentUrl()).startsWith(provider.issuer() + "/authorize?");
+
+            // At the provider: the person signs in there (here: types a name and the claims the provider vouches for).
+            browser.findElement(By.name("username")).sendKeys("carol");
+            WebElement claims = browser.findElement(By.name("claims"));
+            claims.clear();
+            claims.sendKeys("{\"preferred_username\": \"carol\", \"name\": \"Carol Admin\", \"groups\": [\"usher-admins\"]}");
+            browser.findElement(By.cssSelector("input[type=submit]")).click();
+
+            // Back at Usher, signed in, on the page asked for.
+            wait.until(ExpectedConditions.urlToBe(base + "/seats"));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Seats");
+            assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("carol");
+            assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
+            var carol = admin.get("/api/v1/users?search=carol").json().get("items").get(0);
+            assertThat(carol.get("source").asString()).isEqualTo("oidc");
+            assertThat(carol.get("roles").toString()).contains("Administrators");
+        }
+    }
+
     /** Clicks a link or button that loads another page, and waits until the old page is gone. */
     private void navigate(By target) {
         // A mark on the old page's window object: gone once another document has loaded. (Waiting for the old
