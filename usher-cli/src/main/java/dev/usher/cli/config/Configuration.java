@@ -185,8 +185,9 @@ public final class Configuration {
 
     /** oidc.* go together: checked as the server will check them, each problem naming where its value came from. */
     private static void checkOidc(Map<Setting, Value> values, List<String> problems) {
+        // A value written out at its default (the shipped template, uncommented) sets nothing.
         Optional<Value> given = OIDC_FIELDS.values().stream().map(values::get)
-                .filter(v -> v.source() != Source.DEFAULT && v.value() != null).findFirst();
+                .filter(v -> v.value() != null && !v.value().toString().equals(v.setting().defaultValue())).findFirst();
         if (given.isEmpty()) {
             return;
         }

@@ -299,7 +299,7 @@ class ConsoleBrowserTest {
 
             // Back at Usher, signed in, on the page asked for.
             wait.until(ExpectedConditions.urlToBe(base + "/seats"));
-            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Seats");
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Seats & sessions");
             assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("carol");
             assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
             var carol = admin.get("/api/v1/users?search=carol").json().get("items").get(0);

@@ -59,7 +59,7 @@ class ConsoleOidcSettingsTest {
         ConsoleClient.Page saved = browser.post("/settings/oidc", form, true);
         assertThat(saved.status()).isEqualTo(303);
         String settings = browser.get("/settings").html();
-        assertThat(settings).contains("Saved the identity provider settings. The sign-in page offers &#34;Sign in with Corp SSO&#34; from"
+        assertThat(settings).contains("Saved the identity provider settings. The sign-in page offers \"Sign in with Corp SSO\" from"
                 + " now on.", "(stored; leave empty to keep it)", "value=\"usher-admins\"")
                 .doesNotContain(TestIdentityProvider.CLIENT_SECRET);
         assertThat(server.server().identity().users().adminEvents(5).getFirst()).containsExactly("oidc-settings", "admin", "127.0.0.1",
