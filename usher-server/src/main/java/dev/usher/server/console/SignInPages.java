@@ -86,6 +86,10 @@ final class SignInPages {
     /** "Sign in with …": off to the provider, with the secrets of this sign-in in a cookie of this browser. */
     private void startOidc(Context ctx) {
         String next = next(ctx.queryParam("next"));
+        if (oidc.settings().isEmpty()) {
+            ctx.redirect("/login", HttpStatus.SEE_OTHER); // turned off since the page was shown
+            return;
+        }
         try {
             OidcSignIn.Started s = oidc.start(ownCallback(ctx), next);
             ctx.cookie(pendingCookie(ctx, s.pending().encode(), (int) OidcSignIn.PENDING_LIFETIME.toSeconds()));

@@ -183,7 +183,8 @@ class AuthModesTest {
             // The admin console (outside /api) sends browsers without a console session to its sign-in page.
             boolean toConsoleSignIn = !path.startsWith("/api/") && status == 302
                     && response.headers().firstValue("Location").orElse("").startsWith("/login");
-            boolean consolePublic = route.equals("GET /login") || route.equals("POST /login") || route.startsWith("GET /static/");
+            boolean consolePublic = route.equals("GET /login") || route.equals("POST /login") || route.startsWith("GET /static/")
+                    || route.equals("GET /login/oidc") || route.equals("GET /login/oidc/callback"); // sign-in through the identity provider
             if (status != 401 && !toConsoleSignIn && !consolePublic) {
                 answered.add(route + " -> " + status);
             }
