@@ -90,18 +90,10 @@ final class OidcSettingsPages {
     private void test(Context ctx, ConsoleSession.Admin a) {
         FormState form = FormState.empty();
         OidcSettings s = from(ctx, form);
-        Pages.ConnectionTest result;
-        if (form.hasErrors()) {
-            result = new Pages.ConnectionTest(false, "Not tested: fix the fields marked below first.");
-        } else {
+        SettingsPages.answerTest(console, ctx, form, "oidc-test-result", () -> {
             OidcSignIn.ProviderTest t = oidc.test(s);
-            result = new Pages.ConnectionTest(t.ok(), t.message());
-        }
-        if (ctx.header("HX-Request") != null) {
-            console.renderWith(ctx, "connectiontest.jte", Map.of("test", result, "id", "oidc-test-result"));
-        } else {
-            show.show(ctx, a, form, result);
-        }
+            return new Pages.ConnectionTest(t.ok(), t.message());
+        }, result -> show.show(ctx, a, form, result));
     }
 
     private void confirmRemove(Context ctx, ConsoleSession.Admin a) {

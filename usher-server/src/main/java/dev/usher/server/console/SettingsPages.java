@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /** Authentication mode, automatic users, sign-in lifetimes, the LDAP directory (with a connection test), pool policies. */
 final class SettingsPages {
@@ -192,17 +194,24 @@ final class SettingsPages {
     private void testLdap(Context ctx, ConsoleSession.Admin a) {
         FormState form = FormState.empty();
         LdapSettings s = ldapFrom(ctx, form);
-        Pages.ConnectionTest result;
-        if (form.hasErrors()) {
-            result = new Pages.ConnectionTest(false, "Not tested: fix the fields marked below first.");
-        } else {
+        answerTest(console, ctx, form, "ldap-test-result", () -> {
             LdapDirectory.ConnectionTest t = new LdapDirectory(s).checkConnection();
-            result = new Pages.ConnectionTest(t.ok(), t.message());
-        }
+            return new Pages.ConnectionTest(t.ok(), t.message());
+        }, result -> show(ctx, a, authForm(), form, result, null));
+    }
+
+    /**
+     * A "Test" button's answer: what the test found (or that the form must be fixed first), as the fragment
+     * htmx swaps into {@code id}, or the whole page again for a browser without scripts.
+     */
+    static void answerTest(Console console, Context ctx, FormState form, String id, Supplier<Pages.ConnectionTest> test,
+                           Consumer<Pages.ConnectionTest> wholePage) {
+        Pages.ConnectionTest result = form.hasErrors()
+                ? new Pages.ConnectionTest(false, "Not tested: fix the fields marked below first.") : test.get();
         if (ctx.header("HX-Request") != null) {
-            console.renderWith(ctx, "connectiontest.jte", Map.of("test", result, "id", "ldap-test-result"));
+            console.renderWith(ctx, "connectiontest.jte", Map.of("test", result, "id", id));
         } else {
-            show(ctx, a, authForm(), form, result, null);
+            wholePage.accept(result);
         }
     }
 

@@ -2,9 +2,7 @@ package dev.usher.server.auth.oidc;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
+import dev.usher.server.auth.StoredJson;
 
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -47,21 +45,17 @@ public record OidcSettings(String name, String issuer, String clientId, String c
 
     private static final Pattern CLAIM_NAME = Pattern.compile("[A-Za-z0-9_:./-]{1,100}");
     private static final Pattern SCOPE = Pattern.compile("[\\x21\\x23-\\x5B\\x5D-\\x7E]+");
-    private static final JsonMapper JSON = JsonMapper.builder()
-            // Settings written by a newer version may carry members this one does not know yet.
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .build();
 
     public OidcSettings {
-        name = trimToNull(name);
-        issuer = trimToNull(issuer);
-        clientId = trimToNull(clientId);
+        name = StoredJson.trimToNull(name);
+        issuer = StoredJson.trimToNull(issuer);
+        clientId = StoredJson.trimToNull(clientId);
         clientSecret = clientSecret == null || clientSecret.isEmpty() ? null : clientSecret;
-        scopes = orDefault(scopes, DEFAULT_SCOPES).replaceAll("\\s+", " ");
-        usernameClaim = orDefault(usernameClaim, DEFAULT_USERNAME_CLAIM);
-        groupsClaim = orDefault(groupsClaim, DEFAULT_GROUPS_CLAIM);
-        adminGroup = trimToNull(adminGroup);
-        redirectUri = trimToNull(redirectUri);
+        scopes = StoredJson.orDefault(scopes, DEFAULT_SCOPES).replaceAll("\\s+", " ");
+        usernameClaim = StoredJson.orDefault(usernameClaim, DEFAULT_USERNAME_CLAIM);
+        groupsClaim = StoredJson.orDefault(groupsClaim, DEFAULT_GROUPS_CLAIM);
+        adminGroup = StoredJson.trimToNull(adminGroup);
+        redirectUri = StoredJson.trimToNull(redirectUri);
     }
 
     /** What the button says after "Sign in with". */
@@ -150,20 +144,12 @@ public record OidcSettings(String name, String issuer, String clientId, String c
     }
 
     public String toJson() {
-        return JSON.writeValueAsString(this);
+        return StoredJson.write(this);
     }
 
     /** @throws IllegalArgumentException when the text is not a JSON object of these settings */
     public static OidcSettings fromJson(String json) {
-        try {
-            OidcSettings settings = JSON.readValue(json, OidcSettings.class);
-            if (settings == null) {
-                throw new IllegalArgumentException("OIDC settings JSON is null");
-            }
-            return settings;
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("OIDC settings are not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return StoredJson.read(json, OidcSettings.class, "OIDC");
     }
 
     @Override
@@ -204,18 +190,5 @@ public record OidcSettings(String name, String issuer, String clientId, String c
         if (!CLAIM_NAME.matcher(value).matches()) {
             problems.add(field + " is not a claim name (letters, digits, _ : . / -): " + value);
         }
-    }
-
-    private static String trimToNull(String s) {
-        if (s == null) {
-            return null;
-        }
-        String t = s.strip();
-        return t.isEmpty() ? null : t;
-    }
-
-    private static String orDefault(String s, String fallback) {
-        String t = trimToNull(s);
-        return t == null ? fallback : t;
     }
 }
