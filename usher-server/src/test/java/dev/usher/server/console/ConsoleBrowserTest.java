@@ -291,20 +291,21 @@ class ConsoleBrowserTest {
             assertThat(browser.getCurrentUrl()).startsWith(provider.issuer() + "/authorize?");
 
             // At the provider: the person signs in there (here: types a name and the claims the provider vouches for).
-            browser.findElement(By.name("username")).sendKeys("carol");
+            // (grace: a name no client used in open mode earlier in this class, so the provider's person is a new oidc user)
+            browser.findElement(By.name("username")).sendKeys("grace");
             WebElement claims = browser.findElement(By.name("claims"));
             claims.clear();
-            claims.sendKeys("{\"preferred_username\": \"carol\", \"name\": \"Carol Admin\", \"groups\": [\"usher-admins\"]}");
+            claims.sendKeys("{\"preferred_username\": \"grace\", \"name\": \"Grace Admin\", \"groups\": [\"usher-admins\"]}");
             browser.findElement(By.cssSelector("input[type=submit]")).click();
 
             // Back at Usher, signed in, on the page asked for.
             wait.until(ExpectedConditions.urlToBe(base + "/seats"));
             assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Seats & sessions");
-            assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("carol");
+            assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("grace");
             assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
-            var carol = admin.get("/api/v1/users?search=carol").json().get("items").get(0);
-            assertThat(carol.get("source").asString()).isEqualTo("oidc");
-            assertThat(carol.get("roles").toString()).contains("Administrators");
+            var grace = admin.get("/api/v1/users?search=grace").json().get("items").get(0);
+            assertThat(grace.get("source").asString()).isEqualTo("oidc");
+            assertThat(grace.get("roles").toString()).contains("Administrators");
         }
     }
 
