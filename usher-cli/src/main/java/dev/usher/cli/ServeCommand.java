@@ -226,7 +226,8 @@ public final class ServeCommand implements Callable<Integer> {
                     .withAuthMode(c.text(Setting.AUTH_MODE) == null ? null : AuthMode.fromCode(c.text(Setting.AUTH_MODE)))
                     .withAdminPassword(c.text(Setting.ADMIN_PASSWORD))
                     .withReports(reports(c))
-                    .withDatabaseUrl(c.text(Setting.DB_URL));
+                    .withDatabaseUrl(c.text(Setting.DB_URL))
+                    .withOidc(c.oidc());
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }

@@ -23,11 +23,14 @@ import java.util.Objects;
  * @param reports           usage history retention and audit trail recording
  * @param databaseUrl       null: the embedded SQLite store in the data directory; else this server is one node of
  *                          several on that PostgreSQL database ({@code postgresql://host:port/db?user=..&password=..})
+ * @param oidc              when set (the configuration file's {@code oidc.*}), the identity provider to store at start
+ *                          (else the stored settings, changed in the console or the API)
  */
 public record ServerConfig(Path dataDir, String host, int port, boolean demo, Duration leaseTtl, Duration sweepInterval,
                            Duration leaseFlushInterval, Clock clock, String adminToken, List<Path> trustedKeyDirs,
                            boolean stripDomain, long maxRequestBytes, AuthMode authMode, String adminPassword,
-                           dev.usher.server.report.ReportSettings reports, String databaseUrl) {
+                           dev.usher.server.report.ReportSettings reports, String databaseUrl,
+                           dev.usher.server.auth.oidc.OidcSettings oidc) {
 
     public static final int DEFAULT_PORT = 9780;
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(120);
@@ -51,59 +54,63 @@ public record ServerConfig(Path dataDir, String host, int port, boolean demo, Du
     /** Defaults for {@code dataDir}: port 9780, TTL 120 s, sweep every 5 s, flush every second. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "0.0.0.0", DEFAULT_PORT, false, DEFAULT_LEASE_TTL, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Clock.systemUTC(), null, List.of(), true, 1024 * 1024, null, null, null, null);
+                Duration.ofSeconds(1), Clock.systemUTC(), null, List.of(), true, 1024 * 1024, null, null, null, null, null);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(dataDir, host, p, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, p, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, url);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, url, oidc);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(dataDir, h, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, h, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(dataDir, host, port, d, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, d, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withLeaseTtl(Duration ttl) {
-        return new ServerConfig(dataDir, host, port, demo, ttl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, ttl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withSweepInterval(Duration s) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, s, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, s, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withClock(Clock c) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, c, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, c, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withAdminToken(String t) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, t, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, t, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withTrustedKeyDirs(List<Path> dirs) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, dirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, dirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withStripDomain(boolean s) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, s, maxRequestBytes, authMode, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, s, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withAuthMode(AuthMode m) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, m, adminPassword, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, m, adminPassword, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withAdminPassword(String p) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, p, reports, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, p, reports, databaseUrl, oidc);
     }
 
     public ServerConfig withReports(dev.usher.server.report.ReportSettings r) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, r, databaseUrl);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, r, databaseUrl, oidc);
+    }
+
+    public ServerConfig withOidc(dev.usher.server.auth.oidc.OidcSettings o) {
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, o);
     }
 
     /** Heartbeat interval told to clients: a third of the TTL, so two lost heartbeats still keep the seat. */

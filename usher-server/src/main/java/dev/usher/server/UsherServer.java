@@ -5,6 +5,7 @@ import dev.usher.core.identity.UserNames;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.oidc.OidcSignIn;
 import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.SeatLedger;
@@ -124,6 +125,10 @@ public final class UsherServer implements AutoCloseable {
             AuditTrail audit = AuditTrail.to(userDirectory, config.clock());
             this.directoryLink = new DirectoryLink(settings, userDirectory, names, config.clock());
             this.identity = new IdentityService(userDirectory, settings, credentials, names, config.clock(), directoryLink::directory);
+            OidcSignIn oidc = new OidcSignIn(settings, identity);
+            if (config.oidc() != null) { // the configuration file's provider wins at start, as --auth-mode does
+                oidc.configure(config.oidc(), "usher serve");
+            }
             // --auth-mode (or --demo, which means open) is the administrator's choice for this start on.
             AuthMode requested = config.authMode() != null ? config.authMode() : config.demo() ? AuthMode.OPEN : null;
             if (requested != null && requested != identity.authSettings().mode()) {
@@ -181,7 +186,7 @@ public final class UsherServer implements AutoCloseable {
             RequestAuth requestAuth = new RequestAuth(identity);
             PeopleHistory peopleHistory = new SqlPeopleHistory(db);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
-            this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, db, VERSION,
+            this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, oidc, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder,
                     new dev.usher.server.http.StorageWatch(dataDir.root(), config.clock()),
                     new HostHistory(peopleHistory, names, config.clock()), new StrayPeople(peopleHistory, userDirectory, config.clock())),

@@ -174,6 +174,47 @@ public final class Configuration {
         if (cert.value() == null && key.value() == null && Boolean.TRUE.equals(redirect.value())) {
             problems.add(redirect.origin() + ": needs HTTPS, which is off: set tls.cert and tls.key");
         }
+        checkOidc(values, problems);
+    }
+
+    /** The identity provider's settings (oidc.*), by the field names the server's checks use. */
+    private static final Map<String, Setting> OIDC_FIELDS = Map.of("issuer", Setting.OIDC_ISSUER, "clientId", Setting.OIDC_CLIENT_ID,
+            "clientSecret", Setting.OIDC_CLIENT_SECRET, "name", Setting.OIDC_NAME, "scopes", Setting.OIDC_SCOPES,
+            "usernameClaim", Setting.OIDC_USERNAME_CLAIM, "groupsClaim", Setting.OIDC_GROUPS_CLAIM,
+            "adminGroup", Setting.OIDC_ADMIN_GROUP, "redirectUri", Setting.OIDC_REDIRECT_URI);
+
+    /** oidc.* go together: checked as the server will check them, each problem naming where its value came from. */
+    private static void checkOidc(Map<Setting, Value> values, List<String> problems) {
+        // A value written out at its default (the shipped template, uncommented) sets nothing.
+        Optional<Value> given = OIDC_FIELDS.values().stream().map(values::get)
+                .filter(v -> v.value() != null && !v.value().toString().equals(v.setting().defaultValue())).findFirst();
+        if (given.isEmpty()) {
+            return;
+        }
+        if (values.get(Setting.OIDC_ISSUER).value() == null) {
+            problems.add(given.get().origin() + " is set but oidc.issuer is not: the identity provider needs its issuer URL");
+            return;
+        }
+        for (String p : oidc(values).problems()) {
+            // "oidc.clientId must ..." -> "usher.properties line 4: oidc.client.id must ..." (or USHER_OIDC_CLIENT_ID must ...)
+            int space = p.indexOf(' ');
+            Setting s = OIDC_FIELDS.get(p.substring("oidc.".length(), space));
+            Value v = values.get(s);
+            problems.add((v.source() == Source.DEFAULT ? s.key() : v.origin()) + p.substring(space));
+        }
+    }
+
+    private static dev.usher.server.auth.oidc.OidcSettings oidc(Map<Setting, Value> values) {
+        java.util.function.Function<Setting, String> text = s -> (String) values.get(s).value();
+        return new dev.usher.server.auth.oidc.OidcSettings(text.apply(Setting.OIDC_NAME), text.apply(Setting.OIDC_ISSUER),
+                text.apply(Setting.OIDC_CLIENT_ID), text.apply(Setting.OIDC_CLIENT_SECRET), text.apply(Setting.OIDC_SCOPES),
+                text.apply(Setting.OIDC_USERNAME_CLAIM), text.apply(Setting.OIDC_GROUPS_CLAIM), text.apply(Setting.OIDC_ADMIN_GROUP),
+                text.apply(Setting.OIDC_REDIRECT_URI));
+    }
+
+    /** The identity provider set in the file, the environment or flags; null when oidc.issuer is not set (keep the stored one). */
+    public dev.usher.server.auth.oidc.OidcSettings oidc() {
+        return values.get(Setting.OIDC_ISSUER).value() == null ? null : oidc(values);
     }
 
     public List<String> problems() {

@@ -66,7 +66,29 @@ public enum Setting {
                     + " line per heartbeat: size the log for it."),
     METRICS_TOKEN("metrics.token", null, "USHER_METRICS_TOKEN", new ValueType.Text(16), "",
             "When set, GET /metrics needs 'Authorization: Bearer TOKEN' (16+ printable characters); empty: open, as"
-                    + " Prometheus scrape targets usually are. A secret.");
+                    + " Prometheus scrape targets usually are. A secret."),
+    OIDC_ISSUER("oidc.issuer", null, "USHER_OIDC_ISSUER", new ValueType.Text(1), "",
+            "Console sign-in through the company's OpenID Connect provider: its issuer URL (https://), exactly as its"
+                    + " discovery document states it. Set: stored at start (the console and the API change it until the next"
+                    + " start); empty: the stored settings. See the README's OIDC section."),
+    OIDC_CLIENT_ID("oidc.client.id", null, "USHER_OIDC_CLIENT_ID", new ValueType.Text(1), "",
+            "The client registered for Usher at the provider (its redirect URI: https://USHER/login/oidc/callback)."),
+    OIDC_CLIENT_SECRET("oidc.client.secret", null, "USHER_OIDC_CLIENT_SECRET", new ValueType.Text(1), "",
+            "That client's secret; empty: a public client (PKCE alone), or the secret stored before. A secret."),
+    OIDC_NAME("oidc.name", null, "USHER_OIDC_NAME", new ValueType.Text(1), "",
+            "What the sign-in button says: Sign in with NAME. Empty: the issuer's host name."),
+    OIDC_SCOPES("oidc.scopes", null, "USHER_OIDC_SCOPES", new ValueType.Text(1), "openid profile email",
+            "Scopes to ask for, separated by spaces; must include openid."),
+    OIDC_USERNAME_CLAIM("oidc.username.claim", null, "USHER_OIDC_USERNAME_CLAIM", new ValueType.Text(1), "preferred_username",
+            "The ID token claim that holds the user name (resolved through aliases like every name)."),
+    OIDC_GROUPS_CLAIM("oidc.groups.claim", null, "USHER_OIDC_GROUPS_CLAIM", new ValueType.Text(1), "groups",
+            "The ID token claim listing the person's groups; roles whose directory group is among them get the person,"
+                    + " as LDAP groups do."),
+    OIDC_ADMIN_GROUP("oidc.admin.group", null, "USHER_OIDC_ADMIN_GROUP", new ValueType.Text(1), "",
+            "Members of this group are administrators (besides the directory group of the Administrators role)."),
+    OIDC_REDIRECT_URI("oidc.redirect.uri", null, "USHER_OIDC_REDIRECT_URI", new ValueType.Text(1), "",
+            "The redirect URI registered at the provider, when the browser's address of Usher is not its own (a proxy);"
+                    + " empty: the address the browser used, plus /login/oidc/callback.");
 
     private final String key;
     private final String flag;
@@ -88,7 +110,10 @@ public enum Setting {
         return key;
     }
 
-    /** The command-line flag, if the setting has one (secrets do not: a command line is visible to every user). */
+    /**
+     * The command-line flag, if the setting has one (secrets do not: a command line is visible to every user; nor does the
+     * identity provider, set once in the file or the console).
+     */
     public Optional<String> flag() {
         return Optional.ofNullable(flag);
     }
@@ -111,7 +136,7 @@ public enum Setting {
     }
 
     public boolean secret() {
-        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN || this == DB_URL;
+        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN || this == DB_URL || this == OIDC_CLIENT_SECRET;
     }
 
     public static Optional<Setting> byKey(String key) {

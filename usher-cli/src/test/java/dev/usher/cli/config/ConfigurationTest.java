@@ -102,6 +102,45 @@ class ConfigurationTest {
     }
 
     @Test
+    void theIdentityProviderIsSetInTheFileWithItsSecretInTheEnvironment() throws Exception {
+        file("""
+                oidc.issuer = https://login.corp.example/realms/corp
+                oidc.client.id = usher
+                oidc.admin.group = usher-admins
+                oidc.name = Corp SSO
+                """);
+        Configuration c = resolve(Map.of("USHER_OIDC_CLIENT_SECRET", "from-the-environment"), Map.of());
+        assertThat(c.problems()).isEmpty();
+        assertThat(c.oidc()).isEqualTo(new dev.usher.server.auth.oidc.OidcSettings("Corp SSO", "https://login.corp.example/realms/corp",
+                "usher", "from-the-environment", "openid profile email", "preferred_username", "groups", "usher-admins", null));
+        assertThat(Setting.OIDC_CLIENT_SECRET.secret()).isTrue();
+
+        file("");
+        assertThat(resolve(Map.of(), Map.of()).oidc()).as("not set: the stored settings stay").isNull();
+    }
+
+    @Test
+    void theIdentityProvidersMistakesNameTheirKeys() throws Exception {
+        file("""
+                oidc.client.id = usher
+                """);
+        assertThat(resolve(Map.of(), Map.of()).problems()).containsExactly("usher.properties line 1: oidc.client.id is set but"
+                + " oidc.issuer is not: the identity provider needs its issuer URL");
+
+        file("""
+                oidc.issuer = http://login.corp.example/realms/corp
+                oidc.scopes = profile
+                """);
+        assertThat(resolve(Map.of(), Map.of()).problems()).containsExactlyInAnyOrder(
+                "usher.properties line 1: oidc.issuer must use https:// (the client secret and the tokens travel over it); http:// is"
+                        + " accepted only for localhost",
+                "oidc.client.id is required: the client registered for Usher at the provider",
+                "usher.properties line 2: oidc.scopes must include openid (e.g. openid profile email)");
+        assertThat(resolve(Map.of("USHER_OIDC_SCOPES", "openid profile"), Map.of()).problems())
+                .doesNotContain("usher.properties line 2: oidc.scopes must include openid (e.g. openid profile email)");
+    }
+
+    @Test
     void misspellingsInEveryStyleFindTheKey() {
         assertThat(Setting.closest("lease-ttl")).hasValue("lease.ttl");
         assertThat(Setting.closest("LEASE_TTL")).hasValue("lease.ttl");

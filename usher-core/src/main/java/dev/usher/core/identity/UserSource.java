@@ -9,7 +9,9 @@ public enum UserSource {
     /** From the LDAP / Active Directory directory; signs in by binding there. */
     LDAP,
     /** Created on first checkout in open mode. */
-    AUTO;
+    AUTO,
+    /** Signs in to the console through the site's OpenID Connect provider; Usher holds no password. */
+    OIDC;
 
     public String code() {
         return name().toLowerCase(Locale.ROOT);

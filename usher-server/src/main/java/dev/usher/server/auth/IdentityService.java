@@ -13,7 +13,6 @@ import dev.usher.server.auth.AdminCredentials;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicReference;
@@ -243,12 +242,22 @@ public final class IdentityService {
             throw new SignInRefused("the user name or password is wrong, or the account is disabled", null);
         }
         throttle.succeeded(key, address);
-        User u = authenticated.get();
+        return openSession(authenticated.get(), address, null);
+    }
+
+    /**
+     * A sign-in of someone whose identity was proven already (a password above, or the site's identity
+     * provider): a session token with the lifetime of the settings, recorded as {@code sign-in}.
+     *
+     * @param via how they proved it, recorded in the event's detail (null: a password)
+     */
+    public SignedIn openSession(User u, String address, String via) {
+        Instant now = clock.instant();
         String token = BearerTokens.newToken();
         Instant expires = now.plus(current.get().sessionLifetime());
         users.saveToken(new UserDirectory.Token(UUID.randomUUID().toString(), u.id(), "session", null, now, expires, now),
                 BearerTokens.sha256Hex(token));
-        users.recordAdminEvent(now, "sign-in", u.name(), address, u.name(), null);
+        users.recordAdminEvent(now, "sign-in", u.name(), address, u.name(), via);
         return new SignedIn(token, expires, u, users.isAdministrator(u.id()));
     }
 
@@ -258,23 +267,8 @@ public final class IdentityService {
         User user = users.resolve(key).orElseGet(() -> users.create(new UserDirectory.NewUser(names.display(account.name()), key,
                 account.displayName(), account.email(), UserSource.LDAP, null), now));
         user = users.update(user.id(), new UserDirectory.UserChanges(account.displayName(), account.email(), account.enabled()));
-        syncDirectoryRoles(user, account);
+        DirectoryRoles.follow(users, user, account.groups(), DirectoryRoles::groupOf, "ldap");
         return user;
-    }
-
-    /** Roles mapped to directory groups follow the directory for this person. */
-    private void syncDirectoryRoles(User user, DirectoryAccount account) {
-        var groups = account.groups().stream().map(g -> g.toLowerCase(Locale.ROOT)).toList();
-        for (Role r : users.roles()) {
-            if (r.ldapGroup() == null || r.isAllUsers()) {
-                continue;
-            }
-            if (groups.contains(r.ldapGroup().toLowerCase(Locale.ROOT))) {
-                users.addMember(r.id(), user.id(), "ldap");
-            } else if (users.members(r.id()).stream().anyMatch(m -> m.id() == user.id())) {
-                users.removeMember(r.id(), user.id());
-            }
-        }
     }
 
     public void signOut(String bearer) {
@@ -318,8 +312,9 @@ public final class IdentityService {
 
     public void setPassword(long userId, String password, String actor) {
         User u = users.find(userId).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "no user with id " + userId));
-        if (u.source() == UserSource.LDAP) {
-            throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, u.name() + " signs in through the directory; change the password there");
+        if (u.source() == UserSource.LDAP || u.source() == UserSource.OIDC) {
+            throw new IdentityException(IdentityException.Kind.NOT_ALLOWED, u.name() + " signs in through the "
+                    + (u.source() == UserSource.LDAP ? "directory" : "identity provider") + "; change the password there");
         }
         users.setPasswordHash(userId, PasswordHasher.hash(password));
         users.recordAdminEvent(clock.instant(), "password-set", actor, dev.usher.core.audit.Actor.current().source(), u.name(), null);

@@ -119,8 +119,19 @@ final class Console {
     void render(Context ctx, String template, Object model) {
         StringOutput out = new StringOutput();
         templates.render(template, model, out);
+        send(ctx, out);
+    }
+
+    /** A template of several parameters (a fragment htmx swaps in). */
+    void renderWith(Context ctx, String template, Map<String, Object> params) {
+        StringOutput out = new StringOutput();
+        templates.render(template, params, out);
+        send(ctx, out);
+    }
+
+    private static void send(Context ctx, StringOutput page) {
         secure(ctx);
-        ctx.contentType("text/html; charset=utf-8").result(out.toString());
+        ctx.contentType("text/html; charset=utf-8").result(page.toString());
     }
 
     static void secure(Context ctx) {

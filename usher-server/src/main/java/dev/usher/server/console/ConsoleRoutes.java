@@ -2,6 +2,7 @@ package dev.usher.server.console;
 
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatViews;
+import dev.usher.server.auth.oidc.OidcSignIn;
 import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.auth.IdentityService;
@@ -28,7 +29,7 @@ public final class ConsoleRoutes {
 
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatViews views, LicenseService licenses, IdentityService identity,
-                        DirectoryLink directory, Database db, String version,
+                        DirectoryLink directory, OidcSignIn oidc, Database db, String version,
                         dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit,
                         dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople) {}
 
@@ -53,8 +54,7 @@ public final class ConsoleRoutes {
     public void register(RoutesConfig r) {
         assets.register(r);
 
-        r.get("/login", this::loginPage);
-        r.post("/login", this::signIn);
+        new SignInPages(console, parts.oidc()).register(r);
         r.post("/logout", console.action((ctx, a) -> {
             console.session.signOut(ctx, a);
             ctx.redirect("/login", HttpStatus.SEE_OTHER);
@@ -70,63 +70,11 @@ public final class ConsoleRoutes {
         new PeoplePages(console, parts.identity(), parts.seats(), doctorCache).register(r);
         new DoctorPages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
-        new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
+        new SettingsPages(console, parts.identity(), parts.directory(), parts.oidc(), parts.seats()).register(r);
         if (parts.usage() != null && parts.audit() != null) {
             new ReportPages(console, parts.usage(), parts.seats(), parts.identity().clock()).register(r);
             new AuditPages(console, parts.audit()).register(r);
         }
-    }
-
-    // ---- sign-in -------------------------------------------------------------------------------
-
-    private void loginPage(Context ctx) {
-        if (console.session.admin(ctx).isPresent()) {
-            ctx.redirect(next(ctx.queryParam("next")));
-            return;
-        }
-        console.render(ctx, "login.jte", new Pages.Login(console.shell(null, "Sign in", "login"),
-                FormState.empty().with("next", ctx.queryParam("next")), null));
-    }
-
-    private void signIn(Context ctx) {
-        String user = Console.trimmed(ctx, "user");
-        String password = ctx.formParam("password");
-        FormState form = FormState.empty().with("user", user).with("next", ctx.formParam("next"));
-        String error = null;
-        int status = 200;
-        if (!Console.sameOrigin(ctx)) {
-            error = "This sign-in came from another site and was refused.";
-            status = 403;
-        } else if (user.isEmpty()) {
-            form.error("user", "Enter your user name.");
-            status = 422;
-        } else if (password == null || password.isEmpty()) {
-            form.error("password", "Enter your password.");
-            status = 422;
-        } else {
-            try {
-                console.session.signIn(ctx, user, password);
-                ctx.redirect(next(ctx.formParam("next")), HttpStatus.SEE_OTHER);
-                return;
-            } catch (IdentityService.SignInRefused e) {
-                error = e.retryAfter() != null ? "Too many failed sign-ins: wait " + e.retryAfterSeconds()
-                        + " seconds, then try again." : "The user name or password is wrong, or the account is disabled.";
-                status = e.retryAfter() != null ? 429 : 401;
-            } catch (ConsoleSession.NotAdministrator e) {
-                error = e.getMessage() + ".";
-                status = 403;
-            } catch (IllegalArgumentException e) {
-                error = e.getMessage();
-                status = 422;
-            }
-        }
-        ctx.status(status);
-        console.render(ctx, "login.jte", new Pages.Login(console.shell(null, "Sign in", "login"), form, error));
-    }
-
-    /** Where to go after signing in: only a path of this console (never another site). */
-    private static String next(String requested) {
-        return requested != null && requested.matches("/[A-Za-z0-9/_.-]*") && !requested.startsWith("//") ? requested : "/";
     }
 
     // ---- dashboard -----------------------------------------------------------------------------

@@ -57,7 +57,11 @@ final class ConsoleSession {
 
     /** Signs in and sets the cookie; throws what {@link IdentityService#signIn} throws, or NotAdministrator. */
     Admin signIn(Context ctx, String user, String password) {
-        IdentityService.SignedIn s = identity.signIn(user, password, ctx.ip());
+        return open(ctx, identity.signIn(user, password, ctx.ip()));
+    }
+
+    /** Turns a sign-in (by password or through the identity provider) into a console session: administrators only. */
+    Admin open(Context ctx, IdentityService.SignedIn s) {
         if (!s.admin()) {
             identity.signOut(s.token());
             throw new NotAdministrator(s.user().name());

@@ -17,7 +17,17 @@ public final class Pages {
         }
     }
 
-    public record Login(Shell shell, FormState form, String error) {}
+    /** @param provider what "Sign in with …" names; null when no identity provider is set up */
+    public record Login(Shell shell, FormState form, String error, String provider) {
+        /** The "Sign in with …" link, taking the page to open afterwards along. */
+        public String providerHref() {
+            String next = form.value("next");
+            return next.isEmpty() ? "/login/oidc" : "/login/oidc?next=" + java.net.URLEncoder.encode(next, java.nio.charset.StandardCharsets.UTF_8);
+        }
+    }
+
+    /** Signed in through the identity provider: the page moves on to {@code next} by itself. */
+    public record Continue(Shell shell, String next) {}
 
     public record Problem(Shell shell, String heading, String message, String back) {}
 
@@ -120,9 +130,11 @@ public final class Pages {
     // ---- settings ------------------------------------------------------------------------------
 
     public record Settings(Shell shell, FormState auth, FormState ldap, boolean ldapConfigured, boolean ldapPasswordSet,
-                           LdapTest ldapTest, List<PoolPolicy> pools, String leaseTtl, String heartbeat) {}
+                           ConnectionTest ldapTest, FormState oidc, boolean oidcConfigured, boolean oidcSecretSet,
+                           ConnectionTest oidcTest, List<PoolPolicy> pools, String leaseTtl, String heartbeat) {}
 
-    public record LdapTest(boolean ok, String message) {}
+    /** What "Test connection" found, for the LDAP directory or the identity provider. */
+    public record ConnectionTest(boolean ok, String message) {}
 
     /** As entered (numbers as text, so a wrong one is shown back as typed). */
     public record PoolPolicy(String product, String feature, String policy, String lingerSeconds, boolean borrowAllowed,

@@ -9,6 +9,7 @@ import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.ldap.LdapDirectory;
 import dev.usher.server.auth.ldap.LdapSettings;
+import dev.usher.server.auth.oidc.OidcSignIn;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -18,6 +19,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * Authentication mode, automatic users, sign-in lifetimes, the LDAP directory (with a connection
@@ -31,12 +34,14 @@ final class SettingsPages {
     private final Console console;
     private final IdentityService identity;
     private final DirectoryLink directory;
+    private final OidcSettingsPages oidc;
     private final SeatService seats;
 
-    SettingsPages(Console console, IdentityService identity, DirectoryLink directory, SeatService seats) {
+    SettingsPages(Console console, IdentityService identity, DirectoryLink directory, OidcSignIn oidc, SeatService seats) {
         this.console = console;
         this.identity = identity;
         this.directory = directory;
+        this.oidc = new OidcSettingsPages(console, oidc, this::showOidc);
         this.seats = seats;
     }
 
@@ -48,9 +53,20 @@ final class SettingsPages {
         r.get("/settings/ldap/remove", console.page(this::confirmRemoveLdap));
         r.post("/settings/ldap/remove", console.action(this::removeLdap));
         r.post("/settings/pools/{product}/{feature}", console.action(this::savePool));
+        oidc.register(r);
     }
 
-    private void show(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.LdapTest test, Pages.PoolPolicy edited) {
+    /** The page again with the identity provider's form as sent, and what its test found. */
+    private void showOidc(Context ctx, ConsoleSession.Admin a, FormState form, Pages.ConnectionTest test) {
+        render(ctx, a, authForm(), ldapForm(), null, form, test, null);
+    }
+
+    private void show(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.ConnectionTest test, Pages.PoolPolicy edited) {
+        render(ctx, a, auth, ldap, test, oidc.form(), null, edited);
+    }
+
+    private void render(Context ctx, ConsoleSession.Admin a, FormState auth, FormState ldap, Pages.ConnectionTest ldapTest,
+                        FormState oidcForm, Pages.ConnectionTest oidcTest, Pages.PoolPolicy edited) {
         List<Pages.PoolPolicy> pools = new ArrayList<>();
         for (SeatService.PoolView p : seats.pools()) {
             if (edited != null && edited.product().equals(p.key().product()) && edited.feature().equals(p.key().feature())) {
@@ -64,7 +80,8 @@ final class SettingsPages {
         }
         Optional<LdapSettings> stored = directory.settings();
         console.render(ctx, "settings.jte", new Pages.Settings(console.shell(a, "Settings", "settings"), auth, ldap,
-                stored.isPresent(), stored.map(LdapSettings::bindPasswordSet).orElse(false), test, pools,
+                stored.isPresent(), stored.map(LdapSettings::bindPasswordSet).orElse(false), ldapTest, oidcForm, oidc.configured(),
+                oidc.secretSet(), oidcTest, pools,
                 seats.leaseTtl().toSeconds() + " seconds", seats.leaseTtl().dividedBy(3).toSeconds() + " seconds"));
     }
 
@@ -183,17 +200,24 @@ final class SettingsPages {
     private void testLdap(Context ctx, ConsoleSession.Admin a) {
         FormState form = FormState.empty();
         LdapSettings s = ldapFrom(ctx, form);
-        Pages.LdapTest result;
-        if (form.hasErrors()) {
-            result = new Pages.LdapTest(false, "Not tested: fix the fields marked below first.");
-        } else {
+        answerTest(console, ctx, form, "ldap-test-result", () -> {
             LdapDirectory.ConnectionTest t = new LdapDirectory(s).checkConnection();
-            result = new Pages.LdapTest(t.ok(), t.message());
-        }
+            return new Pages.ConnectionTest(t.ok(), t.message());
+        }, result -> show(ctx, a, authForm(), form, result, null));
+    }
+
+    /**
+     * A "Test" button's answer: what the test found (or that the form must be fixed first), as the fragment
+     * htmx swaps into {@code id}, or the whole page again for a browser without scripts.
+     */
+    static void answerTest(Console console, Context ctx, FormState form, String id, Supplier<Pages.ConnectionTest> test,
+                           Consumer<Pages.ConnectionTest> wholePage) {
+        Pages.ConnectionTest result = form.hasErrors()
+                ? new Pages.ConnectionTest(false, "Not tested: fix the fields marked below first.") : test.get();
         if (ctx.header("HX-Request") != null) {
-            console.render(ctx, "ldaptest.jte", result);
+            console.renderWith(ctx, "connectiontest.jte", Map.of("test", result, "id", id));
         } else {
-            show(ctx, a, authForm(), form, result, null);
+            wholePage.accept(result);
         }
     }
 
@@ -267,7 +291,7 @@ final class SettingsPages {
         show(ctx, a, authForm(), ldapForm(), null, new Pages.PoolPolicy(product, feature, policy, linger, borrowAllowed, maxDays, floor, error));
     }
 
-    private static String sentence(String s) {
+    static String sentence(String s) {
         String t = Character.toUpperCase(s.charAt(0)) + s.substring(1);
         return t.endsWith(".") ? t : t + ".";
     }

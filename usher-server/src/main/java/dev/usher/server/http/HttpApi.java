@@ -6,6 +6,7 @@ import dev.usher.core.identity.UserNames;
 import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.PasswordDirectory;
+import dev.usher.server.auth.oidc.OidcSignIn;
 import dev.usher.core.license.LicenseRejection;
 import dev.usher.core.seat.SeatViews;
 import dev.usher.core.seat.SessionConflictException;
@@ -34,7 +35,8 @@ public final class HttpApi {
 
     /** What the API needs from the rest of the server. */
     public record Parts(SeatService seats, SeatViews views, LicenseService licenses, RequestAuth auth,
-                        IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
+                        IdentityService identity, DirectoryLink directory, OidcSignIn oidc, Database db, String version,
+                        long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
                         dev.usher.server.report.AuditRecorder audit, StorageWatch storage,
                         dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople) {}
@@ -112,12 +114,13 @@ public final class HttpApi {
             admin.register(r);
             identity.register(r);
             strays.register(r);
+            new OidcRoutes(parts.oidc(), parts.auth()).register(r);
             new AssignmentRoutes(parts.seats(), parts.identity(), parts.auth()).register(r);
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
             new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.views(),
-                    parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version(), parts.usage(), parts.audit(),
-                    parts.hostHistory(), parts.strayPeople())).register(r);
+                    parts.licenses(), parts.identity(), parts.directory(), parts.oidc(), parts.db(), parts.version(), parts.usage(),
+                    parts.audit(), parts.hostHistory(), parts.strayPeople())).register(r);
             new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));

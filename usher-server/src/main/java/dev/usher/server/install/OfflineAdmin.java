@@ -71,9 +71,11 @@ public final class OfflineAdmin {
                 users.addMember(admins.id(), u.id(), "manual");
                 created = true;
             } else if (u.source() != UserSource.LOCAL) {
-                throw new IllegalStateException("'" + u.name() + "' is " + (u.source() == UserSource.LDAP
-                        ? "a directory user: change the password in the directory"
-                        : "a user created automatically by a client in open mode and cannot sign in with a password")
+                throw new IllegalStateException("'" + u.name() + "' is " + switch (u.source()) {
+                            case LDAP -> "a directory user: change the password in the directory";
+                            case OIDC -> "a user of the identity provider (OIDC): it has no password in Usher";
+                            default -> "a user created automatically by a client in open mode and cannot sign in with a password";
+                        }
                         + "; reset the password of a local user, e.g. admin");
             } else {
                 users.setPasswordHash(u.id(), hash);

@@ -184,7 +184,8 @@ class AuthModesTest {
             boolean toConsoleSignIn = !path.startsWith("/api/") && status == 302
                     && response.headers().firstValue("Location").orElse("").startsWith("/login");
             boolean consolePublic = route.equals("GET /login") || route.equals("POST /login") || route.startsWith("GET /static/")
-                    || route.equals("GET /favicon.ico"); // the icon browsers ask for before any page
+                    || route.equals("GET /favicon.ico") // the icon browsers ask for before any page
+                    || route.equals("GET /login/oidc") || route.equals("GET /login/oidc/callback"); // sign-in through the identity provider
             if (status != 401 && !toConsoleSignIn && !consolePublic) {
                 answered.add(route + " -> " + status);
             }

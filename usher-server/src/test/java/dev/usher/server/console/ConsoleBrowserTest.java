@@ -336,6 +336,44 @@ class ConsoleBrowserTest {
         assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login?next=%2Fseats");
     }
 
+    @Test
+    @Order(9)
+    void signInThroughTheCompanysIdentityProvider() throws IOException {
+        // A real OpenID provider on another site (localhost, while Usher is 127.0.0.1), with a login page.
+        try (var provider = dev.usher.server.testing.TestIdentityProvider.startInteractive()) {
+            server.clock().set(java.time.Instant.now()); // the provider stamps its tokens with the real time
+            Http admin = server.admin();
+            assertThat(admin.put("/api/v1/settings/oidc", provider.settingsJson("usher-admins")).status()).isEqualTo(200);
+
+            browser.get(base + "/seats");
+            assertThat(browser.getCurrentUrl()).isEqualTo(base + "/login?next=%2Fseats");
+            WebElement button = browser.findElement(By.id("oidc-sign-in"));
+            assertThat(button.getText()).isEqualTo("Sign in with Corp SSO");
+            Files.write(repositoryRoot().resolve("docs").resolve("screenshots").resolve("signin.png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+            navigate(By.id("oidc-sign-in"));
+            assertThat(browser.getCurrentUrl()).startsWith(provider.issuer() + "/authorize?");
+
+            // At the provider: the person signs in there (here: types a name and the claims the provider vouches for).
+            // (grace: a name no client used in open mode earlier in this class, so the provider's person is a new oidc user)
+            browser.findElement(By.name("username")).sendKeys("grace");
+            WebElement claims = browser.findElement(By.name("claims"));
+            claims.clear();
+            claims.sendKeys("{\"preferred_username\": \"grace\", \"name\": \"Grace Admin\", \"groups\": [\"usher-admins\"]}");
+            browser.findElement(By.cssSelector("input[type=submit]")).click();
+
+            // Back at Usher, signed in, on the page asked for.
+            wait.until(ExpectedConditions.urlToBe(base + "/seats"));
+            assertThat(browser.findElement(By.tagName("h1")).getText()).isEqualTo("Seats & sessions");
+            assertThat(browser.findElement(By.cssSelector(".who")).getText()).isEqualTo("grace");
+            assertThat(((JavascriptExecutor) browser).executeScript("return document.cookie")).isEqualTo("");
+            var grace = admin.get("/api/v1/users?search=grace").json().get("items").get(0);
+            assertThat(grace.get("source").asString()).isEqualTo("oidc");
+            assertThat(grace.get("roles").toString()).contains("Administrators");
+        }
+    }
+
+
     /** Every page the navigation leads to. */
     private static final List<String> PAGES = List.of("/", "/licenses", "/seats", "/users", "/users/stray", "/roles", "/doctor",
             "/assignments", "/reports", "/audit", "/settings");

@@ -2,13 +2,11 @@ package dev.usher.server.auth.ldap;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonUnwrapped;
+import dev.usher.server.auth.StoredJson;
 import com.unboundid.ldap.sdk.DN;
 import com.unboundid.ldap.sdk.Filter;
 import com.unboundid.ldap.sdk.LDAPException;
 import com.unboundid.ldap.sdk.LDAPURL;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.json.JsonMapper;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -74,23 +72,18 @@ public record LdapSettings(
     public static final String SETTINGS_KEY = "ldap";
 
     private static final Pattern ATTRIBUTE_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9-]*|[0-9]+(\\.[0-9]+)+");
-    private static final JsonMapper JSON = JsonMapper.builder()
-            // Settings written by a newer version may carry members this one does not know yet.
-            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-            .disable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
-            .build();
 
     public LdapSettings {
-        url = trimToNull(url);
-        bindDn = trimToNull(bindDn);
+        url = StoredJson.trimToNull(url);
+        bindDn = StoredJson.trimToNull(bindDn);
         bindPassword = bindPassword == null || bindPassword.isEmpty() ? null : bindPassword;
-        userSearchBase = trimToNull(userSearchBase);
-        loginAttribute = orDefault(loginAttribute, DEFAULT_LOGIN_ATTRIBUTE);
-        userFilter = orDefault(userFilter, "(&(objectClass=person)(" + loginAttribute + "={0}))");
-        upnPattern = trimToNull(upnPattern);
-        groupAttribute = orDefault(groupAttribute, DEFAULT_GROUP_ATTRIBUTE);
-        displayNameAttribute = orDefault(displayNameAttribute, DEFAULT_DISPLAY_NAME_ATTRIBUTE);
-        emailAttribute = orDefault(emailAttribute, DEFAULT_EMAIL_ATTRIBUTE);
+        userSearchBase = StoredJson.trimToNull(userSearchBase);
+        loginAttribute = StoredJson.orDefault(loginAttribute, DEFAULT_LOGIN_ATTRIBUTE);
+        userFilter = StoredJson.orDefault(userFilter, "(&(objectClass=person)(" + loginAttribute + "={0}))");
+        upnPattern = StoredJson.trimToNull(upnPattern);
+        groupAttribute = StoredJson.orDefault(groupAttribute, DEFAULT_GROUP_ATTRIBUTE);
+        displayNameAttribute = StoredJson.orDefault(displayNameAttribute, DEFAULT_DISPLAY_NAME_ATTRIBUTE);
+        emailAttribute = StoredJson.orDefault(emailAttribute, DEFAULT_EMAIL_ATTRIBUTE);
         if (connectTimeoutMillis == 0) {
             connectTimeoutMillis = DEFAULT_CONNECT_TIMEOUT_MILLIS;
         }
@@ -203,20 +196,12 @@ public record LdapSettings(
     }
 
     public String toJson() {
-        return JSON.writeValueAsString(this);
+        return StoredJson.write(this);
     }
 
     /** @throws IllegalArgumentException when the text is not a JSON object of these settings */
     public static LdapSettings fromJson(String json) {
-        try {
-            LdapSettings settings = JSON.readValue(json, LdapSettings.class);
-            if (settings == null) {
-                throw new IllegalArgumentException("LDAP settings JSON is null");
-            }
-            return settings;
-        } catch (JacksonException e) {
-            throw new IllegalArgumentException("LDAP settings are not valid JSON: " + e.getOriginalMessage(), e);
-        }
+        return StoredJson.read(json, LdapSettings.class, "LDAP");
     }
 
     @Override
@@ -301,19 +286,6 @@ public record LdapSettings(
         if (!ATTRIBUTE_NAME.matcher(value).matches()) {
             problems.add(field + " is not an LDAP attribute name: " + value);
         }
-    }
-
-    private static String trimToNull(String s) {
-        if (s == null) {
-            return null;
-        }
-        String t = s.strip();
-        return t.isEmpty() ? null : t;
-    }
-
-    private static String orDefault(String s, String fallback) {
-        String t = trimToNull(s);
-        return t == null ? fallback : t;
     }
 
     private static String lower(String s) {
