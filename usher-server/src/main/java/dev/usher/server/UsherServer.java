@@ -87,6 +87,9 @@ public final class UsherServer implements AutoCloseable {
     private final LicenseService licenses;
     private final SeatLedger ledger;
     private final SeatViews views;
+    private final dev.usher.core.lease.LeaseRecords leaseRecords;
+    /** Whether this start gives lapsed leases their grace (not when other nodes kept them honest). */
+    private final boolean graceDue;
     private final SeatQueue queue;
     private final SeatService seats;
     private final LeaseSweeper sweeper;
@@ -153,10 +156,13 @@ public final class UsherServer implements AutoCloseable {
             this.ledger = seatStore;
             this.views = seatStore.views();
             userDirectory.seatsFollow(seatStore);
-            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace. With
-            // several nodes, only when the whole cluster was down: other live nodes kept the leases honest.
-            if (cluster == null || !cluster.othersAlive()) {
-                for (LeaseTable.Lease l : seatStore.leases().loadLeasesWithGrace(config.clock().instant(), config.leaseTtl())) {
+            this.leaseRecords = seatStore.leases();
+            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace once we
+            // answer again (start()). With several nodes, only when the whole cluster was down: other live
+            // nodes kept the leases honest.
+            this.graceDue = cluster == null || !cluster.othersAlive();
+            if (graceDue) {
+                for (LeaseTable.Lease l : leaseRecords.storedLeases()) {
                     leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
                 }
             }
@@ -219,6 +225,7 @@ public final class UsherServer implements AutoCloseable {
     public static UsherServer start(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         UsherServer server = new UsherServer(config, https, monitoring);
         try {
+            server.graceLapsedLeases();
             server.http.start(config.host(), config.port());
             if (server.cluster != null) {
                 server.cluster.start(server.localUrl());
@@ -239,6 +246,18 @@ public final class UsherServer implements AutoCloseable {
             throw e;
         }
         return server;
+    }
+
+    /**
+     * The restart's grace, counted from now, as the server is about to answer: a start-up that took long
+     * (a big database, a slow disk) does not eat into it.
+     */
+    private void graceLapsedLeases() {
+        if (graceDue) {
+            for (LeaseTable.Lease l : leaseRecords.graceLapsed(config.clock().instant(), config.leaseTtl())) {
+                leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
+            }
+        }
     }
 
     /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */

@@ -25,9 +25,13 @@ public interface LeaseRecords {
     /** Sessions whose stored lease lapsed at {@code now}, oldest first (whichever server took their heartbeats). */
     List<String> lapsedInStore(Instant now, int max);
 
+    /** Every session's lease as stored (at start-up). */
+    List<LeaseTable.Lease> storedLeases();
+
     /**
-     * Every session's lease at start-up; a lease that lapsed while the server was down is moved to
-     * {@code now + ttl}, so an outage never strips everyone of their seats.
+     * A restart's grace: every lease that lapsed by {@code now} (while the server was down) now runs until
+     * {@code now + ttl}, so an outage never strips everyone of their seats; live leases are left as they
+     * are. Called as the server starts answering. Returns the leases it extended.
      */
-    List<LeaseTable.Lease> loadLeasesWithGrace(Instant now, Duration ttl);
+    List<LeaseTable.Lease> graceLapsed(Instant now, Duration ttl);
 }

@@ -34,21 +34,33 @@ public record BorrowPolicy(boolean allowed, int maxDays, int floor) {
     }
 
     /**
+     * What is wrong with asking for a loan until {@code until}, whoever asks: a date not in the future, a
+     * pool that does not lend, a loan longer than the pool allows. Empty when the request may be lent.
+     */
+    public java.util.Optional<Decision.Refuse> refusesRequest(Instant now, Instant until) {
+        if (!until.isAfter(now)) {
+            return java.util.Optional.of(new Decision.Refuse("validation-failed", 400, "until must be in the future (got " + until + ")"));
+        }
+        if (!allowed) {
+            return java.util.Optional.of(new Decision.Refuse("borrow-not-allowed", 403,
+                    "borrowing is turned off for this pool; ask your administrator"));
+        }
+        Instant latest = now.plus(Duration.ofDays(maxDays));
+        if (until.isAfter(latest)) {
+            return java.util.Optional.of(new Decision.Refuse("borrow-too-long", 400,
+                    "this pool lends seats for at most " + maxDays + " day(s), until " + latest + " at the latest"));
+        }
+        return java.util.Optional.empty();
+    }
+
+    /**
      * @param capacity      seats the pool has now
      * @param borrowedOther seats of the pool on loan now, not counting the one asked about (a renewal does not count twice)
      */
     public Decision decide(int capacity, int borrowedOther, Instant now, Instant until) {
-        if (!allowed) {
-            return new Decision.Refuse("borrow-not-allowed", 403,
-                    "borrowing is turned off for this pool; ask your administrator");
-        }
-        if (!until.isAfter(now)) {
-            return new Decision.Refuse("validation-failed", 400, "until must be in the future (got " + until + ")");
-        }
-        Instant latest = now.plus(Duration.ofDays(maxDays));
-        if (until.isAfter(latest)) {
-            return new Decision.Refuse("borrow-too-long", 400,
-                    "this pool lends seats for at most " + maxDays + " day(s), until " + latest + " at the latest");
+        var wrong = refusesRequest(now, until);
+        if (wrong.isPresent()) {
+            return wrong.get();
         }
         int lendable = Math.max(0, capacity - floor);
         if (borrowedOther + 1 > lendable) {

@@ -90,11 +90,7 @@ public final class OpGenerators {
             RuleSpec.allowOnly(List.of(World.ALL_USERS), List.of()));
 
     public static Arbitrary<Op> setRules() {
-        // Known disagreement (spec gap): the server refuses a rule set with two allow-only rules ("give one
-        // allow-only rule listing every role and user allowed"); the model lets each of them narrow the pool.
-        // Until the spec says which, rule sets hold at most one (DisagreementTest reproduces it).
-        return Combinators.combine(pool(), Arbitraries.of(RULE_TEMPLATES).list().ofMaxSize(3).uniqueElements()
-                        .filter(rules -> rules.stream().filter(r -> r.kind() == RuleSpec.Kind.ALLOW_ONLY).count() <= 1))
+        return Combinators.combine(pool(), Arbitraries.of(RULE_TEMPLATES).list().ofMaxSize(3).uniqueElements())
                 .as((pool, rules) -> (Op) new Op.SetRules(pool, rules));
     }
 

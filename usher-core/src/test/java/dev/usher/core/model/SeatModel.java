@@ -384,6 +384,10 @@ public final class SeatModel implements SystemUnderTest {
         if (reserved > capacity(r.pool())) {
             return Outcome.problem(400, "validation-failed", "Reserves add up to " + reserved + ", more than the capacity " + capacity(r.pool()) + ".");
         }
+        // DECISION (docs/ASSIGNMENTS.md): one allow-only rule lists everyone allowed; two are refused.
+        if (r.rules().stream().filter(x -> x.kind() == RuleSpec.Kind.ALLOW_ONLY).count() > 1) {
+            return Outcome.problem(400, "validation-failed", "Give one allow-only rule listing every role and user allowed.");
+        }
         rules.put(r.pool(), List.copyOf(r.rules()));
         return Outcome.status(200);
     }

@@ -152,4 +152,44 @@ class RestartTest {
         }
         return -1;
     }
+
+    /**
+     * A start-up that takes long (a big database, a slow disk) does not eat into the grace of a lease
+     * that lapsed while the server was down: it runs one TTL from when the server answers again. Here
+     * the clock moves 10 s each time anything reads it, so every step of the start is "long".
+     */
+    @Test
+    void theGraceOfALapsedLeaseCountsFromWhenTheServerAnswers() {
+        try (TestServer server = TestServer.start(dir)) {
+            server.license("demo", "cal", 10);
+            assertThat(server.client().checkout("s1", "demo", "cal", "alice", "ws1").status()).isEqualTo(201);
+        }
+        java.time.Instant back = java.time.Instant.parse("2026-06-01T15:00:00Z"); // three hours later: the lease lapsed
+        java.util.concurrent.atomic.AtomicLong reads = new java.util.concurrent.atomic.AtomicLong();
+        java.time.Clock slowStart = new java.time.Clock() {
+            @Override
+            public java.time.ZoneId getZone() {
+                return java.time.ZoneOffset.UTC;
+            }
+
+            @Override
+            public java.time.Clock withZone(java.time.ZoneId zone) {
+                return this;
+            }
+
+            @Override
+            public java.time.Instant instant() {
+                return back.plusSeconds(10 * reads.getAndIncrement());
+            }
+        };
+        try (TestServer server = TestServer.start(dir, c -> c.withClock(slowStart))) {
+            java.time.Instant answering = back.plusSeconds(10 * reads.get());
+            var sessions = server.admin().get("/api/v1/sessions").json();
+            assertThat(sessions).hasSize(1);
+            java.time.Instant lease = java.time.Instant.parse(sessions.get(0).get("leaseExpiresAt").asString());
+            // One TTL (120 s) from when it answered, give or take the few reads after the grace was given.
+            assertThat(lease).isAfter(answering.plusSeconds(120 - 30));
+            assertThat(server.client().heartbeat("s1").status()).isEqualTo(200);
+        }
+    }
 }

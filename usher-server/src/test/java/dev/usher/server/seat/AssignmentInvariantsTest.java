@@ -95,7 +95,7 @@ class AssignmentInvariantsTest {
                         if (r.status() >= 500 || r.status() == 400) {
                             violations.add("unexpected " + r.status() + " " + r.text());
                         }
-                        if (r.status() == 409 && !r.json().get("detail").asString().matches(".*(reserve for|shared:|limit for).*")) {
+                        if (r.status() == 409 && !r.json().get("detail").asString().matches(".*(reserve for the members of \\w+: \\d+ of \\d+|shared part: \\d+ of \\d+|may hold at most \\d+ seats?( together)?, and \\d+ (is|are) in use).*")) {
                             violations.add("409 without the rule and numbers: " + r.text());
                         }
                         if (worker == 0 && i % 50 == 49) {

@@ -77,15 +77,23 @@ final class LeaseStore implements LeaseRecords {
     }
 
     @Override
-    public List<LeaseTable.Lease> loadLeasesWithGrace(Instant at, Duration ttl) {
+    public List<LeaseTable.Lease> storedLeases() {
+        return db.read(h -> h.createQuery("SELECT id, lease_expires_at, last_heartbeat_at FROM sessions")
+                .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3))))
+                .list());
+    }
+
+    @Override
+    public List<LeaseTable.Lease> graceLapsed(Instant at, Duration ttl) {
+        long now = at.toEpochMilli();
         long graceEnd = at.plus(ttl).toEpochMilli();
-        return db.write((h, after) -> {
-            h.createUpdate("UPDATE sessions SET lease_expires_at = :g WHERE lease_expires_at < :g")
-                    .bind("g", graceEnd).execute();
-            return h.createQuery("SELECT id, lease_expires_at, last_heartbeat_at FROM sessions")
-                    .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
-                            Instant.ofEpochMilli(rs.getLong(3))))
-                    .list();
-        });
+        return db.write((h, after) -> h.createQuery("""
+                        UPDATE sessions SET lease_expires_at = :g WHERE lease_expires_at <= :now
+                        RETURNING id, lease_expires_at, last_heartbeat_at""")
+                .bind("g", graceEnd).bind("now", now)
+                .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
+                        Instant.ofEpochMilli(rs.getLong(3))))
+                .list());
     }
 }

@@ -251,11 +251,16 @@ class SeatStoreTest {
         ledger.leases().saveLeases(leases.drainDirty());
         leases.clear();
         reopen();
-        // The server was down for an hour: every lease would have lapsed.
-        Instant restart = now.plusSeconds(3600);
-        List<LeaseTable.Lease> loaded = ledger.leases().loadLeasesWithGrace(restart, TTL);
-        assertThat(loaded).extracting(LeaseTable.Lease::sessionId).containsExactlyInAnyOrder("s1", "s2");
-        assertThat(loaded).allSatisfy(l -> assertThat(l.expiresAt()).isEqualTo(restart.plus(TTL)));
+        assertThat(ledger.leases().storedLeases()).extracting(LeaseTable.Lease::sessionId).containsExactlyInAnyOrder("s1", "s2");
+        // Back after 90 s: s2's lease lapsed while down and gets one TTL of grace; s1's (heartbeated) still runs.
+        Instant restart = now.plusSeconds(150);
+        List<LeaseTable.Lease> graced = ledger.leases().graceLapsed(restart, TTL);
+        assertThat(graced).singleElement().satisfies(l -> {
+            assertThat(l.sessionId()).isEqualTo("s2");
+            assertThat(l.expiresAt()).isEqualTo(restart.plus(TTL));
+        });
+        assertThat(ledger.leases().storedLease("s1")).get().extracting(LeaseTable.Lease::expiresAt)
+                .isEqualTo(now.plusSeconds(60).plus(TTL));
         assertThat(ledger.views().seats()).extracting(SeatRecord::seatId).contains(a.seatId());
         assertThat(ledger.views().inUse()).containsEntry(POOL, 2);
     }

@@ -31,7 +31,8 @@ public final class Checkins {
             return Decision.of(false);
         }
         List<Effect> effects = new ArrayList<>();
-        CheckoutEnd.end(s.session(), r.pool(), s.seat(), s.linger(), s.inUse(), r.now(), SeatEvent.Type.RELEASE, "check-in", effects);
+        CheckoutEnd.end(s.session(), r.pool(), s.seat(), s.linger(), s.inUse(), r.now(), r.now(), SeatEvent.Type.RELEASE, "check-in",
+                effects);
         if (s.session().checkouts().size() == 1) {
             effects.add(new Effect.EndSession(r.sessionId()));
         }

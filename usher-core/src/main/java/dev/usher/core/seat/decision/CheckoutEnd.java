@@ -21,15 +21,17 @@ final class CheckoutEnd {
     }
 
     /**
-     * @param inUse the pool's seats in use before
+     * @param inUse      the pool's seats in use before
+     * @param lingerFrom when the session let go: now, or for an expiry the end of its lease (a seat lingers
+     *                   for the pool's linger after its holder was last heard of, however late the lapse is noticed)
      * @return the pool's seats in use after
      */
-    static int end(LiveSession session, PoolKey pool, HeldSeat seat, Duration linger, int inUse, Instant now,
+    static int end(LiveSession session, PoolKey pool, HeldSeat seat, Duration linger, int inUse, Instant now, Instant lingerFrom,
                    SeatEvent.Type type, String reason, List<Effect> out) {
         out.add(new Effect.EndCheckout(session.id(), pool, seat.id()));
         int after = inUse;
         if (seat.attached() == 1) {
-            long until = Math.max(now.plus(linger).toEpochMilli(), seat.borrowedUntil() == null ? 0 : seat.borrowedUntil());
+            long until = Math.max(lingerFrom.plus(linger).toEpochMilli(), seat.borrowedUntil() == null ? 0 : seat.borrowedUntil());
             if (until > now.toEpochMilli()) {
                 out.add(new Effect.SetLinger(seat.id(), Instant.ofEpochMilli(until)));
             } else {

@@ -33,6 +33,11 @@ public final class Loans {
     public record Borrow(String sessionId, PoolKey pool, Instant until, Instant now) {}
 
     public static Decision<BorrowOutcome> borrow(BorrowSnapshot s, Borrow r) {
+        // What is wrong with the request itself comes first: it is wrong whoever asks.
+        var wrong = s.policy().refusesRequest(r.now(), r.until());
+        if (wrong.isPresent()) {
+            return Decision.of(new BorrowOutcome.Refused(wrong.get().code(), wrong.get().status(), wrong.get().message()));
+        }
         if (s.session() == null || !s.live() || s.seat() == null) {
             return Decision.of(new BorrowOutcome.Refused("not-checked-out", 409, "session " + r.sessionId() + " holds no seat of "
                     + r.pool().product() + " " + r.pool().feature() + ": check out first, then borrow the seat you hold"));

@@ -154,14 +154,15 @@ public final class SeatMachine {
 
     /** What ending a session reads: the session and, pool by pool, the seat of each checkout. */
     public SessionEnds.Snapshot sessionSnapshot(String sessionId, Instant now) {
-        return book.session(sessionId).map(s -> sessionSnapshot(s, now)).orElse(new SessionEnds.Snapshot(null, false, List.of()));
+        return book.session(sessionId).map(s -> sessionSnapshot(s, now)).orElse(new SessionEnds.Snapshot(null, null, false, List.of()));
     }
 
     private SessionEnds.Snapshot sessionSnapshot(LiveSession s, Instant now) {
         List<SessionEnds.Held> held = new ArrayList<>();
         s.checkouts().entrySet().stream().sorted(java.util.Map.Entry.comparingByKey()).forEach(e -> held.add(new SessionEnds.Held(
                 e.getKey(), seatIn(s, e.getKey()), terms.terms(e.getKey(), now).settings().linger(), book.tally(e.getKey()).inUse())));
-        return new SessionEnds.Snapshot(s, isLive(s, now), held);
+        long leaseEnd = Math.max(s.leaseEnd(), leases.leaseEnd(s.id()));
+        return new SessionEnds.Snapshot(s, Instant.ofEpochMilli(leaseEnd), leaseEnd > now.toEpochMilli(), held);
     }
 
     private Optional<List<String>> forceRelease(String seatId, Instant now, String reason, List<Effect> effects) {

@@ -24,11 +24,12 @@ public final class SessionEnds {
     public record Held(PoolKey pool, HeldSeat seat, Duration linger, int inUse) {}
 
     /**
-     * @param session the session, or null when there is none
-     * @param live    whether its lease (stored or in memory) runs past now
-     * @param held    its checkouts, in pool order
+     * @param session  the session, or null when there is none
+     * @param leaseEnd its lease's end (the later of stored and in memory)
+     * @param live     whether that lease runs past now
+     * @param held     its checkouts, in pool order
      */
-    public record Snapshot(LiveSession session, boolean live, List<Held> held) {
+    public record Snapshot(LiveSession session, Instant leaseEnd, boolean live, List<Held> held) {
         public Snapshot {
             held = List.copyOf(held);
         }
@@ -56,8 +57,10 @@ public final class SessionEnds {
             return Decision.of(false);
         }
         List<Effect> effects = new ArrayList<>();
+        // A lapsed session let go when its lease ended, not when the lapse was noticed.
+        Instant lingerFrom = r.onlyIfLapsed() && s.leaseEnd() != null && s.leaseEnd().isBefore(r.now()) ? s.leaseEnd() : r.now();
         for (Held h : s.held()) {
-            CheckoutEnd.end(s.session(), h.pool(), h.seat(), h.linger(), h.inUse(), r.now(), r.type(), r.reason(), effects);
+            CheckoutEnd.end(s.session(), h.pool(), h.seat(), h.linger(), h.inUse(), r.now(), lingerFrom, r.type(), r.reason(), effects);
         }
         effects.add(new Effect.EndSession(s.session().id()));
         return new Decision<>(true, effects);
