@@ -14,6 +14,8 @@ import dev.usher.server.install.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.license.TrustedKeyDirectories;
+import dev.usher.server.license.TrustedKeyWatcher;
 import dev.usher.server.seat.BorrowTokens;
 import dev.usher.server.seat.LeaseSweeper;
 import dev.usher.server.seat.SeatQueue;
@@ -76,6 +78,7 @@ public final class UsherServer implements AutoCloseable {
     private final PoolCatalog catalog;
     private final LeaseTable leases;
     private final LicenseService licenses;
+    private final TrustedKeyWatcher keyWatcher;
     private final SeatLedger ledger;
     private final SeatQueue queue;
     private final SeatService seats;
@@ -126,11 +129,21 @@ public final class UsherServer implements AutoCloseable {
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
             keyDirs.addAll(config.trustedKeyDirs());
+            List<Path> localKeyDirs = List.copyOf(keyDirs);
+            Path sharedKeys = null;
+            Runnable shareKeys = () -> { };
             if (cluster != null) {
-                // Every node must accept the same licenses: key files on any node's disk are shared through the database.
-                keyDirs.add(SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock()));
+                // Every node must accept the same licenses: key files on any node's disk are shared through the database,
+                // before every reload (a key added here reaches the others at once).
+                sharedKeys = dataDir.root().resolve("cluster-keys");
+                Path mirror = sharedKeys;
+                shareKeys = () -> SharedTrustedKeys.share(cluster.store(), localKeyDirs, mirror, config.clock());
+                shareKeys.run();
+                keyDirs.add(sharedKeys);
             }
-            this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock(), audit);
+            this.licenses = new LicenseService(new SqlLicenseRepository(db), new TrustedKeyDirectories(keyDirs, sharedKeys),
+                    installationId, config.clock(), audit, shareKeys);
+            this.keyWatcher = new TrustedKeyWatcher(licenses);
             this.catalog = new PoolCatalog(licenses, settings);
 
             this.leases = new LeaseTable();
@@ -201,6 +214,7 @@ public final class UsherServer implements AutoCloseable {
                 server.cluster.start(server.localUrl());
             }
             server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
+            server.keyWatcher.start();
             server.directoryLink.start();
             server.usageRecorder.start();
             server.auditRecorder.start(config.reports().interval());
@@ -216,10 +230,7 @@ public final class UsherServer implements AutoCloseable {
 
     /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */
     private void reloadSharedState() {
-        List<Path> keyDirs = new ArrayList<>(List.of(dataDir.trustedKeys()));
-        keyDirs.addAll(config.trustedKeyDirs());
-        SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock());
-        licenses.reload();
+        licenses.reload(); // shares this node's key files first
         catalog.reload();
         identity.reload();
     }
@@ -319,6 +330,11 @@ public final class UsherServer implements AutoCloseable {
         return licenses;
     }
 
+    /** Watches the trusted-keys directories (tests call {@code tick()} instead of waiting a second). */
+    public TrustedKeyWatcher keyWatcher() {
+        return keyWatcher;
+    }
+
     public LeaseSweeper sweeper() {
         return sweeper;
     }
@@ -391,6 +407,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (keyWatcher != null) {
+            keyWatcher.close();
         }
         if (leaseWriter != null) {
             leaseWriter.close();

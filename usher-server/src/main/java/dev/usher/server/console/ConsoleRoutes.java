@@ -68,7 +68,9 @@ public final class ConsoleRoutes {
                 new Pages.Dashboard(console.shell(a, "Dashboard", "dashboard"), live()))));
         r.get("/dashboard/live", console.page((ctx, a) -> console.render(ctx, "live.jte", live())));
 
-        new LicensePages(console, parts.licenses(), parts.seats()).register(r);
+        LicensePages licensePages = new LicensePages(console, parts.licenses(), parts.seats());
+        licensePages.register(r);
+        new KeyPages(console, parts.licenses(), licensePages).register(r);
         new SeatPages(console, parts.seats(), new SeatBrowser(parts.db())).register(r);
         new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);

@@ -3,6 +3,8 @@ package dev.usher.server.testing;
 import dev.usher.core.license.Entitlement;
 import dev.usher.core.license.LicensePayload;
 import dev.usher.core.license.LicenseSigner;
+import dev.usher.core.license.ProductClaim;
+import dev.usher.core.license.VendorKeyFile;
 import dev.usher.core.license.VendorKeys;
 
 import java.nio.file.Path;
@@ -16,9 +18,24 @@ public final class TestVendor {
 
     private final KeyPair keys = VendorKeys.generate();
 
-    /** Puts the public key into a server's trusted-keys directory. */
+    /**
+     * Puts the key file into a server's trusted-keys directory, naming vendor "Test vendor" and every product
+     * ({@code *}: tests license whatever product they like).
+     */
     public void trustIn(Path dataDir) {
-        VendorKeys.writePublicKey(keys.getPublic(), dataDir.resolve("trusted-keys").resolve("test-vendor-" + keyId() + ".pub"));
+        trustIn(dataDir, "Test vendor", "*");
+    }
+
+    /** Puts the key file into a server's trusted-keys directory, naming {@code vendor} and {@code products}. */
+    public Path trustIn(Path dataDir, String vendor, String products) {
+        Path file = dataDir.resolve("trusted-keys").resolve("test-vendor-" + keyId() + ".pub");
+        VendorKeys.writePublicKey(keys.getPublic(), vendor, ProductClaim.parseList(products), file);
+        return file;
+    }
+
+    /** The text of this vendor's key file naming {@code vendor} and {@code products}. */
+    public String keyFile(String vendor, String products) {
+        return VendorKeyFile.render(keys.getPublic(), vendor, ProductClaim.parseList(products));
     }
 
     public String keyId() {
@@ -63,8 +80,16 @@ public final class TestVendor {
             return this;
         }
 
+        private final List<java.util.UUID> supersedes = new ArrayList<>();
+
+        /** Renews (supersedes) license {@code id}. */
+        public Builder supersedes(String id) {
+            supersedes.add(java.util.UUID.fromString(id));
+            return this;
+        }
+
         public LicensePayload payload() {
-            return LicensePayload.issue(customer, entitlements, issued);
+            return LicensePayload.issue(customer, entitlements, issued, supersedes);
         }
 
         public String text() {
