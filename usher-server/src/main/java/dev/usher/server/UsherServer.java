@@ -14,7 +14,10 @@ import dev.usher.server.install.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.license.ClusterKeySharing;
+import dev.usher.server.license.KeySharing;
 import dev.usher.server.license.TrustedKeyDirectories;
+import dev.usher.store.SqlSharedTrustedKeys;
 import dev.usher.server.license.TrustedKeyWatcher;
 import dev.usher.server.seat.BorrowTokens;
 import dev.usher.server.seat.LeaseSweeper;
@@ -46,7 +49,6 @@ import dev.usher.server.cluster.ClusterNode;
 import dev.usher.server.cluster.ClusterView;
 import dev.usher.server.cluster.LeaseWriter;
 import dev.usher.server.cluster.SharedHeartbeats;
-import dev.usher.server.cluster.SharedTrustedKeys;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -129,20 +131,17 @@ public final class UsherServer implements AutoCloseable {
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
             keyDirs.addAll(config.trustedKeyDirs());
-            List<Path> localKeyDirs = List.copyOf(keyDirs);
             Path sharedKeys = null;
-            Runnable shareKeys = () -> { };
+            KeySharing sharing = KeySharing.NONE;
             if (cluster != null) {
-                // Every node must accept the same licenses: key files on any node's disk are shared through the database,
-                // before every reload (a key added here reaches the others at once).
+                // Every node must accept the same licenses: key files on any node's disk are shared through the database
+                // before every reload (a key added or removed here reaches the others with the configuration version).
                 sharedKeys = dataDir.root().resolve("cluster-keys");
-                Path mirror = sharedKeys;
-                shareKeys = () -> SharedTrustedKeys.share(cluster.store(), localKeyDirs, mirror, config.clock());
-                shareKeys.run();
+                sharing = new ClusterKeySharing(new SqlSharedTrustedKeys(db), List.copyOf(keyDirs), sharedKeys);
                 keyDirs.add(sharedKeys);
             }
             this.licenses = new LicenseService(new SqlLicenseRepository(db), new TrustedKeyDirectories(keyDirs, sharedKeys),
-                    installationId, config.clock(), audit, shareKeys);
+                    installationId, config.clock(), audit, sharing);
             this.keyWatcher = new TrustedKeyWatcher(licenses);
             this.catalog = new PoolCatalog(licenses, settings);
 

@@ -59,7 +59,7 @@ public final class VendorKeyFile {
     /** Reads a key file's text; {@code source} names it in messages. Throws {@link IllegalArgumentException}. */
     public static TrustedKey parse(String text, Object source) {
         int begin = text.indexOf("-----BEGIN ");
-        String head = begin < 0 ? "" : text.substring(0, begin);
+        String head = begin < 0 ? text : text.substring(0, begin);
         String vendor = null;
         List<ProductClaim> products = null;
         String[] lines = head.split("\r?\n", -1);

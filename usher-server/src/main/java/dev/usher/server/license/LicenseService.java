@@ -64,23 +64,23 @@ public final class LicenseService {
     private final String installationId;
     private final Clock clock;
     private final AuditTrail audit;
-    private final Runnable beforeReload;
+    private final KeySharing sharing;
     private final TrustedKeyService keys;
     private volatile Snapshot snapshot;
 
     public LicenseService(LicenseRepository repository, TrustedKeyDirectories keyDirs, String installationId, Clock clock,
                           AuditTrail audit) {
-        this(repository, keyDirs, installationId, clock, audit, () -> { });
+        this(repository, keyDirs, installationId, clock, audit, KeySharing.NONE);
     }
 
     /**
-     * @param beforeReload runs before every reload reads the key files (several nodes: share this node's key files
-     *                     through the database and mirror the others' into a directory of {@code keyDirs})
+     * @param sharing runs before every reload reads the key files (several nodes: shares this node's key files
+     *                through the database and mirrors the others' into a directory of {@code keyDirs})
      */
     public LicenseService(LicenseRepository repository, TrustedKeyDirectories keyDirs, String installationId, Clock clock,
-                          AuditTrail audit, Runnable beforeReload) {
+                          AuditTrail audit, KeySharing sharing) {
         this.audit = audit;
-        this.beforeReload = beforeReload;
+        this.sharing = sharing;
         this.keys = new TrustedKeyService(this, audit);
         this.repository = repository;
         this.keyDirs = keyDirs;
@@ -100,6 +100,10 @@ public final class LicenseService {
 
     public TrustedKeyDirectories keyDirectories() {
         return keyDirs;
+    }
+
+    KeySharing sharing() {
+        return sharing;
     }
 
     /** The trusted vendor keys as administrators manage them. */
@@ -193,7 +197,7 @@ public final class LicenseService {
      * that change triggered. While a key file cannot be read, the previous snapshot keeps serving and this throws.
      */
     public synchronized void reload() {
-        beforeReload.run();
+        sharing.share();
         String fingerprint = keyDirs.fingerprint();
         TrustedKeys files = keyDirs.load();
         List<StoredLicense> stored = repository.all();

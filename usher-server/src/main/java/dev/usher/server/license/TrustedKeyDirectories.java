@@ -2,6 +2,7 @@ package dev.usher.server.license;
 
 import dev.usher.core.license.TrustedKey;
 import dev.usher.core.license.TrustedKeys;
+import dev.usher.core.license.VendorKeyFile;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -99,21 +100,26 @@ public final class TrustedKeyDirectories {
         }
     }
 
-    /** Deletes a key's file; refuses a file outside these directories. */
-    public void delete(TrustedKey key) {
-        Path file = key.file();
-        if (file == null || dirs.stream().noneMatch(d -> d.equals(file.getParent()))) {
-            throw new IllegalStateException("key " + key.keyId() + " is not read from a trusted-keys directory");
-        }
-        if (file.getParent().equals(shared)) {
-            throw new TrustedKeyService.KeyConflictException("key " + key.keyId() + " is shared by the nodes of this cluster through"
-                    + " their database; removing a shared key is not supported yet: delete its file from the trusted-keys directory"
-                    + " of the node it came from and its row from the trusted_keys table, then run usher license reload");
-        }
-        try {
-            Files.deleteIfExists(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot delete " + file + " (" + e.getMessage() + "): delete it by hand", e);
+    /**
+     * Deletes every file of key {@code keyId} in these directories (an old file and the vendor's new one may both be
+     * there). The directory mirroring a cluster's shared keys is left to the sharing, which rewrites it.
+     */
+    public void delete(String keyId) {
+        for (Path dir : dirs) {
+            if (dir.equals(shared)) {
+                continue;
+            }
+            for (Path file : TrustedKeys.keyFiles(dir)) {
+                try {
+                    if (VendorKeyFile.read(file).keyId().equals(keyId)) {
+                        Files.deleteIfExists(file);
+                    }
+                } catch (IllegalArgumentException e) {
+                    // not a key file: load() reports it
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot delete " + file + " (" + e.getMessage() + "): delete it by hand", e);
+                }
+            }
         }
     }
 

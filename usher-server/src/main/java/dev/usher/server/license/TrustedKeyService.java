@@ -116,7 +116,8 @@ public final class TrustedKeyService {
             return Optional.empty();
         }
         KeyEntry before = entry(keys, key.get());
-        licenses.keyDirectories().delete(key.get());
+        licenses.keyDirectories().delete(keyId);
+        licenses.sharing().removed(keyId);
         licenses.reload();
         audit.record("trusted-key-removed", keyId, "vendor " + key.get().vendorName() + "; licensed " + key.get().productList()
                 + "; " + before.licenses() + " installed license file(s) stop counting");
