@@ -47,7 +47,8 @@ final class LicenseRoutes {
         }
     }
 
-    record ReloadView(int licenses, int counting, List<String> keys) {}
+    /** {@code verified}: stored files that verify with the trusted keys (superseded, expired and future ones included). */
+    record ReloadView(int licenses, int verified, List<String> keys) {}
 
     private final LicenseService licenses;
     private final RequestAuth auth;

@@ -33,12 +33,12 @@ public final class TestServer implements AutoCloseable {
     private UsherServer server;
 
     private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl) {
-        this(dataDir, clock, customize, databaseUrl, MonitoringConfig.defaults(), new TestVendor());
+        this(dataDir, clock, customize, databaseUrl, MonitoringConfig.defaults(), TestVendor.of(dataDir));
     }
 
     private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl,
                        MonitoringConfig monitoring) {
-        this(dataDir, clock, customize, databaseUrl, monitoring, new TestVendor());
+        this(dataDir, clock, customize, databaseUrl, monitoring, TestVendor.of(dataDir));
     }
 
     private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl,

@@ -16,7 +16,36 @@ import java.util.List;
 /** A vendor for tests: its own key pair, and license files made to order. */
 public final class TestVendor {
 
-    private final KeyPair keys = VendorKeys.generate();
+    private final KeyPair keys;
+
+    public TestVendor() {
+        this(VendorKeys.generate());
+    }
+
+    private TestVendor(KeyPair keys) {
+        this.keys = keys;
+    }
+
+    /**
+     * The test vendor of a data directory: the one a server on it had before (its private key is kept there), so a
+     * second server started on the directory trusts the same key, as a restart would, instead of adding a second key
+     * that claims every product too (a product belongs to one key).
+     */
+    public static TestVendor of(Path dataDir) {
+        Path file = dataDir.resolve("test-vendor.key");
+        if (java.nio.file.Files.exists(file)) {
+            var key = VendorKeys.readPrivateKey(file);
+            return new TestVendor(new KeyPair(VendorKeys.publicKeyOf(key), key));
+        }
+        TestVendor vendor = new TestVendor();
+        try {
+            java.nio.file.Files.createDirectories(dataDir);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        VendorKeys.writePrivateKey(vendor.keys.getPrivate(), file);
+        return vendor;
+    }
 
     /**
      * Puts the key file into a server's trusted-keys directory, naming vendor "Test vendor" and every product
@@ -29,6 +58,11 @@ public final class TestVendor {
     /** Puts the key file into a server's trusted-keys directory, naming {@code vendor} and {@code products}. */
     public Path trustIn(Path dataDir, String vendor, String products) {
         Path file = dataDir.resolve("trusted-keys").resolve("test-vendor-" + keyId() + ".pub");
+        try {
+            java.nio.file.Files.deleteIfExists(file); // trusted before (a restart): the same key, maybe other products
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         VendorKeys.writePublicKey(keys.getPublic(), vendor, ProductClaim.parseList(products), file);
         return file;
     }
