@@ -5,6 +5,7 @@ import dev.usher.core.identity.UserNames;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
+import dev.usher.server.auth.PasswordHasher;
 import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.SeatLedger;
@@ -13,6 +14,7 @@ import dev.usher.server.http.HttpApi;
 import dev.usher.server.install.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
+import dev.usher.server.install.InstallationPlace;
 import dev.usher.server.license.LicenseService;
 import dev.usher.server.license.ClusterKeySharing;
 import dev.usher.server.license.KeySharing;
@@ -86,12 +88,15 @@ public final class UsherServer implements AutoCloseable {
     private final SeatService seats;
     private final LeaseSweeper sweeper;
     private final AdminCredentials credentials;
+    private final SqlSettingsRepository settings;
     private final SqlUserDirectory userDirectory;
     private final IdentityService identity;
     private final DirectoryLink directoryLink;
     private final String generatedAdminPassword;
     private final Javalin http;
     private final boolean demoLicenseCreated;
+    /** The installation this one's database was copied from, or null. */
+    private final String copiedFrom;
     private final UsageRecorder usageRecorder;
     private final AuditRecorder auditRecorder;
     private final UsageReport usageReport;
@@ -105,6 +110,15 @@ public final class UsherServer implements AutoCloseable {
         this.https = https;
         // Read before anything is opened: a wrong certificate path is the commonest start-up mistake.
         this.tls = https == null ? null : CertificateAndKey.read(https.certificate(), https.privateKey());
+        // First-start secrets are checked before anything is written: a refused start leaves no database, token or user.
+        AdminCredentials.requireAcceptable(config.adminToken());
+        if (config.adminPassword() != null && !config.adminPassword().isBlank()) {
+            try {
+                PasswordHasher.requireAcceptable(config.adminPassword());
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("USHER_ADMIN_PASSWORD is refused (" + e.getMessage() + "); nothing was started or stored");
+            }
+        }
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
             // Node-local files (lock, server.json, key files) stay in the data directory either way; with
@@ -112,8 +126,12 @@ public final class UsherServer implements AutoCloseable {
             this.db = config.databaseUrl() == null ? SqliteDatabase.open(dataDir.database()) : PostgresDatabase.open(config.databaseUrl());
             this.cluster = db instanceof PostgresDatabase pg
                     ? new ClusterNode(pg, hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
-            var settings = new SqlSettingsRepository(db);
-            String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
+            this.settings = new SqlSettingsRepository(db);
+            // Embedded: bound to this machine and directory, so a copy of the database elsewhere is another installation.
+            InstallationPlace.Identity place = config.databaseUrl() == null ? InstallationPlace.settle(settings, dataDir.root())
+                    : new InstallationPlace.Identity(settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString()), Optional.empty());
+            String installationId = place.installationId();
+            this.copiedFrom = place.copiedFrom().orElse(null);
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
             UserNames names = new UserNames(config.stripDomain());
             this.userDirectory = new SqlUserDirectory(db);
@@ -184,8 +202,25 @@ public final class UsherServer implements AutoCloseable {
                         httpMonitoring.installer().accept(javalin);
                     });
         } catch (RuntimeException e) {
+            forgetUnprintedCredentials(e);
             closeQuietly();
             throw e;
+        }
+    }
+
+    /**
+     * A start that fails never prints what it generated: forget the token, so the next start generates and prints a new
+     * one (instead of leaving a token nobody was ever told). The first administrator's password is renewed by the next
+     * start in the same way ({@link IdentityService#ensureAdministrator}). Called from the constructor too, where fields
+     * not assigned yet read as null.
+     */
+    private void forgetUnprintedCredentials(RuntimeException failure) {
+        try {
+            if (credentials != null && settings != null) {
+                credentials.forgetGenerated(settings);
+            }
+        } catch (RuntimeException undo) {
+            failure.addSuppressed(undo);
         }
     }
 
@@ -208,23 +243,29 @@ public final class UsherServer implements AutoCloseable {
     public static UsherServer start(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         UsherServer server = new UsherServer(config, https, monitoring);
         try {
-            server.http.start(config.host(), config.port());
-            if (server.cluster != null) {
-                server.cluster.start(server.localUrl());
-            }
-            server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
-            server.keyWatcher.start();
-            server.directoryLink.start();
-            server.usageRecorder.start();
-            server.auditRecorder.start(config.reports().interval());
-            DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
-                    "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
-                            + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
+            server.startServing(config);
+            server.identity.administratorPasswordShown();
         } catch (RuntimeException e) {
+            server.forgetUnprintedCredentials(e);
             server.close();
             throw e;
         }
         return server;
+    }
+
+    private void startServing(ServerConfig config) {
+        http.start(config.host(), config.port());
+        if (cluster != null) {
+            cluster.start(localUrl());
+        }
+        sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
+        keyWatcher.start();
+        directoryLink.start();
+        usageRecorder.start();
+        auditRecorder.start(config.reports().interval());
+        DataDirectory.writePrivateFile(dataDir.serverInfo(),
+                "{\"url\":\"" + localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
+                        + ",\"token\":\"" + credentials.localToken() + "\"}\n");
     }
 
     /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */
@@ -255,6 +296,10 @@ public final class UsherServer implements AutoCloseable {
                     + ", valid until " + tls.notAfter() + ")" + (https.redirectHttp() ? "; plain HTTP redirects to it" : ""));
         }
         out.accept("installation id: " + licenses.installationId());
+        if (copiedFrom != null) {
+            out.accept("note: this database was copied from installation " + copiedFrom + " (another directory or machine): here it is a"
+                    + " new installation, and server licenses bound to " + copiedFrom + " do not count");
+        }
         if (db instanceof PostgresDatabase pg) {
             out.accept("store: " + pg.url() + " (shared; this node is " + cluster.id() + ")");
         }
