@@ -50,7 +50,10 @@ public final class TestServer implements AutoCloseable {
         this.databaseUrl = databaseUrl;
         this.monitoring = monitoring;
         start();
-        vendor.trustIn(dataDir);
+        if (!server.config().demo()) {
+            // --demo trusts its own key for product demo; a test key for every product would claim demo too.
+            vendor.trustIn(dataDir);
+        }
     }
 
     public static TestServer start(Path dataDir) {
