@@ -8,9 +8,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 import tools.jackson.databind.JsonNode;
 
-import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -61,12 +59,9 @@ final class KeyCommand {
         public Integer call() {
             String text;
             try {
-                if (Files.size(file) > MAX_FILE_BYTES) {
-                    throw new CliException(file + ": larger than " + MAX_FILE_BYTES / 1024 + " KiB: not a vendor key file");
-                }
-                text = Files.readString(file);
-            } catch (IOException e) {
-                throw new CliException(file + ": cannot read: " + e.getMessage());
+                text = LicenseCommand.readText(file, MAX_FILE_BYTES, "vendor key file");
+            } catch (CliException e) {
+                throw new CliException(file + ": " + e.getMessage());
             }
             try (AdminConnection api = AdminConnection.open(options)) {
                 AdminConnection.Reply r = api.post("/api/v1/trusted-keys", "text/plain; charset=utf-8", text);

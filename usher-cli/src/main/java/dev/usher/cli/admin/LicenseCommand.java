@@ -36,7 +36,8 @@ public final class LicenseCommand {
             try (AdminConnection api = AdminConnection.open(options)) {
                 for (Path file : files) {
                     try {
-                        AdminConnection.Reply r = api.post("/api/v1/licenses", "text/plain; charset=utf-8", read(file));
+                        AdminConnection.Reply r = api.post("/api/v1/licenses", "text/plain; charset=utf-8",
+                                readText(file, MAX_FILE_BYTES, "license file"));
                         JsonNode l = r.body();
                         out.println((r.status() == 201 ? "added " : "already installed ") + l.get("id").asString()
                                 + " (" + l.get("customer").asString() + "; " + Format.entitlements(l.get("entitlements")) + ") from " + file);
@@ -52,17 +53,19 @@ public final class LicenseCommand {
             return failed == 0 ? 0 : 1;
         }
 
-        private static String read(Path file) {
-            try {
-                if (Files.size(file) > MAX_FILE_BYTES) {
-                    throw new CliException("larger than " + MAX_FILE_BYTES / 1024 + " KiB: not a license file");
-                }
-                return Files.readString(file);
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw new CliException("not a text file: a license file is plain text");
-            } catch (IOException e) {
-                throw new CliException("cannot read: " + e.getMessage());
+    }
+
+    /** A license or key file's text; one-line errors ("larger than 256 KiB: not a license file"). */
+    static String readText(Path file, long maxBytes, String what) {
+        try {
+            if (Files.size(file) > maxBytes) {
+                throw new CliException("larger than " + maxBytes / 1024 + " KiB: not a " + what);
             }
+            return Files.readString(file);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new CliException("not a text file: a " + what + " is plain text");
+        } catch (IOException e) {
+            throw new CliException("cannot read: " + e.getMessage());
         }
     }
 

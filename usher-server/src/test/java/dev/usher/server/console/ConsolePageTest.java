@@ -253,7 +253,7 @@ class ConsolePageTest {
         String live = browser.get("/dashboard/live").html();
         assertThat(live).startsWith("<div id=\"live\" hx-get=\"/dashboard/live\" hx-trigger=\"every 5s\"");
         assertThat(live).contains("<dt>Peak today</dt><dd>2</dd>", "<dt>Denied today</dt><dd>2</dd>");
-        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda expires on 2026-06-11");
+        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda is valid until 2026-06-11T12:00:00Z");
         // later events are read incrementally: one more grant and denial
         server.client().checkout("d1", "cad", "cal", "dan", "h4");
         server.client().checkout("d2", "cad", "cal", "eve", "h5");

@@ -94,6 +94,9 @@ class LicenseKeysPageTest {
         String oldId = server.admin().post("/api/v1/licenses", old).json().get("id").asString();
         String page = browser.get("/licenses").html();
         assertThat(page).contains("2026-01-01 through 2026-12-31").doesNotContain("2027-01-01");
+        String dashboard = browser.get("/dashboard/live").html();
+        assertThat(dashboard).contains("<dt>Server entitlement</dt><dd class=\"\">through 2026-12-31</dd>", "<dt>Next expiry</dt><dd>2026-12-31 ")
+                .doesNotContain("2027-01-01");
 
         // Looks like a renewal but supersedes nothing: added, with the warning.
         ConsoleClient.Page lookalike = browser.post("/licenses", Map.of("text", license(acme, "cad", 10, "2026-03-01", "2027-02-28")), true);
