@@ -5,7 +5,6 @@ import dev.usher.core.identity.UserNames;
 import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
-import dev.usher.server.auth.PasswordHasher;
 import dev.usher.store.SqlUserDirectory;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.SeatLedger;
@@ -110,15 +109,8 @@ public final class UsherServer implements AutoCloseable {
         this.https = https;
         // Read before anything is opened: a wrong certificate path is the commonest start-up mistake.
         this.tls = https == null ? null : CertificateAndKey.read(https.certificate(), https.privateKey());
-        // First-start secrets are checked before anything is written: a refused start leaves no database, token or user.
-        AdminCredentials.requireAcceptable(config.adminToken());
-        if (config.adminPassword() != null && !config.adminPassword().isBlank()) {
-            try {
-                PasswordHasher.requireAcceptable(config.adminPassword());
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("USHER_ADMIN_PASSWORD is refused (" + e.getMessage() + "); nothing was started or stored");
-            }
-        }
+        // Checked before anything is written: a refused start leaves no database, token or user behind.
+        AdminCredentials.requireAcceptable(config.adminToken(), config.adminPassword());
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
             // Node-local files (lock, server.json, key files) stay in the data directory either way; with
@@ -208,12 +200,7 @@ public final class UsherServer implements AutoCloseable {
         }
     }
 
-    /**
-     * A start that fails never prints what it generated: forget the token, so the next start generates and prints a new
-     * one (instead of leaving a token nobody was ever told). The first administrator's password is renewed by the next
-     * start in the same way ({@link IdentityService#ensureAdministrator}). Called from the constructor too, where fields
-     * not assigned yet read as null.
-     */
+    /** A failed start printed nothing: forget its token (the next start prints a new one); null fields: not made yet. */
     private void forgetUnprintedCredentials(RuntimeException failure) {
         try {
             if (credentials != null && settings != null) {

@@ -52,9 +52,23 @@ public final class AdminCredentials {
         return new AdminCredentials(HexFormat.of().parseHex(hashHex), newToken(), generated);
     }
 
-    /** Refuses a bootstrap token too short to be a secret (checked before a first start writes anything). */
-    public static void requireAcceptable(String fromEnvironment) {
-        if (fromEnvironment != null && !fromEnvironment.isBlank() && fromEnvironment.strip().length() < 16) {
+    /**
+     * Refuses a bootstrap token too short to be a secret, and a first administrator's password too weak, before a first
+     * start writes anything (null or blank: none given).
+     */
+    public static void requireAcceptable(String token, String password) {
+        requireAcceptable(token);
+        if (password != null && !password.isBlank()) {
+            try {
+                dev.usher.server.auth.PasswordHasher.requireAcceptable(password);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("USHER_ADMIN_PASSWORD is refused (" + e.getMessage() + "); nothing was started or stored");
+            }
+        }
+    }
+
+    private static void requireAcceptable(String token) {
+        if (token != null && !token.isBlank() && token.strip().length() < 16) {
             throw new IllegalArgumentException("USHER_ADMIN_TOKEN must be at least 16 characters long");
         }
     }
