@@ -116,7 +116,11 @@ public final class TrustedKeyService {
             return Optional.empty();
         }
         KeyEntry before = entry(keys, key.get());
-        licenses.keyDirectories().delete(keyId);
+        try {
+            licenses.keyDirectories().delete(keyId);
+        } catch (java.io.UncheckedIOException e) {
+            throw new KeyConflictException(e.getMessage()); // a --trusted-keys directory the server may not write: one sentence
+        }
         licenses.sharing().removed(keyId);
         licenses.reload();
         audit.record("trusted-key-removed", keyId, "vendor " + key.get().vendorName() + "; licensed " + key.get().productList()
