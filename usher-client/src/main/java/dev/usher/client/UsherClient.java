@@ -63,6 +63,8 @@ public final class UsherClient implements AutoCloseable {
     private final HttpClient http;
     private final Duration requestTimeout;
     private final BorrowStore borrows;
+    /** The vendor key pinned by the application, or null: then seats are not checked against the license files. */
+    private final VendorKey vendorKey;
 
     private volatile String token;
     private volatile long heartbeatSeconds = 30;
@@ -86,6 +88,7 @@ public final class UsherClient implements AutoCloseable {
         this.retakeAfterAdministrator = b.retakeAfterAdministrator;
         this.borrows = new BorrowStore(b.borrowStore != null ? b.borrowStore : BorrowStore.defaultDir());
         this.listeners.addAll(b.listeners);
+        this.vendorKey = b.vendorKey;
         String u = b.user;
         String h = b.host;
         if (credentials instanceof Credentials.Open) {
@@ -183,9 +186,26 @@ public final class UsherClient implements AutoCloseable {
             throw UsherException.fromProblem(r.status(), r.body());
         }
         Map<String, Object> m = Json.object(r.body());
+        if (vendorKey != null) {
+            try {
+                vendorKey.check(m, product, seat.feature(), r.status());
+            } catch (UntrustedLicense e) {
+                giveBack(seat.feature());
+                throw e;
+            }
+        }
         seat.update(m);
         heartbeatSeconds = Math.max(1, Json.number(m, "heartbeatSeconds", heartbeatSeconds));
         seat.markHeld();
+    }
+
+    /** Gives a seat back that must not be used; it lapses by itself should the server not answer. */
+    private void giveBack(String feature) {
+        try {
+            send("DELETE", checkoutPath(feature), null);
+        } catch (UsherException e) {
+            // the lease lapses on its own
+        }
     }
 
     void checkin(Seat seat) {
@@ -593,8 +613,20 @@ public final class UsherClient implements AutoCloseable {
         private Clock clock = Clock.systemUTC();
         private Path borrowStore;
         private boolean retakeAfterAdministrator;
+        private VendorKey vendorKey;
 
         private Builder() {}
+
+        /**
+         * Pins your vendor key: every seat must then be backed by a license file this key signed for the product and
+         * feature, else the checkout gives the seat back and throws {@link UntrustedLicense}. Pass the text of your
+         * {@code vendor.pub} file (compile it into the application). Needs Java 15 or newer (Ed25519); on Java 11 to
+         * 14 this throws {@link IllegalStateException} saying so.
+         */
+        public Builder vendorKey(String vendorPub) {
+            vendorKey = VendorKey.parse(vendorPub);
+            return this;
+        }
 
         /** Where borrow tokens are kept (default {@code ~/.usher/borrows}). */
         public Builder borrowStore(Path dir) {

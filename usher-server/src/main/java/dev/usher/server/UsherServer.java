@@ -15,7 +15,12 @@ import dev.usher.server.http.HttpApi;
 import dev.usher.server.auth.AdminCredentials;
 import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
+import dev.usher.server.install.InstallationPlace;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.license.ClusterKeySharing;
+import dev.usher.server.license.KeySharing;
+import dev.usher.server.license.TrustedKeyDirectories;
+import dev.usher.server.license.TrustedKeyWatcher;
 import dev.usher.server.seat.BorrowTokens;
 import dev.usher.server.seat.LeaseSweeper;
 import dev.usher.server.seat.SeatQueue;
@@ -53,7 +58,6 @@ import dev.usher.server.cluster.ClusterNode;
 import dev.usher.server.cluster.ClusterView;
 import dev.usher.server.cluster.LeaseWriter;
 import dev.usher.server.cluster.SharedHeartbeats;
-import dev.usher.server.cluster.SharedTrustedKeys;
 import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -85,6 +89,7 @@ public final class UsherServer implements AutoCloseable {
     private final PoolCatalog catalog;
     private final LeaseTable leases;
     private final LicenseService licenses;
+    private final TrustedKeyWatcher keyWatcher;
     private final SeatLedger ledger;
     private final SeatViews views;
     private final dev.usher.core.lease.LeaseRecords leaseRecords;
@@ -94,12 +99,15 @@ public final class UsherServer implements AutoCloseable {
     private final SeatService seats;
     private final LeaseSweeper sweeper;
     private final AdminCredentials credentials;
+    private final SqlSettingsRepository settings;
     private final SqlUserDirectory userDirectory;
     private final IdentityService identity;
     private final DirectoryLink directoryLink;
     private final String generatedAdminPassword;
     private final Javalin http;
     private final boolean demoLicenseCreated;
+    /** The installation this one's database was copied from, or null. */
+    private final String copiedFrom;
     private final UsageRecorder usageRecorder;
     private final AuditRecorder auditRecorder;
     private final UsageReport usageReport;
@@ -113,6 +121,8 @@ public final class UsherServer implements AutoCloseable {
         this.https = https;
         // Read before anything is opened: a wrong certificate path is the commonest start-up mistake.
         this.tls = https == null ? null : CertificateAndKey.read(https.certificate(), https.privateKey());
+        // Checked before anything is written: a refused start leaves no database, token or user behind.
+        AdminCredentials.requireAcceptable(config.adminToken(), config.adminPassword());
         this.dataDir = DataDirectory.open(config.dataDir());
         try {
             // Node-local files (lock, server.json, key files) stay in the data directory either way; with
@@ -120,8 +130,12 @@ public final class UsherServer implements AutoCloseable {
             this.db = config.databaseUrl() == null ? SqliteDatabase.open(dataDir.database()) : PostgresDatabase.open(config.databaseUrl());
             this.cluster = db instanceof PostgresDatabase pg
                     ? new ClusterNode(new ClusterStore(pg), hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
-            var settings = new SqlSettingsRepository(db);
-            String installationId = settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString());
+            this.settings = new SqlSettingsRepository(db);
+            // Embedded: bound to this machine and directory, so a copy of the database elsewhere is another installation.
+            InstallationPlace.Identity place = config.databaseUrl() == null ? InstallationPlace.settle(settings, dataDir.root())
+                    : new InstallationPlace.Identity(settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString()), Optional.empty());
+            String installationId = place.installationId();
+            this.copiedFrom = place.copiedFrom().orElse(null);
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
             UserNames names = new UserNames(config.stripDomain());
             this.userDirectory = new SqlUserDirectory(db);
@@ -143,11 +157,18 @@ public final class UsherServer implements AutoCloseable {
             List<Path> keyDirs = new ArrayList<>();
             keyDirs.add(dataDir.trustedKeys());
             keyDirs.addAll(config.trustedKeyDirs());
+            Path sharedKeys = null;
+            KeySharing sharing = KeySharing.NONE;
             if (cluster != null) {
-                // Every node must accept the same licenses: key files on any node's disk are shared through the database.
-                keyDirs.add(SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock()));
+                // Every node must accept the same licenses: key files on any node's disk are shared through the database
+                // before every reload (a key added or removed here reaches the others with the configuration version).
+                sharedKeys = dataDir.root().resolve("cluster-keys");
+                sharing = new ClusterKeySharing(new dev.usher.store.SqlSharedTrustedKeys(db), List.copyOf(keyDirs), sharedKeys);
+                keyDirs.add(sharedKeys);
             }
-            this.licenses = new LicenseService(new SqlLicenseRepository(db), keyDirs, installationId, config.clock(), audit);
+            this.licenses = new LicenseService(new SqlLicenseRepository(db), new TrustedKeyDirectories(keyDirs, sharedKeys),
+                    installationId, config.clock(), audit, sharing);
+            this.keyWatcher = new TrustedKeyWatcher(licenses);
             this.catalog = new PoolCatalog(licenses, settings);
 
             this.leases = new LeaseTable();
@@ -201,8 +222,20 @@ public final class UsherServer implements AutoCloseable {
                         httpMonitoring.installer().accept(javalin);
                     });
         } catch (RuntimeException e) {
+            forgetUnprintedCredentials(e);
             closeQuietly();
             throw e;
+        }
+    }
+
+    /** A failed start printed nothing: forget its token (the next start prints a new one); null fields: not made yet. */
+    private void forgetUnprintedCredentials(RuntimeException failure) {
+        try {
+            if (credentials != null && settings != null) {
+                credentials.forgetGenerated(settings);
+            }
+        } catch (RuntimeException undo) {
+            failure.addSuppressed(undo);
         }
     }
 
@@ -225,23 +258,10 @@ public final class UsherServer implements AutoCloseable {
     public static UsherServer start(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         UsherServer server = new UsherServer(config, https, monitoring);
         try {
-            server.graceLapsedLeases();
-            server.http.start(config.host(), config.port());
-            if (server.cluster != null) {
-                server.cluster.start(server.localUrl());
-            }
-            server.sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
-            server.directoryLink.start();
-            server.usageRecorder.start();
-            server.auditRecorder.start(config.reports().interval());
-            // Admin commands on this machine find the server here. With HTTPS they use it (plain HTTP may only
-            // redirect) and trust exactly the certificate it serves: its DER, base64, so no file has to be readable.
-            String httpsInfo = server.https == null ? "" : ",\"httpsUrl\":\"" + server.localHttpsUrl() + "\",\"certificate\":\""
-                    + server.tls.certificateBase64() + "\"";
-            DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
-                    "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
-                            + ",\"token\":\"" + server.credentials.localToken() + "\"" + httpsInfo + "}\n");
+            server.startServing(config);
+            server.identity.administratorPasswordShown();
         } catch (RuntimeException e) {
+            server.forgetUnprintedCredentials(e);
             server.close();
             throw e;
         }
@@ -260,12 +280,29 @@ public final class UsherServer implements AutoCloseable {
         }
     }
 
+    private void startServing(ServerConfig config) {
+        graceLapsedLeases();
+        http.start(config.host(), config.port());
+        if (cluster != null) {
+            cluster.start(localUrl());
+        }
+        sweeper.start(config.sweepInterval(), config.leaseFlushInterval());
+        keyWatcher.start();
+        directoryLink.start();
+        usageRecorder.start();
+        auditRecorder.start(config.reports().interval());
+        // Admin commands on this machine find the server here. With HTTPS they use it (plain HTTP may only
+        // redirect) and trust exactly the certificate it serves: its DER, base64, so no file has to be readable.
+        String httpsInfo = https == null ? "" : ",\"httpsUrl\":\"" + localHttpsUrl() + "\",\"certificate\":\""
+                + tls.certificateBase64() + "\"";
+        DataDirectory.writePrivateFile(dataDir.serverInfo(),
+                "{\"url\":\"" + localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
+                        + ",\"token\":\"" + credentials.localToken() + "\"" + httpsInfo + "}\n");
+    }
+
     /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */
     private void reloadSharedState() {
-        List<Path> keyDirs = new ArrayList<>(List.of(dataDir.trustedKeys()));
-        keyDirs.addAll(config.trustedKeyDirs());
-        SharedTrustedKeys.share(cluster.store(), keyDirs, dataDir.root().resolve("cluster-keys"), config.clock());
-        licenses.reload();
+        licenses.reload(); // shares this node's key files first
         catalog.reload();
         identity.reload();
     }
@@ -291,6 +328,10 @@ public final class UsherServer implements AutoCloseable {
                     + ", valid until " + tls.notAfter() + ")" + (https.redirectHttp() ? "; plain HTTP redirects to it" : ""));
         }
         out.accept("installation id: " + licenses.installationId());
+        if (copiedFrom != null) {
+            out.accept("note: this database was copied from installation " + copiedFrom + " (another directory or machine): here it is a"
+                    + " new installation, and server licenses bound to " + copiedFrom + " do not count");
+        }
         if (db instanceof PostgresDatabase pg) {
             out.accept("store: " + pg.url() + " (shared; this node is " + cluster.id() + ")");
         }
@@ -381,6 +422,11 @@ public final class UsherServer implements AutoCloseable {
         return licenses;
     }
 
+    /** Watches the trusted-keys directories (tests call {@code tick()} instead of waiting a second). */
+    public TrustedKeyWatcher keyWatcher() {
+        return keyWatcher;
+    }
+
     public LeaseSweeper sweeper() {
         return sweeper;
     }
@@ -453,6 +499,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (sweeper != null) {
             sweeper.close();
+        }
+        if (keyWatcher != null) {
+            keyWatcher.close();
         }
         if (leaseWriter != null) {
             leaseWriter.close();

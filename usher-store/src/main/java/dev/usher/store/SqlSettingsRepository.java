@@ -35,6 +35,11 @@ public final class SqlSettingsRepository implements SettingsRepository {
     }
 
     @Override
+    public void remove(String key) {
+        db.write((h, after) -> h.createUpdate("DELETE FROM settings WHERE key = :k").bind("k", key).execute());
+    }
+
+    @Override
     public String putIfAbsent(String key, String value) {
         return db.write((h, after) -> {
             h.createUpdate("INSERT INTO settings (key, value) VALUES (:k, :v) ON CONFLICT (key) DO NOTHING")

@@ -14,9 +14,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
-/** {@code usher license add|list|remove}: the license inventory. Changes take effect at once. */
-@Command(name = "license", mixinStandardHelpOptions = true, description = "Add, list and remove license files.",
-        subcommands = {LicenseCommand.Add.class, LicenseCommand.ListLicenses.class, LicenseCommand.Remove.class})
+/** {@code usher license add|list|remove|reload|key}: the license inventory. Changes take effect at once. */
+@Command(name = "license", mixinStandardHelpOptions = true, description = "Add, list and remove license files and the vendor keys they need.",
+        subcommands = {LicenseCommand.Add.class, LicenseCommand.ListLicenses.class, LicenseCommand.Remove.class,
+                LicenseCommand.Reload.class, KeyCommand.class})
 public final class LicenseCommand {
 
     static final long MAX_FILE_BYTES = 256 * 1024;
@@ -35,10 +36,14 @@ public final class LicenseCommand {
             try (AdminConnection api = AdminConnection.open(options)) {
                 for (Path file : files) {
                     try {
-                        AdminConnection.Reply r = api.post("/api/v1/licenses", "text/plain; charset=utf-8", read(file));
+                        AdminConnection.Reply r = api.post("/api/v1/licenses", "text/plain; charset=utf-8",
+                                readText(file, MAX_FILE_BYTES, "license file"));
                         JsonNode l = r.body();
                         out.println((r.status() == 201 ? "added " : "already installed ") + l.get("id").asString()
                                 + " (" + l.get("customer").asString() + "; " + Format.entitlements(l.get("entitlements")) + ") from " + file);
+                        for (JsonNode w : l.path("warnings")) {
+                            out.println("warning: " + w.asString());
+                        }
                     } catch (CliException e) {
                         failed++;
                         err.println("usher: " + file + ": " + e.getMessage());
@@ -48,17 +53,19 @@ public final class LicenseCommand {
             return failed == 0 ? 0 : 1;
         }
 
-        private static String read(Path file) {
-            try {
-                if (Files.size(file) > MAX_FILE_BYTES) {
-                    throw new CliException("larger than " + MAX_FILE_BYTES / 1024 + " KiB: not a license file");
-                }
-                return Files.readString(file);
-            } catch (java.nio.charset.MalformedInputException e) {
-                throw new CliException("not a text file: a license file is plain text");
-            } catch (IOException e) {
-                throw new CliException("cannot read: " + e.getMessage());
+    }
+
+    /** A license or key file's text; one-line errors ("larger than 256 KiB: not a license file"). */
+    static String readText(Path file, long maxBytes, String what) {
+        try {
+            if (Files.size(file) > maxBytes) {
+                throw new CliException("larger than " + maxBytes / 1024 + " KiB: not a " + what);
             }
+            return Files.readString(file);
+        } catch (java.nio.charset.MalformedInputException e) {
+            throw new CliException("not a text file: a " + what + " is plain text");
+        } catch (IOException e) {
+            throw new CliException("cannot read: " + e.getMessage());
         }
     }
 
@@ -86,7 +93,34 @@ public final class LicenseCommand {
                 for (JsonNode l : list) {
                     out.printf("%-36s  %-14s  %-24s  %s%n", l.get("id").asString(), l.get("status").asString(),
                             Format.text(l.get("customer")), Format.entitlements(l.get("entitlements")));
+                    // Why a file does not count (or will stop counting), in the server's words.
+                    for (JsonNode old : l.path("supersedes")) {
+                        out.println("  supersedes " + old.asString());
+                    }
+                    if (!l.path("supersededBy").isNull() && !l.path("supersededBy").isMissingNode()) {
+                        out.println("  superseded by " + l.get("supersededBy").asString() + " from " + l.get("supersededFrom").asString());
+                    } else if (!"valid".equals(l.get("status").asString()) && !l.path("statusDetail").isNull()) {
+                        out.println("  " + l.get("statusDetail").asString());
+                    }
                 }
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true,
+            description = "Read the trusted vendor keys and the installed files again (the server also notices key files within a second).")
+    static final class Reload implements java.util.concurrent.Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin AdminOptions options;
+
+        @Override
+        public Integer call() {
+            try (AdminConnection api = AdminConnection.open(options)) {
+                JsonNode r = api.post("/api/v1/licenses/reload", "application/json", "{}").body();
+                spec.commandLine().getOut().println("reloaded: " + r.get("licenses").asInt() + " license files, "
+                        + r.get("verified").asInt() + " signed by trusted keys; trusted keys: " + (r.get("keys").isEmpty() ? "none"
+                        : String.join(", ", r.get("keys").valueStream().map(JsonNode::asString).toList())));
             }
             return 0;
         }

@@ -54,7 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
                         borrowed == 0 ? "" : ", " + borrowed + " borrowed",
                         waiting == 0 ? "" : ", " + waiting + " waiting",
                         p.get("serverLicensed").asBoolean() ? "" : "  [server not licensed]",
-                        p.get("nextExpiry").isNull() ? "" : "  (next expiry " + p.get("nextExpiry").asString() + ")");
+                        p.get("nextExpiry").isNull() ? "" : "  (valid through " + p.get("nextExpiryValidThrough").asString() + ")");
                 if (!p.get("warning").isNull()) {
                     out.println("  warning: " + p.get("warning").asString());
                 }

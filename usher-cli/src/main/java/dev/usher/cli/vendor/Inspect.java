@@ -3,7 +3,9 @@ package dev.usher.cli.vendor;
 import dev.usher.core.license.LicenseFile;
 import dev.usher.core.license.LicenseRejection;
 import dev.usher.core.license.LicenseVerifier;
+import dev.usher.core.license.TrustedKey;
 import dev.usher.core.license.TrustedKeys;
+import dev.usher.core.license.VendorKeyFile;
 import dev.usher.core.license.VendorKeys;
 
 import java.io.IOException;
@@ -55,7 +57,8 @@ public final class Inspect implements Callable<Integer> {
         } catch (LicenseRejection e) {
             throw new LicenseRejection(e.reason(), file + ": " + e.getMessage());
         }
-        PublicKey key = publicKey == null ? null : VendorKeys.readPublicKey(publicKey);
+        TrustedKey trusted = publicKey == null ? null : VendorKeyFile.read(publicKey);
+        PublicKey key = trusted == null ? null : trusted.publicKey();
 
         PrintWriter stdout = spec.commandLine().getOut();
         EntitlementTable.print(stdout, license.payload(), license.keyId(), clock.instant());
@@ -71,6 +74,17 @@ public final class Inspect implements Callable<Integer> {
             try {
                 LicenseVerifier.verifySignature(license, TrustedKeys.of(key));
                 stdout.println("signature: valid (key " + license.keyId() + ")");
+                if (!trusted.oldFormat()) {
+                    // What a customer's Usher checks next: the key file must name every product of the license.
+                    for (String product : license.payload().entitlements().stream().map(e -> e.product()).distinct().toList()) {
+                        if (!trusted.covers(product)) {
+                            stdout.println("products: NOT VALID: key " + trusted.keyId() + " of vendor " + trusted.vendorName()
+                                    + " may not license product " + product + " (it may license " + trusted.productList()
+                                    + "): Usher refuses this file; write a key file naming it with usher vendor pubkey");
+                            exitCode = 1;
+                        }
+                    }
+                }
             } catch (LicenseRejection e) {
                 stdout.println("signature: NOT VALID: " + e.getMessage());
                 exitCode = 1;

@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -44,7 +45,10 @@ import picocli.CommandLine.Spec;
                 "Example:",
                 "  usher vendor issue --key keys/vendor.key --customer \"ACME Corp\" \\",
                 "      --product cad --server --installation INSTALLATION-ID \\",
-                "      --seats cal=25 --seats designer=5 --expires 2027-12-31 --out acme.lic"})
+                "      --seats cal=25 --seats designer=5 --expires 2027-12-31 --out acme.lic",
+                "",
+                "A renewal names the file it renews, so the seats replace the old ones instead of adding up:",
+                "  usher vendor issue ... --expires 2028-12-31 --supersedes OLD-LICENSE-ID --out acme-2028.lic"})
 public final class Issue implements Callable<Integer> {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -67,6 +71,15 @@ public final class Issue implements Callable<Integer> {
     @Option(names = "--installation", paramLabel = "ID",
             description = "Bind the server entitlement to this installation id (shown by `usher status`); needs --server.")
     String installation;
+
+    @Option(names = "--any-installation",
+            description = "Let the server entitlement run on ANY Usher installation (no binding): one file then licenses as many"
+                    + " servers as it is copied to. --server needs this or --installation.")
+    boolean anyInstallation;
+
+    @Option(names = "--supersedes", paramLabel = "ID", arity = "1..*",
+            description = "License ids this file renews: once it starts, they stop counting (instead of adding their seats).")
+    List<String> supersedes = new ArrayList<>();
 
     @Option(names = "--seats", paramLabel = "FEATURE=N",
             description = "N concurrent seats of FEATURE; repeat for several features (--seats cal=25 --seats designer=5).")
@@ -96,8 +109,29 @@ public final class Issue implements Callable<Integer> {
         if (!server && seats.isEmpty()) {
             throw new IllegalArgumentException("nothing to license: give --server, --seats FEATURE=N, or both");
         }
-        if (installation != null && !server) {
-            throw new IllegalArgumentException("--installation binds the server entitlement, so it needs --server");
+        if ((installation != null || anyInstallation) && !server) {
+            throw new IllegalArgumentException((installation != null ? "--installation" : "--any-installation")
+                    + " is about the server entitlement, so it needs --server");
+        }
+        if (server && installation == null && !anyInstallation) {
+            throw new IllegalArgumentException("--server needs --installation ID (the customer's installation id, shown by"
+                    + " `usher status`), or --any-installation to let this file license every Usher server it is copied to");
+        }
+        if (installation != null && anyInstallation) {
+            throw new IllegalArgumentException("give --installation ID or --any-installation, not both");
+        }
+        List<UUID> renewed = new ArrayList<>();
+        for (String id : supersedes) {
+            try {
+                UUID uuid = UUID.fromString(id);
+                if (!uuid.toString().equals(id)) {
+                    throw new IllegalArgumentException(id);
+                }
+                renewed.add(uuid);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--supersedes '" + id + "': expected a license id like"
+                        + " 123e4567-e89b-12d3-a456-426614174000 (usher vendor inspect and usher license list show them)");
+            }
         }
         Map<String, Integer> seatsByFeature = parseSeats(seats);
         Instant now = clock.instant().truncatedTo(ChronoUnit.SECONDS);
@@ -120,7 +154,7 @@ public final class Issue implements Callable<Integer> {
             entitlements.add(Entitlement.server(product, startsAt, expiresAt, installation));
         }
         seatsByFeature.forEach((feature, n) -> entitlements.add(Entitlement.seats(product, feature, n, startsAt, expiresAt)));
-        LicensePayload payload = LicensePayload.issue(customer, entitlements, now);
+        LicensePayload payload = LicensePayload.issue(customer, entitlements, now, renewed);
 
         PrivateKey privateKey = VendorKeys.readPrivateKey(key);
         LicenseFile file = LicenseSigner.sign(payload, privateKey);

@@ -1,5 +1,7 @@
 package dev.usher.cli.vendor;
 
+import dev.usher.core.license.ProductClaim;
+import dev.usher.core.license.VendorKeyFile;
 import dev.usher.core.license.VendorKeys;
 
 import java.io.IOException;
@@ -10,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.KeyPair;
+import java.util.List;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine.Command;
@@ -20,7 +23,8 @@ import picocli.CommandLine.Spec;
 /** {@code usher vendor keygen --out DIR}: a new Ed25519 signing key pair. */
 @Command(name = "keygen",
         description = {
-                "Create a vendor signing key: DIR/vendor.key (private, readable only by you) and DIR/vendor.pub (public).",
+                "Create a vendor signing key: DIR/vendor.key (private, readable only by you) and DIR/vendor.pub (public,"
+                        + " naming your company and the products the key may license).",
                 "Give vendor.pub to your customers' administrators; keep vendor.key secret and backed up:"
                         + " licenses can only be renewed with the same key."},
         mixinStandardHelpOptions = true)
@@ -36,11 +40,22 @@ public final class Keygen implements Callable<Integer> {
             description = "Directory for vendor.key and vendor.pub; created (owner-only) if missing. Existing keys are never overwritten.")
     Path out;
 
+    @Option(names = "--vendor", required = true, paramLabel = "NAME",
+            description = "Your company, as administrators see it next to the key (up to 100 characters).")
+    String vendor;
+
+    @Option(names = "--products", required = true, paramLabel = "LIST",
+            description = "The products this key may license, comma-separated: names (cad) or prefixes (acme-*)."
+                    + " A customer's Usher refuses this key's licenses for any other product.")
+    String products;
+
     @Spec
     CommandSpec spec;
 
     @Override
     public Integer call() {
+        List<ProductClaim> claims = ProductClaim.parseList(products);
+        VendorKeyFile.render(VendorKeys.generate().getPublic(), vendor, claims); // checks the vendor name before anything is written
         Path privateFile = out.resolve(PRIVATE_FILE);
         Path publicFile = out.resolve(PUBLIC_FILE);
         // Checked up front so a refusal leaves no half-written pair behind.
@@ -53,10 +68,12 @@ public final class Keygen implements Callable<Integer> {
         createDirectory(out);
         KeyPair pair = VendorKeys.generate();
         VendorKeys.writePrivateKey(pair.getPrivate(), privateFile);
-        VendorKeys.writePublicKey(pair.getPublic(), publicFile);
+        VendorKeys.writePublicKey(pair.getPublic(), vendor, claims, publicFile);
 
         PrintWriter stdout = spec.commandLine().getOut();
         stdout.println("key id       " + VendorKeys.keyId(pair.getPublic()));
+        stdout.println("vendor       " + vendor);
+        stdout.println("may license  " + String.join(", ", claims.stream().map(ProductClaim::pattern).toList()));
         stdout.println("private key  " + privateFile);
         stdout.println("public key   " + publicFile);
         stdout.println("give " + PUBLIC_FILE + " to your customers' administrators (they put it into DATA/trusted-keys/);"
@@ -65,7 +82,7 @@ public final class Keygen implements Callable<Integer> {
         return 0;
     }
 
-    private static void createDirectory(Path dir) {
+    static void createDirectory(Path dir) {
         if (Files.isDirectory(dir)) {
             return;
         }

@@ -13,7 +13,7 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "vendor",
         description = "Vendor tools: create a signing key, issue license files, inspect them. Runs offline.",
-        subcommands = {Keygen.class, Issue.class, Inspect.class})
+        subcommands = {Keygen.class, PublicKeyFile.class, Issue.class, Inspect.class})
 public final class VendorCommand implements Runnable {
 
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help and exit.")
@@ -24,6 +24,6 @@ public final class VendorCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "usher vendor needs a command: keygen, issue or inspect");
+        throw new ParameterException(spec.commandLine(), "usher vendor needs a command: keygen, pubkey, issue or inspect");
     }
 }

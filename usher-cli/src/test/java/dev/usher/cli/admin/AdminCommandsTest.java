@@ -277,9 +277,11 @@ class AdminCommandsTest {
             String installationId = m.group(1);
             assertThat(installationId).isEqualTo(server.installationId());
 
-            // The vendor makes a key and signs a license for that installation.
+            // This server's own test key claims every product; this vendor's key claims cad.
+            Files.delete(data().resolve("trusted-keys").resolve("test-vendor-" + server.vendor().keyId() + ".pub"));
+            // The vendor makes a key naming its products and signs a license for that installation.
             Path keys = tmp.resolve("vendor-keys");
-            assertThat(run("vendor", "keygen", "--out", keys.toString()).exitCode()).isZero();
+            assertThat(run("vendor", "keygen", "--out", keys.toString(), "--vendor", "Acme Software", "--products", "cad").exitCode()).isZero();
             Path lic = tmp.resolve("acme.lic");
             Result issued = run("vendor", "issue", "--key", keys.resolve("vendor.key").toString(), "--customer", "ACME Corp",
                     "--product", "cad", "--server", "--installation", installationId, "--seats", "cal=3", "--seats", "designer=1",
@@ -289,16 +291,19 @@ class AdminCommandsTest {
             // Not trusted yet: refused with the reason.
             assertOneLineError(run("license", "add", lic.toString(), "--data", data().toString()), "does not trust", "trusted-keys");
 
-            // The administrator trusts the vendor's public key (no restart) and adds the file.
-            Files.copy(keys.resolve("vendor.pub"), data().resolve("trusted-keys").resolve("acme-vendor.pub"));
+            // The administrator trusts the vendor's key file (no restart) and adds the file.
+            Result trusted = run("license", "key", "add", keys.resolve("vendor.pub").toString(), "--data", data().toString());
+            assertThat(trusted.exitCode()).as(trusted.toString()).isZero();
+            assertThat(trusted.out()).startsWith("trusting key ").contains("of vendor Acme Software, may license cad");
             Result added = run("license", "add", lic.toString(), "--data", data().toString());
             assertThat(added.exitCode()).as(added.toString()).isZero();
-            assertThat(added.out()).startsWith("added ").contains("ACME Corp").contains("server cad").contains("cad/cal x3")
-                    .contains("cad/designer x1");
+            // The dates as the vendor wrote them (--expires 2099-12-31).
+            assertThat(added.out()).startsWith("added ").contains("ACME Corp").contains("server cad (through 2099-12-31)")
+                    .contains("cad/cal x3 (through 2099-12-31)").contains("cad/designer x1");
 
             assertThat(server.client().checkout("s1", "cad", "cal", "alice", "ws1").status()).isEqualTo(201);
             Result after = run("status", "--data", data().toString());
-            assertThat(after.out()).contains("cad/cal: 1 of 3 seats in use").contains("cad/designer: 0 of 1 seats in use")
+            assertThat(after.out()).contains("cad/cal: 1 of 3 seats in use  (valid through 2099-12-31)").contains("cad/designer: 0 of 1 seats in use")
                     .contains("alice");
 
             // A license for another installation is refused, naming both ids.
@@ -311,6 +316,46 @@ class AdminCommandsTest {
             List<String> ids = new ArrayList<>();
             server.admin().get("/api/v1/licenses").json().forEach(l -> ids.add(l.get("id").asString()));
             assertThat(ids).hasSize(1);
+
+            // A self-made key for cad is refused (a product belongs to one key), and so is a license of another key for cad.
+            Path mine = tmp.resolve("my-keys");
+            assertThat(run("vendor", "keygen", "--out", mine.toString(), "--vendor", "Me", "--products", "cad").exitCode()).isZero();
+            assertOneLineError(run("license", "key", "add", mine.resolve("vendor.pub").toString(), "--data", data().toString()),
+                    "claims cad, which key", "of vendor Acme Software already licenses");
+            Path other = tmp.resolve("other-keys");
+            assertThat(run("vendor", "keygen", "--out", other.toString(), "--vendor", "Other Corp", "--products", "viewer").exitCode()).isZero();
+            assertThat(run("license", "key", "add", other.resolve("vendor.pub").toString(), "--data", data().toString()).exitCode()).isZero();
+            Path foreign = tmp.resolve("foreign.lic");
+            assertThat(run("vendor", "issue", "--key", other.resolve("vendor.key").toString(), "--customer", "ACME Corp",
+                    "--product", "cad", "--seats", "cal=1000", "--expires", "2099-12-31", "--out", foreign.toString()).exitCode()).isZero();
+            String otherKeyId = dev.usher.core.license.VendorKeys.keyId(dev.usher.core.license.VendorKeys.readPublicKey(other.resolve("vendor.pub")));
+            assertOneLineError(run("license", "add", foreign.toString(), "--data", data().toString()),
+                    "key " + otherKeyId + " of vendor Other Corp may not license product cad (it may license viewer)");
+
+            Result keyList = run("license", "key", "list", "--data", data().toString());
+            assertThat(keyList.out()).containsPattern(otherKeyId + " +Other Corp +0 +viewer").containsPattern(" +Acme Software +1 +cad");
+            assertThat(run("license", "key", "remove", otherKeyId, "--data", data().toString()).out())
+                    .isEqualTo("no longer trusting key " + otherKeyId + "; the licenses it signed no longer count\n");
+            assertOneLineError(run("license", "key", "remove", otherKeyId, "--data", data().toString()), "no trusted key with id");
+
+            // A renewal that names the file it renews replaces its seats; one that only looks like a renewal warns.
+            Path lookalike = tmp.resolve("lookalike.lic");
+            assertThat(run("vendor", "issue", "--key", keys.resolve("vendor.key").toString(), "--customer", "ACME Corp",
+                    "--product", "cad", "--seats", "cal=10", "--starts", "2026-01-01", "--expires", "2099-12-31", "--out",
+                    lookalike.toString()).exitCode()).isZero();
+            Result warned = run("license", "add", lookalike.toString(), "--data", data().toString());
+            assertThat(warned.out()).contains("warning: cad/cal: this adds 10 seats to 3 (13 in all); if it renews license " + ids.getFirst()
+                    + ", ask the vendor for a file that supersedes it");
+            Path renewal = tmp.resolve("renewal.lic");
+            assertThat(run("vendor", "issue", "--key", keys.resolve("vendor.key").toString(), "--customer", "ACME Corp",
+                    "--product", "cad", "--server", "--installation", installationId, "--seats", "cal=5", "--starts", "2026-01-01",
+                    "--expires", "2099-12-31", "--supersedes", ids.getFirst(),
+                    idOf(Files.readString(lookalike)), "--out", renewal.toString()).exitCode()).isZero();
+            assertThat(run("license", "add", renewal.toString(), "--data", data().toString()).out()).doesNotContain("warning");
+            Result listed = run("license", "list", "--data", data().toString());
+            assertThat(listed.out()).contains("superseded by " + idOf(Files.readString(renewal))).contains("supersedes " + ids.getFirst());
+            assertThat(run("status", "--data", data().toString()).out()).contains("cad/cal: 1 of 5 seats in use");
+            assertThat(run("license", "reload", "--data", data().toString()).out()).startsWith("reloaded: 3 license files, 3 signed by trusted keys; trusted keys: ");
         }
     }
 }

@@ -121,6 +121,66 @@ class BackupRestoreTest {
         }
     }
 
+    /**
+     * The README's steps, as written, after losing the whole data directory: back up online and copy
+     * DATA/trusted-keys/ alongside; restore into the same directory; start; put the key files back while the server
+     * runs. The same installation serves again, and the keys count within a second, without a restart.
+     */
+    @Test
+    void theReadmesRestoreStepsBringBackTheSameInstallationAndTheKeysCountWhenCopiedBack() throws Exception {
+        Path data = dir.resolve("data");
+        Path backup = dir.resolve("usher-2026-11-28.db");
+        Path keysBackup = dir.resolve("trusted-keys-backup");
+        String installationId;
+        dev.usher.server.testing.MutableClock clock;
+        try (TestServer server = TestServer.start(data)) {
+            clock = server.clock();
+            installationId = server.installationId();
+            server.license("cad", "cal", 3);
+            assertThat(server.client().checkout("s1", "cad", "cal", "alice", "ws1").status()).isEqualTo(201);
+            assertThat(usher("backup", backup.toString(), "--data", data.toString()).code()).isZero();
+            copyDirectory(data.resolve("trusted-keys"), keysBackup);
+        }
+        deleteTree(data); // the disk is gone
+
+        Run restored = usher("restore", backup.toString(), "--data", data.toString());
+        assertThat(restored.code()).as(restored.err()).isZero();
+        try (dev.usher.server.UsherServer server = dev.usher.server.UsherServer.start(dev.usher.server.ServerConfig.defaults(data)
+                .withHost("127.0.0.1").withPort(0).withClock(clock).withAdminToken(TestServer.ADMIN_TOKEN))) {
+            Http admin = new Http(server.localUrl(), TestServer.ADMIN_TOKEN);
+            assertThat(server.installationId()).isEqualTo(installationId);
+            assertThat(admin.get("/api/v1/licenses").json().get(0).get("status").asString()).isEqualTo("unknown-key");
+
+            copyDirectory(keysBackup, data.resolve("trusted-keys")); // no restart, no command
+
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(10).toNanos();
+            while (new Http(server.localUrl(), null).heartbeat("s1").status() != 200 || admin.get("/api/v1/pools").json().isEmpty()) {
+                assertThat(System.nanoTime()).as("the copied keys count within a second or so").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            assertThat(admin.get("/api/v1/licenses").json().get(0).get("status").asString()).isEqualTo("valid");
+            assertThat(admin.get("/api/v1/pools").json().get(0).get("inUse").asInt()).isEqualTo(1);
+            assertThat(new Http(server.localUrl(), null).checkout("s2", "cad", "cal", "bob", "ws2").status()).isEqualTo(201);
+        }
+    }
+
+    private static void copyDirectory(Path from, Path to) throws java.io.IOException {
+        Files.createDirectories(to);
+        try (var files = Files.list(from)) {
+            for (Path f : files.toList()) {
+                Files.copy(f, to.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+    }
+
+    private static void deleteTree(Path root) throws java.io.IOException {
+        try (var files = Files.walk(root)) {
+            for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(f);
+            }
+        }
+    }
+
     @Test
     void restoreRefusesWhileTheServerRunsAndFilesThatAreNotUsherDatabases() throws Exception {
         Path data = dir.resolve("data");

@@ -52,7 +52,7 @@ class VendorCommandTest {
         keys = dir.resolve("keys");
         privateKey = keys.resolve("vendor.key");
         publicKey = keys.resolve("vendor.pub");
-        assertThat(run("keygen", "--out", keys.toString()).exitCode()).isZero();
+        assertThat(run("keygen", "--out", keys.toString(), "--vendor", "Acme Software", "--products", "cad, acme-*").exitCode()).isZero();
     }
 
     @Test
@@ -60,9 +60,11 @@ class VendorCommandTest {
         String keyId = VendorKeys.keyId(VendorKeys.readPublicKey(publicKey));
         Path other = dir.resolve("new/nested");
 
-        Result result = run("keygen", "--out", other.toString());
+        Result result = run("keygen", "--out", other.toString(), "--vendor", "Acme Software", "--products", "cad,cam");
 
         assertThat(result.exitCode()).isZero();
+        assertThat(Files.readString(other.resolve("vendor.pub"))).contains("\nVendor: Acme Software\nProducts: cad, cam\n-----BEGIN PUBLIC KEY-----");
+        assertThat(result.out()).contains("vendor       Acme Software").contains("may license  cad, cam");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(other.resolve("vendor.key")))).isEqualTo("rw-------");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(other))).isEqualTo("rwx------");
         String newKeyId = VendorKeys.keyId(VendorKeys.readPublicKey(other.resolve("vendor.pub")));
@@ -78,9 +80,12 @@ class VendorCommandTest {
     void keygenRefusesToOverwriteAnExistingKey() throws Exception {
         String before = Files.readString(privateKey);
 
-        Result result = run("keygen", "--out", keys.toString());
+        Result result = run("keygen", "--out", keys.toString(), "--vendor", "Acme", "--products", "cad");
 
         assertOneLineError(result, "usher: " + privateKey + " already exists; refusing to overwrite a vendor key");
+        assertOneLineError(run("keygen", "--out", dir.resolve("k2").toString(), "--vendor", "Acme", "--products", "cad,,cam"),
+                "usher: the product list \"cad,,cam\" has an empty entry");
+        assertThat(dir.resolve("k2")).doesNotExist();
         assertThat(Files.readString(privateKey)).isEqualTo(before);
     }
 
@@ -104,15 +109,20 @@ class VendorCommandTest {
                 Entitlement.seats("cad", "designer", 5, starts, expires));
         assertThat(result.out()).contains("wrote license " + payload.id() + " to " + lic)
                 .contains("customer  ACME Corp")
-                .containsPattern("cad +cal +seats +25 +2026-01-01T00:00:00Z +2027-01-01T00:00:00Z +- +active");
+                // The dates as written: valid through 2026-12-31, not "until 2027-01-01".
+                .containsPattern("cad +cal +seats +25 +2026-01-01 +2026-12-31 +- +active");
     }
 
     @Test
     void issueStartsTodayByDefaultAndCanNeverExpire() {
         Path lic = dir.resolve("forever.lic");
 
-        assertThat(run("issue", "--key", privateKey.toString(), "--customer", "ACME", "--product", "cad", "--server",
-                "--expires", "never", "--out", lic.toString()).exitCode()).isZero();
+        Result result = run("issue", "--key", privateKey.toString(), "--customer", "ACME", "--product", "cad", "--server",
+                "--any-installation", "--expires", "never", "--out", lic.toString());
+        assertThat(result.exitCode()).isZero();
+        // Loudly: one such file licenses every server it is copied to.
+        assertThat(result.out()).containsPattern("cad +server +server +- +2026-05-04 +never +ANY +active")
+                .contains("WARNING: the server entitlement for cad is bound to NO installation");
 
         Entitlement server = verifiedPayload(lic).entitlements().getFirst();
         assertThat(server.kind()).isEqualTo(EntitlementKind.SERVER);
@@ -138,7 +148,7 @@ class VendorCommandTest {
     void issueRefusesToOverwriteWithoutForce() throws Exception {
         Path lic = Files.writeString(dir.resolve("taken.lic"), "keep me");
         String[] args = {"issue", "--key", privateKey.toString(), "--customer", "ACME", "--product", "cad", "--server",
-                "--expires", "never", "--out", lic.toString()};
+                "--any-installation", "--expires", "never", "--out", lic.toString()};
 
         assertOneLineError(run(args), "usher: " + lic + " already exists; use --force to replace it");
         assertThat(Files.readString(lic)).isEqualTo("keep me");
@@ -158,7 +168,17 @@ class VendorCommandTest {
                 "usher: nothing to license: give --server, --seats FEATURE=N, or both");
         assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--seats", "cal=1",
                 "--installation", INSTALLATION, "--expires", "never", "--out", out),
-                "usher: --installation binds the server entitlement, so it needs --server");
+                "usher: --installation is about the server entitlement, so it needs --server");
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server",
+                "--expires", "never", "--out", out),
+                "usher: --server needs --installation ID (the customer's installation id, shown by `usher status`), or"
+                        + " --any-installation to let this file license every Usher server it is copied to");
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server", "--any-installation",
+                "--installation", INSTALLATION, "--expires", "never", "--out", out),
+                "usher: give --installation ID or --any-installation, not both");
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--seats", "cal=1",
+                "--supersedes", "last-year", "--expires", "never", "--out", out),
+                "usher: --supersedes 'last-year': expected a license id like 123e4567-e89b-12d3-a456-426614174000");
         assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--seats", "cal",
                 "--expires", "never", "--out", out), "usher: --seats 'cal': expected FEATURE=N, e.g. --seats cal=25");
         assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--seats", "cal=many",
@@ -167,20 +187,20 @@ class VendorCommandTest {
                 "--expires", "never", "--out", out), "usher: seats must be from 1 to 1000000, not 0");
         assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--seats", "cal=1",
                 "--seats", "cal=2", "--expires", "never", "--out", out), "usher: --seats cal is given twice");
-        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "my cad", "--server",
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "my cad", "--server", "--any-installation",
                 "--expires", "never", "--out", out), "usher: product \"my cad\" is not a valid name");
-        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server",
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server", "--any-installation",
                 "--expires", "31.12.2027", "--out", out),
                 "usher: --expires '31.12.2027': expected a date YYYY-MM-DD or an instant like 2027-01-01T00:00:00Z, or never");
-        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server",
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server", "--any-installation",
                 "--expires", "2026-02-30", "--out", out), "usher: --expires '2026-02-30': expected a date");
-        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server",
+        assertOneLineError(run("issue", "--key", key, "--customer", "A", "--product", "cad", "--server", "--any-installation",
                 "--expires", "2026-05-03", "--out", out),
                 "usher: --expires 2026-05-03: the license would already have expired (2026-05-04T00:00:00Z is in the past)");
         assertOneLineError(run("issue", "--key", dir.resolve("nope.key").toString(), "--customer", "A", "--product", "cad",
-                "--server", "--expires", "never", "--out", out), "usher: " + dir.resolve("nope.key") + ": no such file");
+                "--server", "--any-installation", "--expires", "never", "--out", out), "usher: " + dir.resolve("nope.key") + ": no such file");
         assertOneLineError(run("issue", "--key", publicKey.toString(), "--customer", "A", "--product", "cad",
-                "--server", "--expires", "never", "--out", out),
+                "--server", "--any-installation", "--expires", "never", "--out", out),
                 "usher: " + publicKey + ": expected a '-----BEGIN PRIVATE KEY-----' block, found '-----BEGIN PUBLIC KEY-----'");
         assertThat(dir.resolve("x.lic")).doesNotExist();
     }
@@ -206,8 +226,8 @@ class VendorCommandTest {
                 .contains("customer  ACME Corp")
                 .contains("issued    2026-05-04T15:16:17Z")
                 .contains("key id    " + keyId)
-                .containsPattern("PRODUCT +FEATURE +KIND +SEATS +STARTS +EXPIRES +INSTALLATION +NOW")
-                .containsPattern("cad +server +server +- +2026-01-01T00:00:00Z +2027-01-01T00:00:00Z +" + INSTALLATION + " +active")
+                .containsPattern("PRODUCT +FEATURE +KIND +SEATS +FROM +THROUGH +INSTALLATION +NOW")
+                .containsPattern("cad +server +server +- +2026-01-01 +2026-12-31 +" + INSTALLATION + " +active")
                 .containsPattern("cad +cal +seats +25 ")
                 .endsWith("signature: valid (key " + keyId + ")\n");
     }
@@ -228,7 +248,7 @@ class VendorCommandTest {
     void inspectWithAnotherVendorsKeyIsNotValid() {
         Path lic = issue("acme.lic");
         Path otherKeys = dir.resolve("other");
-        run("keygen", "--out", otherKeys.toString());
+        run("keygen", "--out", otherKeys.toString(), "--vendor", "Other", "--products", "viewer");
         String otherKeyId = VendorKeys.keyId(VendorKeys.readPublicKey(otherKeys.resolve("vendor.pub")));
 
         Result result = run("inspect", lic.toString(), "--public-key", otherKeys.resolve("vendor.pub").toString());
@@ -270,7 +290,51 @@ class VendorCommandTest {
         Result result = run();
 
         assertThat(result.exitCode()).isEqualTo(CommandLine.ExitCode.USAGE);
-        assertThat(result.err()).contains("usher vendor needs a command: keygen, issue or inspect").contains("keygen", "issue", "inspect");
+        assertThat(result.err()).contains("usher vendor needs a command: keygen, pubkey, issue or inspect").contains("keygen", "issue", "inspect");
+    }
+
+    @Test
+    void aRenewalNamesTheFilesItSupersedesAndInspectShowsThem() {
+        Path old = issue("acme-2026.lic");
+        String oldId = verifiedPayload(old).id().toString();
+        Path renewal = dir.resolve("acme-2027.lic");
+
+        Result result = run("issue", "--key", privateKey.toString(), "--customer", "ACME Corp", "--product", "cad",
+                "--seats", "cal=25", "--starts", "2027-01-01", "--expires", "2027-12-31", "--supersedes", oldId, "--out", renewal.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        assertThat(verifiedPayload(renewal).supersedes()).containsExactly(java.util.UUID.fromString(oldId));
+        assertThat(run("inspect", renewal.toString()).out())
+                .contains("renews    " + oldId + " (supersedes it: it stops counting once this license starts)");
+    }
+
+    @Test
+    void inspectSaysWhenTheKeyFileDoesNotNameTheProduct() {
+        Path lic = dir.resolve("viewer.lic");
+        assertThat(run("issue", "--key", privateKey.toString(), "--customer", "ACME", "--product", "viewer", "--seats", "cal=1",
+                "--expires", "never", "--out", lic.toString()).exitCode()).isZero();
+        String keyId = VendorKeys.keyId(VendorKeys.readPublicKey(publicKey));
+
+        Result result = run("inspect", lic.toString(), "--public-key", publicKey.toString());
+
+        assertThat(result.exitCode()).isEqualTo(1);
+        assertThat(result.out()).contains("signature: valid").endsWith("products: NOT VALID: key " + keyId + " of vendor Acme Software"
+                + " may not license product viewer (it may license cad, acme-*): Usher refuses this file; write a key file naming it"
+                + " with usher vendor pubkey\n");
+    }
+
+    @Test
+    void pubkeyWritesTheKeyFileOfAnExistingKeyNamingNewProducts() throws Exception {
+        Path newPub = dir.resolve("vendor-2.pub");
+
+        Result result = run("pubkey", "--key", privateKey.toString(), "--vendor", "Acme Software", "--products", "cad, viewer",
+                "--out", newPub.toString());
+
+        assertThat(result.exitCode()).as(result.err()).isZero();
+        var key = dev.usher.core.license.VendorKeyFile.read(newPub);
+        assertThat(key.publicKey()).isEqualTo(VendorKeys.readPublicKey(publicKey));
+        assertThat(key.productList()).isEqualTo("cad, viewer");
+        assertThat(result.out()).contains("usher license key add vendor-2.pub");
     }
 
     @Test

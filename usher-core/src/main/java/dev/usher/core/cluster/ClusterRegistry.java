@@ -2,12 +2,10 @@ package dev.usher.core.cluster;
 
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 
 /**
  * What the nodes sharing one database keep there about each other: who is alive, which of them
- * sweeps lapsed leases, a version that moves whenever something nodes cache changed, and the trusted
- * vendor keys every node must accept.
+ * sweeps lapsed leases, and a version that moves whenever something nodes cache changed.
  */
 public interface ClusterRegistry {
 
@@ -27,12 +25,6 @@ public interface ClusterRegistry {
 
     /** Moves whenever anything nodes cache changed (licenses, keys, settings, rules, people, tokens). */
     long configVersion();
-
-    /** Trusted vendor public keys (PEM) by key id. */
-    Map<String, String> trustedKeys();
-
-    /** Adds a key unless one with this id is there. */
-    void addTrustedKey(String keyId, String pem, Instant now);
 
     /**
      * Holds the sweeper lock if this node has it, or takes it if it is free: one live node at a time

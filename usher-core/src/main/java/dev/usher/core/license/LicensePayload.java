@@ -8,14 +8,22 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * The signed content of a license file: who it is for and what it grants.
+ * The signed content of a license file: who it is for, what it grants, and which earlier files of the same
+ * vendor it replaces ({@code supersedes}: a renewal names the files it renews, so they stop counting once it
+ * starts, instead of stacking).
  *
  * <p>Its JSON form ({@link #toJson()}, {@link #fromJson(byte[])}) is the exact byte sequence the vendor signs;
  * see {@link PayloadJson} for the field layout and the strictness rules.
  */
-public record LicensePayload(UUID id, Instant issued, String customer, List<Entitlement> entitlements) {
+public record LicensePayload(UUID id, Instant issued, String customer, List<Entitlement> entitlements, List<UUID> supersedes) {
 
     public static final int MAX_CUSTOMER_LENGTH = 200;
+    public static final int MAX_SUPERSEDES = 100;
+
+    /** A payload that supersedes nothing. */
+    public LicensePayload(UUID id, Instant issued, String customer, List<Entitlement> entitlements) {
+        this(id, issued, customer, entitlements, List.of());
+    }
 
     public LicensePayload {
         if (id == null) {
@@ -42,11 +50,27 @@ public record LicensePayload(UUID id, Instant issued, String customer, List<Enti
             throw new IllegalArgumentException("entitlements contains null");
         }
         entitlements = List.copyOf(entitlements);
+        supersedes = supersedes == null ? List.of() : List.copyOf(supersedes);
+        if (supersedes.size() > MAX_SUPERSEDES) {
+            throw new IllegalArgumentException("supersedes names " + supersedes.size() + " licenses; at most " + MAX_SUPERSEDES
+                    + " are allowed");
+        }
+        if (supersedes.contains(id)) {
+            throw new IllegalArgumentException("supersedes names the license's own id " + id);
+        }
+        if (supersedes.stream().distinct().count() != supersedes.size()) {
+            throw new IllegalArgumentException("supersedes names a license twice");
+        }
     }
 
     /** A new payload with a random id. */
     public static LicensePayload issue(String customer, List<Entitlement> entitlements, Instant issued) {
-        return new LicensePayload(UUID.randomUUID(), issued, customer, entitlements);
+        return issue(customer, entitlements, issued, List.of());
+    }
+
+    /** A new payload with a random id that renews (supersedes) the licenses {@code supersedes}. */
+    public static LicensePayload issue(String customer, List<Entitlement> entitlements, Instant issued, List<UUID> supersedes) {
+        return new LicensePayload(UUID.randomUUID(), issued, customer, entitlements, supersedes);
     }
 
     /** The UTF-8 JSON bytes to sign. */

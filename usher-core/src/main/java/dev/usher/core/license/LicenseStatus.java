@@ -24,7 +24,7 @@ public record LicenseStatus(RejectionReason reason, String message, String keyId
     public boolean payloadVerified() {
         return payload != null && (reason == null || switch (reason) {
             case MALFORMED, UNKNOWN_KEY, BAD_SIGNATURE -> false;
-            case NOT_YET_VALID, EXPIRED, WRONG_INSTALLATION -> true;
+            case NOT_YET_VALID, EXPIRED, WRONG_INSTALLATION, PRODUCT_NOT_ALLOWED -> true;
         });
     }
 

@@ -15,6 +15,8 @@ import java.util.Optional;
  *   <li>{@code unknown-key}: the key id is not among the trusted keys;</li>
  *   <li>{@code bad-signature}: the Ed25519 signature does not cover the payload bytes; only then is the JSON
  *       read again, from exactly the verified bytes ({@code malformed} if it does not parse);</li>
+ *   <li>{@code product-not-allowed}: the key may not license one of its products (it is another vendor's
+ *       product, or two trusted keys claim it);</li>
  *   <li>{@code wrong-installation}: an entitlement is bound to another installation id;</li>
  *   <li>{@code expired}: every entitlement has expired;</li>
  *   <li>{@code not-yet-valid}: no entitlement is active yet (some start later).</li>
@@ -83,6 +85,11 @@ public final class LicenseVerifier {
         Objects.requireNonNull(now, "now");
         LicensePayload payload = verifySignature(file, trusted);
         String license = "license " + payload.id();
+        for (Entitlement e : payload.entitlements()) {
+            if (trusted.licensing(file.keyId(), e.product()) instanceof TrustedKeys.Licensing.Refused refused) {
+                throw new LicenseRejection(RejectionReason.PRODUCT_NOT_ALLOWED, refused.message());
+            }
+        }
 
         Optional<Entitlement> foreign = payload.entitlements().stream()
                 .filter(e -> e.boundToOtherThan(installationId)).findFirst();

@@ -17,7 +17,7 @@ import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
 
 /**
- * The license payload's JSON, format 1:
+ * The license payload's JSON, format 1, or format 2 when it supersedes earlier licenses:
  *
  * <pre>{@code
  * {"format":1,"id":"<uuid>","issued":"2026-01-01T00:00:00Z","customer":"ACME",
@@ -25,7 +25,12 @@ import tools.jackson.databind.node.ObjectNode;
  *                   "starts":"2026-01-01T00:00:00Z","expires":null,"installationId":"..."}]}
  * }</pre>
  *
- * Written compactly with the fields in that order; {@code installationId} is omitted when not bound and
+ * Format 2 adds {@code "supersedes":["<uuid>", ...]} after {@code entitlements}. It is written only when a
+ * license supersedes others, so every other license stays readable by older Usher versions, and an older
+ * Usher refuses a renewal ("format 2 is not supported: update Usher") instead of stacking it on the file it
+ * renews.
+ *
+ * <p>Written compactly with the fields in that order; {@code installationId} is omitted when not bound and
  * {@code expires: null} means never. Reading is strict even though the bytes are signed: a vendor tool
  * that writes a misspelt field should hear about it at once instead of issuing licenses that silently
  * mean something else. The tree model is used instead of data binding so every message can name the
@@ -34,8 +39,10 @@ import tools.jackson.databind.node.ObjectNode;
 final class PayloadJson {
 
     static final int FORMAT = 1;
+    static final int FORMAT_WITH_SUPERSEDES = 2;
 
     private static final Set<String> PAYLOAD_FIELDS = Set.of("format", "id", "issued", "customer", "entitlements");
+    private static final Set<String> PAYLOAD_FIELDS_2 = Set.of("format", "id", "issued", "customer", "entitlements", "supersedes");
     private static final Set<String> ENTITLEMENT_FIELDS =
             Set.of("product", "feature", "kind", "seats", "starts", "expires", "installationId");
 
@@ -49,7 +56,7 @@ final class PayloadJson {
 
     static byte[] write(LicensePayload payload) {
         ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", FORMAT);
+        root.put("format", payload.supersedes().isEmpty() ? FORMAT : FORMAT_WITH_SUPERSEDES);
         root.put("id", payload.id().toString());
         root.put("issued", payload.issued().toString());
         root.put("customer", payload.customer());
@@ -70,6 +77,10 @@ final class PayloadJson {
                 node.put("installationId", e.installationId());
             }
         }
+        if (!payload.supersedes().isEmpty()) {
+            ArrayNode ids = root.putArray("supersedes");
+            payload.supersedes().forEach(id -> ids.add(id.toString()));
+        }
         return MAPPER.writeValueAsBytes(root);
     }
 
@@ -88,11 +99,13 @@ final class PayloadJson {
         if (format == null) {
             throw malformed("payload field 'format' is missing");
         }
-        if (!format.isInt() || format.intValue() != FORMAT) {
-            throw malformed("payload format " + format + " is not supported: this version of Usher reads format "
-                    + FORMAT + "; update Usher or ask the vendor for a format " + FORMAT + " license");
+        if (!format.isInt() || format.intValue() != FORMAT && format.intValue() != FORMAT_WITH_SUPERSEDES) {
+            throw malformed("payload format " + format + " is not supported: this version of Usher reads formats "
+                    + FORMAT + " and " + FORMAT_WITH_SUPERSEDES + "; update Usher or ask the vendor for a format "
+                    + FORMAT + " license");
         }
-        requireKnownFields(root, PAYLOAD_FIELDS, "payload");
+        boolean withSupersedes = format.intValue() == FORMAT_WITH_SUPERSEDES;
+        requireKnownFields(root, withSupersedes ? PAYLOAD_FIELDS_2 : PAYLOAD_FIELDS, "payload");
         UUID id = uuid(root, "id");
         Instant issued = instant(root, "issued", "issued", false);
         String customer = string(root, "customer", "customer");
@@ -107,8 +120,9 @@ final class PayloadJson {
         for (int i = 0; i < list.size(); i++) {
             entitlements.add(entitlement(list.get(i), "entitlements[" + i + "]"));
         }
+        List<UUID> supersedes = withSupersedes ? supersedes(root) : List.of();
         try {
-            return new LicensePayload(id, issued, customer, entitlements);
+            return new LicensePayload(id, issued, customer, entitlements, supersedes);
         } catch (IllegalArgumentException e) {
             throw malformed("payload: " + e.getMessage());
         }
@@ -144,6 +158,23 @@ final class PayloadJson {
         }
     }
 
+    private static List<UUID> supersedes(JsonNode root) {
+        JsonNode list = required(root, "supersedes", "supersedes");
+        if (!list.isArray() || list.isEmpty()) {
+            throw malformed("payload field 'supersedes' must be a non-empty array of license ids");
+        }
+        List<UUID> ids = new ArrayList<>(list.size());
+        for (int i = 0; i < list.size(); i++) {
+            JsonNode item = list.get(i);
+            String path = "supersedes[" + i + "]";
+            if (!item.isString()) {
+                throw malformed("payload field '" + path + "' must be a string, not " + abbreviate(item.toString()));
+            }
+            ids.add(canonicalUuid(item.stringValue(), path));
+        }
+        return ids;
+    }
+
     private static void requireKnownFields(JsonNode node, Set<String> known, String path) {
         for (String name : node.propertyNames()) {
             if (!known.contains(name)) {
@@ -170,7 +201,10 @@ final class PayloadJson {
     }
 
     private static UUID uuid(JsonNode node, String field) {
-        String text = string(node, field, field);
+        return canonicalUuid(string(node, field, field), field);
+    }
+
+    private static UUID canonicalUuid(String text, String field) {
         try {
             UUID id = UUID.fromString(text);
             // UUID.fromString accepts "1-2-3-4-5"; only the canonical spelling can be compared as text.

@@ -10,6 +10,8 @@ public enum RejectionReason {
     UNKNOWN_KEY,
     /** The signature does not match the content: the file was changed after signing. */
     BAD_SIGNATURE,
+    /** Genuinely signed, but by a key that may not license one of its products (another vendor's, or contested). */
+    PRODUCT_NOT_ALLOWED,
     /** Genuine, but none of its entitlements has started yet. */
     NOT_YET_VALID,
     /** Genuine, but every entitlement has expired. */

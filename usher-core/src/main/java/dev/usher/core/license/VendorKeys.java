@@ -106,10 +106,18 @@ public final class VendorKeys {
         writeNew(file, Pem.encode(PRIVATE_LABEL, key.getEncoded()), true);
     }
 
-    /** Writes {@code key} as X.509 PEM to a new file; refuses to replace an existing one (a key is an identity). */
+    /**
+     * Writes {@code key} as bare X.509 PEM to a new file: an old-format key file, which names no vendor and no
+     * products (see {@link VendorKeyFile}). Refuses to replace an existing file (a key is an identity).
+     */
     public static void writePublicKey(PublicKey key, Path file) {
         requireEd25519(key, "public key");
         writeNew(file, Pem.encode(PUBLIC_LABEL, key.getEncoded()), false);
+    }
+
+    /** Writes the key file of {@code key} naming its vendor and products (see {@link VendorKeyFile}); never replaces a file. */
+    public static void writePublicKey(PublicKey key, String vendor, java.util.List<ProductClaim> products, Path file) {
+        writeNew(file, VendorKeyFile.render(key, vendor, products), false);
     }
 
     public static PrivateKey readPrivateKey(Path file) {
@@ -121,13 +129,21 @@ public final class VendorKeys {
         }
     }
 
+    /** The public key of a key file, with or without the vendor's headers (see {@link VendorKeyFile}). */
     public static PublicKey readPublicKey(Path file) {
-        byte[] der = Pem.decode(PUBLIC_LABEL, readKeyFile(file), file);
+        return VendorKeyFile.read(file).publicKey();
+    }
+
+    /** The Ed25519 public key of the first PUBLIC KEY block of {@code text}; {@code source} names it in messages. */
+    static PublicKey publicKeyFromPem(String text, Object source) {
+        byte[] der = Pem.decode(PUBLIC_LABEL, text, source);
+        PublicKey key;
         try {
-            return keyFactory().generatePublic(new X509EncodedKeySpec(der));
+            key = keyFactory().generatePublic(new X509EncodedKeySpec(der));
         } catch (InvalidKeySpecException | RuntimeException e) {
-            throw new IllegalArgumentException(file + ": not an Ed25519 public key");
+            throw new IllegalArgumentException(source + ": not an Ed25519 public key");
         }
+        return key;
     }
 
     /** Throws {@link IllegalArgumentException} unless {@code key} is an Ed25519 key (not Ed448, RSA, ...). */

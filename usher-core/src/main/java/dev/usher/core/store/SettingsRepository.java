@@ -13,6 +13,9 @@ public interface SettingsRepository {
 
     void put(String key, String value);
 
+    /** Forgets a key's value (nothing happens when it has none). */
+    void remove(String key);
+
     /** Stores {@code value} unless the key has one; returns the value now stored. */
     String putIfAbsent(String key, String value);
 

@@ -56,9 +56,33 @@ class LicensePayloadJsonTest {
     }
 
     @Test
+    void aRenewalIsFormat2WithItsSupersedesListAndRoundTrips() {
+        java.util.UUID old = java.util.UUID.fromString("11111111-2222-4333-8444-555555555555");
+        LicensePayload renewal = new LicensePayload(LicenseFixtures.LICENSE_ID, LicenseFixtures.ISSUED, "ACME",
+                List.of(Entitlement.seats("cad", "cal", 10, STARTS, EXPIRES)), List.of(old));
+
+        String json = new String(renewal.toJson(), StandardCharsets.UTF_8);
+
+        assertThat(json).startsWith("{\"format\":2,").endsWith("],\"supersedes\":[\"" + old + "\"]}");
+        assertThat(LicensePayload.fromJson(renewal.toJson())).isEqualTo(renewal);
+        // Format 1 stays format 1 (older servers keep reading every license that renews nothing) and has no supersedes.
+        assertThat(new String(LicenseFixtures.payload().toJson(), StandardCharsets.UTF_8)).startsWith("{\"format\":1,");
+        assertMalformed(json.replace("\"format\":2", "\"format\":1"))
+                .hasMessageStartingWith("payload field 'supersedes' is unknown");
+        assertMalformed(json.replace("[\"" + old + "\"]", "[]"))
+                .hasMessage("payload field 'supersedes' must be a non-empty array of license ids");
+        assertMalformed(json.replace("[\"" + old + "\"]", "[\"" + LicenseFixtures.LICENSE_ID + "\"]"))
+                .hasMessage("payload: supersedes names the license's own id " + LicenseFixtures.LICENSE_ID);
+        assertMalformed(json.replace("[\"" + old + "\"]", "[\"" + old + "\",\"" + old + "\"]"))
+                .hasMessage("payload: supersedes names a license twice");
+        assertMalformed(json.replace("[\"" + old + "\"]", "[42]"))
+                .hasMessage("payload field 'supersedes[0]' must be a string, not 42");
+    }
+
+    @Test
     void rejectsAnotherFormatWithAHintToUpdate() {
-        assertMalformed(payloadWith(ENTITLEMENT).replace("\"format\":1", "\"format\":2"))
-                .hasMessage("payload format 2 is not supported: this version of Usher reads format 1;"
+        assertMalformed(payloadWith(ENTITLEMENT).replace("\"format\":1", "\"format\":3"))
+                .hasMessage("payload format 3 is not supported: this version of Usher reads formats 1 and 2;"
                         + " update Usher or ask the vendor for a format 1 license");
         assertMalformed(payloadWith(ENTITLEMENT).replace("\"format\":1", "\"format\":\"1\""))
                 .hasMessageStartingWith("payload format \"1\" is not supported");

@@ -58,6 +58,18 @@ class LicenseVerifierTest {
     }
 
     @Test
+    void aKeyMayNotLicenseAnotherVendorsProduct() {
+        TrustedKeys keys = TrustedKeys.of().with(TrustedKey.of(VENDOR.getPublic(), "Acme", ProductClaim.parseList("cam")));
+
+        assertRejected(() -> LicenseVerifier.verify(LicenseFixtures.signed(), keys, INSTALLATION, DURING),
+                RejectionReason.PRODUCT_NOT_ALLOWED)
+                .hasMessage("key " + VENDOR_KEY_ID + " of vendor Acme may not license product cad (it may license cam)");
+        assertThat(LicenseVerifier.status(LicenseFixtures.signed(), keys, INSTALLATION, DURING).payloadVerified()).isTrue();
+        // The vendor's own tool checks only the signature.
+        assertThat(LicenseVerifier.verifySignature(LicenseFixtures.signed(), keys)).isEqualTo(LicenseFixtures.payload());
+    }
+
+    @Test
     void unknownKeyNamesTheDirectoryTheKeysCameFrom(@TempDir Path data) {
         Path trustedKeys = data.resolve("trusted-keys");
 
@@ -222,7 +234,7 @@ class LicenseVerifierTest {
     @Test
     void reasonsHaveKebabCaseCodes() {
         assertThat(List.of(RejectionReason.values())).extracting(RejectionReason::code).containsExactly(
-                "malformed", "unknown-key", "bad-signature", "not-yet-valid", "expired", "wrong-installation");
+                "malformed", "unknown-key", "bad-signature", "product-not-allowed", "not-yet-valid", "expired", "wrong-installation");
         assertThat(RejectionReason.fromCode("unknown-key")).isEqualTo(RejectionReason.UNKNOWN_KEY);
         assertThat(RejectionReason.fromCode("UNKNOWN_KEY")).isNull();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPair;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -47,6 +48,73 @@ class TrustedKeysTest {
         assertThatThrownBy(() -> TrustedKeys.loadDirectory(dir))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageStartingWith(bad + ": ");
+    }
+
+    @Test
+    void aKeyLicensesOnlyItsOwnProductsAndAProductClaimedByTwoKeysByNeither() {
+        KeyPair acme = VendorKeys.generate();
+        KeyPair other = VendorKeys.generate();
+        String acmeId = VendorKeys.keyId(acme.getPublic());
+        String otherId = VendorKeys.keyId(other.getPublic());
+        TrustedKeys keys = TrustedKeys.of()
+                .with(TrustedKey.of(acme.getPublic(), "Acme", ProductClaim.parseList("cad, acme-*")))
+                .with(TrustedKey.of(other.getPublic(), "Other Corp", ProductClaim.parseList("viewer")));
+
+        assertThat(keys.licensing(acmeId, "cad")).isInstanceOf(TrustedKeys.Licensing.Allowed.class);
+        assertThat(keys.licensing(acmeId, "acme-cam")).isInstanceOf(TrustedKeys.Licensing.Allowed.class);
+        assertThat(keys.licensing(otherId, "cad")).isEqualTo(new TrustedKeys.Licensing.Refused(
+                "key " + otherId + " of vendor Other Corp may not license product cad (it may license viewer)"));
+        assertThat(keys.conflicts()).isEmpty();
+
+        KeyPair selfMade = VendorKeys.generate();
+        String selfMadeId = VendorKeys.keyId(selfMade.getPublic());
+        TrustedKey claimsCad = TrustedKey.of(selfMade.getPublic(), "Me", ProductClaim.parseList("cad"));
+        assertThat(keys.claimedElsewhere(claimsCad)).extracting(TrustedKey::keyId).containsExactly(acmeId);
+        TrustedKeys contested = keys.with(claimsCad);
+
+        assertThat(contested.licensing(acmeId, "cad")).isEqualTo(new TrustedKeys.Licensing.Refused("key " + acmeId
+                + " of vendor Acme may not license product cad: key " + selfMadeId + " of vendor Me claims it too, and a product"
+                + " belongs to one key; remove the key that is not the vendor's from the trusted keys"));
+        assertThat(contested.licensing(selfMadeId, "cad")).isInstanceOf(TrustedKeys.Licensing.Refused.class);
+        assertThat(contested.licensing(acmeId, "acme-cam")).isInstanceOf(TrustedKeys.Licensing.Allowed.class);
+        assertThat(contested.conflicts()).containsExactly(TrustedKeys.conflict(
+                contested.key(acmeId.compareTo(selfMadeId) < 0 ? acmeId : selfMadeId).orElseThrow(),
+                contested.key(acmeId.compareTo(selfMadeId) < 0 ? selfMadeId : acmeId).orElseThrow(), List.of(new ProductClaim("cad"))));
+    }
+
+    @Test
+    void anOldKeyFileLicensesTheProductsOfTheInstalledFilesItSignedAndNoOthers() {
+        KeyPair old = VendorKeys.generate();
+        VendorKeys.writePublicKey(old.getPublic(), dir.resolve("old.pub"));
+        String oldId = VendorKeys.keyId(old.getPublic());
+        LicenseFile cad = LicenseSigner.sign(LicenseFixtures.payload(), old.getPrivate());
+        LicenseFile forged = new LicenseFile(LicenseFixtures.payload(List.of(Entitlement.seats("cam", "cal", 5,
+                LicenseFixtures.STARTS, LicenseFixtures.EXPIRES))), LicenseFixtures.payload(List.of(Entitlement.seats("cam", "cal", 5,
+                LicenseFixtures.STARTS, LicenseFixtures.EXPIRES))).toJson(), oldId, cad.signature());
+
+        TrustedKeys keys = TrustedKeys.loadDirectory(dir);
+        assertThat(keys.licensing(oldId, "cad")).isInstanceOf(TrustedKeys.Licensing.Refused.class);
+        TrustedKeys upgraded = keys.withProductsOfOldKeys(List.of(cad, forged));
+
+        assertThat(upgraded.key(oldId).orElseThrow().productList()).isEqualTo("cad");
+        assertThat(upgraded.licensing(oldId, "cad")).isInstanceOf(TrustedKeys.Licensing.Allowed.class);
+        assertThat(((TrustedKeys.Licensing.Refused) upgraded.licensing(oldId, "cam")).message())
+                .isEqualTo("key " + oldId + " of vendor (not named: old key file) may not license product cam (it may license cad):"
+                        + " its key file is in the old format, which names no products; ask the vendor for its key file that names"
+                        + " cam and put it into the trusted-keys directory in place of the old one");
+    }
+
+    @Test
+    void theKeyFileNamingProductsWinsOverAnOldFileOfTheSameKey() {
+        KeyPair pair = VendorKeys.generate();
+        VendorKeys.writePublicKey(pair.getPublic(), dir.resolve("a-old.pub"));
+        VendorKeys.writePublicKey(pair.getPublic(), "Acme", List.of(new ProductClaim("cad")), dir.resolve("b-new.pub"));
+        VendorKeys.writePublicKey(pair.getPublic(), dir.resolve("c-old-again.pub"));
+
+        TrustedKey key = TrustedKeys.loadDirectory(dir).key(VendorKeys.keyId(pair.getPublic())).orElseThrow();
+
+        assertThat(key.oldFormat()).isFalse();
+        assertThat(key.file()).isEqualTo(dir.resolve("b-new.pub"));
     }
 
     @Test

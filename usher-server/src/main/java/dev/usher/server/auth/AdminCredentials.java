@@ -44,12 +44,43 @@ public final class AdminCredentials {
             if (token == null || token.isBlank()) {
                 token = newToken();
                 generated = token;
-            } else if (token.strip().length() < 16) {
-                throw new IllegalArgumentException("USHER_ADMIN_TOKEN must be at least 16 characters long");
+            } else {
+                requireAcceptable(token);
             }
             hashHex = settings.putIfAbsent(TOKEN_HASH_KEY, HexFormat.of().formatHex(sha256(token.strip())));
         }
         return new AdminCredentials(HexFormat.of().parseHex(hashHex), newToken(), generated);
+    }
+
+    /**
+     * Refuses a bootstrap token too short to be a secret, and a first administrator's password too weak, before a first
+     * start writes anything (null or blank: none given).
+     */
+    public static void requireAcceptable(String token, String password) {
+        requireAcceptable(token);
+        if (password != null && !password.isBlank()) {
+            try {
+                dev.usher.server.auth.PasswordHasher.requireAcceptable(password);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("USHER_ADMIN_PASSWORD is refused (" + e.getMessage() + "); nothing was started or stored");
+            }
+        }
+    }
+
+    private static void requireAcceptable(String token) {
+        if (token != null && !token.isBlank() && token.strip().length() < 16) {
+            throw new IllegalArgumentException("USHER_ADMIN_TOKEN must be at least 16 characters long");
+        }
+    }
+
+    /**
+     * A start that failed after generating the token never printed it: forget its hash, so the next start generates
+     * one and prints it (instead of the installation having a token nobody knows).
+     */
+    public void forgetGenerated(SettingsRepository settings) {
+        if (generatedToken != null) {
+            settings.remove(TOKEN_HASH_KEY);
+        }
     }
 
     /** A 256-bit random token, URL-safe. */

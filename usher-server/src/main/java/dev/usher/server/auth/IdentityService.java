@@ -28,6 +28,8 @@ public final class IdentityService {
     static final String AUTO_CREATE_KEY = "auth.autoCreateUsers";
     static final String LIFETIME_KEY = "auth.sessionLifetimeMinutes";
     static final String IDLE_KEY = "auth.sessionIdleMinutes";
+    /** Set while the first administrator's generated password has not been shown by a successful start. */
+    public static final String UNSHOWN_PASSWORD_KEY = "admin.password.unshown";
     public static final String ADMIN_USER = "admin";
     /** Failures in a row after which a sign-in lockout is recorded for the administrator to see. */
     static final int LOCKOUT_EVENT_AFTER = 5;
@@ -137,8 +139,20 @@ public final class IdentityService {
         synchronized (this) { // after any reload that read the settings before they were saved
             before = current.getAndSet(s);
         }
+        String source = dev.usher.core.audit.Actor.current().source();
+        Instant now = clock.instant();
         if (before.mode() != s.mode()) {
-            users.recordAdminEvent(clock.instant(), "auth-mode", actor, dev.usher.core.audit.Actor.current().source(), s.mode().code(), "was " + before.mode().code());
+            users.recordAdminEvent(now, "auth-mode", actor, source, s.mode().code(), "was " + before.mode().code());
+        }
+        if (before.autoCreateUsers() != s.autoCreateUsers()) {
+            users.recordAdminEvent(now, "auto-create-users", actor, source, s.autoCreateUsers() ? "on" : "off",
+                    "was " + (before.autoCreateUsers() ? "on" : "off") + ": unknown names in open mode "
+                            + (s.autoCreateUsers() ? "become new users" : "are refused (403 unknown-user)"));
+        }
+        if (!before.sessionLifetime().equals(s.sessionLifetime()) || !before.sessionIdle().equals(s.sessionIdle())) {
+            users.recordAdminEvent(now, "sign-in-lifetime", actor, source, "sign-ins",
+                    "lifetime " + before.sessionLifetime().toMinutes() + " -> " + s.sessionLifetime().toMinutes() + " min, idle "
+                            + before.sessionIdle().toMinutes() + " -> " + s.sessionIdle().toMinutes() + " min");
         }
         return s;
     }
@@ -310,6 +324,25 @@ public final class IdentityService {
         return u;
     }
 
+    /**
+     * Merges user {@code fromId} into {@code intoId} and records it naming both people (the one merged away no longer
+     * exists afterwards, so an id alone would name nobody).
+     */
+    public UserDirectory.MergeResult merge(long intoId, long fromId, String actor) {
+        String fromName = users.find(fromId).map(User::name).orElse("user " + fromId);
+        UserDirectory.MergeResult r = users.merge(intoId, fromId, clock.instant());
+        users.recordAdminEvent(clock.instant(), "user-merged", actor, dev.usher.core.audit.Actor.current().source(), r.into().name(),
+                "merged " + fromName + " (user " + fromId + ") into " + r.into().name() + " (user " + r.into().id() + "): "
+                        + r.aliasesMoved() + " alias(es), " + r.rolesMoved() + " role(s), " + r.sessionsMoved() + " session(s) moved, "
+                        + r.seatsReleased() + " duplicate seat(s) released");
+        return r;
+    }
+
+    /** The start succeeded: the generated password was shown, and later starts leave it alone. */
+    public void administratorPasswordShown() {
+        settings.remove(UNSHOWN_PASSWORD_KEY);
+    }
+
     public void setPassword(long userId, String password, String actor) {
         User u = users.find(userId).orElseThrow(() -> new IdentityException(IdentityException.Kind.NOT_FOUND, "no user with id " + userId));
         if (u.source() == UserSource.LDAP || u.source() == UserSource.OIDC) {
@@ -326,15 +359,24 @@ public final class IdentityService {
      */
     public Optional<String> ensureAdministrator(String password) {
         Role admins = users.roles().stream().filter(r -> Role.ADMINISTRATORS.equals(r.builtIn())).findFirst().orElseThrow();
-        if (admins.members() > 0) {
+        boolean neverShown = settings.get(UNSHOWN_PASSWORD_KEY).isPresent();
+        if (admins.members() > 0 && !neverShown) {
             return Optional.empty();
         }
         String generated = null;
         if (password == null || password.isBlank()) {
             generated = BearerTokens.newToken().substring(0, 20);
             password = generated;
+            // Until the start succeeds (and says it), a later start makes a new one: nobody may be left with a password never shown.
+            settings.put(UNSHOWN_PASSWORD_KEY, "true");
+        } else {
+            settings.remove(UNSHOWN_PASSWORD_KEY);
         }
         User admin = users.resolve(names.key(ADMIN_USER)).orElse(null);
+        if (admin != null && admins.members() > 0) {
+            users.setPasswordHash(admin.id(), PasswordHasher.hash(password)); // the earlier start failed before showing its password
+            return Optional.ofNullable(generated);
+        }
         if (admin == null) {
             admin = createUser(ADMIN_USER, "Administrator", null, password, UserSource.LOCAL, "usher");
         } else {

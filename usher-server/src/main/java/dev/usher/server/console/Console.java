@@ -1,5 +1,6 @@
 package dev.usher.server.console;
 
+import dev.usher.core.audit.Actor;
 import dev.usher.core.identity.IdentityException;
 import dev.usher.server.auth.IdentityService;
 import gg.jte.ContentType;
@@ -83,7 +84,11 @@ final class Console {
 
     private void run(Context ctx, ConsoleSession.Admin admin, AdminHandler h) throws Exception {
         try {
-            h.handle(ctx, admin);
+            // Services record what they change with the actor bound here: the signed-in administrator and their address.
+            new Actor(admin.name(), ctx.ip()).call(() -> {
+                h.handle(ctx, admin);
+                return null;
+            });
         } catch (IllegalArgumentException e) {
             problem(ctx, admin, 400, "That did not work", e.getMessage());
         } catch (IdentityException e) {

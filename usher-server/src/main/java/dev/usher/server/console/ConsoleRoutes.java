@@ -1,5 +1,6 @@
 package dev.usher.server.console;
 
+import dev.usher.core.license.LicenseDates;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatViews;
 import dev.usher.server.auth.oidc.OidcSignIn;
@@ -63,7 +64,9 @@ public final class ConsoleRoutes {
                 new Pages.Dashboard(console.shell(a, "Dashboard", "dashboard"), live()))));
         r.get("/dashboard/live", console.page((ctx, a) -> console.render(ctx, "live.jte", live())));
 
-        new LicensePages(console, parts.licenses(), parts.seats()).register(r);
+        LicensePages licensePages = new LicensePages(console, parts.licenses(), parts.seats());
+        licensePages.register(r);
+        new KeyPages(console, parts.licenses(), licensePages).register(r);
         new SeatPages(console, parts.seats(), parts.views()).register(r);
         // Before the people pages: /users/stray is not /users/{id}.
         new PeopleBulkPages(console, parts.identity(), parts.strayPeople(), doctorCache).register(r);
@@ -92,9 +95,10 @@ public final class ConsoleRoutes {
             SeatActivity.Today t = today.getOrDefault(p.key(), new SeatActivity.Today(p.inUse(), 0));
             int peak = Math.max(t.peak(), p.inUse());
             int scale = Math.max(1, Math.max(p.capacity(), peak));
-            String server = !p.serverLicensed() ? "missing" : p.serverExpires() == null ? "never expires" : "until " + fmt.date(p.serverExpires());
+            // License dates as the vendor wrote them (--expires 2027-12-31 is "through 2027-12-31"), never shifted to local time.
+            String server = !p.serverLicensed() ? "missing" : LicenseDates.phrase(p.serverExpires());
             rows.add(new Pages.PoolRow(p.key().product(), p.key().feature(), p.capacity(), p.inUse(), peak, t.denials(),
-                    p.nextExpiry() == null ? "never" : fmt.date(p.nextExpiry()), fmt.ago(p.nextExpiry()), server,
+                    LicenseDates.validThrough(p.nextExpiry()), fmt.ago(p.nextExpiry()), server,
                     p.inUse() > p.capacity(), p.inUse() * 100 / scale, peak * 100 / scale, p.borrowed(), p.waiting()));
             held += p.inUse();
             String product = p.key().product();
@@ -102,8 +106,8 @@ public final class ConsoleRoutes {
                 warnings.add(new Pages.Warning("danger", "Product " + product + " has no valid server entitlement: its pools grant no seats"
                         + " until a license with a server entitlement for this installation is added.", "/licenses", "Licenses"));
             } else if (p.serverExpires() != null && p.serverExpires().isBefore(now.plus(Duration.ofDays(30))) && productsWarned.add(product)) {
-                warnings.add(new Pages.Warning("warn", "The server entitlement of product " + product + " expires on "
-                        + fmt.date(p.serverExpires()) + " (" + fmt.ago(p.serverExpires()) + "): after that its pools grant no seats.",
+                warnings.add(new Pages.Warning("warn", "The server entitlement of product " + product + " is valid "
+                        + LicenseDates.phrase(p.serverExpires()) + " (it ends " + fmt.ago(p.serverExpires()) + "): after that its pools grant no seats.",
                         "/licenses", "Licenses"));
             }
             if (p.inUse() > p.capacity()) {

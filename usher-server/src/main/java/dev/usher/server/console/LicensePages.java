@@ -1,11 +1,13 @@
 package dev.usher.server.console;
 
 import dev.usher.core.license.Entitlement;
+import dev.usher.core.license.LicenseDates;
 import dev.usher.core.license.EntitlementKind;
 import dev.usher.core.license.LicensePayload;
 import dev.usher.core.license.LicenseRejection;
 import dev.usher.core.license.LicenseStatus;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.license.TrustedKeyDirectories;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
@@ -44,19 +46,25 @@ final class LicensePages {
     }
 
     private void show(Context ctx, ConsoleSession.Admin a, FormState form) {
+        show(ctx, a, form, FormState.empty());
+    }
+
+    /** The page, with what was typed into the license form or the key form. */
+    void show(Context ctx, ConsoleSession.Admin a, FormState form, FormState keyForm) {
         List<Pages.LicenseRow> rows = new ArrayList<>();
         String keysProblem = null;
-        List<String> keys = List.of();
+        List<Pages.KeyRow> keys = List.of();
         try {
-            keys = licenses.trustedKeys().keyIds().stream().sorted().toList();
+            keys = licenses.keys().list().stream().map(k -> new Pages.KeyRow(k.key().keyId(), k.key().vendorName(),
+                    k.key().productList(), k.licenses(), k.key().file() == null ? "" : k.key().file().toString(), k.warnings())).toList();
             for (LicenseService.LicenseEntry e : licenses.list()) {
                 rows.add(row(e));
             }
-        } catch (LicenseService.TrustedKeysUnreadableException e) {
+        } catch (TrustedKeyDirectories.TrustedKeysUnreadableException e) {
             keysProblem = e.getMessage();
         }
         console.render(ctx, "licenses.jte", new Pages.Licenses(console.shell(a, "Licenses", "licenses"), rows,
-                licenses.installationId(), keys, keysProblem, form));
+                licenses.installationId(), keys, keysProblem, form, keyForm));
     }
 
     private void add(Context ctx, ConsoleSession.Admin a) throws IOException {
@@ -84,12 +92,13 @@ final class LicensePages {
                 LicenseService.Added added = licenses.add(text);
                 LicensePayload p = added.license().status().payload();
                 console.done(ctx, a, "/licenses", added.created()
-                        ? "Added the license for " + p.customer() + ": " + summary(p) + "."
+                        ? "Added the license for " + p.customer() + ": " + LicenseService.summary(p) + "."
+                                + added.warnings().stream().map(w -> " Warning: " + w + ".").reduce("", String::concat)
                         : "This license (" + p.customer() + ") was already installed; nothing changed.");
                 return;
             } catch (LicenseRejection e) {
                 form.error(field, "Refused (" + e.reason().code() + "): " + e.getMessage());
-            } catch (LicenseService.LicenseIdConflictException | LicenseService.TrustedKeysUnreadableException e) {
+            } catch (LicenseService.LicenseIdConflictException | TrustedKeyDirectories.TrustedKeysUnreadableException e) {
                 form.error(field, e.getMessage());
             }
         }
@@ -109,7 +118,7 @@ final class LicensePages {
             details.add(ent.what() + (ent.seats().isEmpty() ? "" : ": " + ent.seats() + " seats") + " (" + ent.state() + ")");
         }
         for (SeatService.PoolView p : seats.pools()) {
-            int lost = e.get().status().valid() ? e.get().status().payload().entitlements().stream()
+            int lost = e.get().status().valid() && !e.get().retired() ? e.get().status().payload().entitlements().stream()
                     .filter(x -> x.kind() == EntitlementKind.SEATS && x.product().equals(p.key().product())
                             && x.feature().equals(p.key().feature()) && x.activeAt(console.identity.now()))
                     .mapToInt(Entitlement::seats).sum() : 0;
@@ -149,30 +158,44 @@ final class LicensePages {
         LicenseStatus s = e.status();
         LicensePayload p = s.payload();
         List<Pages.EntitlementRow> ents = new ArrayList<>();
+        List<String> notes = new ArrayList<>();
         if (p != null) {
             for (Entitlement x : p.entitlements()) {
                 String state = x.expiredAt(now) ? "expired" : x.startsAfter(now) ? "not started" : "active";
+                // License dates are UTC days as the vendor wrote them, never shifted into this server's time zone.
+                String from = LicenseDates.validFrom(x.starts());
+                String through = LicenseDates.validThrough(x.expires());
                 if (x.kind() == EntitlementKind.SERVER) {
-                    ents.add(new Pages.EntitlementRow("server " + x.product() + (x.installationId() == null ? ""
+                    ents.add(new Pages.EntitlementRow("server " + x.product() + (x.installationId() == null
+                            ? " (ANY installation: this file licenses every Usher server it is added to)"
                             : x.boundToOtherThan(licenses.installationId()) ? " (another installation: " + x.installationId() + ")"
-                            : " (this installation)"), "", fmt.date(x.starts()), fmt.date(x.expires()), state));
+                            : " (this installation)"), "", from, through, state, x.installationId() == null));
                 } else {
-                    ents.add(new Pages.EntitlementRow(x.product() + "/" + x.feature(), String.valueOf(x.seats()),
-                            fmt.date(x.starts()), fmt.date(x.expires()), state));
+                    ents.add(new Pages.EntitlementRow(x.product() + "/" + x.feature(), String.valueOf(x.seats()), from, through,
+                            state, false));
                 }
             }
+            p.supersedes().forEach(old -> notes.add("Supersedes license " + old + "."));
         }
-        String cls = s.valid() ? "ok" : switch (s.reason()) {
+        if (e.supersededBy() != null) {
+            notes.add((e.retired() ? "Superseded by license " : "Will be superseded by license ") + e.supersededBy().by()
+                    + (e.retired() ? " since " : " from ") + LicenseDates.validFrom(e.supersededBy().from())
+                    + ": its seats do not count" + (e.retired() ? "." : " from then."));
+        }
+        String cls = e.retired() ? "warn" : s.valid() ? "ok" : switch (s.reason()) {
             case NOT_YET_VALID -> "warn";
             default -> "bad";
         };
         return new Pages.LicenseRow(e.stored().id().toString(), p == null ? null : p.customer(), p == null ? "" : fmt.date(p.issued()),
-                fmt.time(e.stored().addedAt()), s.code(), label(s.code()), s.message(), cls, s.keyId(), ents);
+                fmt.time(e.stored().addedAt()), e.code(), label(e.code()), e.retired() ? null : s.message(), cls, s.keyId(), ents,
+                notes);
     }
 
     private static String label(String code) {
         return switch (code) {
             case "valid" -> "valid";
+            case "superseded" -> "superseded";
+            case "product-not-allowed" -> "product not allowed";
             case "not-yet-valid" -> "not yet valid";
             case "expired" -> "expired";
             case "wrong-installation" -> "wrong installation";
@@ -180,13 +203,5 @@ final class LicensePages {
             case "unknown-key" -> "unknown vendor key";
             default -> code.replace('-', ' ');
         };
-    }
-
-    private static String summary(LicensePayload p) {
-        List<String> parts = new ArrayList<>();
-        for (Entitlement x : p.entitlements()) {
-            parts.add(x.kind() == EntitlementKind.SERVER ? "server " + x.product() : x.seats() + " " + x.product() + "/" + x.feature() + " seats");
-        }
-        return String.join(", ", parts);
     }
 }

@@ -50,14 +50,22 @@ public final class Pages {
 
     // ---- licenses ------------------------------------------------------------------------------
 
-    public record Licenses(Shell shell, List<LicenseRow> licenses, String installationId, List<String> trustedKeys,
-                           String keysProblem, FormState form) {}
+    public record Licenses(Shell shell, List<LicenseRow> licenses, String installationId, List<KeyRow> trustedKeys,
+                           String keysProblem, FormState form, FormState keyForm) {}
 
-    /** {@code statusClass} is ok, warn or bad. */
+    /**
+     * {@code statusClass} is ok, warn or bad; {@code notes}: supersedes / superseded by, and warnings such as a
+     * server entitlement valid on any installation.
+     */
     public record LicenseRow(String id, String customer, String issued, String added, String status, String statusLabel,
-                             String statusDetail, String statusClass, String keyId, List<EntitlementRow> entitlements) {}
+                             String statusDetail, String statusClass, String keyId, List<EntitlementRow> entitlements,
+                             List<String> notes) {}
 
-    public record EntitlementRow(String what, String seats, String starts, String expires, String state) {}
+    /** {@code loud}: a server entitlement for any installation, shown as a warning. */
+    public record EntitlementRow(String what, String seats, String starts, String expires, String state, boolean loud) {}
+
+    /** A trusted vendor key with the products it may license; {@code warnings}: old key file, conflicts. */
+    public record KeyRow(String keyId, String vendor, String products, int licenses, String file, List<String> warnings) {}
 
     // ---- seats ---------------------------------------------------------------------------------
 

@@ -273,8 +273,7 @@ final class PeoplePages {
     private void merge(Context ctx, ConsoleSession.Admin a) {
         User into = required(ctx);
         long fromId = Console.id(Console.trimmed(ctx, "from"));
-        UserDirectory.MergeResult r = users().merge(into.id(), fromId, identity.now());
-        users().recordAdminEvent(identity.now(), "user-merged", a.name(), ctx.ip(), r.into().name(), "merged user " + fromId);
+        UserDirectory.MergeResult r = identity.merge(into.id(), fromId, a.name());
         changed.run();
         console.done(ctx, a, "/users/" + into.id(), "Merged into " + into.name() + ": " + r.aliasesMoved() + " alias(es), "
                 + r.rolesMoved() + " role(s), " + r.sessionsMoved() + " session(s) moved; " + r.seatsReleased() + " duplicate seat(s) released.");

@@ -1,7 +1,6 @@
 package dev.usher.server.http;
 
-import dev.usher.core.license.Entitlement;
-import dev.usher.core.license.LicensePayload;
+import dev.usher.core.license.LicenseDates;
 import dev.usher.core.seat.BorrowPolicy;
 import dev.usher.core.seat.PoolSettings;
 import dev.usher.core.seat.SeatEvent;
@@ -9,35 +8,22 @@ import dev.usher.core.seat.SeatKeyPolicy;
 import dev.usher.core.seat.SeatRecord;
 import dev.usher.core.seat.SessionRecord;
 import dev.usher.core.seat.SeatViews;
-import dev.usher.server.license.LicenseService;
 import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.SeatService;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.UUID;
 
-/** Admin API: license inventory, pools, seats and sessions. Every route needs an admin token. */
+/** Admin API: pools, seats and sessions (licenses: {@link LicenseRoutes}). Every route needs an admin token. */
 final class AdminRoutes {
 
-    record EntitlementView(String product, String feature, String kind, int seats, Instant starts, Instant expires,
-                           String installationId) {
-        static EntitlementView of(Entitlement e) {
-            return new EntitlementView(e.product(), e.feature(), e.kind().name().toLowerCase(java.util.Locale.ROOT),
-                    e.seats(), e.starts(), e.expires(), e.installationId());
-        }
-    }
-
-    record LicenseView(UUID id, String customer, Instant issued, Instant addedAt, String status, String statusDetail,
-                       String keyId, List<EntitlementView> entitlements, String text) {}
-
+    /** {@code nextExpiryValidThrough}, {@code serverValidThrough}: the same ends as the vendor wrote them (the last valid day). */
     record PoolView(String product, String feature, int capacity, int inUse, int available, int borrowed, int waiting,
                     Instant nextExpiry, Instant nextStart, boolean serverLicensed, Instant serverExpires, String seatKeyPolicy,
-                    long lingerSeconds, String warning) {}
+                    long lingerSeconds, String warning, String nextExpiryValidThrough, String serverValidThrough) {}
 
     record PolicyBody(String seatKeyPolicy, Long lingerSeconds, Boolean borrowAllowed, Integer borrowMaxDays, Integer borrowFloor) {}
 
@@ -84,23 +70,17 @@ final class AdminRoutes {
         }
     }
 
-    private final LicenseService licenses;
     private final SeatService seats;
     private final SeatViews views;
     private final RequestAuth auth;
 
-    AdminRoutes(LicenseService licenses, SeatService seats, SeatViews views, RequestAuth auth) {
-        this.licenses = licenses;
+    AdminRoutes(SeatService seats, SeatViews views, RequestAuth auth) {
         this.seats = seats;
         this.views = views;
         this.auth = auth;
     }
 
     void register(RoutesConfig r) {
-        r.get("/api/v1/licenses", auth.admin(this::listLicenses));
-        r.post("/api/v1/licenses", auth.admin(this::addLicense));
-        r.get("/api/v1/licenses/{id}", auth.admin(this::getLicense));
-        r.delete("/api/v1/licenses/{id}", auth.admin(this::removeLicense));
         r.get("/api/v1/pools", auth.admin(this::listPools));
         r.get("/api/v1/pools/{product}/{feature}/policy", auth.admin(this::getPolicy));
         r.put("/api/v1/pools/{product}/{feature}/policy", auth.admin(this::putPolicy));
@@ -114,61 +94,13 @@ final class AdminRoutes {
         r.get("/api/v1/queue", auth.admin(ctx -> ctx.json(seats.queue().stream().map(QueueView::of).toList())));
     }
 
-    private void listLicenses(Context ctx) {
-        ctx.json(licenses.list().stream().map(e -> view(e, false)).toList());
-    }
-
-    private void getLicense(Context ctx) {
-        UUID id = licenseId(ctx);
-        ctx.json(view(licenses.find(id).orElseThrow(() -> ApiProblem.notFound("no license with id " + id)), true));
-    }
-
-    private void addLicense(Context ctx) {
-        String text = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8);
-        // Also accept {"text": "..."} from clients that only speak JSON.
-        if (text.stripLeading().startsWith("{")) {
-            record TextBody(String text) {}
-            text = JsonCodec.read(ctx, TextBody.class).text();
-            if (text == null || text.isEmpty()) {
-                throw ApiProblem.validation("send {\"text\": \"<the whole .lic file>\"}, or the file itself as text/plain");
-            }
-        }
-        LicenseService.Added added = licenses.add(text);
-        ctx.status(added.created() ? 201 : 200);
-        ctx.header("Location", "/api/v1/licenses/" + added.license().stored().id());
-        ctx.json(view(added.license(), false));
-    }
-
-    private void removeLicense(Context ctx) {
-        UUID id = licenseId(ctx);
-        if (!licenses.remove(id)) {
-            throw ApiProblem.notFound("no license with id " + id);
-        }
-        ctx.status(204);
-    }
-
-    private static UUID licenseId(Context ctx) {
-        try {
-            return UUID.fromString(ctx.pathParam("id"));
-        } catch (IllegalArgumentException e) {
-            throw ApiProblem.validation("license id must be a UUID (got '" + ctx.pathParam("id") + "')");
-        }
-    }
-
-    private static LicenseView view(LicenseService.LicenseEntry e, boolean withText) {
-        LicensePayload p = e.status().payload();
-        return new LicenseView(e.stored().id(), p == null ? null : p.customer(), p == null ? null : p.issued(),
-                e.stored().addedAt(), e.status().code(), e.status().message(), e.status().keyId(),
-                p == null ? List.of() : p.entitlements().stream().map(EntitlementView::of).toList(),
-                withText ? e.stored().text() : null);
-    }
-
     private void listPools(Context ctx) {
         ctx.json(seats.pools().stream().map(p -> new PoolView(p.key().product(), p.key().feature(), p.capacity(), p.inUse(),
                 Math.max(0, p.capacity() - p.inUse()), p.borrowed(), p.waiting(), p.nextExpiry(), p.nextStart(),
                 p.serverLicensed(), p.serverExpires(),
                 p.settings().policy().code(), p.settings().linger().toSeconds(),
-                warning(p))).toList());
+                warning(p), p.nextExpiry() == null ? null : LicenseDates.validThrough(p.nextExpiry()),
+                p.serverExpires() == null ? null : LicenseDates.validThrough(p.serverExpires()))).toList());
     }
 
     /** Why a pool needs the administrator's attention, or null. */

@@ -15,8 +15,11 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
+import dev.usher.server.license.LicenseService;
+
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /** The client API: take, keep and give back seats. Stable under {@code /api/v1}. */
 final class ClientRoutes {
@@ -28,8 +31,16 @@ final class ClientRoutes {
     @JsonIgnoreProperties(ignoreUnknown = true)
     record CheckoutBody(String user, String host, String client) {}
 
+    /**
+     * {@code licenses}: the signed license files that back the pool now (its counted seats and the server entitlement),
+     * so the vendor's application can check that its seat comes from a file its vendor signed.
+     */
     record CheckoutResponse(String seatId, String sessionId, String product, String feature, String user,
-                            Instant leaseExpiresAt, long heartbeatSeconds, int sharedWithSessions, String outcome) {}
+                            Instant leaseExpiresAt, long heartbeatSeconds, int sharedWithSessions, String outcome,
+                            List<BackingLicense> licenses) {}
+
+    /** One signed license file as the client verifies it: its id, the key that signed it, and its exact text. */
+    record BackingLicense(java.util.UUID id, String keyId, String text) {}
 
     record HeartbeatResponse(String sessionId, Instant leaseExpiresAt, long heartbeatSeconds) {}
 
@@ -43,12 +54,14 @@ final class ClientRoutes {
                           String outcome, String warning) {}
 
     private final SeatService seats;
+    private final LicenseService licenses;
     private final IdentityService identity;
     private final RequestAuth auth;
     private final long heartbeatSeconds;
 
-    ClientRoutes(SeatService seats, IdentityService identity, RequestAuth auth, long heartbeatSeconds) {
+    ClientRoutes(SeatService seats, LicenseService licenses, IdentityService identity, RequestAuth auth, long heartbeatSeconds) {
         this.seats = seats;
+        this.licenses = licenses;
         this.identity = identity;
         this.auth = auth;
         this.heartbeatSeconds = heartbeatSeconds;
@@ -104,7 +117,9 @@ final class ClientRoutes {
                 ctx.status(held.how() == CheckoutOutcome.How.NEW ? 201 : 200);
                 ctx.json(new CheckoutResponse(held.seatId(), held.sessionId(), held.pool().product(), held.pool().feature(),
                         held.user(), held.leaseExpiresAt(), heartbeatSeconds, held.sharedWithSessions(),
-                        held.how().name().toLowerCase(java.util.Locale.ROOT)));
+                        held.how().name().toLowerCase(java.util.Locale.ROOT),
+                        licenses.inventory().backing(held.pool(), identity.now()).stream()
+                                .map(l -> new BackingLicense(l.id(), l.keyId(), l.text())).toList()));
             }
         }
     }

@@ -11,6 +11,8 @@ import dev.usher.core.license.LicenseRejection;
 import dev.usher.core.seat.SeatViews;
 import dev.usher.core.seat.SessionConflictException;
 import dev.usher.server.license.LicenseService;
+import dev.usher.server.license.TrustedKeyDirectories;
+import dev.usher.server.license.TrustedKeyService;
 import dev.usher.server.seat.SeatService;
 import dev.usher.store.Database;
 import dev.usher.store.StoreException;
@@ -60,10 +62,10 @@ public final class HttpApi {
     public static Javalin create(Parts parts, java.util.function.Consumer<io.javalin.config.RoutesConfig> moreRoutes,
                                  java.util.function.Consumer<io.javalin.config.JavalinConfig> setup) {
         JsonMapper json = JsonCodec.mapper();
-        ClientRoutes client = new ClientRoutes(parts.seats(), parts.identity(), parts.auth(), parts.heartbeatSeconds());
+        ClientRoutes client = new ClientRoutes(parts.seats(), parts.licenses(), parts.identity(), parts.auth(), parts.heartbeatSeconds());
         IdentityRoutes identity = new IdentityRoutes(parts.identity(), parts.directory(), parts.seats(), parts.auth(), parts.hostHistory());
         StrayRoutes strays = new StrayRoutes(parts.strayPeople(), parts.auth());
-        AdminRoutes admin = new AdminRoutes(parts.licenses(), parts.seats(), parts.views(), parts.auth());
+        AdminRoutes admin = new AdminRoutes(parts.seats(), parts.views(), parts.auth());
         java.util.concurrent.atomic.AtomicReference<Javalin> app = new java.util.concurrent.atomic.AtomicReference<>();
         Javalin javalin = Javalin.create(config -> {
             config.startup.showJavalinBanner = false;
@@ -112,6 +114,7 @@ public final class HttpApi {
             });
             client.register(r);
             admin.register(r);
+            new LicenseRoutes(parts.licenses(), parts.auth()).register(r);
             identity.register(r);
             strays.register(r);
             new OidcRoutes(parts.oidc(), parts.auth()).register(r);
@@ -129,7 +132,11 @@ public final class HttpApi {
                             .with("reason", e.reason().code())));
             r.exception(LicenseService.LicenseIdConflictException.class, (e, ctx) -> problem(ctx,
                     new ApiProblem(409, "license-conflict", "A different license has this id", e.getMessage())));
-            r.exception(LicenseService.TrustedKeysUnreadableException.class, (e, ctx) -> {
+            r.exception(TrustedKeyService.InvalidKeyException.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(422, "invalid-key", "The vendor key file was refused", e.getMessage())));
+            r.exception(TrustedKeyService.KeyConflictException.class, (e, ctx) -> problem(ctx,
+                    new ApiProblem(409, "key-conflict", "The vendor key was refused", e.getMessage())));
+            r.exception(TrustedKeyDirectories.TrustedKeysUnreadableException.class, (e, ctx) -> {
                 LOG.error("{} {}: {}", ctx.method(), ctx.path(), e.getMessage());
                 problem(ctx, new ApiProblem(503, "trusted-keys-unreadable", "The trusted vendor keys cannot be read",
                         e.getMessage()));

@@ -268,8 +268,7 @@ final class IdentityRoutes {
         if (b.from() == null) {
             throw ApiProblem.validation("send {\"from\": <id of the user to merge into this one>}");
         }
-        UserDirectory.MergeResult r = users().merge(id(ctx), b.from(), identity.now());
-        event(ctx, "user-merged", r.into().name(), "merged user " + b.from());
+        UserDirectory.MergeResult r = identity.merge(id(ctx), b.from(), actor(ctx));
         ctx.json(java.util.Map.of("user", UserView.of(r.into()), "aliasesMoved", r.aliasesMoved(), "rolesMoved", r.rolesMoved(),
                 "sessionsMoved", r.sessionsMoved(), "seatsMoved", r.seatsMoved(), "seatsReleased", r.seatsReleased()));
     }

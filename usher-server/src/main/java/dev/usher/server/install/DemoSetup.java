@@ -3,6 +3,7 @@ package dev.usher.server.install;
 import dev.usher.core.license.Entitlement;
 import dev.usher.core.license.LicensePayload;
 import dev.usher.core.license.LicenseSigner;
+import dev.usher.core.license.ProductClaim;
 import dev.usher.core.license.VendorKeys;
 import dev.usher.server.license.LicenseService;
 
@@ -24,6 +25,7 @@ public final class DemoSetup {
     public static final String PRODUCT = "demo";
     public static final String FEATURE = "cal";
     public static final int SEATS = 25;
+    public static final String VENDOR = "Usher demo vendor";
 
     private DemoSetup() {
     }
@@ -41,7 +43,7 @@ public final class DemoSetup {
             key = pair.getPrivate();
         }
         if (!Files.exists(pubFile)) {
-            VendorKeys.writePublicKey(VendorKeys.publicKeyOf(key), pubFile);
+            VendorKeys.writePublicKey(VendorKeys.publicKeyOf(key), VENDOR, List.of(new ProductClaim(PRODUCT)), pubFile);
         }
         boolean hasDemo = licenses.inventory().licenses().stream()
                 .anyMatch(l -> l.payload().entitlements().stream().anyMatch(e -> e.product().equals(PRODUCT)));

@@ -80,6 +80,8 @@ public final class OfflineAdmin {
             } else {
                 users.setPasswordHash(u.id(), hash);
             }
+            // The password is known now: a start must not replace it as one that a failed first start never showed.
+            new dev.usher.store.SqlSettingsRepository(db).remove(IdentityService.UNSHOWN_PASSWORD_KEY);
             // Whoever knew the old password may be signed in: those sessions end with it. API tokens stay.
             int ended = 0;
             for (UserDirectory.Token t : users.tokens(u.id())) {

@@ -351,7 +351,12 @@ public final class SeatService {
         catalog.save(key, settings);
         audit.record("pool-settings-saved", key.toString(), "seat key " + before.policy().code() + " -> " + settings.policy().code()
                 + ", linger " + before.linger().toSeconds() + " s -> " + settings.linger().toSeconds() + " s"
-                + ", borrowing " + before.borrow() + " -> " + settings.borrow());
+                + ", borrowing " + borrowing(before.borrow()) + " -> " + borrowing(settings.borrow()));
+    }
+
+    /** "allowed up to 7 days, 2 seats kept on site" or "not allowed": what the audit trail says, not a record's toString. */
+    private static String borrowing(dev.usher.core.seat.BorrowPolicy b) {
+        return b.allowed() ? "allowed up to " + b.maxDays() + " days, " + b.floor() + " seat(s) kept on site" : "not allowed";
     }
 
     private static PoolKey pool(String product, String feature) {

@@ -146,7 +146,8 @@ class ConsolePageTest {
         String seatId = server.server().seats().seatsHeld().getFirst().seatId();
         for (String route : posts) {
             String path = route.replace("{id}", route.startsWith("/licenses") ? licenseId : "1").replace("{seatId}", seatId)
-                    .replace("{product}", "cad").replace("{feature}", "cal").replace("{roleId}", "1").replace("{index}", "0");
+                    .replace("{product}", "cad").replace("{feature}", "cal").replace("{roleId}", "1").replace("{index}", "0")
+                    .replace("{keyId}", server.vendor().keyId());
             Map<String, String> form = Map.of("mode", "token", "name", "eve", "password", "eves-password-123", "text", "x");
             assertThat(browser.post(path, form, null, Map.of()).status()).as("no token: " + path).isEqualTo(403);
             assertThat(browser.post(path, form, other.csrf(), Map.of()).status()).as("another session's token: " + path).isEqualTo(403);
@@ -252,7 +253,7 @@ class ConsolePageTest {
         String live = browser.get("/dashboard/live").html();
         assertThat(live).startsWith("<div id=\"live\" hx-get=\"/dashboard/live\" hx-trigger=\"every 5s\"");
         assertThat(live).contains("<dt>Peak today</dt><dd>2</dd>", "<dt>Denied today</dt><dd>2</dd>");
-        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda expires on 2026-06-11");
+        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda is valid until 2026-06-11T12:00:00Z");
         // later events are read incrementally: one more grant and denial
         server.client().checkout("d1", "cad", "cal", "dan", "h4");
         server.client().checkout("d2", "cad", "cal", "eve", "h5");
@@ -280,6 +281,11 @@ class ConsolePageTest {
         SeatEvent event = server.server().views().events(10).stream().filter(e -> e.type() == SeatEvent.Type.FORCE_RELEASE && e.sessionId() == null)
                 .findFirst().orElseThrow();
         assertThat(event.reason()).isEqualTo("left the company (console, admin)");
+        // Recorded as done by the signed-in administrator from the browser's address, not by the server itself.
+        server.server().auditRecorder().tick();
+        var recorded = server.admin().get("/api/v1/audit?type=seat-force-released").json().get(0);
+        assertThat(recorded.get("actor").asString()).isEqualTo("admin");
+        assertThat(recorded.get("source").asString()).isEqualTo("127.0.0.1");
         assertThat(browser.post("/seats/" + seatId + "/release", Map.of(), true).location()).isEqualTo("/seats");
         assertThat(browser.get("/seats").html()).contains("That seat was no longer held; nothing changed.");
 

@@ -104,6 +104,8 @@ class DemoModeTest {
         // A start without --demo leaves the demo license where it is, and a later --demo start still reuses it.
         try (TestServer plain = TestServer.start(dir)) {
             assertThat(plain.admin().get("/api/v1/licenses").json()).hasSize(1);
+            // That test server trusted a test key for every product, demo included: a product belongs to one key.
+            Files.delete(dir.resolve("trusted-keys").resolve("test-vendor-" + plain.vendor().keyId() + ".pub"));
         }
         try (TestServer demoAgain = TestServer.start(dir, c -> c.withDemo(true))) {
             JsonNode licenses = demoAgain.admin().get("/api/v1/licenses").json();

@@ -26,25 +26,34 @@ public final class TestServer implements AutoCloseable {
 
     private final Path dataDir;
     private final MutableClock clock;
-    private final TestVendor vendor = new TestVendor();
+    private final TestVendor vendor;
     private final UnaryOperator<ServerConfig> customize;
     private final MonitoringConfig monitoring;
     private final String databaseUrl;
     private UsherServer server;
 
     private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl) {
-        this(dataDir, clock, customize, databaseUrl, MonitoringConfig.defaults());
+        this(dataDir, clock, customize, databaseUrl, MonitoringConfig.defaults(), TestVendor.of(dataDir));
     }
 
     private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl,
                        MonitoringConfig monitoring) {
+        this(dataDir, clock, customize, databaseUrl, monitoring, TestVendor.of(dataDir));
+    }
+
+    private TestServer(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize, String databaseUrl,
+                       MonitoringConfig monitoring, TestVendor vendor) {
+        this.vendor = vendor;
         this.dataDir = dataDir;
         this.clock = clock;
         this.customize = customize;
         this.databaseUrl = databaseUrl;
         this.monitoring = monitoring;
         start();
-        vendor.trustIn(dataDir);
+        if (!server.config().demo()) {
+            // --demo trusts its own key for product demo; a test key for every product would claim demo too.
+            vendor.trustIn(dataDir);
+        }
     }
 
     public static TestServer start(Path dataDir) {
@@ -70,7 +79,8 @@ public final class TestServer implements AutoCloseable {
         if (databaseUrl == null) {
             throw new IllegalStateException("only a server on PostgreSQL has other nodes");
         }
-        return new TestServer(otherDataDir, clock, c -> also.apply(customize.apply(c)), databaseUrl);
+        // The same vendor: the nodes share their trusted keys, and two test keys would both claim every product.
+        return new TestServer(otherDataDir, clock, c -> also.apply(customize.apply(c)), databaseUrl, monitoring, vendor);
     }
 
     /** The PostgreSQL URL, or null on SQLite. */

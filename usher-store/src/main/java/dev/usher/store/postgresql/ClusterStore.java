@@ -103,21 +103,4 @@ public final class ClusterStore implements ClusterRegistry {
     public long configVersion() {
         return db.read(h -> h.createQuery("SELECT version FROM config_version WHERE id = 1").mapTo(Long.class).one());
     }
-
-    @Override
-    public Map<String, String> trustedKeys() {
-        return db.read(h -> {
-            Map<String, String> out = new java.util.LinkedHashMap<>();
-            h.createQuery("SELECT key_id, public_key FROM trusted_keys ORDER BY key_id")
-                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getString(2))).list();
-            return out;
-        });
-    }
-
-    @Override
-    public void addTrustedKey(String keyId, String pem, Instant now) {
-        db.write((h, after) -> h.createUpdate("""
-                        INSERT INTO trusted_keys (key_id, public_key, added_at) VALUES (:id, :pem, :now) ON CONFLICT (key_id) DO NOTHING""")
-                .bind("id", keyId).bind("pem", pem).bind("now", now.toEpochMilli()).execute());
-    }
 }
