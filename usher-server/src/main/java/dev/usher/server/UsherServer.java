@@ -94,6 +94,7 @@ public final class UsherServer implements AutoCloseable {
     private final CertificateAndKey tls;
 
     private final UsherMetrics metrics;
+    private final dev.usher.server.notify.Notifications notifications;
 
     private UsherServer(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         this.config = config;
@@ -159,6 +160,11 @@ public final class UsherServer implements AutoCloseable {
             usageRecorder.begin();
             this.auditRecorder = new AuditRecorder(new SqlAuditLog(db), config.reports().audit());
             this.usageReport = new UsageReport(usageRecorder, config.clock());
+            this.notifications = new dev.usher.server.notify.Notifications(settings, new dev.usher.store.notify.SqlNotificationLog(db),
+                    new dev.usher.server.notify.Notifications.Sources(licenses, catalog, usageRecorder.store(), auditRecorder.log(),
+                            new dev.usher.server.auth.Doctor(userDirectory, names, seats, config.clock()), clusterView),
+                    audit, config.clock(), installationId, hostName(), dev.usher.core.notify.RetrySchedule.DEFAULT);
+            notifications.applyAtStart(config.notifications());
             this.metrics = new UsherMetrics(seats, licenses, leases, config.clock());
             seats.countWith(metrics);
             sweeper.countWith(metrics);
@@ -167,7 +173,8 @@ public final class UsherServer implements AutoCloseable {
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, ledger, licenses, requestAuth, identity, directoryLink, db, VERSION,
-                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder), reportRoutes::register, javalin -> {
+                    config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder, notifications),
+                    reportRoutes::register, javalin -> {
                         Connectors.configure(javalin, config.host(), config.port(), https, tls);
                         httpMonitoring.installer().accept(javalin);
                     });
@@ -204,6 +211,7 @@ public final class UsherServer implements AutoCloseable {
             server.directoryLink.start();
             server.usageRecorder.start();
             server.auditRecorder.start(config.reports().interval());
+            server.notifications.start(config.notifications().interval());
             DataDirectory.writePrivateFile(server.dataDir.serverInfo(),
                     "{\"url\":\"" + server.localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
                             + ",\"token\":\"" + server.credentials.localToken() + "\"}\n");
@@ -338,6 +346,11 @@ public final class UsherServer implements AutoCloseable {
         return usageReport;
     }
 
+    /** E-mail and webhook notifications (tests move the clock and call {@code notifier().tick()}). */
+    public dev.usher.server.notify.Notifications notifications() {
+        return notifications;
+    }
+
     /** The Prometheus registry behind {@code GET /metrics}. */
     public UsherMetrics metrics() {
         return metrics;
@@ -406,6 +419,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (auditRecorder != null) {
             auditRecorder.close();
+        }
+        if (notifications != null) {
+            notifications.close();
         }
         if (metrics != null) {
             metrics.close();

@@ -33,7 +33,8 @@ public final class ConsoleRoutes {
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, IdentityService identity,
                         DirectoryLink directory, Database db, String version,
-                        dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit) {}
+                        dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit,
+                        dev.usher.server.notify.Notifications notifications) {}
 
     private static final String HTMX = "META-INF/resources/webjars/htmx.org/%s/dist/htmx.min.js";
 
@@ -73,6 +74,9 @@ public final class ConsoleRoutes {
         new PeoplePages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.seats()).register(r);
+        if (parts.notifications() != null) {
+            new NotificationPages(console, parts.notifications()).register(r);
+        }
         if (parts.usage() != null && parts.audit() != null) {
             new ReportPages(console, parts.usage(), parts.seats(), parts.identity().clock()).register(r);
             new AuditPages(console, parts.audit()).register(r);

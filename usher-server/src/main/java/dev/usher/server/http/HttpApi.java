@@ -36,7 +36,7 @@ public final class HttpApi {
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, RequestAuth auth,
                         IdentityService identity, DirectoryLink directory, Database db, String version, long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
-                        dev.usher.server.report.AuditRecorder audit) {}
+                        dev.usher.server.report.AuditRecorder audit, dev.usher.server.notify.Notifications notifications) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
@@ -108,7 +108,11 @@ public final class HttpApi {
             moreRoutes.accept(r);
             new BackupRoutes(parts.db(), parts.auth()).register(r);
             new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.ledger(),
-                    parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version(), parts.usage(), parts.audit())).register(r);
+                    parts.licenses(), parts.identity(), parts.directory(), parts.db(), parts.version(), parts.usage(), parts.audit(),
+                    parts.notifications())).register(r);
+            if (parts.notifications() != null) {
+                new NotificationRoutes(parts.notifications(), parts.auth()).register(r);
+            }
             new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));
