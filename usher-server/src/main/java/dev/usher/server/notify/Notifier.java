@@ -76,22 +76,21 @@ public final class Notifier implements AutoCloseable {
         Instant now = clock.instant();
         NotificationSettings s = settings.get();
         int announced = 0;
-        if (s.anyChannel()) {
-            for (Watch w : watches) {
-                if (!s.sends(w.kind())) {
-                    continue;
-                }
-                try {
-                    for (Alert a : w.check(now, s)) {
-                        if (log.claim(a, AlertMessage.of(a, origin).toJson(), Channels.targets(s), origin.node())) {
-                            announced++;
-                            LOG.info("notification: {} ({})", a.subject(), a.key());
-                        }
+        for (Watch w : watches) {
+            if (!s.anyChannel() || !s.sends(w.kind())) {
+                w.skip(now);
+                continue;
+            }
+            try {
+                for (Alert a : w.check(now, s)) {
+                    if (log.claim(a, AlertMessage.of(a, origin).toJson(), Channels.targets(s), origin.node())) {
+                        announced++;
+                        LOG.info("notification: {} ({})", a.subject(), a.key());
                     }
-                } catch (RuntimeException e) {
-                    // One watch failing (the database busy, the doctor slow) must not keep the others quiet.
-                    LOG.warn("notifications: looking for {} failed: {}", w.kind().code(), e.toString());
                 }
+            } catch (RuntimeException e) {
+                // One watch failing (the database busy, the doctor slow) must not keep the others quiet.
+                LOG.warn("notifications: looking for {} failed: {}", w.kind().code(), e.toString());
             }
         }
         int[] outcome = deliver(now, s);

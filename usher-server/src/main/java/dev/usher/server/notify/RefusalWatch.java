@@ -21,16 +21,19 @@ import java.util.Map;
 /**
  * People refused for want of a seat ({@code no-seats-available} while every seat was in use; a limit
  * rule's refusals are the rule working, see {@link UsageTimeline#forWantOfASeat}). At most one message
- * per pool and quiet period: the alert's key is the pool's, and it stays quiet that long once sent.
+ * per pool and quiet period: the alert's key is the pool's, and it stays quiet that long once sent. A
+ * message counts every such refusal since the pool's last message, those of the quiet period included.
  * Each node reads the refusals recorded since it started, a few seconds behind the clock so that
  * refusals committing late are still read.
  */
 final class RefusalWatch implements Watch {
 
     private static final Duration SETTLE = Duration.ofSeconds(2);
+    /** A message looks back at most this far for the refusals it counts. */
+    private static final Duration LOOK_BACK = Duration.ofDays(1);
     private static final int MAX_READ = 10_000;
     private static final int NAMES_SHOWN = 10;
-    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
     private final SqlNotificationLog log;
     private final PoolTermsSource pools;
@@ -48,21 +51,45 @@ final class RefusalWatch implements Watch {
     }
 
     @Override
+    public synchronized void skip(Instant now) {
+        Instant to = now.minus(SETTLE);
+        if (to.isAfter(readFrom)) {
+            readFrom = to;
+        }
+    }
+
+    @Override
     public synchronized List<Alert> check(Instant now, NotificationSettings s) {
         Instant to = now.minus(SETTLE);
         if (!to.isAfter(readFrom)) {
             return List.of();
         }
+        Map<PoolKey, List<UsageEvent>> fresh = forWantOfASeat(readFrom, to);
+        List<Alert> out = new ArrayList<>();
+        for (var e : fresh.entrySet()) {
+            String key = key(e.getKey());
+            // Since the pool's last message: what the quiet period held back is counted now.
+            Instant since = log.lastAnnounced(key).filter(t -> t.isBefore(readFrom)).orElse(readFrom);
+            since = since.isBefore(to.minus(LOOK_BACK)) ? to.minus(LOOK_BACK) : since;
+            List<UsageEvent> all = since.equals(readFrom) ? e.getValue() : forWantOfASeat(since, to).getOrDefault(e.getKey(), e.getValue());
+            out.add(alert(e.getKey(), all, now, Duration.ofMinutes(s.quietMinutes())));
+        }
+        readFrom = to;
+        return out;
+    }
+
+    private Map<PoolKey, List<UsageEvent>> forWantOfASeat(Instant from, Instant to) {
         Map<PoolKey, List<UsageEvent>> byPool = new LinkedHashMap<>();
-        for (UsageEvent e : log.noSeatRefusals(readFrom, to, MAX_READ)) {
+        for (UsageEvent e : log.noSeatRefusals(from, to, MAX_READ)) {
             if (UsageTimeline.forWantOfASeat(e, pools.terms(e.pool(), Instant.ofEpochMilli(e.at())).capacity())) {
                 byPool.computeIfAbsent(e.pool(), p -> new ArrayList<>()).add(e);
             }
         }
-        readFrom = to;
-        List<Alert> out = new ArrayList<>();
-        byPool.forEach((pool, refusals) -> out.add(alert(pool, refusals, now, Duration.ofMinutes(s.quietMinutes()))));
-        return out;
+        return byPool;
+    }
+
+    private static String key(PoolKey pool) {
+        return "seats-refused:" + pool;
     }
 
     private Alert alert(PoolKey pool, List<UsageEvent> refusals, Instant now, Duration quiet) {
@@ -80,13 +107,14 @@ final class RefusalWatch implements Watch {
         facts.put("refusals", String.valueOf(refusals.size()));
         facts.put("people", String.valueOf(people.size()));
         facts.put("first", first.toString());
-        return new Alert("seats-refused:" + pool, AlertKind.SEATS_REFUSED, now,
+        return new Alert(key(pool), AlertKind.SEATS_REFUSED, now,
                 people.size() + (people.size() == 1 ? " person was" : " people were") + " refused a seat of " + pool + ": all "
                         + capacity + " seats in use",
                 refusals.size() + (refusals.size() == 1 ? " refusal" : " refusals") + " for want of a seat of " + pool + " since "
-                        + TIME.format(first) + ", when every one of its " + capacity + " seats was in use. Refused: " + who + ".\n"
-                        + "Usher sends at most one such message per pool every " + quiet.toMinutes() + " minutes. The Reports page lists"
-                        + " every refusal, and Right-sizing estimates how many seats would have served everyone.",
+                        + TIME.format(first) + ", each while every seat was in use (" + capacity + " now). Refused: " + who + ".\n"
+                        + "Usher sends at most one such message per pool every " + quiet.toMinutes() + " minutes, counting the refusals"
+                        + " in between. The Reports page lists every refusal, and Right-sizing estimates how many seats would have"
+                        + " served everyone.",
                 facts, quiet);
     }
 }

@@ -16,4 +16,11 @@ interface Watch {
     AlertKind kind();
 
     List<Alert> check(Instant now, NotificationSettings settings);
+
+    /**
+     * Called instead of {@link #check} while the event is off or no channel is set: a watch that reads
+     * what happened since its last look moves on, so turning notifications on does not announce the past.
+     */
+    default void skip(Instant now) {
+    }
 }

@@ -145,10 +145,10 @@ public final class SqlNotificationLog {
                 .map(SqlNotificationLog::delivery).one();
     }
 
-    /** True once the event was claimed (by any node). */
-    public boolean announced(String eventKey) {
-        return db.read(h -> h.createQuery("SELECT COUNT(*) FROM notification_events WHERE event_key = :k").bind("k", eventKey)
-                .mapTo(Integer.class).one() > 0);
+    /** When the event was last announced (by any node), if ever. */
+    public java.util.Optional<Instant> lastAnnounced(String eventKey) {
+        return db.read(h -> h.createQuery("SELECT last_at FROM notification_events WHERE event_key = :k").bind("k", eventKey)
+                .mapTo(Long.class).findOne().map(Instant::ofEpochMilli));
     }
 
     /**
