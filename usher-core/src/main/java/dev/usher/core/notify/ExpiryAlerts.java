@@ -67,14 +67,17 @@ public final class ExpiryAlerts {
             before.put(p.key(), p.capacity());
         }
         List<String> lines = new ArrayList<>();
+        List<String> what = new ArrayList<>();
         TreeSet<String> pools = new TreeSet<>();
         for (Entitlement e : ending) {
             if (e.kind() == EntitlementKind.SERVER) {
+                boolean served = inventory.serverLicensed(e.product(), expires);
                 lines.add("- the server entitlement of " + e.product() + ": "
-                        + (inventory.serverLicensed(e.product(), expires) ? "another license still serves " + e.product() + "."
-                        : "after that no pool of " + e.product() + " grants seats."));
+                        + (served ? "another license still serves " + e.product() + "." : "after that no pool of " + e.product() + " grants seats."));
+                what.add("the server entitlement of " + e.product() + (served ? "" : " (after that no pool of " + e.product() + " grants seats)"));
                 pools.add(e.product() + "/server");
             } else {
+                what.add(e.seats() + (e.seats() == 1 ? " seat" : " seats") + " of " + e.product() + "/" + e.feature());
                 PoolKey key = new PoolKey(e.product(), e.feature());
                 lines.add("- " + e.seats() + (e.seats() == 1 ? " seat" : " seats") + " of " + key + ": the pool then has "
                         + after.getOrDefault(key, 0) + " (" + before.getOrDefault(key, 0) + " now).");
@@ -83,10 +86,9 @@ public final class ExpiryAlerts {
         }
         String customer = l.payload().customer();
         String left = left(Duration.between(now, expires));
-        String what = ending.size() == 1 && ending.getFirst().kind() == EntitlementKind.SEATS
-                ? ending.getFirst().seats() + " seats of " + ending.getFirst().product() + "/" + ending.getFirst().feature()
-                : "License '" + customer + "'";
-        String subject = what + " expire" + (what.startsWith("License") ? "s" : "") + " in " + left + " (" + WHEN.format(expires) + ")";
+        String head = ending.size() == 1 && ending.getFirst().kind() == EntitlementKind.SEATS ? what.getFirst() : "License '" + customer + "'";
+        String subject = head + (head.startsWith("License") || head.startsWith("1 seat ") ? " expires" : " expire") + " in " + left
+                + " (" + WHEN.format(expires) + ")";
         String text = "License " + l.id() + " (customer '" + customer + "') expires on " + WHEN.format(expires) + ", in " + left + ".\n"
                 + String.join("\n", lines) + "\n"
                 + "Add the renewal before then (Licenses in the console, or: usher license add FILE). Usher warns again at the next"
@@ -97,6 +99,7 @@ public final class ExpiryAlerts {
         facts.put("expires", expires.toString());
         facts.put("thresholdDays", String.valueOf(threshold));
         facts.put("pools", String.join(",", pools));
+        facts.put("ending", String.join("; ", what));
         return new Alert("license-expiring:" + l.id() + ":" + expires.getEpochSecond() + ":" + threshold + "d",
                 AlertKind.LICENSE_EXPIRING, now, subject, text, facts, null);
     }

@@ -1,5 +1,7 @@
 package dev.usher.server.console;
 
+import dev.usher.core.notify.Alert;
+import dev.usher.core.notify.ExpiryAlerts;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatLedger;
 import dev.usher.server.auth.DirectoryLink;
@@ -29,6 +31,9 @@ import org.slf4j.LoggerFactory;
  * same server as the API. Every change calls the services the API calls, never the API itself.
  */
 public final class ConsoleRoutes {
+
+    /** The dashboard warns about every license with something ending this many days ahead. */
+    static final int EXPIRY_BANNER_DAYS = 30;
 
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatLedger ledger, LicenseService licenses, IdentityService identity,
@@ -159,10 +164,6 @@ public final class ConsoleRoutes {
             if (!p.serverLicensed() && productsWarned.add(product)) {
                 warnings.add(new Pages.Warning("danger", "Product " + product + " has no valid server entitlement: its pools grant no seats"
                         + " until a license with a server entitlement for this installation is added.", "/licenses", "Licenses"));
-            } else if (p.serverExpires() != null && p.serverExpires().isBefore(now.plus(Duration.ofDays(30))) && productsWarned.add(product)) {
-                warnings.add(new Pages.Warning("warn", "The server entitlement of product " + product + " expires on "
-                        + fmt.date(p.serverExpires()) + " (" + fmt.ago(p.serverExpires()) + "): after that its pools grant no seats.",
-                        "/licenses", "Licenses"));
             }
             if (p.inUse() > p.capacity()) {
                 warnings.add(new Pages.Warning("danger", name + " is over capacity: " + p.inUse() + " seats are held but only "
@@ -174,6 +175,14 @@ public final class ConsoleRoutes {
                 warnings.add(new Pages.Warning("warn", name + ": reserves add up to " + reserved + " seats but only " + p.capacity()
                         + " are licensed: they shrink in proportion.", "/assignments#pool-" + name.replaceAll("[^A-Za-z0-9_-]", "_"), "Assignments"));
             }
+        }
+        // Every license with something ending within 30 days, whatever it is (seats of any pool, a server entitlement).
+        for (Alert a : ExpiryAlerts.of(parts.licenses().inventory(), now, List.of(EXPIRY_BANNER_DAYS))) {
+            Instant expires = Instant.parse(a.facts().get("expires"));
+            boolean soon = expires.isBefore(now.plus(Duration.ofDays(7)));
+            warnings.add(new Pages.Warning(soon ? "danger" : "warn", "License '" + a.facts().get("customer") + "': "
+                    + a.facts().get("ending") + " end" + " on " + fmt.date(expires) + " (" + fmt.ago(expires) + "). Add the renewal before then.",
+                    "/licenses", "Licenses"));
         }
         int duplicates = doctorCache.findings();
         if (duplicates > 0) {

@@ -252,7 +252,15 @@ class ConsolePageTest {
         String live = browser.get("/dashboard/live").html();
         assertThat(live).startsWith("<div id=\"live\" hx-get=\"/dashboard/live\" hx-trigger=\"every 5s\"");
         assertThat(live).contains("<dt>Peak today</dt><dd>2</dd>", "<dt>Denied today</dt><dd>2</dd>");
-        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda expires on 2026-06-11");
+        assertThat(live).contains("Product cam has no valid server entitlement", "<strong>Attention:</strong> License 'Test customer':"
+                + " the server entitlement of eda (after that no pool of eda grants seats); 4 seats of eda/cal end on 2026-06-11 (in 10 days).");
+        // Not only the server's: a 5-seat file of a served product ending in 44 hours is a banner too, marked as needing action.
+        server.admin().post("/api/v1/licenses", server.vendor().license(server.now()).customer("Design team")
+                .seats("cad", "viewer", 5, server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofHours(44))).text());
+        live = browser.get("/dashboard/live").html();
+        assertThat(live).contains("<p class=\"banner danger\"><strong>Needs action:</strong> License 'Design team': 5 seats of cad/viewer"
+                + " end on 2026-06-03 (in 44 h). Add the renewal before then.");
+        assertThat(live).as("the 1-year license of cad/cal is not mentioned").doesNotContain("2 seats of cad/cal");
         // later events are read incrementally: one more grant and denial
         server.client().checkout("d1", "cad", "cal", "dan", "h4");
         server.client().checkout("d2", "cad", "cal", "eve", "h5");
@@ -438,6 +446,45 @@ class ConsolePageTest {
     }
 
     // ---- reports, audit, borrowed seats and the waiting line ---------------------------------------
+
+    @Test
+    void reportsHaveDataInTheFirstMinutesWhateverThePeriodAndRefusalsShowTheirCount() {
+        server.license("cad", "cal", 2);
+        server.client().checkout("s1", "cad", "cal", "ann", "h1");
+        server.clock().advance(Duration.ofMinutes(1));
+        server.client().checkout("s2", "cad", "cal", "ben", "h2");
+        server.client().checkout("s3", "cad", "cal", "cat", "h3");
+        server.client().checkout("s4", "cad", "cal", "dan", "h4");
+        server.client().checkout("s5", "cad", "cal", "eve", "h5");
+        server.clock().advance(Duration.ofMinutes(2).plusSeconds(5));
+        server.server().usageRecorder().tick();
+        signIn();
+        for (String period : List.of("1h", "24h", "7d", "30d")) {
+            String html = browser.get("/reports?pool=cad/cal&period=" + period).html();
+            // Three minutes of history: drawn minute by minute from where it begins, whatever the period.
+            assertThat(html).as(period).contains("<summary>The numbers (3 rows, one per minute)</summary>", "class=\"in-use\"",
+                    "at most 2 seats in use, 3 refusals");
+            assertThat(html).as(period).contains("<text class=\"denial-count\"", "text-anchor=\"middle\">3</text>",
+                    "<title>3 refusals from ");
+        }
+        assertThat(browser.get("/reports?pool=cad/cal").html()).as("the default: the last 24 hours")
+                .contains("<option value=\"24h\" selected>Last 24 hours</option>", "one per minute");
+        assertThat(browser.get("/reports?pool=cad/cal&period=1h").html()).contains("<option value=\"1h\" selected>Last hour</option>");
+
+        // Later, a week of history: the 7 days are drawn by the hour, the hour still running from its minutes so far.
+        server.clock().advance(Duration.ofDays(6).plusMinutes(40));
+        server.client().heartbeat("s1");
+        server.server().usageRecorder().tick();
+        signIn(); // the console session ended while the clock moved a week
+        String week = browser.get("/reports?pool=cad/cal&period=7d").html();
+        assertThat(week).contains("one per hour");
+        assertThat(week).as("the last row is the hour running now").contains("<tr><td>" + console(server.now().truncatedTo(
+                java.time.temporal.ChronoUnit.HOURS)) + "</td>");
+    }
+
+    private static String console(java.time.Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneId.systemDefault()).format(t);
+    }
 
     @Test
     void reportsDrawUsageAsAnAccessibleChartWithTopUsersRefusalsTheEstimateAndCsv() {

@@ -94,7 +94,7 @@ class ClusterNotificationsTest {
 
         bothTick(5);
         assertThat(smtp.received()).extracting(TestSmtpServer.Received::subject).containsExactlyInAnyOrder(
-                "[Usher] 1 seats of cad/modeler expire in 19 days (" + ExpiryFormat.of(a.now().minusSeconds(5).plus(Duration.ofDays(20))) + ")",
+                "[Usher] 1 seat of cad/modeler expires in 19 days (" + ExpiryFormat.of(a.now().minusSeconds(5).plus(Duration.ofDays(20))) + ")",
                 "[Usher] 2 people were refused a seat of cad/modeler: all 1 seats in use");
         // One webhook failed (500) and waits 30 seconds; the other went.
         assertThat(hook.requests()).hasSize(2);
