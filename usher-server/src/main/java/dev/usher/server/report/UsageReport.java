@@ -60,7 +60,7 @@ public final class UsageReport {
     /**
      * The query a chart of {@code from..to} draws: from where the pool's history begins when the period
      * reaches back further (a new installation fills the chart in its first minutes), at the step that
-     * suits the span (minutes up to a day, hours up to 14 days, then days), aligned to that step.
+     * suits the span (minutes up to 6 hours, hours up to 14 days, then days), aligned to that step.
      */
     public ReportQuery chartQuery(String product, String feature, Instant from, Instant to) {
         Long begins = store.historyStart(product, feature);
@@ -71,9 +71,9 @@ public final class UsageReport {
         return new ReportQuery(product, feature, null, aligned, to, step);
     }
 
-    /** About 60 to 1,440 bars: minutes up to a day, hours up to 14 days, then days. */
+    /** About 24 to 400 bars: minutes up to 6 hours, hours up to 14 days, then days. */
     public static UsageRow.Step stepFor(Duration span) {
-        if (span.compareTo(Duration.ofDays(1)) <= 0) {
+        if (span.compareTo(Duration.ofHours(6)) <= 0) {
             return UsageRow.Step.MINUTE;
         }
         return span.compareTo(Duration.ofDays(14)) <= 0 ? UsageRow.Step.HOUR : UsageRow.Step.DAY;

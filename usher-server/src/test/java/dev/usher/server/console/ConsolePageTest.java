@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsolePageTest {
 
     private static final List<String> PAGES = List.of("/", "/dashboard/live", "/licenses", "/seats", "/users", "/roles", "/doctor",
-            "/assignments", "/settings", "/reports", "/audit", "/audit/verify");
+            "/assignments", "/settings", "/settings/notifications", "/reports", "/audit", "/audit/verify");
 
     @TempDir
     Path dir;
@@ -417,6 +417,68 @@ class ConsolePageTest {
         assertThat(test.status()).isEqualTo(200);
         assertThat(test.html()).startsWith("<div id=\"ldap-test-result\"").contains("Connection failed:");
         assertThat(server.server().identity().users().count(null)).isPositive();
+    }
+
+    @Test
+    void settingsNotificationsSavesChecksEveryFieldNeverShowsSecretsAndSendsATest() {
+        try (var hook = dev.usher.server.testing.WebhookReceiver.start("console-secret-0123456789")) {
+            signIn();
+            ConsoleClient.Page page = browser.get("/settings/notifications");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.html()).contains("<a href=\"/settings/notifications\" aria-current=\"page\">Notifications</a>",
+                    "<h2 id=\"email-heading\">E-mail</h2>", ">Send a test</button>", "Nothing sent yet.",
+                    "value=\"30, 7, 1\"", "name=\"event-seats-refused\" value=\"on\" checked");
+
+            Map<String, String> bad = new java.util.HashMap<>(Map.of("host", "smtp.corp.example", "port", "99999", "from", "usher@corp.example",
+                    "to", "it@corp.example", "security", "starttls", "url0", hook.url(), "secret0", "short", "busyPercent", "0"));
+            bad.put("expiryDays", "30, soon");
+            ConsoleClient.Page refused = browser.post("/settings/notifications", bad, true);
+            assertThat(refused.status()).isEqualTo(422);
+            assertThat(refused.html()).contains("id=\"port-error\">Port must be 1-65535 (got 99999).",
+                    "id=\"webhooks-error\" role=\"alert\">Webhooks: the secret of " + hook.url() + " must be 16 to 256 characters",
+                    "id=\"expiryDays-error\">Give whole numbers of days, e.g. 30, 7, 1.", "value=\"smtp.corp.example\"");
+            assertThat(server.server().notifications().settings().anyChannel()).as("nothing saved").isFalse();
+
+            Map<String, String> good = Map.of("url0", hook.url(), "secret0", "console-secret-0123456789", "event-license-expiring", "on",
+                    "event-seats-refused", "on", "expiryDays", "14, 2", "busyPercent", "85", "busyMinutes", "10", "quietMinutes", "30");
+            ConsoleClient.Page saved = browser.post("/settings/notifications", good, true);
+            assertThat(saved.status()).isEqualTo(303);
+            NotificationSettingsView.check(server.server().notifications().settings(), hook.url());
+            String shown = browser.get("/settings/notifications").html();
+            assertThat(shown).contains("Saved the notification settings. Send a test to check that messages arrive.",
+                    "value=\"" + hook.url() + "\"", "(stored; leave empty to keep it)", "value=\"14, 2\"")
+                    .doesNotContain("console-secret-0123456789");
+            assertThat(shown).doesNotContain("name=\"event-pool-busy\" value=\"on\" checked");
+
+            // "Send a test" of what the form holds (the stored secret kept), answered as a fragment for htmx.
+            ConsoleClient.Page test = browser.post("/settings/notifications/test", Map.of("url0", hook.url(), "event-license-expiring", "on"),
+                    null, Map.of("X-CSRF-Token", browser.csrf(), "HX-Request", "true"));
+            assertThat(test.status()).isEqualTo(200);
+            assertThat(test.html()).startsWith("<div id=\"notification-test-result\"")
+                    .contains("<strong>Webhook to " + hook.url() + ":</strong> sent.");
+            assertThat(hook.requests()).singleElement().satisfies(r -> {
+                assertThat(r.signatureValid()).isTrue();
+                assertThat(r.event()).isEqualTo("test");
+            });
+            assertThat(browser.get("/settings/notifications").html()).contains("data-testid=\"deliveries\"", "Test message from Usher",
+                    "<span class=\"tag ok\">sent</span>");
+            server.server().auditRecorder().tick();
+            assertThat(server.admin().get("/api/v1/audit?type=notification-settings").json().get(0).get("actor").asString()).isEqualTo("admin");
+        }
+    }
+
+    /** What the console saved, read back from the server. */
+    private static final class NotificationSettingsView {
+        static void check(dev.usher.server.notify.NotificationSettings s, String url) {
+            assertThat(s.email()).isNull();
+            assertThat(s.webhooks()).singleElement().satisfies(w -> {
+                assertThat(w.url()).isEqualTo(url);
+                assertThat(w.secret()).isEqualTo("console-secret-0123456789");
+            });
+            assertThat(s.events()).containsExactly("license-expiring", "seats-refused");
+            assertThat(s.expiryDays()).containsExactly(14, 2);
+            assertThat(List.of(s.busyPercent(), s.busyMinutes(), s.quietMinutes())).containsExactly(85, 10, 30);
+        }
     }
 
     @Test
