@@ -19,7 +19,7 @@ public final class ConfigurationDocs {
         b.append("| --- | --- | --- | --- | --- | --- |\n");
         for (Setting s : Setting.values()) {
             b.append("| `").append(s.key()).append("` | ")
-                    .append(s.flag().map(f -> "`" + f + "`").orElse("(none: a secret)")).append(" | `")
+                    .append(s.flag().map(f -> "`" + f + "`").orElse(s.secret() ? "(none: a secret)" : "(none)")).append(" | `")
                     .append(s.env()).append("` | ")
                     .append(s.defaultValue().isEmpty() ? "(not set)" : "`" + s.defaultValue() + "`").append(" | ")
                     .append(s.type().describe()).append(" | ")
