@@ -112,7 +112,8 @@ final class NotificationPages {
         NotificationSettings.Email email = null;
         if (!form.value("host").isEmpty() || !form.value("to").isEmpty() || !form.value("from").isEmpty()) {
             String password = Optional.ofNullable(ctx.formParam("password")).orElse("");
-            email = new NotificationSettings.Email(form.value("host"), number(form, "port"), form.value("security"), form.value("username"),
+            email = new NotificationSettings.Email(form.value("host"), SettingsPages.intField(form, "port", null), form.value("security"),
+                    form.value("username"),
                     password.isEmpty() ? null : password, form.value("from"),
                     Arrays.stream(form.value("to").split("[,;\\s]+")).filter(t -> !t.isBlank()).toList(), form.value("trustedCertificate"));
         }
@@ -126,12 +127,12 @@ final class NotificationPages {
                 }
             }
         }
-        NotificationSettings s = new NotificationSettings(email, webhooks, events, days, number(form, "busyPercent"),
-                number(form, "busyMinutes"), number(form, "quietMinutes")).keepingSecretsOf(stored);
+        NotificationSettings s = new NotificationSettings(email, webhooks, events, days, SettingsPages.intField(form, "busyPercent", null),
+                SettingsPages.intField(form, "busyMinutes", null), SettingsPages.intField(form, "quietMinutes", null)).keepingSecretsOf(stored);
         for (String p : s.problems()) {
             String field = fieldOf(p);
             if (!form.hasError(field)) {
-                form.error(field, sentence(readable(p)));
+                form.error(field, SettingsPages.sentence(readable(p)));
             }
         }
         return s;
@@ -152,19 +153,6 @@ final class NotificationPages {
         return problem.replace("email.trustedCertificate", "trusted certificate").replace("email.", "")
                 .replace("expiryDays", "days before expiry").replace("busyPercent", "busy share").replace("busyMinutes", "busy minutes")
                 .replace("quietMinutes", "quiet period").replace("username", "user name");
-    }
-
-    private static Integer number(FormState form, String field) {
-        String v = form.value(field);
-        if (v.isEmpty()) {
-            return null;
-        }
-        try {
-            return Integer.parseInt(v);
-        } catch (NumberFormatException e) {
-            form.error(field, "Enter a whole number.");
-            return null;
-        }
     }
 
     private void save(Context ctx, ConsoleSession.Admin a) {
@@ -200,13 +188,5 @@ final class NotificationPages {
         } else {
             show(ctx, a, form, hooks, lines);
         }
-    }
-
-    private static String sentence(String s) {
-        if (s.isEmpty()) {
-            return s;
-        }
-        String t = Character.toUpperCase(s.charAt(0)) + s.substring(1);
-        return t.endsWith(".") ? t : t + ".";
     }
 }

@@ -148,7 +148,8 @@ final class SettingsPages {
         return s;
     }
 
-    private static int intField(FormState form, String field, int dflt) {
+    /** A whole number typed in a field; {@code dflt} when empty; an error next to the field when not a number. */
+    static Integer intField(FormState form, String field, Integer dflt) {
         String v = form.value(field);
         if (v.isEmpty()) {
             return dflt;
@@ -241,7 +242,7 @@ final class SettingsPages {
         show(ctx, a, authForm(), ldapForm(), null, new Pages.PoolPolicy(product, feature, policy, 0, error));
     }
 
-    private static String sentence(String s) {
+    static String sentence(String s) {
         String t = Character.toUpperCase(s.charAt(0)) + s.substring(1);
         return t.endsWith(".") ? t : t + ".";
     }

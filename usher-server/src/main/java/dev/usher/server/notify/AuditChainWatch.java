@@ -20,7 +20,7 @@ final class AuditChainWatch implements Watch {
     static final Duration EVERY = Duration.ofHours(1);
 
     private final SqlAuditLog audit;
-    private Instant next = Instant.MIN;
+    private final Pace pace = new Pace(EVERY);
 
     AuditChainWatch(SqlAuditLog audit) {
         this.audit = audit;
@@ -33,10 +33,9 @@ final class AuditChainWatch implements Watch {
 
     @Override
     public synchronized List<Alert> check(Instant now, NotificationSettings settings) {
-        if (now.isBefore(next)) {
+        if (!pace.due(now)) {
             return List.of();
         }
-        next = now.plus(EVERY);
         ChainCheck.Result r = audit.verify();
         if (r.ok()) {
             return List.of();

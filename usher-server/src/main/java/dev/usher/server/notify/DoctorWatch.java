@@ -30,7 +30,7 @@ final class DoctorWatch implements Watch {
     private final Doctor doctor;
     private final SqlNotificationLog log;
     private final String node;
-    private Instant next = Instant.MIN;
+    private final Pace pace = new Pace(EVERY);
 
     DoctorWatch(Doctor doctor, SqlNotificationLog log, String node) {
         this.doctor = doctor;
@@ -45,10 +45,9 @@ final class DoctorWatch implements Watch {
 
     @Override
     public synchronized List<Alert> check(Instant now, NotificationSettings settings) {
-        if (now.isBefore(next)) {
+        if (!pace.due(now)) {
             return List.of();
         }
-        next = now.plus(EVERY);
         List<Doctor.Finding> fresh = new ArrayList<>();
         List<String> keys = new ArrayList<>();
         for (Doctor.Finding f : doctor.examine()) {
