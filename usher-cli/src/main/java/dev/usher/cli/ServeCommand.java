@@ -9,6 +9,7 @@ import dev.usher.server.ServerConfig;
 import dev.usher.server.tls.HttpsConfig;
 import dev.usher.server.UsherServer;
 import dev.usher.server.monitoring.MonitoringConfig;
+import dev.usher.server.notify.NotificationOverrides;
 import dev.usher.cli.logging.LogFormat;
 import dev.usher.cli.logging.LogLines;
 import picocli.CommandLine.Command;
@@ -16,6 +17,9 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
@@ -227,10 +231,48 @@ public final class ServeCommand implements Callable<Integer> {
                     .withAdminPassword(c.text(Setting.ADMIN_PASSWORD))
                     .withReports(reports(c))
                     .withDatabaseUrl(c.text(Setting.DB_URL))
-                    .withOidc(c.oidc());
+                    .withOidc(c.oidc())
+                    .withNotifications(notifications(c));
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+    }
+
+    /**
+     * The notify.* settings given in the file, the environment or a flag: each replaces the stored value at
+     * start. A default is not given (the console's choice stands), so only explicit values are passed on.
+     */
+    static NotificationOverrides notifications(Configuration c) {
+        String ca = null;
+        Path caFile = (Path) given(c, Setting.NOTIFY_SMTP_CA);
+        if (caFile != null) {
+            try {
+                ca = Files.readString(caFile);
+            } catch (IOException | UncheckedIOException e) {
+                throw new CliException(c.value(Setting.NOTIFY_SMTP_CA).origin() + ": cannot read " + caFile + " (" + e.getMessage() + ")");
+            }
+        }
+        @SuppressWarnings("unchecked")
+        List<String> to = (List<String>) given(c, Setting.NOTIFY_EMAIL_TO);
+        @SuppressWarnings("unchecked")
+        List<String> events = (List<String>) given(c, Setting.NOTIFY_EVENTS);
+        @SuppressWarnings("unchecked")
+        List<Long> days = (List<Long>) given(c, Setting.NOTIFY_EXPIRY_DAYS);
+        return new NotificationOverrides((String) given(c, Setting.NOTIFY_SMTP_HOST), integer(given(c, Setting.NOTIFY_SMTP_PORT)),
+                (String) given(c, Setting.NOTIFY_SMTP_SECURITY), (String) given(c, Setting.NOTIFY_SMTP_USER),
+                (String) given(c, Setting.NOTIFY_SMTP_PASSWORD), ca, (String) given(c, Setting.NOTIFY_EMAIL_FROM), to,
+                (String) given(c, Setting.NOTIFY_WEBHOOK_URL), (String) given(c, Setting.NOTIFY_WEBHOOK_SECRET), events,
+                days == null ? null : days.stream().map(Long::intValue).toList(), integer(given(c, Setting.NOTIFY_BUSY_PERCENT)),
+                integer(given(c, Setting.NOTIFY_BUSY_MINUTES)), integer(given(c, Setting.NOTIFY_QUIET_MINUTES)), null);
+    }
+
+    private static Object given(Configuration c, Setting s) {
+        Configuration.Value v = c.value(s);
+        return v.source() == Configuration.Source.DEFAULT ? null : v.value();
+    }
+
+    private static Integer integer(Object v) {
+        return v == null ? null : ((Long) v).intValue();
     }
 
     /** HTTPS, when tls.cert and tls.key are set (else null). */

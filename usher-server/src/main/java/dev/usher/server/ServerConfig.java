@@ -25,12 +25,14 @@ import java.util.Objects;
  *                          several on that PostgreSQL database ({@code postgresql://host:port/db?user=..&password=..})
  * @param oidc              when set (the configuration file's {@code oidc.*}), the identity provider to store at start
  *                          (else the stored settings, changed in the console or the API)
+ * @param notifications     notification settings given at start (replace the stored ones) and how often the notifier looks
  */
 public record ServerConfig(Path dataDir, String host, int port, boolean demo, Duration leaseTtl, Duration sweepInterval,
                            Duration leaseFlushInterval, Clock clock, String adminToken, List<Path> trustedKeyDirs,
                            boolean stripDomain, long maxRequestBytes, AuthMode authMode, String adminPassword,
                            dev.usher.server.report.ReportSettings reports, String databaseUrl,
-                           dev.usher.server.auth.oidc.OidcSettings oidc) {
+                           dev.usher.server.auth.oidc.OidcSettings oidc,
+                           dev.usher.server.notify.NotificationOverrides notifications) {
 
     public static final int DEFAULT_PORT = 9780;
     public static final Duration DEFAULT_LEASE_TTL = Duration.ofSeconds(120);
@@ -49,68 +51,73 @@ public record ServerConfig(Path dataDir, String host, int port, boolean demo, Du
         }
         trustedKeyDirs = List.copyOf(trustedKeyDirs);
         reports = reports == null ? dev.usher.server.report.ReportSettings.DEFAULT : reports;
+        notifications = notifications == null ? dev.usher.server.notify.NotificationOverrides.NONE : notifications;
     }
 
     /** Defaults for {@code dataDir}: port 9780, TTL 120 s, sweep every 5 s, flush every second. */
     public static ServerConfig defaults(Path dataDir) {
         return new ServerConfig(dataDir, "0.0.0.0", DEFAULT_PORT, false, DEFAULT_LEASE_TTL, Duration.ofSeconds(5),
-                Duration.ofSeconds(1), Clock.systemUTC(), null, List.of(), true, 1024 * 1024, null, null, null, null, null);
+                Duration.ofSeconds(1), Clock.systemUTC(), null, List.of(), true, 1024 * 1024, null, null, null, null, null, null);
     }
 
     public ServerConfig withPort(int p) {
-        return new ServerConfig(dataDir, host, p, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, p, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withDatabaseUrl(String url) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, url, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, url, oidc, notifications);
     }
 
     public ServerConfig withHost(String h) {
-        return new ServerConfig(dataDir, h, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, h, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withDemo(boolean d) {
-        return new ServerConfig(dataDir, host, port, d, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, d, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withLeaseTtl(Duration ttl) {
-        return new ServerConfig(dataDir, host, port, demo, ttl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, ttl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withSweepInterval(Duration s) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, s, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, s, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withClock(Clock c) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, c, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, c, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withAdminToken(String t) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, t, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, t, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withTrustedKeyDirs(List<Path> dirs) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, dirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, dirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withStripDomain(boolean s) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, s, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, s, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withAuthMode(AuthMode m) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, m, adminPassword, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, m, adminPassword, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withAdminPassword(String p) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, p, reports, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, p, reports, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withReports(dev.usher.server.report.ReportSettings r) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, r, databaseUrl, oidc);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, r, databaseUrl, oidc, notifications);
     }
 
     public ServerConfig withOidc(dev.usher.server.auth.oidc.OidcSettings o) {
-        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, o);
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, o, notifications);
+    }
+
+    public ServerConfig withNotifications(dev.usher.server.notify.NotificationOverrides n) {
+        return new ServerConfig(dataDir, host, port, demo, leaseTtl, sweepInterval, leaseFlushInterval, clock, adminToken, trustedKeyDirs, stripDomain, maxRequestBytes, authMode, adminPassword, reports, databaseUrl, oidc, n);
     }
 
     /** Heartbeat interval told to clients: a third of the TTL, so two lost heartbeats still keep the seat. */

@@ -115,6 +115,7 @@ public final class UsherServer implements AutoCloseable {
     private final CertificateAndKey tls;
 
     private final UsherMetrics metrics;
+    private final dev.usher.server.notify.Notifications notifications;
 
     private UsherServer(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         this.config = config;
@@ -205,6 +206,11 @@ public final class UsherServer implements AutoCloseable {
             usageRecorder.begin();
             this.auditRecorder = new AuditRecorder(new SqlAuditLog(db), config.reports().audit());
             this.usageReport = new UsageReport(usageRecorder, config.clock());
+            this.notifications = new dev.usher.server.notify.Notifications(settings, new dev.usher.store.notify.SqlNotificationLog(db),
+                    new dev.usher.server.notify.Notifications.Sources(licenses, catalog, usageRecorder.store(), auditRecorder.log(),
+                            new dev.usher.server.auth.Doctor(userDirectory, names, seats, config.clock()), clusterView),
+                    audit, config.clock(), installationId, hostName(), dev.usher.core.notify.RetrySchedule.DEFAULT);
+            notifications.applyAtStart(config.notifications());
             this.metrics = new UsherMetrics(seats, licenses, leases, config.clock());
             seats.countWith(metrics);
             sweeper.countWith(metrics);
@@ -216,7 +222,7 @@ public final class UsherServer implements AutoCloseable {
             this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, oidc, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder,
                     new dev.usher.server.http.StorageWatch(dataDir.root(), config.clock()),
-                    new HostHistory(peopleHistory, names, config.clock()), new StrayPeople(peopleHistory, userDirectory, config.clock())),
+                    new HostHistory(peopleHistory, names, config.clock()), new StrayPeople(peopleHistory, userDirectory, config.clock()), notifications),
                     reportRoutes::register, javalin -> {
                         Connectors.configure(javalin, config.host(), config.port(), https, tls);
                         httpMonitoring.installer().accept(javalin);
@@ -291,6 +297,7 @@ public final class UsherServer implements AutoCloseable {
         directoryLink.start();
         usageRecorder.start();
         auditRecorder.start(config.reports().interval());
+        notifications.start(config.notifications().interval());
         // Admin commands on this machine find the server here. With HTTPS they use it (plain HTTP may only
         // redirect) and trust exactly the certificate it serves: its DER, base64, so no file has to be readable.
         String httpsInfo = https == null ? "" : ",\"httpsUrl\":\"" + localHttpsUrl() + "\",\"certificate\":\""
@@ -446,6 +453,11 @@ public final class UsherServer implements AutoCloseable {
         return usageReport;
     }
 
+    /** E-mail and webhook notifications (tests move the clock and call {@code notifier().tick()}). */
+    public dev.usher.server.notify.Notifications notifications() {
+        return notifications;
+    }
+
     /** The Prometheus registry behind {@code GET /metrics}. */
     public UsherMetrics metrics() {
         return metrics;
@@ -517,6 +529,9 @@ public final class UsherServer implements AutoCloseable {
         }
         if (auditRecorder != null) {
             auditRecorder.close();
+        }
+        if (notifications != null) {
+            notifications.close();
         }
         if (metrics != null) {
             metrics.close();

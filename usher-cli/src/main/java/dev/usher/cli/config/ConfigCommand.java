@@ -88,11 +88,12 @@ public final class ConfigCommand {
         }
 
         private static void checkSecrets(Configuration c, Path file, List<String> warnings) {
-            boolean hasSecret = c.all().stream().anyMatch(v -> v.setting().secret() && v.source() == Configuration.Source.FILE);
+            List<String> secrets = c.all().stream().filter(v -> v.setting().secret() && v.source() == Configuration.Source.FILE)
+                    .map(v -> v.setting().key()).toList();
             try {
                 Set<PosixFilePermission> perms = Files.getPosixFilePermissions(file);
-                if (hasSecret && (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ))) {
-                    warnings.add(file + " holds a secret (admin.token or admin.password) and others can read it: chmod 600 " + file);
+                if (!secrets.isEmpty() && (perms.contains(PosixFilePermission.GROUP_READ) || perms.contains(PosixFilePermission.OTHERS_READ))) {
+                    warnings.add(file + " holds a secret (" + String.join(", ", secrets) + ") and others can read it: chmod 600 " + file);
                 }
             } catch (IOException | UnsupportedOperationException ignored) {
                 // not a POSIX file system: nothing to say

@@ -88,7 +88,44 @@ public enum Setting {
             "Members of this group are administrators (besides the directory group of the Administrators role)."),
     OIDC_REDIRECT_URI("oidc.redirect.uri", null, "USHER_OIDC_REDIRECT_URI", new ValueType.Text(1), "",
             "The redirect URI registered at the provider, when the browser's address of Usher is not its own (a proxy);"
-                    + " empty: the address the browser used, plus /login/oidc/callback.");
+                    + " empty: the address the browser used, plus /login/oidc/callback."),
+    // Notifications (docs/NOTIFICATIONS.md). Stored for every node and editable in the console (Settings > Notifications)
+    // and the API; a key set here replaces the stored value at every start.
+    NOTIFY_SMTP_HOST("notify.smtp.host", null, "USHER_NOTIFY_SMTP_HOST", new ValueType.Text(1), "",
+            "SMTP server for e-mail notifications, e.g. smtp.corp.example. Set here (as every notify.* key), it replaces the value"
+                    + " stored from the console at each start; leave it out to manage it there."),
+    NOTIFY_SMTP_PORT("notify.smtp.port", null, "USHER_NOTIFY_SMTP_PORT", new ValueType.Number(1, 65535, ""), "",
+            "SMTP port; empty: 587 for starttls, 465 for tls."),
+    NOTIFY_SMTP_SECURITY("notify.smtp.security", null, "USHER_NOTIFY_SMTP_SECURITY",
+            new ValueType.Choice(List.of("starttls", "tls", "none")), "",
+            "starttls (required, not merely tried; the default), tls (implicit, port 465) or none (a relay on a trusted network,"
+                    + " without a password)."),
+    NOTIFY_SMTP_USER("notify.smtp.user", null, "USHER_NOTIFY_SMTP_USER", new ValueType.Text(1), "",
+            "User name for SMTP authentication; empty: no authentication."),
+    NOTIFY_SMTP_PASSWORD("notify.smtp.password", null, "USHER_NOTIFY_SMTP_PASSWORD", new ValueType.Text(1), "",
+            "Password for SMTP authentication. A secret: never shown by the console or the API."),
+    NOTIFY_SMTP_CA("notify.smtp.ca", null, "USHER_NOTIFY_SMTP_CA", new ValueType.FilePath(), "",
+            "PEM certificate to trust for the SMTP server besides the Java runtime's authorities (self-signed or company CA)."),
+    NOTIFY_EMAIL_FROM("notify.email.from", null, "USHER_NOTIFY_EMAIL_FROM", new ValueType.Text(3), "",
+            "Sender address of notification e-mails, e.g. usher@corp.example."),
+    NOTIFY_EMAIL_TO("notify.email.to", null, "USHER_NOTIFY_EMAIL_TO", new ValueType.TextList(), "",
+            "Recipients of notification e-mails, comma-separated (at most 20)."),
+    NOTIFY_WEBHOOK_URL("notify.webhook.url", null, "USHER_NOTIFY_WEBHOOK_URL", new ValueType.Text(8), "",
+            "A webhook that receives every event as a JSON POST signed with HMAC-SHA256 (replaces the stored webhooks; the"
+                    + " console takes up to 10)."),
+    NOTIFY_WEBHOOK_SECRET("notify.webhook.secret", null, "USHER_NOTIFY_WEBHOOK_SECRET", new ValueType.Text(16), "",
+            "The webhook's HMAC secret (16+ characters). A secret: never shown by the console or the API."),
+    NOTIFY_EVENTS("notify.events", null, "USHER_NOTIFY_EVENTS", new ValueType.TextList(), "",
+            "Events that send messages, comma-separated: license-expiring, pool-busy, seats-refused, doctor-finding,"
+                    + " audit-broken, node-gone. Empty: all."),
+    NOTIFY_EXPIRY_DAYS("notify.expiry.days", null, "USHER_NOTIFY_EXPIRY_DAYS", new ValueType.NumberList(1, 365, "days"), "30,7,1",
+            "Announce a license (or pool) this many days before it expires; one message per threshold crossed."),
+    NOTIFY_BUSY_PERCENT("notify.busy.percent", null, "USHER_NOTIFY_BUSY_PERCENT", new ValueType.Number(1, 100, "percent"), "90",
+            "A pool is busy with this share of its seats in use or more ..."),
+    NOTIFY_BUSY_MINUTES("notify.busy.minutes", null, "USHER_NOTIFY_BUSY_MINUTES", new ValueType.Number(1, 1440, "minutes"), "15",
+            "... every minute for this many minutes in a row."),
+    NOTIFY_QUIET_MINUTES("notify.quiet.minutes", null, "USHER_NOTIFY_QUIET_MINUTES", new ValueType.Number(1, 10080, "minutes"), "60",
+            "At most one message per pool in this period about refusals, and about a pool that stays busy.");
 
     private final String key;
     private final String flag;
@@ -136,7 +173,8 @@ public enum Setting {
     }
 
     public boolean secret() {
-        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN || this == DB_URL || this == OIDC_CLIENT_SECRET;
+        return this == ADMIN_TOKEN || this == ADMIN_PASSWORD || this == METRICS_TOKEN || this == DB_URL || this == OIDC_CLIENT_SECRET
+                || this == NOTIFY_SMTP_PASSWORD || this == NOTIFY_WEBHOOK_SECRET;
     }
 
     public static Optional<Setting> byKey(String key) {

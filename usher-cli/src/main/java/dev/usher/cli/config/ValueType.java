@@ -129,6 +129,44 @@ public sealed interface ValueType {
         }
     }
 
+    /** Comma-separated words (e-mail addresses, event names). */
+    record TextList() implements ValueType {
+        @Override
+        public Object parse(String text) {
+            List<String> out = new ArrayList<>();
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public String describe() {
+            return "text, comma-separated";
+        }
+    }
+
+    /** Comma-separated numbers, each in a range. */
+    record NumberList(long min, long max, String unit) implements ValueType {
+        @Override
+        public Object parse(String text) {
+            List<Long> out = new ArrayList<>();
+            for (String part : text.split(",")) {
+                if (!part.isBlank()) {
+                    out.add((Long) new Number(min, max, unit).parse(part));
+                }
+            }
+            return List.copyOf(out);
+        }
+
+        @Override
+        public String describe() {
+            return unit + " " + min + "-" + max + ", comma-separated";
+        }
+    }
+
     /** A PostgreSQL URL, checked the way the store will read it (the message never repeats the password). */
     record DatabaseUrl() implements ValueType {
         @Override

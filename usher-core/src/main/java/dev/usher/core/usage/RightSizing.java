@@ -15,6 +15,10 @@ import java.util.List;
  * are percentiles of that demand (nearest rank: the smallest number at least that share of periods
  * did not exceed).
  *
+ * <p>Refused people count only when they were refused for want of a seat (see
+ * {@link UsageTimeline#forWantOfASeat}): someone a {@code limit} rule turned away while seats were free
+ * would not have been served by more seats.
+ *
  * <p>It is an estimate: a refused person might have given up, retried later or held a seat for
  * longer than a minute, and minutes before usage history began are not counted.
  *
@@ -28,6 +32,10 @@ import java.util.List;
 public record RightSizing(PoolKey pool, Instant from, Instant to, String unit, int periods, int owned,
                           Instant busiestStart, int busiestUsed, int busiestRefused,
                           int servesAll, int serves99, int serves95, String estimate) {
+
+    /** What counts as demand, said in every estimate: a limit rule's refusals are the rule working, not a shortage. */
+    public static final String DEMAND = "Only people refused while every seat was in use count as demand;"
+            + " refusals by a limit rule while seats were free do not.";
 
     private static final DateTimeFormatter WHEN = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC);
 
@@ -55,7 +63,7 @@ public record RightSizing(PoolKey pool, Instant from, Instant to, String unit, i
         String sentence = "Estimate: you own " + owned + "; the busiest " + unit + " (" + WHEN.format(Instant.ofEpochMilli(busiest.start()))
                 + ") used " + busiest.peak() + " and refused " + busiest.refusedUsers() + "; "
                 + all + " would have served everyone; " + p99 + " would have served 99% of " + unit + "s; "
-                + p95 + " would have served 95% of " + unit + "s (" + demand.length + " " + unit + "s).";
+                + p95 + " would have served 95% of " + unit + "s (" + demand.length + " " + unit + "s). " + DEMAND;
         return new RightSizing(pool, from, to, unit, demand.length, owned, Instant.ofEpochMilli(busiest.start()),
                 busiest.peak(), busiest.refusedUsers(), all, p99, p95, sentence);
     }

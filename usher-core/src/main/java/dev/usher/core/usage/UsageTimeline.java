@@ -20,6 +20,9 @@ import java.util.function.ToIntBiFunction;
  * feeds it the events of complete minutes, and saves rows and state in one transaction, so a
  * restart resumes exactly where the last transaction ended.
  *
+ * <p>{@code refusedUsers} counts people refused for want of a seat only ({@link #forWantOfASeat}); the
+ * {@code no-seats-available} count ({@code deniedNoSeats}) has every refusal of that code.
+ *
  * <p>The in-use count comes from the events themselves (each carries the pool's count after it), so
  * peaks and the time-weighted average are exact, not sampled. An event whose time is before the
  * covered minute (it committed late) counts at the start of the next minute.
@@ -188,7 +191,7 @@ public final class UsageTimeline {
             case DENY -> {
                 if (DenyReason.NO_SEATS_AVAILABLE.code().equals(e.reason())) {
                     acc.noSeats++;
-                    if (e.user() != null) {
+                    if (e.user() != null && forWantOfASeat(e, capacity.applyAsInt(e.pool(), through))) {
                         acc.refused.add(e.user());
                     }
                 } else if (DenyReason.NOT_ENTITLED.code().equals(e.reason())) {
@@ -201,6 +204,16 @@ public final class UsageTimeline {
                 // releases change only the count, handled above
             }
         }
+    }
+
+    /**
+     * True when a {@code no-seats-available} refusal was for want of a seat: every licensed seat was in use
+     * when it was made. The same code also answers a person whom a {@code limit} rule keeps out while
+     * seats are free; more seats would not serve them, so they are no demand (right-sizing) and no
+     * shortage (notifications). An event from before V5 carries no count and is taken at its word.
+     */
+    public static boolean forWantOfASeat(UsageEvent e, int capacity) {
+        return DenyReason.NO_SEATS_AVAILABLE.code().equals(e.reason()) && (e.inUse() == null || e.inUse() >= capacity);
     }
 
     /** Closes every minute before {@code until} (a whole minute); feed no event before it afterwards. */

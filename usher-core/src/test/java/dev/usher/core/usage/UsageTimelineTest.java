@@ -46,6 +46,27 @@ class UsageTimelineTest {
     }
 
     @Test
+    void a_limit_rules_refusal_while_seats_are_free_is_counted_but_is_no_demand() {
+        // 6 seats; a limit rule keeps dave and erin out while only 2 are in use; then the pool fills and frank is refused.
+        UsageTimeline t = new UsageTimeline(T0, 0, Map.of(), Map.of(), (p, at) -> 6, Set.of(POOL));
+        t.feed(ev(1, T0 + 1_000, SeatEvent.Type.GRANT, "alice", "s1", null, 1));
+        t.feed(ev(2, T0 + 2_000, SeatEvent.Type.GRANT, "bob", "s2", null, 2));
+        t.feed(ev(3, T0 + 3_000, SeatEvent.Type.DENY, "dave", null, "no-seats-available", 2));
+        t.feed(ev(4, T0 + 4_000, SeatEvent.Type.DENY, "erin", null, "no-seats-available", 2));
+        t.closeUntil(T0 + 60_000);
+        UsageRow limited = t.drain().minutes().getFirst();
+        assertThat(List.of(limited.deniedNoSeats(), limited.refusedUsers(), limited.demandPeak())).containsExactly(2, 0, 2);
+
+        for (int i = 3; i <= 6; i++) {
+            t.feed(ev(2 + i, T0 + 60_000 + i * 1_000, SeatEvent.Type.GRANT, "u" + i, "s" + i, null, i));
+        }
+        t.feed(ev(20, T0 + 70_000, SeatEvent.Type.DENY, "frank", null, "no-seats-available", 6));
+        t.closeUntil(T0 + 120_000);
+        UsageRow full = t.drain().minutes().getFirst();
+        assertThat(List.of(full.deniedNoSeats(), full.refusedUsers(), full.demandPeak())).containsExactly(1, 1, 7);
+    }
+
+    @Test
     void an_event_that_committed_after_its_minute_was_covered_counts_at_the_next_minute() {
         UsageTimeline t = new UsageTimeline(T0 + 60_000, 0, Map.of(), Map.of(), (p, at) -> 2, Set.of(POOL));
         t.feed(ev(1, T0 + 59_000, SeatEvent.Type.GRANT, "alice", "s1", null, 1));

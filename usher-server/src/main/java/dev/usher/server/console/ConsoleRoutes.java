@@ -1,6 +1,8 @@
 package dev.usher.server.console;
 
 import dev.usher.core.license.LicenseDates;
+import dev.usher.core.notify.Alert;
+import dev.usher.core.notify.ExpiryAlerts;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatViews;
 import dev.usher.server.auth.oidc.OidcSignIn;
@@ -28,11 +30,16 @@ import org.slf4j.LoggerFactory;
  */
 public final class ConsoleRoutes {
 
+    /** The dashboard warns about every license with something ending this many days ahead. */
+    static final int EXPIRY_BANNER_DAYS = 30;
+
     /** What the console needs from the rest of the server. */
     public record Parts(SeatService seats, SeatViews views, LicenseService licenses, IdentityService identity,
                         DirectoryLink directory, OidcSignIn oidc, Database db, String version,
                         dev.usher.server.report.UsageReport usage, dev.usher.server.report.AuditRecorder audit,
-                        dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople) {}
+                        dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople,
+                        dev.usher.server.notify.Notifications notifications) {}
+
 
     private final Parts parts;
     private final Console console;
@@ -74,6 +81,9 @@ public final class ConsoleRoutes {
         new DoctorPages(console, parts.identity(), parts.seats(), doctor, doctorCache).register(r);
         new AssignmentPages(console, parts.seats(), parts.identity()).register(r);
         new SettingsPages(console, parts.identity(), parts.directory(), parts.oidc(), parts.seats()).register(r);
+        if (parts.notifications() != null) {
+            new NotificationPages(console, parts.notifications()).register(r);
+        }
         if (parts.usage() != null && parts.audit() != null) {
             new ReportPages(console, parts.usage(), parts.seats(), parts.identity().clock()).register(r);
             new AuditPages(console, parts.audit()).register(r);
@@ -105,10 +115,6 @@ public final class ConsoleRoutes {
             if (!p.serverLicensed() && productsWarned.add(product)) {
                 warnings.add(new Pages.Warning("danger", "Product " + product + " has no valid server entitlement: its pools grant no seats"
                         + " until a license with a server entitlement for this installation is added.", "/licenses", "Licenses"));
-            } else if (p.serverExpires() != null && p.serverExpires().isBefore(now.plus(Duration.ofDays(30))) && productsWarned.add(product)) {
-                warnings.add(new Pages.Warning("warn", "The server entitlement of product " + product + " is valid "
-                        + LicenseDates.phrase(p.serverExpires()) + " (it ends " + fmt.ago(p.serverExpires()) + "): after that its pools grant no seats.",
-                        "/licenses", "Licenses"));
             }
             if (p.inUse() > p.capacity()) {
                 warnings.add(new Pages.Warning("danger", name + " is over capacity: " + p.inUse() + " seats are held but only "
@@ -120,6 +126,14 @@ public final class ConsoleRoutes {
                 warnings.add(new Pages.Warning("warn", name + ": reserves add up to " + reserved + " seats but only " + p.capacity()
                         + " are licensed: they shrink in proportion.", "/assignments#pool-" + name.replaceAll("[^A-Za-z0-9_-]", "_"), "Assignments"));
             }
+        }
+        // Every license with something ending within 30 days, whatever it is (seats of any pool, a server entitlement).
+        for (Alert a : ExpiryAlerts.of(parts.licenses().inventory(), now, List.of(EXPIRY_BANNER_DAYS))) {
+            Instant expires = Instant.parse(a.facts().get("expires"));
+            boolean soon = expires.isBefore(now.plus(Duration.ofDays(7)));
+            warnings.add(new Pages.Warning(soon ? "danger" : "warn", "License '" + a.facts().get("customer") + "': "
+                    + a.facts().get("ending") + " end" + " on " + fmt.date(expires) + " (" + fmt.ago(expires) + "). Add the renewal before then.",
+                    "/licenses", "Licenses"));
         }
         int duplicates = doctorCache.findings();
         if (duplicates > 0) {

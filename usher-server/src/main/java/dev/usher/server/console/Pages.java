@@ -152,6 +152,21 @@ public final class Pages {
         }
     }
 
+    /** Settings › Notifications; {@code test}: what "send a test" did (null: not asked). */
+    public record Notifications(Shell shell, FormState form, boolean passwordSet, List<HookRow> hooks, List<EventChoice> events,
+                                List<TestLine> test, List<DeliveryRow> log) {}
+
+    public record HookRow(int index, String url, boolean secretSet, String error) {}
+
+    public record EventChoice(String code, String label, boolean on) {}
+
+    public record TestLine(boolean ok, String channel, String target, String detail) {}
+
+    public record NotificationTest(List<TestLine> lines) {}
+
+    public record DeliveryRow(String at, String event, String channel, String target, String subject, String status, int attempts,
+                              String lastError, String nextAttempt) {}
+
     // ---- reports and audit -----------------------------------------------------------------------
 
     /**

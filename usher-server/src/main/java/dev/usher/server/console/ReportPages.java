@@ -86,6 +86,7 @@ final class ReportPages {
         String fromText = ctx.queryParam("from") == null ? "" : ctx.queryParam("from").strip();
         String toText = ctx.queryParam("to") == null ? "" : ctx.queryParam("to").strip();
         switch (code) {
+            case "1h" -> from = now.minus(Duration.ofHours(1));
             case "24h" -> from = now.minus(Duration.ofHours(24));
             case "7d" -> from = now.minus(Duration.ofDays(7));
             case "30d" -> from = now.minus(Duration.ofDays(30));
@@ -99,7 +100,7 @@ final class ReportPages {
                     throw new IllegalArgumentException("A report covers at most 800 days: choose a shorter period.");
                 }
             }
-            default -> throw new IllegalArgumentException("period must be 24h, 7d, 30d or custom");
+            default -> throw new IllegalArgumentException("period must be 1h, 24h, 7d, 30d or custom");
         }
         if (fromText.isEmpty()) {
             fromText = LocalDate.ofInstant(from, zone).toString();
@@ -107,15 +108,12 @@ final class ReportPages {
         if (toText.isEmpty()) {
             toText = LocalDate.ofInstant(to, zone).toString();
         }
-        return new Period(code, fromText, toText, new ReportQuery(product, feature, null, from, to, step(Duration.between(from, to))), null);
-    }
-
-    /** About 24 to 400 points on the chart: minutes up to 6 hours, hours up to 14 days, then days. */
-    static UsageRow.Step step(Duration d) {
-        if (d.compareTo(Duration.ofHours(6)) <= 0) {
-            return UsageRow.Step.MINUTE;
-        }
-        return d.compareTo(Duration.ofDays(14)) <= 0 ? UsageRow.Step.HOUR : UsageRow.Step.DAY;
+        // "The last ..." starts where the pool's history begins when that is later, at the step that suits what is left
+        // (UsageReport.chartQuery); a period given by its days is drawn as asked.
+        ReportQuery q = product == null || "custom".equals(code)
+                ? new ReportQuery(product, feature, null, from, to, UsageReport.stepFor(Duration.between(from, to)))
+                : usage.chartQuery(product, feature, from, to);
+        return new Period(code, fromText, toText, q, null);
     }
 
     private Instant day(String text, String what) {
@@ -162,7 +160,7 @@ final class ReportPages {
                     new Pager(1, Pager.SIZE, 0, "/reports", params), params, null));
             return;
         }
-        List<UsageRow> rows = usage.usage(q);
+        List<UsageRow> rows = usage.chartRows(q);
         String chart = UsageChart.svg(pool, q.from(), q.to(), rows, f);
         List<Pages.UsagePoint> points = rows.stream().map(r -> new Pages.UsagePoint(f.time(Instant.ofEpochMilli(r.start())), r.capacity(),
                 r.peak(), String.format(java.util.Locale.ROOT, "%.1f", r.averageInUse()), r.grants(),

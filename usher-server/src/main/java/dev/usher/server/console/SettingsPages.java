@@ -171,7 +171,8 @@ final class SettingsPages {
         return s;
     }
 
-    private static int intField(FormState form, String field, int dflt) {
+    /** A whole number typed in a field; {@code dflt} when empty; an error next to the field when not a number. */
+    static Integer intField(FormState form, String field, Integer dflt) {
         String v = form.value(field);
         if (v.isEmpty()) {
             return dflt;

@@ -8,7 +8,8 @@ import java.util.Locale;
 
 /**
  * Usage over time of one pool as an inline SVG drawn on the server (no script, nothing fetched):
- * seats in use at their busiest as an area, capacity as a line, refusals as marks on top. The
+ * seats in use at their busiest as an area, capacity as a line, refusals as marks on top with their
+ * count written above each. The
  * title and description say the same in words; the page shows the numbers in a table too.
  */
 final class UsageChart {
@@ -17,7 +18,7 @@ final class UsageChart {
     static final int HEIGHT = 240;
     private static final int LEFT = 40;
     private static final int RIGHT = 10;
-    private static final int TOP = 14;
+    private static final int TOP = 20;
     private static final int BOTTOM = 24;
 
     private UsageChart() {
@@ -60,7 +61,7 @@ final class UsageChart {
         if (!rows.isEmpty()) {
             StringBuilder area = new StringBuilder();
             StringBuilder cap = new StringBuilder();
-            StringBuilder marks = new StringBuilder();
+            Refusals marks = new Refusals(fmt);
             double base = TOP + plotH;
             for (UsageRow r : rows) {
                 double x0 = LEFT + plotW * (r.start() - t0) / span;
@@ -74,17 +75,59 @@ final class UsageChart {
                         .append(' ').append(num(yc));
                 int d = r.deniedNoSeats() + r.deniedNotEntitled() + r.deniedNotLicensed();
                 if (d > 0) {
-                    marks.append("<circle class=\"denial\" cx=\"").append(num((x0 + x1) / 2)).append("\" cy=\"").append(num(TOP + 2))
-                            .append("\" r=\"3\"><title>").append(d).append(" refused at ").append(esc(fmt.time(Instant.ofEpochMilli(r.start()))))
-                            .append("</title></circle>");
+                    marks.add((x0 + x1) / 2, d, Instant.ofEpochMilli(r.start()), Instant.ofEpochMilli(r.start() + r.step().millis()));
                 }
             }
             b.append("<path class=\"in-use\" d=\"").append(area).append("\"/>");
             b.append("<path class=\"capacity\" d=\"").append(cap).append("\"/>");
-            b.append(marks);
+            marks.drawTo(b);
         }
         b.append("</svg>");
         return b.toString();
+    }
+
+    /**
+     * Refusals as marks along the top, each with its count written above it. Marks closer than
+     * {@link #MIN_GAP} pixels are merged into one (its count the sum, its tooltip the time span), so the
+     * counts never overlap whatever the number of bars.
+     */
+    static final class Refusals {
+        static final double MIN_GAP = 22;
+        private final Fmt fmt;
+        private final java.util.List<double[]> xs = new java.util.ArrayList<>(); // {x sum, bars, count}
+        private final java.util.List<Instant[]> spans = new java.util.ArrayList<>();
+
+        Refusals(Fmt fmt) {
+            this.fmt = fmt;
+        }
+
+        void add(double x, int count, Instant from, Instant to) {
+            if (!xs.isEmpty()) {
+                double[] last = xs.getLast();
+                if (x - last[0] / last[1] < MIN_GAP) {
+                    last[0] += x;
+                    last[1]++;
+                    last[2] += count;
+                    spans.getLast()[1] = to;
+                    return;
+                }
+            }
+            xs.add(new double[] {x, 1, count});
+            spans.add(new Instant[] {from, to});
+        }
+
+        void drawTo(StringBuilder b) {
+            for (int i = 0; i < xs.size(); i++) {
+                double[] m = xs.get(i);
+                double x = m[0] / m[1];
+                long n = (long) m[2];
+                b.append("<g class=\"denial\"><title>").append(n).append(n == 1 ? " refusal" : " refusals").append(" from ")
+                        .append(esc(fmt.time(spans.get(i)[0]))).append(" to ").append(esc(fmt.time(spans.get(i)[1]))).append("</title>")
+                        .append("<circle cx=\"").append(num(x)).append("\" cy=\"").append(num(TOP + 2)).append("\" r=\"3\"/>")
+                        .append("<text class=\"denial-count\" x=\"").append(num(x)).append("\" y=\"").append(num(TOP - 4))
+                        .append("\" text-anchor=\"middle\">").append(n).append("</text></g>");
+            }
+        }
     }
 
     /** 4, 8, 12, 20, 40, 60, 80, 120 ...: an axis top that divides by four into whole seats. */

@@ -41,7 +41,8 @@ public final class HttpApi {
                         long heartbeatSeconds, long maxRequestBytes,
                         dev.usher.server.cluster.ClusterView cluster, dev.usher.server.report.UsageReport usage,
                         dev.usher.server.report.AuditRecorder audit, StorageWatch storage,
-                        dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople) {}
+                        dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople,
+                        dev.usher.server.notify.Notifications notifications) {}
 
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
@@ -123,7 +124,10 @@ public final class HttpApi {
             new BackupRoutes(parts.db(), parts.auth()).register(r);
             new dev.usher.server.console.ConsoleRoutes(new dev.usher.server.console.ConsoleRoutes.Parts(parts.seats(), parts.views(),
                     parts.licenses(), parts.identity(), parts.directory(), parts.oidc(), parts.db(), parts.version(), parts.usage(),
-                    parts.audit(), parts.hostHistory(), parts.strayPeople())).register(r);
+                    parts.audit(), parts.hostHistory(), parts.strayPeople(), parts.notifications())).register(r);
+            if (parts.notifications() != null) {
+                new NotificationRoutes(parts.notifications(), parts.auth()).register(r);
+            }
             new ClusterRoutes(parts.cluster(), parts.auth()).register(r);
 
             r.exception(ApiProblem.class, (e, ctx) -> problem(ctx, e));

@@ -355,7 +355,7 @@ final class IdentityRoutes {
         }
     }
 
-    private static int intParam(Context ctx, String name, int dflt, int min, int max) {
+    static int intParam(Context ctx, String name, int dflt, int min, int max) {
         String v = ctx.queryParam(name);
         if (v == null) {
             return dflt;

@@ -178,8 +178,9 @@ public final class ReportRoutes {
         body.put("servesEveryone", rs.servesAll());
         body.put("serves99Percent", rs.serves99());
         body.put("serves95Percent", rs.serves95());
-        body.put("method", "per " + rs.unit() + ": seats in use at its busiest plus the people refused for want of a seat;"
-                + " percentiles by nearest rank over the " + rs.unit() + "s of the period");
+        body.put("method", "per " + rs.unit() + ": seats in use at its busiest plus the people refused for want of a seat (while every"
+                + " seat was in use; a limit rule's refusals are not demand); percentiles by nearest rank over the " + rs.unit()
+                + "s of the period");
         ctx.json(body);
     }
 

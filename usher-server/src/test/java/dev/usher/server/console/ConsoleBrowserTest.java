@@ -4,6 +4,7 @@ import dev.usher.core.identity.AuthMode;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.server.testing.Http;
 import dev.usher.server.testing.TestServer;
+import dev.usher.server.testing.WebhookReceiver;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +31,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Comparator;
@@ -259,6 +261,47 @@ class ConsoleBrowserTest {
 
     @Test
     @Order(7)
+    void theReportsPageHasDataInItsFirstMinutes() throws IOException {
+        // A new pool, used for eight minutes: the chart is drawn minute by minute from where its history begins.
+        Instant start = server.now().minus(Duration.ofDays(1));
+        server.admin().post("/api/v1/licenses", server.vendor().license(start).customer("ACME Machining")
+                .server("cam", server.installationId(), start, start.plus(Duration.ofDays(365)))
+                .seats("cam", "mill", 6, start, start.plus(Duration.ofDays(365))).text());
+        int[] wanted = {2, 4, 5, 8, 6, 9, 4, 3};
+        Http client = server.client();
+        for (int minute = 0; minute < wanted.length; minute++) {
+            server.clock().advance(Duration.ofMinutes(1));
+            for (int n = 1; n <= 9; n++) {
+                String session = "mill-" + n;
+                if (n <= wanted[minute]) {
+                    client.checkout(session, "cam", "mill", "m%02d".formatted(n), "pc-m" + n); // beyond 6: refused, no seat free
+                } else {
+                    client.delete("/api/v1/sessions/" + session);
+                }
+            }
+            server.server().usageRecorder().tick();
+        }
+        server.clock().advance(Duration.ofMinutes(1));
+        server.server().usageRecorder().tick();
+        browser.get(base + "/reports");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("pool"))).selectByVisibleText("cam/mill");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("period"))).selectByVisibleText("Last hour");
+        navigate(By.xpath("//button[text()='Show']"));
+        assertThat(browser.findElement(By.cssSelector("svg.chart title")).getAttribute("textContent")).isEqualTo("Seats in use in cam/mill");
+        assertThat(browser.findElement(By.cssSelector("details summary")).getText()).endsWith("rows, one per minute)");
+        assertThat(browser.findElements(By.cssSelector("svg.chart text.denial-count")).stream().map(e -> e.getAttribute("textContent")).toList())
+                .containsExactly("2", "3");
+        assertThat(browser.findElement(By.cssSelector("[data-testid=estimate]")).getText()).startsWith("Estimate: you own 6;")
+                .contains("9 would have served everyone");
+        Path shots = repositoryRoot().resolve("docs").resolve("screenshots");
+        Files.write(shots.resolve("reports.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        for (int n = 1; n <= 9; n++) {
+            client.delete("/api/v1/sessions/mill-" + n);
+        }
+    }
+
+    @Test
+    @Order(8)
     void reportsAndAuditPages() throws IOException {
         // A day of history in cad/viewer (25 seats, no rules), hour by hour: at some moment of each hour
         // as many people as the profile says hold a seat at once (the hour's peak), and the afternoon
@@ -292,7 +335,6 @@ class ConsoleBrowserTest {
         navigate(By.xpath("//button[text()='Show']"));
         assertThat(browser.findElement(By.cssSelector("svg.chart title")).getAttribute("textContent")).isEqualTo("Seats in use in cad/viewer");
         assertThat(browser.findElement(By.cssSelector("[data-testid=estimate]")).getText()).startsWith("Estimate: you own");
-        Files.write(shots.resolve("reports.png"), ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
 
         // a day later, everyone of yesterday is a stray of one day
         browser.get(base + "/users/stray?days=1");
@@ -316,7 +358,33 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
+    void settingsNotificationsSendATestAndSave() throws IOException {
+        try (WebhookReceiver hook = WebhookReceiver.start("browser-secret-0123456789")) {
+            browser.get(base + "/settings");
+            navigate(By.linkText("Notifications"));
+            assertThat(browser.findElement(By.cssSelector("nav.subnav a[aria-current=page]")).getText()).isEqualTo("Notifications");
+            browser.findElement(By.id("url0")).sendKeys(hook.url());
+            browser.findElement(By.id("secret0")).sendKeys("browser-secret-0123456789");
+            // "Send a test" answers in place (htmx), before anything is saved.
+            browser.findElement(By.xpath("//button[text()='Send a test']")).click();
+            wait.until(d -> d.findElements(By.cssSelector("[data-testid=test-line]")).size() == 1);
+            assertThat(browser.findElement(By.cssSelector("[data-testid=test-line]")).getText())
+                    .isEqualTo("Webhook to " + hook.url() + ": sent.");
+            assertThat(hook.requests()).singleElement().matches(WebhookReceiver.Request::signatureValid);
+            navigate(By.xpath("//button[text()='Save notifications']"));
+            assertThat(browser.findElement(By.cssSelector(".notice")).getText())
+                    .isEqualTo("Saved the notification settings. Send a test to check that messages arrive.");
+            assertThat(browser.findElement(By.id("url0")).getAttribute("value")).isEqualTo(hook.url());
+            assertThat(browser.findElement(By.id("secret0")).getAttribute("value")).isEmpty();
+            assertThat(browser.getPageSource()).doesNotContain("browser-secret-0123456789");
+            Files.write(repositoryRoot().resolve("docs").resolve("screenshots").resolve("notifications.png"),
+                    ((TakesScreenshot) browser).getScreenshotAs(OutputType.BYTES));
+        }
+    }
+
+    @Test
+    @Order(10)
     void changeTheAuthenticationMode() {
         browser.get(base + "/settings");
         browser.findElement(By.cssSelector("input[name=mode][value=session]")).click();
@@ -328,7 +396,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(11)
     void signOut() {
         navigate(By.xpath("//button[text()='Sign out']"));
         wait.until(ExpectedConditions.urlToBe(base + "/login"));
@@ -337,7 +405,7 @@ class ConsoleBrowserTest {
     }
 
     @Test
-    @Order(9)
+    @Order(12)
     void signInThroughTheCompanysIdentityProvider() throws IOException {
         // A real OpenID provider on another site (localhost, while Usher is 127.0.0.1), with a login page.
         try (var provider = dev.usher.server.testing.TestIdentityProvider.startInteractive()) {

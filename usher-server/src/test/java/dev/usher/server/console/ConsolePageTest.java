@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ConsolePageTest {
 
     private static final List<String> PAGES = List.of("/", "/dashboard/live", "/licenses", "/seats", "/users", "/roles", "/doctor",
-            "/assignments", "/settings", "/reports", "/audit", "/audit/verify");
+            "/assignments", "/settings", "/settings/notifications", "/reports", "/audit", "/audit/verify");
 
     @TempDir
     Path dir;
@@ -253,7 +253,15 @@ class ConsolePageTest {
         String live = browser.get("/dashboard/live").html();
         assertThat(live).startsWith("<div id=\"live\" hx-get=\"/dashboard/live\" hx-trigger=\"every 5s\"");
         assertThat(live).contains("<dt>Peak today</dt><dd>2</dd>", "<dt>Denied today</dt><dd>2</dd>");
-        assertThat(live).contains("Product cam has no valid server entitlement", "The server entitlement of product eda is valid until 2026-06-11T12:00:00Z");
+        assertThat(live).contains("Product cam has no valid server entitlement", "<strong>Attention:</strong> License 'Test customer':"
+                + " the server entitlement of eda (after that no pool of eda grants seats); 4 seats of eda/cal end on 2026-06-11 (in 10 days).");
+        // Not only the server's: a 5-seat file of a served product ending in 44 hours is a banner too, marked as needing action.
+        server.admin().post("/api/v1/licenses", server.vendor().license(server.now()).customer("Design team")
+                .seats("cad", "viewer", 5, server.now().minus(Duration.ofDays(1)), server.now().plus(Duration.ofHours(44))).text());
+        live = browser.get("/dashboard/live").html();
+        assertThat(live).contains("<p class=\"banner danger\"><strong>Needs action:</strong> License 'Design team': 5 seats of cad/viewer"
+                + " end on 2026-06-03 (in 44 h). Add the renewal before then.");
+        assertThat(live).as("the 1-year license of cad/cal is not mentioned").doesNotContain("2 seats of cad/cal");
         // later events are read incrementally: one more grant and denial
         server.client().checkout("d1", "cad", "cal", "dan", "h4");
         server.client().checkout("d2", "cad", "cal", "eve", "h5");
@@ -446,6 +454,68 @@ class ConsolePageTest {
     }
 
     @Test
+    void settingsNotificationsSavesChecksEveryFieldNeverShowsSecretsAndSendsATest() {
+        try (var hook = dev.usher.server.testing.WebhookReceiver.start("console-secret-0123456789")) {
+            signIn();
+            ConsoleClient.Page page = browser.get("/settings/notifications");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.html()).contains("<a href=\"/settings/notifications\" aria-current=\"page\">Notifications</a>",
+                    "<h2 id=\"email-heading\">E-mail</h2>", ">Send a test</button>", "Nothing sent yet.",
+                    "value=\"30, 7, 1\"", "name=\"event-seats-refused\" value=\"on\" checked");
+
+            Map<String, String> bad = new java.util.HashMap<>(Map.of("host", "smtp.corp.example", "port", "99999", "from", "usher@corp.example",
+                    "to", "it@corp.example", "security", "starttls", "url0", hook.url(), "secret0", "short", "busyPercent", "0"));
+            bad.put("expiryDays", "30, soon");
+            ConsoleClient.Page refused = browser.post("/settings/notifications", bad, true);
+            assertThat(refused.status()).isEqualTo(422);
+            assertThat(refused.html()).contains("id=\"port-error\">Port must be 1-65535 (got 99999).",
+                    "id=\"webhooks-error\" role=\"alert\">Webhooks: the secret of " + hook.url() + " must be 16 to 256 characters",
+                    "id=\"expiryDays-error\">Give whole numbers of days, e.g. 30, 7, 1.", "value=\"smtp.corp.example\"");
+            assertThat(server.server().notifications().settings().anyChannel()).as("nothing saved").isFalse();
+
+            Map<String, String> good = Map.of("url0", hook.url(), "secret0", "console-secret-0123456789", "event-license-expiring", "on",
+                    "event-seats-refused", "on", "expiryDays", "14, 2", "busyPercent", "85", "busyMinutes", "10", "quietMinutes", "30");
+            ConsoleClient.Page saved = browser.post("/settings/notifications", good, true);
+            assertThat(saved.status()).isEqualTo(303);
+            NotificationSettingsView.check(server.server().notifications().settings(), hook.url());
+            String shown = browser.get("/settings/notifications").html();
+            assertThat(shown).contains("Saved the notification settings. Send a test to check that messages arrive.",
+                    "value=\"" + hook.url() + "\"", "(stored; leave empty to keep it)", "value=\"14, 2\"")
+                    .doesNotContain("console-secret-0123456789");
+            assertThat(shown).doesNotContain("name=\"event-pool-busy\" value=\"on\" checked");
+
+            // "Send a test" of what the form holds (the stored secret kept), answered as a fragment for htmx.
+            ConsoleClient.Page test = browser.post("/settings/notifications/test", Map.of("url0", hook.url(), "event-license-expiring", "on"),
+                    null, Map.of("X-CSRF-Token", browser.csrf(), "HX-Request", "true"));
+            assertThat(test.status()).isEqualTo(200);
+            assertThat(test.html()).startsWith("<div id=\"notification-test-result\"")
+                    .contains("<strong>Webhook to " + hook.url() + ":</strong> sent.");
+            assertThat(hook.requests()).singleElement().satisfies(r -> {
+                assertThat(r.signatureValid()).isTrue();
+                assertThat(r.event()).isEqualTo("test");
+            });
+            assertThat(browser.get("/settings/notifications").html()).contains("data-testid=\"deliveries\"", "Test message from Usher",
+                    "<span class=\"tag ok\">sent</span>");
+            server.server().auditRecorder().tick();
+            assertThat(server.admin().get("/api/v1/audit?type=notification-settings").json().get(0).get("actor").asString()).isEqualTo("admin");
+        }
+    }
+
+    /** What the console saved, read back from the server. */
+    private static final class NotificationSettingsView {
+        static void check(dev.usher.server.notify.NotificationSettings s, String url) {
+            assertThat(s.email()).isNull();
+            assertThat(s.webhooks()).singleElement().satisfies(w -> {
+                assertThat(w.url()).isEqualTo(url);
+                assertThat(w.secret()).isEqualTo("console-secret-0123456789");
+            });
+            assertThat(s.events()).containsExactly("license-expiring", "seats-refused");
+            assertThat(s.expiryDays()).containsExactly(14, 2);
+            assertThat(List.of(s.busyPercent(), s.busyMinutes(), s.quietMinutes())).containsExactly(85, 10, 30);
+        }
+    }
+
+    @Test
     void doctorFindingsShowOnTheDashboardAndAreFixedWithOneClick() throws InterruptedException {
         server.license("cad", "cal", 10);
         server.client().checkout("a1", "cad", "cal", "alice", "ws1");
@@ -582,6 +652,45 @@ class ConsolePageTest {
     }
 
     // ---- reports, audit, borrowed seats and the waiting line ---------------------------------------
+
+    @Test
+    void reportsHaveDataInTheFirstMinutesWhateverThePeriodAndRefusalsShowTheirCount() {
+        server.license("cad", "cal", 2);
+        server.client().checkout("s1", "cad", "cal", "ann", "h1");
+        server.clock().advance(Duration.ofMinutes(1));
+        server.client().checkout("s2", "cad", "cal", "ben", "h2");
+        server.client().checkout("s3", "cad", "cal", "cat", "h3");
+        server.client().checkout("s4", "cad", "cal", "dan", "h4");
+        server.client().checkout("s5", "cad", "cal", "eve", "h5");
+        server.clock().advance(Duration.ofMinutes(2).plusSeconds(5));
+        server.server().usageRecorder().tick();
+        signIn();
+        for (String period : List.of("1h", "24h", "7d", "30d")) {
+            String html = browser.get("/reports?pool=cad/cal&period=" + period).html();
+            // Three minutes of history: drawn minute by minute from where it begins, whatever the period.
+            assertThat(html).as(period).contains("<summary>The numbers (3 rows, one per minute)</summary>", "class=\"in-use\"",
+                    "at most 2 seats in use, 3 refusals");
+            assertThat(html).as(period).contains("<text class=\"denial-count\"", "text-anchor=\"middle\">3</text>",
+                    "<title>3 refusals from ");
+        }
+        assertThat(browser.get("/reports?pool=cad/cal").html()).as("the default: the last 24 hours")
+                .contains("<option value=\"24h\" selected>Last 24 hours</option>", "one per minute");
+        assertThat(browser.get("/reports?pool=cad/cal&period=1h").html()).contains("<option value=\"1h\" selected>Last hour</option>");
+
+        // Later, a week of history: the 7 days are drawn by the hour, the hour still running from its minutes so far.
+        server.clock().advance(Duration.ofDays(6).plusMinutes(40));
+        server.client().heartbeat("s1");
+        server.server().usageRecorder().tick();
+        signIn(); // the console session ended while the clock moved a week
+        String week = browser.get("/reports?pool=cad/cal&period=7d").html();
+        assertThat(week).contains("one per hour");
+        assertThat(week).as("the last row is the hour running now").contains("<tr><td>" + console(server.now().truncatedTo(
+                java.time.temporal.ChronoUnit.HOURS)) + "</td>");
+    }
+
+    private static String console(java.time.Instant t) {
+        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm").withZone(java.time.ZoneId.systemDefault()).format(t);
+    }
 
     @Test
     void reportsDrawUsageAsAnAccessibleChartWithTopUsersRefusalsTheEstimateAndCsv() {

@@ -53,7 +53,7 @@ class ConsolePerformanceTest {
             // The doctor page first: it makes the doctor's answer that the dashboard then reuses for two minutes
             // (with 10,000 users the doctor takes seconds; the dashboard never waits for it, but it would share the CPU).
             List<String> pages = List.of("/doctor", "/", "/dashboard/live", "/licenses", "/seats", "/seats?page=100", "/seats?q=user04711",
-                    "/users", "/users?page=200", "/users?q=user0471", "/roles", "/assignments", "/settings",
+                    "/users", "/users?page=200", "/users?q=user0471", "/roles", "/assignments", "/settings", "/settings/notifications",
                     "/reports", "/reports?period=30d", "/audit", "/audit?user=user04711", "/audit?type=grant&before=2000");
             List<String> slow = new ArrayList<>();
             System.out.printf("console pages, %d users, %d live seats, %d runs each (ms)%n", USERS, SEATS, RUNS);

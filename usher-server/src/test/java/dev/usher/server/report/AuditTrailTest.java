@@ -193,6 +193,21 @@ class AuditTrailTest {
     }
 
     @Test
+    void records_added_past_the_head_are_found_and_the_check_reads_only_up_to_the_head_it_started_from() throws SQLException {
+        history();
+        long last = audit("").size();
+        // A copy of the last record put after it by hand, its chain fields kept (as a forger would).
+        sql("INSERT INTO audit_log (seq, at, kind, type, actor, source, target, product, feature, user_name, host, session_id, seat_id,"
+                + " detail, prev_hash, hash) SELECT seq + 1, at, kind, type, actor, source, target, product, feature, user_name, host,"
+                + " session_id, seat_id, detail, hash, hash FROM audit_log WHERE seq = " + last);
+        JsonNode v = verify();
+        assertThat(v.get("ok").asBoolean()).isFalse();
+        assertThat(v.get("brokenAt").asLong()).isEqualTo(last + 1);
+        assertThat(v.get("detail").asString()).isEqualTo("record " + (last + 1) + " is past the last record the recorder wrote (" + last
+                + "): added behind its back");
+    }
+
+    @Test
     void exports_as_json_lines_and_as_csv_safe_for_hostile_names() {
         server.license("cad", "cal", 5);
         String[] hostile = {"=HYPERLINK(\"http://evil.example\",\"x\")", "+cmd", "-2+3", "bob, \"the builder\""};

@@ -159,7 +159,8 @@ class UsageHistoryTest {
         assertThat(rs.serves99()).isEqualTo(3);
         assertThat(rs.serves95()).isEqualTo(2);
         assertThat(rs.estimate()).isEqualTo("Estimate: you own 3; the busiest minute (2026-06-02 10:30 UTC) used 3 and refused 2;"
-                + " 5 would have served everyone; 3 would have served 99% of minutes; 2 would have served 95% of minutes (43200 minutes).");
+                + " 5 would have served everyone; 3 would have served 99% of minutes; 2 would have served 95% of minutes (43200 minutes). "
+                + dev.usher.core.usage.RightSizing.DEMAND);
 
         // The same through the API, JSON and CSV.
         Http admin = server.admin();

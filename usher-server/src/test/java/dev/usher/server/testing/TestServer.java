@@ -98,8 +98,9 @@ public final class TestServer implements AutoCloseable {
                 .withHost("127.0.0.1").withPort(0).withClock(clock).withAdminToken(ADMIN_TOKEN)
                 // Most tests speak for clients on a trusted LAN; identity tests switch modes themselves.
                 .withAuthMode(AuthMode.OPEN).withAdminPassword(ADMIN_PASSWORD)
-                // Timers are slow on purpose: tests call sweep() and flush() themselves after moving the clock.
-                .withSweepInterval(Duration.ofHours(1));
+                // Timers are slow on purpose: tests call sweep(), flush() and the notifier's tick() themselves after moving the clock.
+                .withSweepInterval(Duration.ofHours(1))
+                .withNotifications(dev.usher.server.notify.NotificationOverrides.NONE.withInterval(Duration.ofHours(1)));
         server = UsherServer.start(customize.apply(config).withDatabaseUrl(databaseUrl), monitoring);
     }
 

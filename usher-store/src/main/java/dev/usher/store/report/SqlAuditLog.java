@@ -251,23 +251,27 @@ public final class SqlAuditLog {
         }
     }
 
-    /** Walks the whole trail and reports the first broken link, if any. */
+    /**
+     * Walks the whole trail and reports the first broken link, if any. The head is read first and the walk
+     * stops at it: records appended meanwhile (by this node or another, each with its head in one
+     * transaction) are newer than this check, not a trail that ends early.
+     */
     public ChainCheck.Result verify() {
         ChainCheck check = new ChainCheck();
+        Head head = head();
         long after = Long.MIN_VALUE;
         while (true) {
             long from = after;
             List<AuditEntry> rows = db.read(h -> h.createQuery("""
                             SELECT seq, at, kind, type, actor, source, target, product, feature, user_name, host, session_id,
-                              seat_id, detail, prev_hash, hash FROM audit_log WHERE seq > :after ORDER BY seq LIMIT 10000""")
-                    .bind("after", from)
+                              seat_id, detail, prev_hash, hash FROM audit_log WHERE seq > :after AND seq <= :head ORDER BY seq LIMIT 10000""")
+                    .bind("after", from).bind("head", head.seq())
                     .map((rs, ctx) -> new AuditEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
                             rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                             rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14),
                             rs.getString(15), rs.getString(16))).list());
             for (AuditEntry e : rows) {
                 if (!check.accept(e)) {
-                    Head head = head();
                     return check.result(head.seq(), head.hash());
                 }
             }
@@ -276,7 +280,13 @@ public final class SqlAuditLog {
             }
             after = rows.getLast().seq();
         }
-        Head head = head();
-        return check.result(head.seq(), head.hash());
+        ChainCheck.Result r = check.result(head.seq(), head.hash());
+        long last = db.read(h -> h.createQuery("SELECT COALESCE(MAX(seq), 0) FROM audit_log").mapTo(Long.class).one());
+        if (r.ok() && last > head.seq() && last > head().seq()) {
+            // Past the head as it is now too: not an append that committed during the walk, but rows put there by hand.
+            return new ChainCheck.Result(false, r.checked(), head().seq() + 1, "record " + (head().seq() + 1)
+                    + " is past the last record the recorder wrote (" + head().seq() + "): added behind its back");
+        }
+        return r;
     }
 }

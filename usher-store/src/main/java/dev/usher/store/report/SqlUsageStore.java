@@ -381,14 +381,20 @@ public final class SqlUsageStore {
         return cutoff == null ? 0 : h.createUpdate(sql).bind("c", cutoff).execute();
     }
 
-    /** Rows per step (for the storage figures in docs and tests). */
-    public Map<String, Integer> rowCounts() {
+    /**
+     * When the history of a pool begins: the start of its earliest row of any step (each lookup is one
+     * step of the primary key), or null when it has none. Reports draw from there when a period reaches
+     * back further, so the first minutes of a new installation fill the chart.
+     */
+    public Long historyStart(String product, String feature) {
         return db.read(h -> {
-            Map<String, Integer> out = new LinkedHashMap<>();
-            h.createQuery("SELECT step, COUNT(*) FROM usage_history GROUP BY step ORDER BY step")
-                    .map((rs, ctx) -> out.put(rs.getString(1), rs.getInt(2))).list();
-            out.put("user-day", h.createQuery("SELECT COUNT(*) FROM usage_user_day").mapTo(Integer.class).one());
-            return out;
+            Long first = null;
+            for (UsageRow.Step step : UsageRow.Step.values()) {
+                Long s = h.createQuery("SELECT MIN(start) FROM usage_history WHERE step = :s AND product = :p AND feature = :f")
+                        .bind("s", step.code()).bind("p", product).bind("f", feature).mapTo(Long.class).findOne().orElse(null);
+                first = s == null ? first : first == null ? s : Math.min(first, s);
+            }
+            return first;
         });
     }
 }
