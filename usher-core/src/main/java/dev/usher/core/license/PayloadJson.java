@@ -1,20 +1,21 @@
 package dev.usher.core.license;
 
+import dev.usher.core.json.Json;
+import dev.usher.core.json.JsonReader;
+
+import java.math.BigDecimal;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-
-import tools.jackson.core.JacksonException;
-import tools.jackson.core.StreamReadFeature;
-import tools.jackson.core.TokenStreamLocation;
-import tools.jackson.databind.DeserializationFeature;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * The license payload's JSON, format 1, or format 2 when it supersedes earlier licenses:
@@ -34,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  * {@code expires: null} means never. Reading is strict even though the bytes are signed: a vendor tool
  * that writes a misspelt field should hear about it at once instead of issuing licenses that silently
  * mean something else. The tree model is used instead of data binding so every message can name the
- * exact field ({@code entitlements[1].seats}).
+ * exact field ({@code entitlements[1].seats}). Core's own strict reader ({@link JsonReader}) refuses a member
+ * written twice (different JSON readers could otherwise see different customers in the same signed bytes).
  */
 final class PayloadJson {
 
@@ -46,73 +48,70 @@ final class PayloadJson {
     private static final Set<String> ENTITLEMENT_FIELDS =
             Set.of("product", "feature", "kind", "seats", "starts", "expires", "installationId");
 
-    private static final JsonMapper MAPPER = JsonMapper.builder()
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
-
     private PayloadJson() {
     }
 
     static byte[] write(LicensePayload payload) {
-        ObjectNode root = MAPPER.createObjectNode();
-        root.put("format", payload.supersedes().isEmpty() ? FORMAT : FORMAT_WITH_SUPERSEDES);
-        root.put("id", payload.id().toString());
-        root.put("issued", payload.issued().toString());
-        root.put("customer", payload.customer());
-        ArrayNode list = root.putArray("entitlements");
+        Map<String, Json> root = new LinkedHashMap<>();
+        root.put("format", number(payload.supersedes().isEmpty() ? FORMAT : FORMAT_WITH_SUPERSEDES));
+        root.put("id", new Json.Str(payload.id().toString()));
+        root.put("issued", new Json.Str(payload.issued().toString()));
+        root.put("customer", new Json.Str(payload.customer()));
+        List<Json> list = new ArrayList<>();
         for (Entitlement e : payload.entitlements()) {
-            ObjectNode node = list.addObject();
-            node.put("product", e.product());
-            node.put("feature", e.feature());
-            node.put("kind", e.kind().json());
-            node.put("seats", e.seats());
-            node.put("starts", e.starts().toString());
-            if (e.expires() == null) {
-                node.putNull("expires");
-            } else {
-                node.put("expires", e.expires().toString());
-            }
+            Map<String, Json> node = new LinkedHashMap<>();
+            node.put("product", new Json.Str(e.product()));
+            node.put("feature", new Json.Str(e.feature()));
+            node.put("kind", new Json.Str(e.kind().json()));
+            node.put("seats", number(e.seats()));
+            node.put("starts", new Json.Str(e.starts().toString()));
+            node.put("expires", e.expires() == null ? Json.NULL : new Json.Str(e.expires().toString()));
             if (e.installationId() != null) {
-                node.put("installationId", e.installationId());
+                node.put("installationId", new Json.Str(e.installationId()));
             }
+            list.add(new Json.Obj(node));
         }
+        root.put("entitlements", new Json.Arr(list));
         if (!payload.supersedes().isEmpty()) {
-            ArrayNode ids = root.putArray("supersedes");
-            payload.supersedes().forEach(id -> ids.add(id.toString()));
+            root.put("supersedes", new Json.Arr(payload.supersedes().stream().<Json>map(id -> new Json.Str(id.toString())).toList()));
         }
-        return MAPPER.writeValueAsBytes(root);
+        return new Json.Obj(root).write().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static Json number(int n) {
+        return new Json.Num(BigDecimal.valueOf(n));
     }
 
     static LicensePayload read(byte[] json) {
-        JsonNode root;
+        Json parsed;
         try {
-            root = MAPPER.readTree(json);
-        } catch (JacksonException e) {
-            throw malformed("the payload is not valid JSON" + where(e.getLocation()) + ": " + firstLine(e.getOriginalMessage()));
+            parsed = JsonReader.read(utf8(json));
+        } catch (JsonReader.MalformedJson e) {
+            throw malformed("the payload is not valid JSON at JSON " + abbreviate(e.getMessage()));
         }
-        if (root == null || !root.isObject()) {
+        if (!(parsed instanceof Json.Obj root)) {
             throw malformed("the payload is not a JSON object");
         }
         // Checked before unknown fields: a newer format may add fields, and "update Usher" is the useful answer.
-        JsonNode format = root.get("format");
+        Json format = root.get("format");
         if (format == null) {
             throw malformed("payload field 'format' is missing");
         }
-        if (!format.isInt() || format.intValue() != FORMAT && format.intValue() != FORMAT_WITH_SUPERSEDES) {
-            throw malformed("payload format " + format + " is not supported: this version of Usher reads formats "
+        Integer formatNumber = integer(format);
+        if (formatNumber == null || formatNumber != FORMAT && formatNumber != FORMAT_WITH_SUPERSEDES) {
+            throw malformed("payload format " + format.write() + " is not supported: this version of Usher reads formats "
                     + FORMAT + " and " + FORMAT_WITH_SUPERSEDES + "; update Usher or ask the vendor for a format "
                     + FORMAT + " license");
         }
-        boolean withSupersedes = format.intValue() == FORMAT_WITH_SUPERSEDES;
+        boolean withSupersedes = formatNumber == FORMAT_WITH_SUPERSEDES;
         requireKnownFields(root, withSupersedes ? PAYLOAD_FIELDS_2 : PAYLOAD_FIELDS, "payload");
         UUID id = uuid(root, "id");
         Instant issued = instant(root, "issued", "issued", false);
         String customer = string(root, "customer", "customer");
-        JsonNode list = required(root, "entitlements", "entitlements");
-        if (!list.isArray()) {
+        if (!(required(root, "entitlements", "entitlements") instanceof Json.Arr arr)) {
             throw malformed("payload field 'entitlements' must be an array");
         }
+        List<Json> list = arr.items();
         if (list.isEmpty()) {
             throw malformed("payload field 'entitlements' is empty: a license grants at least one entitlement");
         }
@@ -128,8 +127,8 @@ final class PayloadJson {
         }
     }
 
-    private static Entitlement entitlement(JsonNode node, String path) {
-        if (!node.isObject()) {
+    private static Entitlement entitlement(Json value, String path) {
+        if (!(value instanceof Json.Obj node)) {
             throw malformed("payload field '" + path + "' must be an object");
         }
         requireKnownFields(node, ENTITLEMENT_FIELDS, path);
@@ -140,43 +139,43 @@ final class PayloadJson {
         if (kind == null) {
             throw malformed("payload field '" + path + ".kind' must be \"server\" or \"seats\", not " + Entitlement.quote(kindText));
         }
-        JsonNode seats = required(node, "seats", path + ".seats");
-        if (!seats.isInt()) {
-            throw malformed("payload field '" + path + ".seats' must be an integer, not " + abbreviate(seats.toString()));
+        Json seatsValue = required(node, "seats", path + ".seats");
+        Integer seats = integer(seatsValue);
+        if (seats == null) {
+            throw malformed("payload field '" + path + ".seats' must be an integer, not " + abbreviate(seatsValue.write()));
         }
         Instant starts = instant(node, "starts", path + ".starts", false);
         Instant expires = instant(node, "expires", path + ".expires", true);
-        JsonNode installation = node.get("installationId");
+        Json installation = node.get("installationId");
         String installationId = null;
-        if (installation != null && !installation.isNull()) {
+        if (installation != null && !(installation instanceof Json.Null)) {
             installationId = string(node, "installationId", path + ".installationId");
         }
         try {
-            return new Entitlement(product, feature, kind, seats.intValue(), starts, expires, installationId);
+            return new Entitlement(product, feature, kind, seats, starts, expires, installationId);
         } catch (IllegalArgumentException e) {
             throw malformed("payload field '" + path + "': " + e.getMessage());
         }
     }
 
-    private static List<UUID> supersedes(JsonNode root) {
-        JsonNode list = required(root, "supersedes", "supersedes");
-        if (!list.isArray() || list.isEmpty()) {
+    private static List<UUID> supersedes(Json.Obj root) {
+        if (!(required(root, "supersedes", "supersedes") instanceof Json.Arr arr) || arr.items().isEmpty()) {
             throw malformed("payload field 'supersedes' must be a non-empty array of license ids");
         }
+        List<Json> list = arr.items();
         List<UUID> ids = new ArrayList<>(list.size());
         for (int i = 0; i < list.size(); i++) {
-            JsonNode item = list.get(i);
             String path = "supersedes[" + i + "]";
-            if (!item.isString()) {
-                throw malformed("payload field '" + path + "' must be a string, not " + abbreviate(item.toString()));
+            if (!(list.get(i) instanceof Json.Str item)) {
+                throw malformed("payload field '" + path + "' must be a string, not " + abbreviate(list.get(i).write()));
             }
-            ids.add(canonicalUuid(item.stringValue(), path));
+            ids.add(canonicalUuid(item.value(), path));
         }
         return ids;
     }
 
-    private static void requireKnownFields(JsonNode node, Set<String> known, String path) {
-        for (String name : node.propertyNames()) {
+    private static void requireKnownFields(Json.Obj node, Set<String> known, String path) {
+        for (String name : node.members().keySet()) {
             if (!known.contains(name)) {
                 throw malformed("payload field '" + ("payload".equals(path) ? "" : path + ".") + abbreviate(name)
                         + "' is unknown (expected " + String.join(", ", known.stream().sorted().toList()) + ")");
@@ -184,23 +183,23 @@ final class PayloadJson {
         }
     }
 
-    private static JsonNode required(JsonNode node, String field, String path) {
-        JsonNode value = node.get(field);
+    private static Json required(Json.Obj node, String field, String path) {
+        Json value = node.get(field);
         if (value == null) {
             throw malformed("payload field '" + path + "' is missing");
         }
         return value;
     }
 
-    private static String string(JsonNode node, String field, String path) {
-        JsonNode value = required(node, field, path);
-        if (!value.isString()) {
-            throw malformed("payload field '" + path + "' must be a string, not " + abbreviate(value.toString()));
+    private static String string(Json.Obj node, String field, String path) {
+        Json value = required(node, field, path);
+        if (!(value instanceof Json.Str str)) {
+            throw malformed("payload field '" + path + "' must be a string, not " + abbreviate(value.write()));
         }
-        return value.stringValue();
+        return str.value();
     }
 
-    private static UUID uuid(JsonNode node, String field) {
+    private static UUID uuid(Json.Obj node, String field) {
         return canonicalUuid(string(node, field, field), field);
     }
 
@@ -218,9 +217,9 @@ final class PayloadJson {
                 + Entitlement.quote(text));
     }
 
-    private static Instant instant(JsonNode node, String field, String path, boolean nullable) {
-        JsonNode value = required(node, field, path);
-        if (nullable && value.isNull()) {
+    private static Instant instant(Json.Obj node, String field, String path, boolean nullable) {
+        Json value = required(node, field, path);
+        if (nullable && value instanceof Json.Null) {
             return null;
         }
         String text = string(node, field, path);
@@ -232,19 +231,19 @@ final class PayloadJson {
         }
     }
 
-    private static String where(TokenStreamLocation location) {
-        if (location == null || location.getLineNr() < 1) {
-            return "";
-        }
-        return " at JSON line " + location.getLineNr() + ", column " + location.getColumnNr();
+    /** An integer written as one (25, not 25.0: a vendor tool writing decimals should hear of it), else null. */
+    private static Integer integer(Json value) {
+        return value instanceof Json.Num n && n.value().scale() <= 0 ? n.intValue() : null;
     }
 
-    private static String firstLine(String message) {
-        if (message == null) {
-            return "unexpected input";
+    /** The payload's bytes as text; bytes that are not UTF-8 are refused, not replaced. */
+    private static String utf8(byte[] json) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(json)).toString();
+        } catch (CharacterCodingException e) {
+            throw malformed("the payload is not UTF-8 text");
         }
-        int newline = message.indexOf('\n');
-        return abbreviate(newline < 0 ? message : message.substring(0, newline));
     }
 
     private static String abbreviate(String text) {
