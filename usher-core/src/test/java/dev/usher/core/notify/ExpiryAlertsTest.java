@@ -28,8 +28,8 @@ class ExpiryAlertsTest {
                 Entitlement.seats("cad", "modeler", 20, T0.minus(Duration.ofDays(10)), T0.plus(Duration.ofDays(365)))));
         LicensePayload extra = new LicensePayload(CAD, T0.minus(Duration.ofDays(10)), "ACME", List.of(
                 Entitlement.seats("cad", "modeler", 5, T0.minus(Duration.ofDays(10)), cadExpires)));
-        return new LicenseInventory(List.of(new InstalledLicense(UUID.randomUUID(), "", base, T0),
-                new InstalledLicense(CAD, "", extra, T0)), "inst-1");
+        return new LicenseInventory(List.of(new InstalledLicense(UUID.randomUUID(), "", base, T0, "test-key"),
+                new InstalledLicense(CAD, "", extra, T0, "test-key")), "inst-1");
     }
 
     @Test
