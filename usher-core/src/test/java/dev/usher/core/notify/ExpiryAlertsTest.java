@@ -75,7 +75,7 @@ class ExpiryAlertsTest {
         LicensePayload p = new LicensePayload(CAD, T0, "Sim Co", List.of(
                 Entitlement.server("sim", T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(5)), "inst-1"),
                 Entitlement.seats("sim", "solver", 3, T0.minus(Duration.ofDays(1)), T0.plus(Duration.ofDays(5)))));
-        LicenseInventory inv = new LicenseInventory(List.of(new InstalledLicense(CAD, "", p, T0)), "inst-1");
+        LicenseInventory inv = new LicenseInventory(List.of(new InstalledLicense(CAD, "", p, T0, "test-key")), "inst-1");
         Alert a = ExpiryAlerts.of(inv, T0, List.of(30, 7, 1)).getFirst();
         assertThat(a.subject()).isEqualTo("License 'Sim Co' expires in 5 days (2026-06-06 12:00 UTC)");
         assertThat(a.text()).contains("- the server entitlement of sim: after that no pool of sim grants seats.",
