@@ -1,10 +1,11 @@
 package dev.usher.server.console;
 
 import dev.usher.core.audit.AuditEntry;
+import dev.usher.core.audit.AuditLog;
 import dev.usher.core.audit.ChainCheck;
-import dev.usher.server.http.ReportRoutes;
+import dev.usher.server.report.AuditExport;
+import dev.usher.server.report.AuditQuery;
 import dev.usher.server.report.AuditRecorder;
-import dev.usher.store.report.SqlAuditLog;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -44,7 +45,7 @@ final class AuditPages {
     }
 
     /** The form's fields as the API's filter: days in the local zone ("to" includes its day), pool as product/feature. */
-    private SqlAuditLog.Filter filter(Context ctx) {
+    private AuditLog.Filter filter(Context ctx) {
         String pool = blankToNull(ctx.queryParam("pool"));
         String product = null;
         String feature = null;
@@ -68,7 +69,7 @@ final class AuditPages {
             case "actor", "user", "type", "kind" -> blankToNull(ctx.queryParam(name));
             default -> null;
         };
-        return ReportRoutes.auditFilter(param, console.identity.clock().instant());
+        return AuditQuery.parse(param, console.identity.clock().instant());
     }
 
     private String day(String text, String what, int plusDays) {
@@ -103,7 +104,7 @@ final class AuditPages {
             form.with(name, ctx.queryParam(name) == null ? "" : ctx.queryParam(name));
         }
         String params = params(ctx);
-        SqlAuditLog.Filter filter;
+        AuditLog.Filter filter;
         try {
             filter = filter(ctx);
         } catch (IllegalArgumentException e) {
@@ -141,11 +142,11 @@ final class AuditPages {
     }
 
     private void export(Context ctx, boolean csv) throws Exception {
-        SqlAuditLog.Filter f = filter(ctx);
+        AuditLog.Filter f = filter(ctx);
         audit.tick();
         Console.secure(ctx);
         ctx.contentType(csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8");
         ctx.header("Content-Disposition", "attachment; filename=\"audit." + (csv ? "csv" : "jsonl") + "\"");
-        ReportRoutes.exportAudit(audit.log(), f, Long.MAX_VALUE, csv, ctx.outputStream());
+        AuditExport.write(audit.log(), f, Long.MAX_VALUE, csv, ctx.outputStream());
     }
 }

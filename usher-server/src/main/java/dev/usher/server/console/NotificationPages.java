@@ -4,7 +4,6 @@ import dev.usher.core.audit.Actor;
 import dev.usher.core.notify.AlertKind;
 import dev.usher.server.notify.NotificationSettings;
 import dev.usher.server.notify.Notifications;
-import dev.usher.store.notify.SqlNotificationLog;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 

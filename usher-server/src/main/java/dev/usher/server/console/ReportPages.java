@@ -5,7 +5,7 @@ import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.usage.RightSizing;
 import dev.usher.core.usage.UsageRow;
 import dev.usher.core.usage.UserDay;
-import dev.usher.server.http.ReportRoutes;
+import dev.usher.server.report.ReportCsv;
 import dev.usher.server.report.ReportQuery;
 import dev.usher.server.report.UsageReport;
 import dev.usher.server.seat.SeatService;
@@ -48,10 +48,10 @@ final class ReportPages {
 
     void register(RoutesConfig r) {
         r.get("/reports", console.page(this::page));
-        r.get("/reports/usage.csv", console.page((ctx, a) -> csv(ctx, "usage", ReportRoutes.usageCsv(usage.usage(period(ctx).query())))));
-        r.get("/reports/users.csv", console.page((ctx, a) -> csv(ctx, "usage-users", ReportRoutes.usersCsv(usage.users(dayQuery(period(ctx).query()))))));
+        r.get("/reports/usage.csv", console.page((ctx, a) -> csv(ctx, "usage", ReportCsv.usage(usage.usage(period(ctx).query())))));
+        r.get("/reports/users.csv", console.page((ctx, a) -> csv(ctx, "usage-users", ReportCsv.users(usage.users(dayQuery(period(ctx).query()))))));
         r.get("/reports/denials.csv", console.page((ctx, a) -> csv(ctx, "denials",
-                ReportRoutes.denialsCsv(usage.denials(period(ctx).query(), null, 100_000)))));
+                ReportCsv.denials(usage.denials(period(ctx).query(), null, 100_000)))));
     }
 
     private static void csv(Context ctx, String name, String body) {

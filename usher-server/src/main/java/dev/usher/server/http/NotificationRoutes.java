@@ -2,7 +2,7 @@ package dev.usher.server.http;
 
 import dev.usher.server.notify.NotificationSettings;
 import dev.usher.server.notify.Notifications;
-import dev.usher.store.notify.SqlNotificationLog;
+import dev.usher.core.notify.NotificationLog;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
@@ -19,7 +19,7 @@ final class NotificationRoutes {
     /** A row of the delivery log as the API shows it (the message itself is left out: its subject says what it was). */
     record DeliveryView(long id, String event, String eventKey, String channel, String target, String subject, Instant createdAt,
                         String status, int attempts, Instant nextAttemptAt, Instant lastAttemptAt, String lastError, Instant sentAt) {
-        static DeliveryView of(SqlNotificationLog.Delivery d) {
+        static DeliveryView of(NotificationLog.Delivery d) {
             return new DeliveryView(d.id(), d.kind(), d.eventKey(), d.channel(), d.target(), d.subject(), d.createdAt(), d.status(),
                     d.attempts(), "pending".equals(d.status()) ? d.nextAttemptAt() : null, d.lastAttemptAt(), d.lastError(), d.sentAt());
         }

@@ -1,28 +1,25 @@
 package dev.usher.server.http;
 
-import dev.usher.core.audit.AuditEntry;
+import dev.usher.core.audit.AuditLog;
 import dev.usher.core.audit.ChainCheck;
 import dev.usher.core.seat.DenyReason;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.usage.RightSizing;
 import dev.usher.core.usage.UsageRow;
-import dev.usher.core.usage.UserDay;
+import dev.usher.server.report.AuditExport;
 import dev.usher.server.report.AuditRecorder;
+import dev.usher.server.report.AuditQuery;
 import dev.usher.server.report.AuditTrail;
-import dev.usher.server.report.Csv;
+import dev.usher.server.report.ReportCsv;
 import dev.usher.server.report.ReportQuery;
+import dev.usher.server.report.ReportViews.AuditView;
+import dev.usher.server.report.ReportViews.UsageView;
+import dev.usher.server.report.ReportViews.UserDayView;
 import dev.usher.server.report.UsageReport;
-import dev.usher.store.report.SqlAuditLog;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
-import tools.jackson.databind.json.JsonMapper;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -39,47 +36,10 @@ import java.util.Set;
  */
 public final class ReportRoutes {
 
-    record UsageView(String product, String feature, Instant start, Instant end, int peakInUse, double averageInUse,
-                     int capacity, int grants, Map<String, Integer> denials, int distinctUsers, int refusedUsers, int demandPeak) {
-        static UsageView of(UsageRow r) {
-            Map<String, Integer> d = new LinkedHashMap<>();
-            d.put(DenyReason.NO_SEATS_AVAILABLE.code(), r.deniedNoSeats());
-            d.put(DenyReason.NOT_ENTITLED.code(), r.deniedNotEntitled());
-            d.put(DenyReason.SERVER_NOT_LICENSED.code(), r.deniedNotLicensed());
-            return new UsageView(r.pool().product(), r.pool().feature(), Instant.ofEpochMilli(r.start()),
-                    Instant.ofEpochMilli(r.start() + r.step().millis()), r.peak(), Math.round(r.averageInUse() * 1000) / 1000.0,
-                    r.capacity(), r.grants(), d, r.distinctUsers(), r.refusedUsers(), r.demandPeak());
-        }
-    }
-
-    record UserDayView(String day, String user, String product, String feature, int sessions, List<String> hosts,
-                       double seatHours, List<Integer> hours) {
-        static UserDayView of(UserDay d) {
-            List<Integer> hours = new ArrayList<>();
-            for (int h = 0; h < 24; h++) {
-                if ((d.hoursMask() & (1 << h)) != 0) {
-                    hours.add(h);
-                }
-            }
-            return new UserDayView(Instant.ofEpochMilli(d.day()).toString().substring(0, 10), d.user(), d.pool().product(),
-                    d.pool().feature(), d.sessions(), d.hosts().stream().sorted().toList(),
-                    Math.round(d.seatHours() * 1000) / 1000.0, hours);
-        }
-    }
-
     record DenialView(Instant at, String product, String feature, String user, String host, String sessionId, String reason,
                       String detail) {
         static DenialView of(SeatEvent e) {
             return new DenialView(e.at(), e.pool().product(), e.pool().feature(), e.user(), e.host(), e.sessionId(), e.reason(), e.detail());
-        }
-    }
-
-    record AuditView(long seq, Instant at, String kind, String type, String actor, String source, String target,
-                     String product, String feature, String user, String host, String sessionId, String seatId, String detail,
-                     String prevHash, String hash) {
-        static AuditView of(AuditEntry e) {
-            return new AuditView(e.seq(), e.at(), e.kind(), e.type(), e.actor(), e.source(), e.target(), e.product(), e.feature(),
-                    e.user(), e.host(), e.sessionId(), e.seatId(), e.detail(), e.prevHash(), e.hash());
         }
     }
 
@@ -139,7 +99,7 @@ public final class ReportRoutes {
         ReportQuery q = query(ctx, UsageRow.Step.HOUR, null);
         List<UsageRow> rows = usage.usage(q);
         if (wants(ctx, "text/csv")) {
-            csv(ctx, usageCsv(rows), "usage");
+            csv(ctx, ReportCsv.usage(rows), "usage");
             return;
         }
         ctx.json(rows.stream().map(UsageView::of).toList());
@@ -150,7 +110,7 @@ public final class ReportRoutes {
         ReportQuery q = query(ctx, UsageRow.Step.DAY, Duration.ofDays(800));
         List<UserDayView> days = usage.users(q).stream().map(UserDayView::of).toList();
         if (wants(ctx, "text/csv")) {
-            csv(ctx, usersCsv(usage.users(q)), "usage-users");
+            csv(ctx, ReportCsv.users(usage.users(q)), "usage-users");
             return;
         }
         ctx.json(days);
@@ -194,47 +154,10 @@ public final class ReportRoutes {
         int limit = limit(ctx, 1000, 100_000);
         List<SeatEvent> events = usage.denials(q, reason, limit);
         if (wants(ctx, "text/csv")) {
-            csv(ctx, denialsCsv(events), "denials");
+            csv(ctx, ReportCsv.denials(events), "denials");
             return;
         }
         ctx.json(events.stream().map(DenialView::of).toList());
-    }
-
-
-    // The CSV of each report, one writer for the API and the console's download links.
-
-    public static String usageCsv(List<UsageRow> rows) {
-        StringBuilder b = new StringBuilder(Csv.line(List.of("product", "feature", "start", "end", "peak_in_use", "average_in_use",
-                "capacity", "grants", "denied_no_seats", "denied_not_entitled", "denied_not_licensed", "distinct_users",
-                "refused_users", "demand_peak")));
-        for (UsageRow row : rows) {
-            UsageView v = UsageView.of(row);
-            b.append(Csv.line(List.of(v.product(), v.feature(), v.start().toString(), v.end().toString(), v.peakInUse(),
-                    v.averageInUse(), v.capacity(), v.grants(), row.deniedNoSeats(), row.deniedNotEntitled(),
-                    row.deniedNotLicensed(), v.distinctUsers(), v.refusedUsers(), v.demandPeak())));
-        }
-        return b.toString();
-    }
-
-    public static String denialsCsv(List<SeatEvent> events) {
-        StringBuilder b = new StringBuilder(Csv.line(List.of("at", "product", "feature", "user", "host", "session_id",
-                "reason", "detail")));
-        for (SeatEvent e : events) {
-            b.append(Csv.line(Arrays.asList(e.at().toString(), e.pool().product(), e.pool().feature(), e.user(), e.host(),
-                    e.sessionId(), e.reason(), e.detail())));
-        }
-        return b.toString();
-    }
-
-    public static String usersCsv(List<UserDay> userDays) {
-        List<UserDayView> days = userDays.stream().map(UserDayView::of).toList();
-        StringBuilder b = new StringBuilder(Csv.line(List.of("day", "user", "product", "feature", "sessions", "hosts",
-                "seat_hours", "hours")));
-        for (UserDayView d : days) {
-            b.append(Csv.line(List.of(d.day(), d.user(), d.product(), d.feature(), d.sessions(), String.join(" ", d.hosts()),
-                    d.seatHours(), d.hours().stream().map(String::valueOf).reduce((x, y) -> x + " " + y).orElse(""))));
-        }
-        return b.toString();
     }
 
     private static int limit(Context ctx, int dflt, int max) {
@@ -259,48 +182,16 @@ public final class ReportRoutes {
         ctx.result(body);
     }
 
-    private SqlAuditLog.Filter auditFilter(Context ctx) {
+    private AuditLog.Filter auditFilter(Context ctx) {
         try {
-            return auditFilter(ctx::queryParam, clock.instant());
+            return AuditQuery.parse(ctx::queryParam, clock.instant());
         } catch (IllegalArgumentException e) {
             throw ApiProblem.validation(e.getMessage());
         }
     }
 
-    /** The two kinds of audit records: what administrators did, and what happened to seats. */
-    public static final List<String> AUDIT_KINDS = List.of("admin", "seat");
-
-    /** The audit filter from request parameters (API and console); malformed ones are refused with a sentence. */
-    public static SqlAuditLog.Filter auditFilter(java.util.function.Function<String, String> param, Instant now) {
-        Instant from = param.apply("from") == null ? null : time(param.apply("from"), "from");
-        Instant to = param.apply("to") == null ? null : time(param.apply("to"), "to");
-        if (from != null && to != null && from.isAfter(to)) {
-            throw new IllegalArgumentException("from (" + from + ") is after to (" + to + "): give the earlier time as from");
-        }
-        ReportQuery names = ReportQuery.parse(p -> switch (p) {
-            case "product", "feature", "user" -> param.apply(p);
-            default -> null;
-        }, now, UsageRow.Step.DAY, null);
-        String actor = param.apply("actor");
-        String type = param.apply("type");
-        for (String[] f : new String[][] {{"actor", actor}, {"type", type}}) {
-            if (f[1] != null && (f[1].isBlank() || f[1].length() > 256 || f[1].chars().anyMatch(Character::isISOControl))) {
-                throw new IllegalArgumentException(f[0] + " must be 1-256 printable characters");
-            }
-        }
-        String kind = param.apply("kind");
-        if (kind != null && !AUDIT_KINDS.contains(kind)) {
-            throw new IllegalArgumentException("kind must be admin (administrators' actions) or seat (seat events)");
-        }
-        return new SqlAuditLog.Filter(from, to, actor, names.user(), names.product(), names.feature(), type, kind);
-    }
-
-    private static Instant time(String value, String what) {
-        return ReportQuery.time(value, what);
-    }
-
     private void audit(Context ctx) throws IOException {
-        SqlAuditLog.Filter f = auditFilter(ctx);
+        AuditLog.Filter f = auditFilter(ctx);
         boolean ndjson = wants(ctx, "application/x-ndjson");
         boolean csv = !ndjson && wants(ctx, "text/csv");
         int limit = limit(ctx, ndjson || csv ? 10_000_000 : 1000, ndjson || csv ? 10_000_000 : 100_000);
@@ -324,36 +215,7 @@ public final class ReportRoutes {
             ctx.header("Content-Disposition", "attachment; filename=\"audit.csv\"");
         }
         // Streamed: an export of years of records never sits in memory.
-        exportAudit(audit.log(), f, limit, csv, ctx.outputStream());
-    }
-
-    /** The audit records matching {@code f} as CSV or JSON lines (the API's export and the console's download links). */
-    public static void exportAudit(SqlAuditLog log, SqlAuditLog.Filter f, long limit, boolean csv, java.io.OutputStream out)
-            throws IOException {
-        JsonMapper json = JsonCodec.mapper();
-        Writer w = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 1 << 16);
-        try {
-            if (csv) {
-                w.write(Csv.line(List.of("seq", "at", "kind", "type", "actor", "source", "target", "product", "feature", "user",
-                        "host", "session_id", "seat_id", "detail", "prev_hash", "hash")));
-            }
-            log.forEach(f, limit, e -> {
-                try {
-                    if (csv) {
-                        w.write(Csv.line(Arrays.asList(e.seq(), e.at().toString(), e.kind(), e.type(), e.actor(), e.source(),
-                                e.target(), e.product(), e.feature(), e.user(), e.host(), e.sessionId(), e.seatId(), e.detail(),
-                                e.prevHash(), e.hash())));
-                    } else {
-                        w.write(json.writeValueAsString(AuditView.of(e)));
-                        w.write('\n');
-                    }
-                } catch (IOException x) {
-                    throw new UncheckedIOException(x);
-                }
-            });
-        } finally {
-            w.flush();
-        }
+        AuditExport.write(audit.log(), f, limit, csv, ctx.outputStream());
     }
 
     private void verify(Context ctx) {
@@ -364,7 +226,7 @@ public final class ReportRoutes {
         body.put("checked", r.checked());
         body.put("brokenAt", r.brokenAt());
         body.put("detail", r.problem());
-        SqlAuditLog.Head head = audit.log().head();
+        AuditLog.Head head = audit.log().head();
         body.put("headSeq", head.seq()); // note it elsewhere: a later verify proves nothing before it was rewritten
         body.put("headHash", head.hash());
         body.put("recording", audit.enabled());

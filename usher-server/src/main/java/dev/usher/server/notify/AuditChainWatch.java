@@ -3,7 +3,7 @@ package dev.usher.server.notify;
 import dev.usher.core.audit.ChainCheck;
 import dev.usher.core.notify.Alert;
 import dev.usher.core.notify.AlertKind;
-import dev.usher.store.report.SqlAuditLog;
+import dev.usher.core.audit.AuditLog;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,10 +19,10 @@ final class AuditChainWatch implements Watch {
 
     static final Duration EVERY = Duration.ofHours(1);
 
-    private final SqlAuditLog audit;
+    private final AuditLog audit;
     private final Pace pace = new Pace(EVERY);
 
-    AuditChainWatch(SqlAuditLog audit) {
+    AuditChainWatch(AuditLog audit) {
         this.audit = audit;
     }
 

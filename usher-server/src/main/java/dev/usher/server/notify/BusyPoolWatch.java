@@ -4,7 +4,7 @@ import dev.usher.core.notify.Alert;
 import dev.usher.core.notify.AlertKind;
 import dev.usher.core.notify.BusyPools;
 import dev.usher.core.usage.UsageRow;
-import dev.usher.store.report.SqlUsageStore;
+import dev.usher.core.usage.UsageHistory;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +19,9 @@ final class BusyPoolWatch implements Watch {
     /** The usage recorder closes a minute a few seconds after it ends: look back that much further. */
     private static final Duration RECORDER_LAG = Duration.ofMinutes(2);
 
-    private final SqlUsageStore usage;
+    private final UsageHistory usage;
 
-    BusyPoolWatch(SqlUsageStore usage) {
+    BusyPoolWatch(UsageHistory usage) {
         this.usage = usage;
     }
 

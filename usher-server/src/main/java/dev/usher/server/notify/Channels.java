@@ -1,6 +1,6 @@
 package dev.usher.server.notify;
 
-import dev.usher.store.notify.SqlNotificationLog;
+import dev.usher.core.notify.NotificationLog;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -17,12 +17,12 @@ final class Channels implements AutoCloseable {
     private final WebhookPoster webhooks = new WebhookPoster();
 
     /** One delivery per channel: the e-mail (to every recipient at once) and each webhook. */
-    static List<SqlNotificationLog.Target> targets(NotificationSettings s) {
-        List<SqlNotificationLog.Target> out = new ArrayList<>();
+    static List<NotificationLog.Target> targets(NotificationSettings s) {
+        List<NotificationLog.Target> out = new ArrayList<>();
         if (s.email() != null) {
-            out.add(new SqlNotificationLog.Target(EMAIL, String.join(", ", s.email().to())));
+            out.add(new NotificationLog.Target(EMAIL, String.join(", ", s.email().to())));
         }
-        s.webhooks().forEach(w -> out.add(new SqlNotificationLog.Target(WEBHOOK, w.url())));
+        s.webhooks().forEach(w -> out.add(new NotificationLog.Target(WEBHOOK, w.url())));
         return out;
     }
 

@@ -3,7 +3,7 @@ package dev.usher.server.notify;
 import dev.usher.core.notify.Alert;
 import dev.usher.core.notify.AlertKind;
 import dev.usher.server.auth.Doctor;
-import dev.usher.store.notify.SqlNotificationLog;
+import dev.usher.core.notify.NotificationLog;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -28,11 +28,11 @@ final class DoctorWatch implements Watch {
     private static final int SHOWN = 20;
 
     private final Doctor doctor;
-    private final SqlNotificationLog log;
+    private final NotificationLog log;
     private final String node;
     private final Pace pace = new Pace(EVERY);
 
-    DoctorWatch(Doctor doctor, SqlNotificationLog log, String node) {
+    DoctorWatch(Doctor doctor, NotificationLog log, String node) {
         this.doctor = doctor;
         this.log = log;
         this.node = node;

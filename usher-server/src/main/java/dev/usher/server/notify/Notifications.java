@@ -1,17 +1,17 @@
 package dev.usher.server.notify;
 
+import dev.usher.core.audit.AuditLog;
 import dev.usher.core.notify.Alert;
 import dev.usher.core.notify.AlertKind;
+import dev.usher.core.notify.NotificationLog;
 import dev.usher.core.notify.RetrySchedule;
 import dev.usher.core.store.SettingsRepository;
+import dev.usher.core.usage.UsageHistory;
 import dev.usher.server.auth.Doctor;
 import dev.usher.server.cluster.ClusterView;
 import dev.usher.server.license.LicenseService;
 import dev.usher.core.seat.PoolTermsSource;
 import dev.usher.server.report.AuditTrail;
-import dev.usher.store.notify.SqlNotificationLog;
-import dev.usher.store.report.SqlAuditLog;
-import dev.usher.store.report.SqlUsageStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,21 +31,21 @@ public final class Notifications implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Notifications.class);
 
     /** What the notifier watches, from the rest of the server. */
-    public record Sources(LicenseService licenses, PoolTermsSource pools, SqlUsageStore usage, SqlAuditLog audit, Doctor doctor,
+    public record Sources(LicenseService licenses, PoolTermsSource pools, UsageHistory usage, AuditLog audit, Doctor doctor,
                           ClusterView cluster) {}
 
     /** The outcome of a test message on one channel. */
     public record TestResult(String channel, String target, boolean ok, String detail) {}
 
     private final SettingsRepository settings;
-    private final SqlNotificationLog log;
+    private final NotificationLog log;
     private final AuditTrail audit;
     private final Clock clock;
     private final AlertMessage.Origin origin;
     private final Channels channels = new Channels();
     private final Notifier notifier;
 
-    public Notifications(SettingsRepository settings, SqlNotificationLog log, Sources sources, AuditTrail audit, Clock clock,
+    public Notifications(SettingsRepository settings, NotificationLog log, Sources sources, AuditTrail audit, Clock clock,
                          String installationId, String host, RetrySchedule retries) {
         this.settings = settings;
         this.log = log;
@@ -126,7 +126,7 @@ public final class Notifications implements AutoCloseable {
                         + " fails verification, or a node is gone.", Map.of(), null);
         String payload = AlertMessage.of(a, origin).toJson();
         List<TestResult> out = new ArrayList<>();
-        for (SqlNotificationLog.Target t : Channels.targets(s)) {
+        for (NotificationLog.Target t : Channels.targets(s)) {
             String error = null;
             try {
                 channels.send(t.channel(), t.target(), payload, 0, s, now);
@@ -141,7 +141,7 @@ public final class Notifications implements AutoCloseable {
     }
 
     /** The newest deliveries first. */
-    public List<SqlNotificationLog.Delivery> deliveries(String channel, int limit) {
+    public List<NotificationLog.Delivery> deliveries(String channel, int limit) {
         return log.recent(channel, limit);
     }
 

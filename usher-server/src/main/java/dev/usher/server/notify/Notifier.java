@@ -2,7 +2,7 @@ package dev.usher.server.notify;
 
 import dev.usher.core.notify.Alert;
 import dev.usher.core.notify.RetrySchedule;
-import dev.usher.store.notify.SqlNotificationLog;
+import dev.usher.core.notify.NotificationLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,7 +39,7 @@ public final class Notifier implements AutoCloseable {
     /** What one tick did. */
     public record Tick(int announced, int sent, int failed) {}
 
-    private final SqlNotificationLog log;
+    private final NotificationLog log;
     private final Supplier<NotificationSettings> settings;
     private final List<Watch> watches;
     private final Channels channels;
@@ -50,7 +50,7 @@ public final class Notifier implements AutoCloseable {
             Thread.ofPlatform().name("usher-notifier").daemon(true).factory());
     private Instant nextPurge = Instant.MIN;
 
-    Notifier(SqlNotificationLog log, Supplier<NotificationSettings> settings, List<Watch> watches, Channels channels, Clock clock,
+    Notifier(NotificationLog log, Supplier<NotificationSettings> settings, List<Watch> watches, Channels channels, Clock clock,
              AlertMessage.Origin origin, RetrySchedule retries) {
         this.log = log;
         this.settings = settings;
@@ -105,7 +105,7 @@ public final class Notifier implements AutoCloseable {
     private int[] deliver(Instant now, NotificationSettings s) {
         int sent = 0;
         int failed = 0;
-        for (SqlNotificationLog.Delivery d : log.due(now, BATCH)) {
+        for (NotificationLog.Delivery d : log.due(now, BATCH)) {
             if (!log.take(d.id(), now, LEASE)) {
                 continue; // another node has it
             }

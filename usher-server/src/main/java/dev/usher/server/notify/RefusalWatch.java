@@ -6,7 +6,7 @@ import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolTermsSource;
 import dev.usher.core.usage.UsageEvent;
 import dev.usher.core.usage.UsageTimeline;
-import dev.usher.store.notify.SqlNotificationLog;
+import dev.usher.core.notify.NotificationLog;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -35,11 +35,11 @@ final class RefusalWatch implements Watch {
     private static final int NAMES_SHOWN = 10;
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
-    private final SqlNotificationLog log;
+    private final NotificationLog log;
     private final PoolTermsSource pools;
     private Instant readFrom;
 
-    RefusalWatch(SqlNotificationLog log, PoolTermsSource pools, Instant start) {
+    RefusalWatch(NotificationLog log, PoolTermsSource pools, Instant start) {
         this.log = log;
         this.pools = pools;
         this.readFrom = start;

@@ -1,6 +1,6 @@
 package dev.usher.server.report;
 
-import dev.usher.store.report.SqlAuditLog;
+import dev.usher.core.audit.AuditLog;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,17 +24,17 @@ public final class AuditRecorder implements AutoCloseable {
      */
     static final int BATCH = 1_000;
 
-    private final SqlAuditLog log;
+    private final AuditLog log;
     private volatile boolean enabled;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("usher-audit-recorder").daemon(true).factory());
 
-    public AuditRecorder(SqlAuditLog log, boolean enabled) {
+    public AuditRecorder(AuditLog log, boolean enabled) {
         this.log = log;
         this.enabled = enabled;
     }
 
-    public SqlAuditLog log() {
+    public AuditLog log() {
         return log;
     }
 

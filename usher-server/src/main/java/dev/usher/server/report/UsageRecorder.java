@@ -4,7 +4,7 @@ import dev.usher.core.seat.PoolKey;
 import dev.usher.core.usage.UsageEvent;
 import dev.usher.core.usage.UsageTimeline;
 import dev.usher.server.seat.PoolCatalog;
-import dev.usher.store.report.SqlUsageStore;
+import dev.usher.core.usage.UsageHistory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,21 +35,21 @@ public final class UsageRecorder implements AutoCloseable {
     static final long SETTLE_MS = 2_000;
     private static final int PAGE = 10_000;
 
-    private final SqlUsageStore store;
+    private final UsageHistory store;
     private final PoolCatalog catalog;
     private final Clock clock;
     private final ReportSettings settings;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("usher-usage-recorder").daemon(true).factory());
 
-    public UsageRecorder(SqlUsageStore store, PoolCatalog catalog, Clock clock, ReportSettings settings) {
+    public UsageRecorder(UsageHistory store, PoolCatalog catalog, Clock clock, ReportSettings settings) {
         this.store = store;
         this.catalog = catalog;
         this.clock = clock;
         this.settings = settings;
     }
 
-    public SqlUsageStore store() {
+    public UsageHistory store() {
         return store;
     }
 
@@ -81,7 +81,7 @@ public final class UsageRecorder implements AutoCloseable {
     public synchronized int tick() {
         long now = clock.millis();
         long until = Math.floorDiv(now - SETTLE_MS, UsageTimeline.MINUTE) * UsageTimeline.MINUTE;
-        SqlUsageStore.State state = store.state(until);
+        UsageHistory.State state = store.state(until);
         int minutes = 0;
         while (state.through() < until) {
             // At most a day per transaction: a long outage is caught up in steps, each durable.
@@ -94,7 +94,7 @@ public final class UsageRecorder implements AutoCloseable {
             long close = target;
             feed:
             while (true) {
-                SqlUsageStore.EventPage page = store.read(timeline.lastEventId(), PAGE);
+                UsageHistory.EventPage page = store.read(timeline.lastEventId(), PAGE);
                 if (page.heldBackFrom() != Long.MAX_VALUE) {
                     // PostgreSQL: an event behind a hole that may still commit; close only the minutes before it.
                     close = Math.min(close, Math.floorDiv(page.heldBackFrom(), UsageTimeline.MINUTE) * UsageTimeline.MINUTE);
@@ -118,14 +118,14 @@ public final class UsageRecorder implements AutoCloseable {
                 break; // another node recorded these minutes; the next tick goes on from what it saved
             }
             minutes += (int) ((target - state.through()) / UsageTimeline.MINUTE);
-            state = new SqlUsageStore.State(timeline.through(), timeline.lastEventId(), timeline.inUse(), timeline.openSeats());
+            state = new UsageHistory.State(timeline.through(), timeline.lastEventId(), timeline.inUse(), timeline.openSeats());
         }
         purge(now);
         return minutes;
     }
 
     /** Deletes what is past its window as of {@code now}. */
-    public SqlUsageStore.Purged purge(long now) {
+    public UsageHistory.Purged purge(long now) {
         return store.purge(now - settings.keepMinutes().toMillis(), now - settings.keepHours().toMillis(),
                 settings.keepDays() == null ? null : now - settings.keepDays().toMillis(), now - settings.keepHours().toMillis());
     }

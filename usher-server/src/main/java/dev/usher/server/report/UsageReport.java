@@ -6,7 +6,7 @@ import dev.usher.core.usage.RightSizing;
 import dev.usher.core.usage.UsageRollup;
 import dev.usher.core.usage.UsageRow;
 import dev.usher.core.usage.UserDay;
-import dev.usher.store.report.SqlUsageStore;
+import dev.usher.core.usage.UsageHistory;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -20,7 +20,7 @@ import java.util.List;
  */
 public final class UsageReport {
 
-    private final SqlUsageStore store;
+    private final UsageHistory store;
     private final UsageRecorder recorder;
     private final Clock clock;
 

@@ -1,13 +1,13 @@
 package dev.usher.server.cluster;
 
 import dev.usher.core.audit.AuditEntry;
+import dev.usher.core.audit.AuditLog;
 import dev.usher.core.audit.ChainCheck;
 import dev.usher.core.seat.CheckoutOutcome;
 import dev.usher.core.usage.UsageRow;
 import dev.usher.core.usage.UserDay;
 import dev.usher.server.testing.TestServer;
 import dev.usher.store.postgresql.PostgresUrl;
-import dev.usher.store.report.SqlAuditLog;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,7 +100,7 @@ class ClusterRecordingTest {
 
     private static List<AuditEntry> trail(TestServer s) {
         List<AuditEntry> out = new ArrayList<>();
-        s.server().auditRecorder().log().forEach(SqlAuditLog.Filter.ALL, Long.MAX_VALUE, out::add);
+        s.server().auditRecorder().log().forEach(AuditLog.Filter.ALL, Long.MAX_VALUE, out::add);
         return out;
     }
 

@@ -1,9 +1,9 @@
 package dev.usher.server.report;
 
+import dev.usher.core.usage.UsageHistory;
 import dev.usher.core.usage.UsageRow;
 import dev.usher.core.usage.UserDay;
 import dev.usher.server.testing.TestServer;
-import dev.usher.store.report.SqlUsageStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -43,7 +43,7 @@ class RetentionTest {
         server.license("cad", "cal", 2);
         server.server().seats().checkout("s1", "cad", "cal", "alice", "ws1", "test"); // held all week
         UsageRecorder recorder = server.server().usageRecorder();
-        SqlUsageStore store = recorder.store();
+        UsageHistory store = recorder.store();
         Instant end = Instant.parse("2026-06-07T00:00:00Z");
         for (Instant t = Instant.parse("2026-06-01T13:00:00Z"); t.isBefore(end); t = t.plus(Duration.ofHours(1))) {
             server.clock().set(t);

@@ -1,6 +1,7 @@
 package dev.usher.store.notify;
 
 import dev.usher.core.notify.Alert;
+import dev.usher.core.notify.NotificationLog;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.usage.UsageEvent;
@@ -18,15 +19,7 @@ import java.util.List;
  * event exactly one sends it), the outbox of messages per channel with their retries, and the
  * delivery log the API and the console show.
  */
-public final class SqlNotificationLog {
-
-    /** A message to send on one channel: {@code email} to recipients, or {@code webhook} to a URL. */
-    public record Target(String channel, String target) {}
-
-    /** A row of the delivery log. {@code status}: pending, sending, sent or failed (gave up). */
-    public record Delivery(long id, String eventKey, String kind, String channel, String target, String subject, String payload,
-                           Instant createdAt, String status, int attempts, Instant nextAttemptAt, Instant lastAttemptAt,
-                           String lastError, Instant sentAt) {}
+public final class SqlNotificationLog implements NotificationLog {
 
     private static final String COLUMNS = """
             id, event_key, kind, channel, target, subject, payload, created_at, status, attempts, next_attempt_at,
@@ -42,6 +35,7 @@ public final class SqlNotificationLog {
      * Claims the alert's event and queues one delivery per target, in one transaction. Answers false,
      * writing nothing, when the event was announced already and is still quiet (by this node or another).
      */
+    @Override
     public boolean claim(Alert alert, String payload, List<Target> targets, String node) {
         long now = alert.at().toEpochMilli();
         return db.write((h, after) -> {
@@ -66,6 +60,7 @@ public final class SqlNotificationLog {
     }
 
     /** Logs a message sent at once with its outcome (a test message: not queued, not retried). */
+    @Override
     public Delivery logSent(Alert alert, String payload, Target target, String error) {
         long now = alert.at().toEpochMilli();
         return db.write((h, after) -> {
@@ -89,6 +84,7 @@ public final class SqlNotificationLog {
     }
 
     /** Deliveries due at {@code now}: pending ones whose time has come, and ones a node took but never finished. */
+    @Override
     public List<Delivery> due(Instant now, int limit) {
         return db.read(h -> h.createQuery("SELECT " + COLUMNS + """
                          FROM notification_deliveries
@@ -101,6 +97,7 @@ public final class SqlNotificationLog {
      * Takes a due delivery for one attempt, for at most {@code lease} (a node that dies sending leaves it to
      * be taken again after that). False when another node took it first.
      */
+    @Override
     public boolean take(long id, Instant now, Duration lease) {
         long t = now.toEpochMilli();
         return db.write((h, after) -> h.createUpdate("""
@@ -110,6 +107,7 @@ public final class SqlNotificationLog {
                 .bind("id", id).bind("now", t).bind("until", t + lease.toMillis()).execute() == 1);
     }
 
+    @Override
     public void sent(long id, Instant at) {
         db.write((h, after) -> h.createUpdate("""
                         UPDATE notification_deliveries SET status = 'sent', sent_at = :at, claimed_until = NULL, last_error = NULL
@@ -118,6 +116,7 @@ public final class SqlNotificationLog {
     }
 
     /** A failed attempt: tried again at {@code retryAt}, or given up for good when that is null. */
+    @Override
     public void failed(long id, String error, Instant retryAt) {
         db.write((h, after) -> h.createUpdate("""
                         UPDATE notification_deliveries SET status = :status, next_attempt_at = COALESCE(:next, next_attempt_at),
@@ -128,6 +127,7 @@ public final class SqlNotificationLog {
     }
 
     /** The newest deliveries first; {@code channel} null for both. */
+    @Override
     public List<Delivery> recent(String channel, int limit) {
         return db.read(h -> {
             var q = h.createQuery("SELECT " + COLUMNS + " FROM notification_deliveries"
@@ -146,6 +146,7 @@ public final class SqlNotificationLog {
     }
 
     /** When the event was last announced (by any node), if ever. */
+    @Override
     public java.util.Optional<Instant> lastAnnounced(String eventKey) {
         return db.read(h -> h.createQuery("SELECT last_at FROM notification_events WHERE event_key = :k").bind("k", eventKey)
                 .mapTo(Long.class).findOne().map(Instant::ofEpochMilli));
@@ -156,6 +157,7 @@ public final class SqlNotificationLog {
      * {@code from <= at < to}, oldest first, each with the pool's seats in use when it was made (see
      * {@code UsageTimeline.forWantOfASeat}, which tells them from a limit rule's).
      */
+    @Override
     public List<UsageEvent> noSeatRefusals(Instant from, Instant to, int limit) {
         return db.read(h -> h.createQuery("""
                         SELECT id, at, product, feature, user_name, host, reason, in_use FROM seat_events
@@ -173,6 +175,7 @@ public final class SqlNotificationLog {
      * Forgets finished deliveries created before {@code before}, and events whose quiet period ended
      * before it (once-only events stay: they keep a license from being announced twice).
      */
+    @Override
     public int purge(Instant before) {
         long t = before.toEpochMilli();
         return db.write((h, after) -> h.createUpdate("DELETE FROM notification_deliveries WHERE created_at < :t AND status IN ('sent', 'failed')")

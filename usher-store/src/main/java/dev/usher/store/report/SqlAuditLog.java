@@ -1,6 +1,7 @@
 package dev.usher.store.report;
 
 import dev.usher.core.audit.AuditEntry;
+import dev.usher.core.audit.AuditLog;
 import dev.usher.core.audit.ChainCheck;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.store.Database;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
  * in the transaction of the change they record, so nothing is missed; chaining them later keeps
  * SHA-256 and the chain's serial order off the checkout path.
  */
-public final class SqlAuditLog {
+public final class SqlAuditLog implements AuditLog {
 
     static final String SEAT_CURSOR = "audit.seat";
     static final String ADMIN_CURSOR = "audit.admin";
@@ -37,18 +38,6 @@ public final class SqlAuditLog {
     }
 
     /**
-     * Filters of a query; null means any. Times are {@code from <= at < to}. {@code kind} is
-     * {@code admin} (administrators' actions) or {@code seat} (seat events).
-     */
-    public record Filter(Instant from, Instant to, String actor, String user, String product, String feature, String type,
-                         String kind) {
-        public static final Filter ALL = new Filter(null, null, null, null, null, null, null, null);
-    }
-
-    /** The last record written: its number and hash (0 and the genesis hash when empty). */
-    public record Head(long seq, String hash) {}
-
-    /**
      * Chains up to {@code limit} records that are not in the trail yet; returns how many.
      *
      * <p>Reading the new events and hashing them happen outside the write transaction, on a read
@@ -62,6 +51,7 @@ public final class SqlAuditLog {
      * all nodes take one advisory lock, and each checks that the head and both cursors are still the
      * ones it read, so two nodes never chain the same events.
      */
+    @Override
     public synchronized int append(int limit) {
         record Pending(List<AuditEntry> entries, long seatCursor, long adminCursor, Head head, long seatFrom, long adminFrom) {}
         Pending p = db.read(h -> {
@@ -170,11 +160,13 @@ public final class SqlAuditLog {
                 .orElse(new Head(0, AuditEntry.GENESIS));
     }
 
+    @Override
     public Head head() {
         return db.read(SqlAuditLog::head);
     }
 
     /** Events not yet chained (what the recorder still has to do). */
+    @Override
     public long backlog() {
         return db.read(h -> h.createQuery("SELECT COUNT(*) FROM seat_events WHERE id > :c").bind("c", cursor(h, SEAT_CURSOR))
                 .mapTo(Long.class).one()
@@ -183,6 +175,7 @@ public final class SqlAuditLog {
     }
 
     /** Records matching {@code f}, in sequence order, handed to {@code sink} page by page (exports of any size). */
+    @Override
     public void forEach(Filter f, long limit, Consumer<AuditEntry> sink) {
         long after = 0;
         long left = limit;
@@ -202,6 +195,7 @@ public final class SqlAuditLog {
      * One page of records matching {@code f}, newest first, older than {@code beforeSeq} (the
      * console's audit page: what happened last comes first).
      */
+    @Override
     public List<AuditEntry> newestFirst(Filter f, long beforeSeq, int n) {
         return page(f, beforeSeq, n, true);
     }
@@ -256,6 +250,7 @@ public final class SqlAuditLog {
      * stops at it: records appended meanwhile (by this node or another, each with its head in one
      * transaction) are newer than this check, not a trail that ends early.
      */
+    @Override
     public ChainCheck.Result verify() {
         ChainCheck check = new ChainCheck();
         Head head = head();

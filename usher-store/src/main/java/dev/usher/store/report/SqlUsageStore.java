@@ -3,6 +3,7 @@ package dev.usher.store.report;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatEvent;
 import dev.usher.core.usage.UsageEvent;
+import dev.usher.core.usage.UsageHistory;
 import dev.usher.core.usage.UsageRow;
 import dev.usher.core.usage.UsageTimeline;
 import dev.usher.core.usage.UserDay;
@@ -24,7 +25,7 @@ import java.util.TreeSet;
  * Usage history in portable SQL: the recorder's state, per-minute rows with their hour and day
  * roll-ups, per-person days, retention, and the queries reports read.
  */
-public final class SqlUsageStore {
+public final class SqlUsageStore implements UsageHistory {
 
     static final String THROUGH = "usage.through";
     static final String EVENT = "usage.event";
@@ -39,13 +40,11 @@ public final class SqlUsageStore {
         this.settled = new SettledIds(db, "seat_events");
     }
 
-    /** Where the recorder is: the first minute not covered, the last event consumed, and the pools' state then. */
-    public record State(long through, long lastEventId, Map<PoolKey, Integer> inUse, Map<String, UsageTimeline.OpenSeat> open) {}
-
     /**
      * The recorder's saved state; on the very first call, the ledger's present (seats held now) as of
      * {@code startAt}, so history starts with the right counts.
      */
+    @Override
     public State state(long startAt) {
         return db.write((h, after) -> {
             // One node at a time (several share PostgreSQL): the state read here is what one save left.
@@ -103,13 +102,10 @@ public final class SqlUsageStore {
     }
 
     /**
-     * Settled events after {@code afterId} in id order, and {@code heldBackFrom}: the earliest time of
-     * an event read but held back behind an unsettled hole ({@link Long#MAX_VALUE} when none was).
-     * Minutes from that one on cannot be closed yet: that event and the one in the hole belong in them.
+     * Like {@link #events}, saying also from when events were held back: {@code heldBackFrom} is the
+     * earliest time of an event read but held back behind an unsettled hole ({@link SettledIds}).
      */
-    public record EventPage(List<UsageEvent> events, long heldBackFrom) {}
-
-    /** Like {@link #events}, saying also from when events were held back. */
+    @Override
     public synchronized EventPage read(long afterId, int limit) {
         return db.read(h -> {
             settled.beforeRead(h);
@@ -137,6 +133,7 @@ public final class SqlUsageStore {
      * state. A restart resumes from exactly this point. Saves nothing and answers false when the saved
      * state is no longer {@code before}: another node sharing the database covered these minutes first.
      */
+    @Override
     public boolean save(State before, UsageTimeline timeline, UsageTimeline.Output out) {
         long from = before.through();
         long to = timeline.through();
@@ -267,6 +264,7 @@ public final class SqlUsageStore {
     // ---- reading ---------------------------------------------------------------------------
 
     /** Rows of one step with {@code from <= start < to}, optionally of one product and feature, by pool then time. */
+    @Override
     public List<UsageRow> rows(UsageRow.Step step, String product, String feature, long from, long to) {
         StringBuilder sql = new StringBuilder("""
                 SELECT step, product, feature, start, peak, seat_ms, capacity, grants, denied_no_seats, denied_not_entitled,
@@ -294,6 +292,7 @@ public final class SqlUsageStore {
     }
 
     /** Per-person days with {@code from <= day < to}. */
+    @Override
     public List<UserDay> userDays(String product, String feature, String user, long from, long to) {
         StringBuilder sql = new StringBuilder("""
                 SELECT day, product, feature, user_name, sessions, hosts, seat_ms, hours_mask
@@ -325,6 +324,7 @@ public final class SqlUsageStore {
     }
 
     /** Refusals with {@code from <= at < to}, newest last, at most {@code limit}. */
+    @Override
     public List<SeatEvent> denials(String product, String feature, String user, String reason, long from, long to, int limit) {
         StringBuilder sql = new StringBuilder("""
                 SELECT at, type, product, feature, user_name, host, session_id, seat_id, reason, detail
@@ -362,13 +362,11 @@ public final class SqlUsageStore {
         });
     }
 
-    /** How many rows retention removed. */
-    public record Purged(int minutes, int hours, int days, int userDays) {}
-
     /**
      * Deletes rows that start before their step's cutoff (a row starting exactly at the cutoff stays);
      * a null cutoff keeps that step forever.
      */
+    @Override
     public Purged purge(Long minuteCutoff, Long hourCutoff, Long dayCutoff, Long userDayCutoff) {
         return db.write((h, after) -> new Purged(
                 delete(h, "DELETE FROM usage_history WHERE step = 'minute' AND start < :c", minuteCutoff),
@@ -386,6 +384,7 @@ public final class SqlUsageStore {
      * step of the primary key), or null when it has none. Reports draw from there when a period reaches
      * back further, so the first minutes of a new installation fill the chart.
      */
+    @Override
     public Long historyStart(String product, String feature) {
         return db.read(h -> {
             Long first = null;
