@@ -512,7 +512,9 @@ public final class SeatModel implements SystemUnderTest {
         }
         seat.borrowedUntil = null;
         int linger = policy(seat.pool).lingerSeconds();
-        if (linger > 0) {
+        // A linger already over (a lease that lapsed long ago, ended by its own session's checkout) frees the seat
+        // at once, as the sweep that ends the session would in the same pass.
+        if (linger > 0 && now.isBefore(at.plusSeconds(linger))) {
             seat.lingerUntil = at.plusSeconds(linger);
         } else {
             seats.remove(seat);
