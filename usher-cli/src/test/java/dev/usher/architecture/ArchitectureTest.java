@@ -48,12 +48,15 @@ class ArchitectureTest {
             .should().dependOnClassesThat().resideOutsideOfPackages("dev.usher.client..", "java..", "javax..");
 
     /**
-     * The server's one composition root: only {@code UsherServer} makes the store's parts; everything else in
-     * the server sees them through the interfaces core defines (and the store's {@code Database} and errors).
+     * The server's composition roots: {@code UsherServer} makes the store's parts for a running server, and
+     * {@code OfflineAdmin} for the one thing done with the server stopped (the way back in when every administrator
+     * password is lost); everything else in the server sees them through the interfaces core defines (and the
+     * store's {@code Database} and errors).
      */
     @ArchTest
     static final ArchRule theServerIsWiredInOnePlace = noClasses().that().resideInAPackage("dev.usher.server..")
             .and().doNotHaveFullyQualifiedName("dev.usher.server.UsherServer")
+            .and().doNotHaveFullyQualifiedName("dev.usher.server.install.OfflineAdmin")
             .should().dependOnClassesThat(resideInAPackage("dev.usher.store..")
                     .and(not(belongToAnyOf(dev.usher.store.Database.class, dev.usher.store.StoreException.class))))
             .because("the server's parts get the store's through core's interfaces, wired in UsherServer");

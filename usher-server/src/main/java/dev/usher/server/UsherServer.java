@@ -30,7 +30,7 @@ import dev.usher.server.seat.SessionEndings;
 import dev.usher.store.report.SqlSessionEnds;
 import dev.usher.server.http.ReportRoutes;
 import dev.usher.server.report.AuditRecorder;
-import dev.usher.server.report.AuditTrail;
+import dev.usher.server.audit.AuditTrail;
 import dev.usher.server.report.UsageRecorder;
 import dev.usher.server.report.UsageReport;
 import dev.usher.store.report.SqlAuditLog;

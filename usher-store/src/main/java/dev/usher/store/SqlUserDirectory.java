@@ -27,7 +27,7 @@ public final class SqlUserDirectory implements UserDirectory {
             "u.id, u.name, u.display_name, u.email, u.source, u.enabled, u.created_at, u.last_seen_at";
 
     private final Database db;
-    private volatile dev.usher.store.seat.SeatStore seats;
+    private volatile PeopleSeats seats;
 
     public SqlUserDirectory(Database db) {
         this.db = db;
@@ -38,7 +38,7 @@ public final class SqlUserDirectory implements UserDirectory {
      * change of role members makes the seats count again against the pools' limit rules. Set once by the
      * composition root (the seat store is made after the people it is about).
      */
-    public void seatsFollow(dev.usher.store.seat.SeatStore seats) {
+    public void seatsFollow(PeopleSeats seats) {
         this.seats = seats;
     }
 

@@ -9,7 +9,7 @@ import dev.usher.core.usage.UsageRow;
 import dev.usher.server.report.AuditExport;
 import dev.usher.server.report.AuditRecorder;
 import dev.usher.server.report.AuditQuery;
-import dev.usher.server.report.AuditTrail;
+import dev.usher.server.audit.AuditTrail;
 import dev.usher.server.report.ReportCsv;
 import dev.usher.server.report.ReportQuery;
 import dev.usher.server.report.ReportViews.AuditView;

@@ -1,13 +1,13 @@
 package dev.usher.server.http;
 
+import dev.usher.store.StoreException;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -36,17 +36,7 @@ public final class StorageWatch {
 
     /** True (and remembered) when {@code failure} or one of its causes says the disk is full. */
     boolean isDiskFull(Throwable failure) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (t instanceof SQLException sql && "53100".equals(sql.getSQLState())) { // PostgreSQL disk_full
-                return remember();
-            }
-            String m = t.getMessage() == null ? "" : t.getMessage().toLowerCase(Locale.ROOT);
-            if (m.contains("sqlite_full") || m.contains("database or disk is full") || m.contains("no space left on device")
-                    || (t instanceof IOException && m.contains("disk full"))) {
-                return remember();
-            }
-        }
-        return false;
+        return StoreException.isDiskFull(failure) && remember();
     }
 
     private boolean remember() {

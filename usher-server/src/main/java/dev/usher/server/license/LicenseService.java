@@ -14,7 +14,7 @@ import dev.usher.core.license.LicenseStatus;
 import dev.usher.core.license.LicenseVerifier;
 import dev.usher.core.license.RejectionReason;
 import dev.usher.core.license.TrustedKeys;
-import dev.usher.server.report.AuditTrail;
+import dev.usher.server.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -3,7 +3,7 @@ package dev.usher.server.license;
 import dev.usher.core.license.TrustedKey;
 import dev.usher.core.license.TrustedKeys;
 import dev.usher.core.license.VendorKeyFile;
-import dev.usher.server.report.AuditTrail;
+import dev.usher.server.audit.AuditTrail;
 
 import java.util.List;
 import java.util.Optional;

@@ -11,7 +11,7 @@ import dev.usher.server.auth.Doctor;
 import dev.usher.server.cluster.ClusterView;
 import dev.usher.server.license.LicenseService;
 import dev.usher.core.seat.PoolTermsSource;
-import dev.usher.server.report.AuditTrail;
+import dev.usher.server.audit.AuditTrail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -47,7 +47,7 @@ public final class SeatService {
     private final Clock clock;
     private final SeatQueue queue;
     private final BorrowTokens borrowTokens;
-    private final dev.usher.server.report.AuditTrail audit;
+    private final dev.usher.server.audit.AuditTrail audit;
     private volatile SeatCounters counters = SeatCounters.NONE;
     private volatile SessionEndings endings = SessionEndings.inMemory();
 
@@ -55,13 +55,13 @@ public final class SeatService {
 
     /** {@code audit}: force releases, pool settings and rules are recorded with who changed them. */
     public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
-                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit) {
+                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit) {
         this(ledger, views, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, leases::heartbeat);
     }
 
     /** With heartbeats that do more than extend this node's memory (several nodes: {@code SharedHeartbeats}). */
     public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
-                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.report.AuditTrail audit,
+                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit,
                        Heartbeats heartbeats) {
         this.views = views;
         this.audit = audit;

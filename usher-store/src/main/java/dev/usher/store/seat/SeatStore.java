@@ -15,6 +15,7 @@ import dev.usher.core.seat.decision.Checkouts;
 import dev.usher.core.seat.decision.Merges;
 import dev.usher.core.seat.decision.SeatOp;
 import dev.usher.store.Database;
+import dev.usher.store.PeopleSeats;
 import org.jdbi.v3.core.Handle;
 
 import java.time.Clock;
@@ -32,7 +33,7 @@ import java.util.function.Consumer;
  * ({@link ResidentSeatEngine}); several nodes on one PostgreSQL load what each group needs
  * ({@link SharedSeatEngine}).
  */
-public final class SeatStore implements SeatLedger, AutoCloseable {
+public final class SeatStore implements SeatLedger, PeopleSeats, AutoCloseable {
 
     private static final int SWEEP_BATCH = 500;
 
@@ -139,6 +140,7 @@ public final class SeatStore implements SeatLedger, AutoCloseable {
      * (the seat decision's {@link Merges}), then {@code directory} moves the rest (aliases, roles, tokens)
      * in the same transaction.
      */
+    @Override
     public <T> T mergePeople(long intoId, long fromId, Instant now, BiFunction<Merges.Result, Handle, T> directory) {
         return engine.runThen(new SeatOp.Merge(intoId, fromId, now), directory);
     }
