@@ -80,7 +80,7 @@ public final class AdminConnection implements AutoCloseable {
             // This may be the installation's first start: it then takes USHER_ADMIN_TOKEN (or --token) as the
             // admin token, like `usher serve` does, or generates one that must be shown now or never. It uses the
             // configuration's store (PostgreSQL too) and keys, on a loopback port, without the configuration's HTTPS.
-            ServerConfig config = dev.usher.cli.ServeCommand.serverConfig(options.configuration()).withDemo(false).withAuthMode(null)
+            ServerConfig config = dev.usher.cli.config.ServerSettings.of(options.configuration()).withDemo(false).withAuthMode(null)
                     .withHost("127.0.0.1").withPort(0)
                     .withAdminToken(options.token()).withAdminPassword(options.env.get("USHER_ADMIN_PASSWORD"));
             UsherServer server = UsherServer.start(config);

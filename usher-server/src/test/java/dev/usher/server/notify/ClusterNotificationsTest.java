@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -37,6 +39,8 @@ class ClusterNotificationsTest {
     TestServer b;
     TestSmtpServer smtp;
     WebhookReceiver hook;
+    /** Two threads of its own: the common pool may be busy (or have one thread on a 2-core machine). */
+    final ExecutorService bothAtOnce = Executors.newFixedThreadPool(2);
 
     @BeforeEach
     void start() {
@@ -60,6 +64,7 @@ class ClusterNotificationsTest {
         a.close();
         smtp.close();
         hook.close();
+        bothAtOnce.shutdownNow();
     }
 
     /** Both nodes beat (the shared clock may have moved) and then run the notifier at the same time, a few times over. */
@@ -69,7 +74,7 @@ class ClusterNotificationsTest {
             nodes.forEach(n -> ((ClusterNode) n.server().cluster()).tick());
             List<CompletableFuture<Notifier.Tick>> ticks = new ArrayList<>();
             for (TestServer n : nodes) {
-                ticks.add(CompletableFuture.supplyAsync(() -> n.server().notifications().notifier().tick()));
+                ticks.add(CompletableFuture.supplyAsync(() -> n.server().notifications().notifier().tick(), bothAtOnce));
             }
             ticks.forEach(CompletableFuture::join);
         }
