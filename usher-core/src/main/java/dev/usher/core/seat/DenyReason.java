@@ -6,7 +6,9 @@ public enum DenyReason {
     SERVER_NOT_LICENSED("server-not-licensed", 503),
     NO_SEATS_AVAILABLE("no-seats-available", 409),
     /** An assignment rule (deny, allow-only) keeps this person out of the pool. */
-    NOT_ENTITLED("not-entitled", 403);
+    NOT_ENTITLED("not-entitled", 403),
+    /** In open mode, the claimed user name is a machine's (the client sent its host name as the user). */
+    USER_IS_A_MACHINE("user-is-a-machine", 403);
 
     private final String code;
     private final int httpStatus;

@@ -25,6 +25,8 @@ import java.util.Set;
 /**
  * Whether a session gets a seat, and which: the heart of Usher. In order:
  * <ol>
+ *   <li>a machine name: in open mode, when the administrator refuses them, a claimed user name that is
+ *       the computer's own name or a host seen before is refused before it could become a person;</li>
  *   <li>the person: known (by id or through an alias), new (created when allowed), disabled;</li>
  *   <li>the session: another person's session id is refused; a session whose lease lapsed is ended
  *       first (recorded as an expiry), and the checkout is then decided afresh;</li>
@@ -74,6 +76,16 @@ public final class Checkouts {
     }
 
     public static Decision<Outcome> decide(Snapshot s, CheckoutRequest r) {
+        Deny machine = machineName(s, r);
+        if (machine != null) {
+            List<Effect> effects = new ArrayList<>();
+            if (r.recordDenial()) { // so that the refusals report shows which application to configure
+                effects.add(CheckoutEnd.event(r.now(), SeatEvent.Type.DENY, r.pool(), r.userName(), r.host(), r.sessionId(), null,
+                        machine.reason().code(), r.userKey().equals(r.hostKey()) ? "user name is the host name"
+                                : "user name is a known host name", machine.inUse()));
+            }
+            return new Decision<>(new Outcome.Done(new CheckoutOutcome.Denied(machine)), effects);
+        }
         Person person = s.person();
         List<Effect> effects = new ArrayList<>();
         if (person == null) {
@@ -139,6 +151,28 @@ public final class Checkouts {
                         pool, person.name(), leaseEnd, 0)), effects);
             }
         }
+    }
+
+    /**
+     * The refusal of a name that is a machine's, or null. Only names the client claims (open mode) are
+     * checked: an authenticated person is who the credentials say, whatever their computer is called.
+     * A client that sends its host name as the user turns every machine into a person and every person
+     * into several seats.
+     */
+    private static Deny machineName(Snapshot s, CheckoutRequest r) {
+        if (!r.refuseMachineNames() || r.userId() != null) {
+            return null;
+        }
+        // The host key keeps only the first label of a qualified name: "ws1.corp.example" as the user is ws1's name too.
+        boolean ownHost = r.userKey().equals(r.hostKey()) || r.userKey().equals(r.host().toLowerCase(java.util.Locale.ROOT));
+        if (!ownHost && !r.nameIsAKnownHost()) {
+            return null;
+        }
+        String whose = ownHost ? "this computer's name" : "the name of a computer that has checked out from this server";
+        return new Deny(DenyReason.USER_IS_A_MACHINE, s.terms().capacity(), s.tally().inUse(),
+                "The user name " + r.userName() + " is " + whose + ", not a person's: configure the application to send"
+                        + " the signed-in person's user name (the client's user setting), or turn off 'Refuse machine names as"
+                        + " users' in Settings.");
     }
 
     private static Decision<Outcome> held(CheckoutOutcome.How how, HeldSeat seat, CheckoutRequest r, Person person, Instant leaseEnd,

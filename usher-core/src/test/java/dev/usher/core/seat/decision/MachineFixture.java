@@ -90,6 +90,14 @@ final class MachineFixture {
                 host.toLowerCase(java.util.Locale.ROOT), "test", now, TTL, null, true, true, "seat-" + seats.incrementAndGet()))).outcome();
     }
 
+    /** A checkout with the machine-name facts: the setting, and whether the name is a known host; {@code userId} null in open mode. */
+    SeatMachine.Run<Checkouts.Outcome> checkout(String session, String user, String host, Long userId, boolean refuseMachineNames,
+                                                boolean nameIsAKnownHost) {
+        return run(new SeatOp.Checkout(new CheckoutRequest(session, POOL, user, user.toLowerCase(java.util.Locale.ROOT), host,
+                host.toLowerCase(java.util.Locale.ROOT), "test", now, TTL, userId, true, refuseMachineNames, nameIsAKnownHost, true,
+                "seat-" + seats.incrementAndGet())));
+    }
+
     Checkouts.Outcome checkoutKnownOnly(String session, String user) {
         return run(new SeatOp.Checkout(new CheckoutRequest(session, POOL, user, user.toLowerCase(java.util.Locale.ROOT), "ws",
                 "ws", "test", now, TTL, null, false, true, "seat-" + seats.incrementAndGet()))).outcome();
