@@ -1,4 +1,4 @@
-package dev.usher.server.report;
+package dev.usher.server.audit;
 
 import dev.usher.core.audit.Actor;
 import dev.usher.core.identity.UserDirectory;
