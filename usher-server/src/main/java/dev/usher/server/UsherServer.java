@@ -22,6 +22,7 @@ import dev.usher.server.license.KeySharing;
 import dev.usher.server.license.TrustedKeyDirectories;
 import dev.usher.server.license.TrustedKeyWatcher;
 import dev.usher.server.seat.BorrowTokens;
+import dev.usher.server.seat.KnownHosts;
 import dev.usher.server.seat.LeaseSweeper;
 import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.PoolCatalog;
@@ -132,10 +133,16 @@ public final class UsherServer implements AutoCloseable {
             this.cluster = db instanceof PostgresDatabase pg
                     ? new ClusterNode(new ClusterStore(pg), hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
             this.settings = new SqlSettingsRepository(db);
+            boolean newInstallation = settings.get(INSTALLATION_ID_KEY).isEmpty();
             // Embedded: bound to this machine and directory, so a copy of the database elsewhere is another installation.
             InstallationPlace.Identity place = config.databaseUrl() == null ? InstallationPlace.settle(settings, dataDir.root())
                     : new InstallationPlace.Identity(settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString()), Optional.empty());
             String installationId = place.installationId();
+            if (newInstallation) {
+                // On from the start for new installations; one upgraded from before the rule keeps serving as it did
+                // until an administrator turns it on (an absent setting is off).
+                settings.putIfAbsent(IdentityService.REFUSE_MACHINE_NAMES_KEY, "true");
+            }
             this.copiedFrom = place.copiedFrom().orElse(null);
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
             UserNames names = new UserNames(config.stripDomain());
@@ -151,7 +158,8 @@ public final class UsherServer implements AutoCloseable {
             AuthMode requested = config.authMode() != null ? config.authMode() : config.demo() ? AuthMode.OPEN : null;
             if (requested != null && requested != identity.authSettings().mode()) {
                 AuthSettings s = identity.authSettings();
-                identity.saveAuthSettings(new AuthSettings(requested, s.autoCreateUsers(), s.sessionLifetime(), s.sessionIdle()), "usher serve");
+                identity.saveAuthSettings(new AuthSettings(requested, s.autoCreateUsers(), s.refuseMachineNames(), s.sessionLifetime(),
+                        s.sessionIdle()), "usher serve");
             }
             this.generatedAdminPassword = identity.ensureAdministrator(config.adminPassword()).orElse(null);
 
@@ -190,10 +198,13 @@ public final class UsherServer implements AutoCloseable {
             }
             this.leaseWriter = cluster == null ? null : new LeaseWriter(seatStore.leases(), 2);
             BorrowTokens borrowTokens = BorrowTokens.load(settings, installationId);
+            PeopleHistory peopleHistory = new SqlPeopleHistory(db);
+            KnownHosts knownHosts = new KnownHosts(peopleHistory, config.clock());
             this.seats = cluster == null
-                    ? new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit)
+                    ? new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
+                            knownHosts)
                     : new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
-                            new SharedHeartbeats(leases, seatStore.leases(), leaseWriter));
+                            knownHosts, new SharedHeartbeats(leases, seatStore.leases(), leaseWriter));
             // Why sessions ended, for their heartbeats; what another node (or an earlier start) ended is read back.
             seats.recordEndingsIn(new SessionEndings(new SqlSessionEnds(db)::lastEnd));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
@@ -217,7 +228,6 @@ public final class UsherServer implements AutoCloseable {
             db.trackReadPool(new MicrometerMetricsTrackerFactory(metrics.registry()));
             HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, ApiDescription.load(VERSION));
             RequestAuth requestAuth = new RequestAuth(identity);
-            PeopleHistory peopleHistory = new SqlPeopleHistory(db);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, oidc, db, VERSION,
                     config.heartbeatInterval().toSeconds(), config.maxRequestBytes(), clusterView, usageReport, auditRecorder,

@@ -324,6 +324,7 @@ class IdentityCommandsTest {
     void doctorFindsOnePersonUnderMachineNamesAndFixLeavesOneUserWithOneSeat() {
         try (TestServer server = TestServer.start(data())) {
             server.license("demo", "cal", 10);
+            server.admin().put("/api/v1/settings", "{\"refuseMachineNames\": false}"); // plays an installation from before the machine-name rule (user-is-a-machine)
             Http anon = server.client();
             // One person, alice, as four clients in a no-authentication mode reported her.
             assertThat(anon.checkout("s0", "demo", "cal", "alice", "ws1").status()).isEqualTo(201);

@@ -26,6 +26,8 @@ public final class IdentityService {
 
     static final String MODE_KEY = "auth.mode";
     static final String AUTO_CREATE_KEY = "auth.autoCreateUsers";
+    /** Absent in installations from before the rule (off); a new installation's first start stores it on. */
+    public static final String REFUSE_MACHINE_NAMES_KEY = "auth.refuseMachineNames";
     static final String LIFETIME_KEY = "auth.sessionLifetimeMinutes";
     static final String IDLE_KEY = "auth.sessionIdleMinutes";
     /** Set while the first administrator's generated password has not been shown by a successful start. */
@@ -121,6 +123,7 @@ public final class IdentityService {
         return new AuthSettings(
                 settings.get(MODE_KEY).map(AuthMode::fromCode).orElse(d.mode()),
                 settings.get(AUTO_CREATE_KEY).map(Boolean::parseBoolean).orElse(d.autoCreateUsers()),
+                settings.get(REFUSE_MACHINE_NAMES_KEY).map(Boolean::parseBoolean).orElse(d.refuseMachineNames()),
                 settings.get(LIFETIME_KEY).map(m -> Duration.ofMinutes(Long.parseLong(m))).orElse(d.sessionLifetime()),
                 settings.get(IDLE_KEY).map(m -> Duration.ofMinutes(Long.parseLong(m))).orElse(d.sessionIdle()));
     }
@@ -133,6 +136,7 @@ public final class IdentityService {
     public AuthSettings saveAuthSettings(AuthSettings s, String actor) {
         settings.put(MODE_KEY, s.mode().code());
         settings.put(AUTO_CREATE_KEY, String.valueOf(s.autoCreateUsers()));
+        settings.put(REFUSE_MACHINE_NAMES_KEY, String.valueOf(s.refuseMachineNames()));
         settings.put(LIFETIME_KEY, String.valueOf(s.sessionLifetime().toMinutes()));
         settings.put(IDLE_KEY, String.valueOf(s.sessionIdle().toMinutes()));
         AuthSettings before;
@@ -148,6 +152,11 @@ public final class IdentityService {
             users.recordAdminEvent(now, "auto-create-users", actor, source, s.autoCreateUsers() ? "on" : "off",
                     "was " + (before.autoCreateUsers() ? "on" : "off") + ": unknown names in open mode "
                             + (s.autoCreateUsers() ? "become new users" : "are refused (403 unknown-user)"));
+        }
+        if (before.refuseMachineNames() != s.refuseMachineNames()) {
+            users.recordAdminEvent(now, "refuse-machine-names", actor, source, s.refuseMachineNames() ? "on" : "off",
+                    "was " + (before.refuseMachineNames() ? "on" : "off") + ": in open mode a user name that is a computer's "
+                            + (s.refuseMachineNames() ? "is refused (403 user-is-a-machine)" : "gets a seat like a person's"));
         }
         if (!before.sessionLifetime().equals(s.sessionLifetime()) || !before.sessionIdle().equals(s.sessionIdle())) {
             users.recordAdminEvent(now, "sign-in-lifetime", actor, source, "sign-ins",

@@ -88,6 +88,7 @@ final class SettingsPages {
     private FormState authForm() {
         AuthSettings s = identity.authSettings();
         return FormState.empty().with("mode", s.mode().code()).with("autoCreateUsers", String.valueOf(s.autoCreateUsers()))
+                .with("refuseMachineNames", String.valueOf(s.refuseMachineNames()))
                 .with("lifetime", String.valueOf(s.sessionLifetime().toMinutes())).with("idle", String.valueOf(s.sessionIdle().toMinutes()));
     }
 
@@ -107,9 +108,11 @@ final class SettingsPages {
     private void saveAuth(Context ctx, ConsoleSession.Admin a) {
         String mode = Console.trimmed(ctx, "mode");
         boolean auto = ctx.formParam("autoCreateUsers") != null;
+        boolean refuseMachines = ctx.formParam("refuseMachineNames") != null;
         String lifetime = Console.trimmed(ctx, "lifetime");
         String idle = Console.trimmed(ctx, "idle");
         FormState form = FormState.empty().with("mode", mode).with("autoCreateUsers", String.valueOf(auto))
+                .with("refuseMachineNames", String.valueOf(refuseMachines))
                 .with("lifetime", lifetime).with("idle", idle);
         AuthMode m = null;
         try {
@@ -122,7 +125,8 @@ final class SettingsPages {
         if (!form.hasErrors()) {
             try {
                 AuthSettings before = identity.authSettings();
-                identity.saveAuthSettings(new AuthSettings(m, auto, Duration.ofMinutes(life), Duration.ofMinutes(idl)), a.name());
+                identity.saveAuthSettings(new AuthSettings(m, auto, refuseMachines, Duration.ofMinutes(life),
+                        Duration.ofMinutes(idl)), a.name());
                 console.done(ctx, a, "/settings", before.mode() == m ? "Saved the authentication settings."
                         : "Authentication mode is now " + m.code() + " (was " + before.mode().code() + "). Seats held now are not affected.");
                 return;

@@ -84,12 +84,13 @@ final class ClientRoutes {
         try (ClientDisconnect client = ClientDisconnect.watch(ctx)) {
             if (settings.mode() == AuthMode.OPEN) {
                 answer = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
-                        null, body.user(), settings.autoCreateUsers(), body.host(), body.client(), wait, client::onDisconnect);
+                        null, body.user(), settings.autoCreateUsers(), settings.refuseMachineNames(), body.host(), body.client(), wait,
+                        client::onDisconnect);
             } else {
                 // The seat belongs to whoever the credentials say, whatever the body claims.
                 Principal p = caller(ctx, settings);
                 answer = seats.checkout(ctx.pathParam("sessionId"), ctx.pathParam("product"), ctx.pathParam("feature"),
-                        p.userId(), p.name(), false, body.host(), body.client(), wait, client::onDisconnect);
+                        p.userId(), p.name(), false, false, body.host(), body.client(), wait, client::onDisconnect);
             }
             if (client.readAhead()) {
                 ctx.header("Connection", "close");
@@ -189,6 +190,7 @@ final class ClientRoutes {
             case SERVER_NOT_LICENSED -> "Server not licensed";
             case UNKNOWN_POOL -> "Unknown product or feature";
             case NOT_ENTITLED -> "Not entitled to this pool";
+            case USER_IS_A_MACHINE -> "The user name is a computer's";
         };
     }
 

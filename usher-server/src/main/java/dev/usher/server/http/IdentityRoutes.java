@@ -44,11 +44,14 @@ final class IdentityRoutes {
 
     record TokenCreated(String id, String token, String name, String note) {}
 
-    record SettingsBody(String authMode, Boolean autoCreateUsers, Long sessionLifetimeMinutes, Long sessionIdleMinutes) {}
+    record SettingsBody(String authMode, Boolean autoCreateUsers, Boolean refuseMachineNames, Long sessionLifetimeMinutes,
+                        Long sessionIdleMinutes) {}
 
-    record SettingsView(String authMode, boolean autoCreateUsers, long sessionLifetimeMinutes, long sessionIdleMinutes) {
+    record SettingsView(String authMode, boolean autoCreateUsers, boolean refuseMachineNames, long sessionLifetimeMinutes,
+                        long sessionIdleMinutes) {
         static SettingsView of(AuthSettings s) {
-            return new SettingsView(s.mode().code(), s.autoCreateUsers(), s.sessionLifetime().toMinutes(), s.sessionIdle().toMinutes());
+            return new SettingsView(s.mode().code(), s.autoCreateUsers(), s.refuseMachineNames(), s.sessionLifetime().toMinutes(),
+                    s.sessionIdle().toMinutes());
         }
     }
 
@@ -300,6 +303,7 @@ final class IdentityRoutes {
         AuthSettings next = new AuthSettings(
                 b.authMode() == null ? s.mode() : AuthMode.fromCode(b.authMode()),
                 b.autoCreateUsers() == null ? s.autoCreateUsers() : b.autoCreateUsers(),
+                b.refuseMachineNames() == null ? s.refuseMachineNames() : b.refuseMachineNames(),
                 b.sessionLifetimeMinutes() == null ? s.sessionLifetime() : Duration.ofMinutes(b.sessionLifetimeMinutes()),
                 b.sessionIdleMinutes() == null ? s.sessionIdle() : Duration.ofMinutes(b.sessionIdleMinutes()));
         ctx.json(SettingsView.of(identity.saveAuthSettings(next, actor(ctx))));

@@ -45,8 +45,8 @@ public final class ReportRoutes {
 
     record RecordingBody(Boolean enabled) {}
 
-    private static final Set<String> REASONS = Set.of(DenyReason.NO_SEATS_AVAILABLE.code(), DenyReason.NOT_ENTITLED.code(),
-            DenyReason.SERVER_NOT_LICENSED.code(), DenyReason.UNKNOWN_POOL.code());
+    private static final Set<String> REASONS = java.util.Arrays.stream(DenyReason.values()).map(DenyReason::code)
+            .collect(java.util.stream.Collectors.toUnmodifiableSet());
 
     private final UsageReport usage;
     private final AuditRecorder audit;

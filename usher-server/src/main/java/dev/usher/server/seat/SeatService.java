@@ -48,23 +48,29 @@ public final class SeatService {
     private final SeatQueue queue;
     private final BorrowTokens borrowTokens;
     private final dev.usher.server.audit.AuditTrail audit;
+    private final KnownHosts knownHosts;
     private volatile SeatCounters counters = SeatCounters.NONE;
     private volatile SessionEndings endings = SessionEndings.inMemory();
 
     private final Heartbeats heartbeats;
 
-    /** {@code audit}: force releases, pool settings and rules are recorded with who changed them. */
+    /**
+     * {@code audit}: force releases, pool settings and rules are recorded with who changed them;
+     * {@code knownHosts}: the computers seen, for refusing their names as users.
+     */
     public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
-                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit) {
-        this(ledger, views, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, leases::heartbeat);
+                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit,
+                       KnownHosts knownHosts) {
+        this(ledger, views, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, knownHosts, leases::heartbeat);
     }
 
     /** With heartbeats that do more than extend this node's memory (several nodes: {@code SharedHeartbeats}). */
     public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
                        Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit,
-                       Heartbeats heartbeats) {
+                       KnownHosts knownHosts, Heartbeats heartbeats) {
         this.views = views;
         this.audit = audit;
+        this.knownHosts = knownHosts;
         this.heartbeats = heartbeats;
         this.ledger = ledger;
         this.catalog = catalog;
@@ -107,17 +113,19 @@ public final class SeatService {
      */
     public CheckoutOutcome checkout(String sessionId, String product, String feature, Long userId, String user,
                                     boolean autoCreate, String host, String client) {
-        return checkout(sessionId, product, feature, userId, user, autoCreate, host, client, Duration.ZERO, leave -> {}).outcome();
+        return checkout(sessionId, product, feature, userId, user, autoCreate, false, host, client, Duration.ZERO, leave -> {})
+                .outcome();
     }
 
     /**
      * A checkout that, when the pool is full, waits up to {@code wait} in the pool's first-come
      * first-served line ({@link SeatQueue}).
      *
+     * @param refuseMachineNames in open mode, refuse a user name that is a computer's (the administrator's setting)
      * @param onDisconnect receives the action that takes this request out of the line
      */
     public SeatQueue.Answer checkout(String sessionId, String product, String feature, Long userId, String user,
-                                     boolean autoCreate, String host, String client, Duration wait,
+                                     boolean autoCreate, boolean refuseMachineNames, String host, String client, Duration wait,
                                      java.util.function.Consumer<Runnable> onDisconnect) {
         requireSessionId(sessionId);
         if (wait.isNegative() || wait.compareTo(SeatQueue.MAX_WAIT) > 0) {
@@ -133,8 +141,11 @@ public final class SeatService {
         if (client != null && (client.length() > MAX_CLIENT_LENGTH || client.chars().anyMatch(Character::isISOControl))) {
             throw new IllegalArgumentException("client must be at most " + MAX_CLIENT_LENGTH + " printable characters");
         }
+        boolean refuse = refuseMachineNames && userId == null; // the history is read only when a claimed name is checked
         CheckoutRequest request = new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
-                client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate);
+                client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate, refuse,
+                refuse && knownHosts.contains(userKey), true, java.util.UUID.randomUUID().toString());
+        knownHosts.seen(hostKey);
         SeatQueue.Answer answer = queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
                 record -> ledger.checkout(request.retriedAt(clock.instant(), record)), onDisconnect);
         if (answer.outcome() instanceof CheckoutOutcome.Held) {

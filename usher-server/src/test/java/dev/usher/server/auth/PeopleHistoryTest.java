@@ -32,6 +32,7 @@ class PeopleHistoryTest {
     void start() {
         server = TestServer.start(dir);
         server.license("cad", "cal", 10);
+        server.admin().put("/api/v1/settings", "{\"refuseMachineNames\": false}"); // plays an installation from before the machine-name rule (user-is-a-machine)
     }
 
     @AfterEach

@@ -167,6 +167,7 @@ class NotificationEventsTest {
     @Test
     void new_doctor_findings_are_announced_once_in_one_message() {
         configure("events", List.of("doctor-finding"));
+        server.admin().put("/api/v1/settings", "{\"refuseMachineNames\": false}"); // plays an installation from before the machine-name rule (user-is-a-machine)
         server.license("cad", "modeler", 5);
         client.checkout("s1", "cad", "modeler", "alice", "build-07");
         client.checkout("s2", "cad", "modeler", "build-07", "build-07");
