@@ -16,22 +16,24 @@ import java.util.concurrent.Callable;
 
 /** {@code usher auth ...}: how clients prove who they are. Changes apply at once and never drop live seats. */
 @Command(name = "auth", mixinStandardHelpOptions = true,
-        description = "Show or change how clients authenticate (open, session, token) and whether open mode creates unknown users.",
-        subcommands = {AuthCommand.Mode.class, AuthCommand.AutoCreate.class})
+        description = "Show or change how clients authenticate (open, session, token), whether open mode creates unknown users"
+                + " and whether it refuses machine names as users.",
+        subcommands = {AuthCommand.Mode.class, AuthCommand.AutoCreate.class, AuthCommand.MachineNames.class})
 public final class AuthCommand implements Runnable {
 
     @Spec CommandSpec spec;
 
     @Override
     public void run() {
-        throw new ParameterException(spec.commandLine(), "usher auth needs a command: mode or auto-create");
+        throw new ParameterException(spec.commandLine(), "usher auth needs a command: mode, auto-create or machine-names");
     }
 
     private static String describe(JsonNode s) {
         String mode = s.get("authMode").asString();
         String what = switch (mode) {
             case "open" -> "clients report user and host, for a trusted LAN; unknown users are "
-                    + (s.get("autoCreateUsers").asBoolean() ? "created automatically" : "refused (auto-create off)");
+                    + (s.get("autoCreateUsers").asBoolean() ? "created automatically" : "refused (auto-create off)")
+                    + "; machine names as users are " + (s.get("refuseMachineNames").asBoolean() ? "refused" : "accepted");
             case "session" -> "clients sign in with a password and send the session token; sign-ins last "
                     + s.get("sessionLifetimeMinutes").asLong() + " min, " + s.get("sessionIdleMinutes").asLong() + " min when idle";
             case "token" -> "clients send an API token (usher token create)";
@@ -79,11 +81,7 @@ public final class AuthCommand implements Runnable {
 
         @Override
         public Integer call() {
-            boolean on = switch (value.strip().toLowerCase(Locale.ROOT)) {
-                case "on", "true", "yes" -> true;
-                case "off", "false", "no" -> false;
-                default -> throw new CliException("auto-create takes on or off (got '" + value + "')");
-            };
+            boolean on = onOrOff("auto-create", value);
             try (IdentityApi api = IdentityApi.open(options)) {
                 JsonNode after = api.put("/api/v1/settings", Map.of("autoCreateUsers", on));
                 spec.commandLine().getOut().println("auto-create users: " + (after.get("autoCreateUsers").asBoolean() ? "on" : "off")
@@ -92,5 +90,35 @@ public final class AuthCommand implements Runnable {
             }
             return 0;
         }
+    }
+
+    @Command(name = "machine-names", mixinStandardHelpOptions = true,
+            description = {"In open mode: refuse a user name that is a computer's name, its own host's or another seen checking"
+                    + " out (on: 403 user-is-a-machine, nobody is created), or give it a seat like a person's (off)."})
+    static final class MachineNames implements Callable<Integer> {
+        @Spec CommandSpec spec;
+        @Mixin AdminOptions options;
+        @Parameters(paramLabel = "on|off") String value;
+
+        @Override
+        public Integer call() {
+            boolean on = onOrOff("machine-names", value);
+            try (IdentityApi api = IdentityApi.open(options)) {
+                JsonNode after = api.put("/api/v1/settings", Map.of("refuseMachineNames", on));
+                spec.commandLine().getOut().println("refuse machine names as users: "
+                        + (after.get("refuseMachineNames").asBoolean() ? "on" : "off")
+                        + ("open".equals(after.get("authMode").asString()) ? ""
+                        : " (applies in open mode; the mode now is " + after.get("authMode").asString() + ")"));
+            }
+            return 0;
+        }
+    }
+
+    private static boolean onOrOff(String command, String value) {
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new CliException(command + " takes on or off (got '" + value + "')");
+        };
     }
 }

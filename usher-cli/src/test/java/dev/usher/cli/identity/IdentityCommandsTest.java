@@ -317,6 +317,13 @@ class IdentityCommandsTest {
             assertOneLineError(run("auth", "auto-create", "maybe"), "on or off");
             ok(run("auth", "auto-create", "on"));
             assertThat(server.client().checkout("s3", "demo", "cal", "mallory", "ws9").status()).isEqualTo(201);
+
+            // A machine name as the user: refused while the setting is on (a new installation's default).
+            assertThat(ok(run("auth", "mode")).out()).contains("machine names as users are refused");
+            assertThat(server.client().checkout("s5", "demo", "cal", "ws4", "laptop-1").problemType()).isEqualTo("user-is-a-machine");
+            assertThat(ok(run("auth", "machine-names", "off")).out()).contains("refuse machine names as users: off");
+            assertThat(server.client().checkout("s5", "demo", "cal", "ws4", "laptop-1").status()).isEqualTo(201);
+            assertOneLineError(run("auth", "machine-names", "maybe"), "machine-names takes on or off");
         }
     }
 
