@@ -1,5 +1,7 @@
 package dev.usher.store;
 
+import dev.usher.core.identity.UserDirectory;
+
 import java.time.Instant;
 import java.util.List;
 
@@ -12,10 +14,10 @@ final class AdminEvents {
         this.db = db;
     }
 
-    List<String[]> adminEvents(int limit) {
+    List<UserDirectory.AdminEvent> adminEvents(int limit) {
         return db.read(h -> h.createQuery("SELECT type, actor, source, target, detail FROM admin_events ORDER BY id DESC LIMIT :n")
                 .bind("n", limit)
-                .map((rs, ctx) -> new String[] {rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)})
+                .map((rs, ctx) -> new UserDirectory.AdminEvent(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5)))
                 .list());
     }
 

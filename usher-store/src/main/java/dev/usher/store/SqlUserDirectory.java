@@ -205,7 +205,7 @@ public final class SqlUserDirectory implements UserDirectory {
     // ---- admin events and held seats ---------------------------------------------------------
 
     @Override
-    public List<String[]> adminEvents(int limit) {
+    public List<AdminEvent> adminEvents(int limit) {
         return adminEvents.adminEvents(limit);
     }
 

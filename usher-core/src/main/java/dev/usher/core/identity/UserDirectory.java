@@ -81,8 +81,11 @@ public interface UserDirectory {
     /** Host keys seen in live sessions and seats (for the doctor). */
     Set<String> knownHosts();
 
-    /** The latest admin events, newest first: {type, actor, source, target, detail}. */
-    List<String[]> adminEvents(int limit);
+    /** One entry of the administrators' log: what was done, by whom, from where, to whom or what, and the detail. */
+    record AdminEvent(String type, String actor, String source, String target, String detail) {}
+
+    /** The latest admin events, newest first. */
+    List<AdminEvent> adminEvents(int limit);
 
     /** Records an admin action or a sign-in outcome. */
     void recordAdminEvent(Instant at, String type, String actor, String source, String target, String detail);

@@ -7,7 +7,6 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 
 import java.nio.file.Path;
-import java.util.Arrays;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -45,6 +44,6 @@ class OidcSettingsAtStartTest {
     }
 
     private static long changes(TestServer server) {
-        return server.server().identity().users().adminEvents(100).stream().filter(e -> Arrays.asList(e).contains("oidc-settings")).count();
+        return server.server().identity().users().adminEvents(100).stream().filter(e -> e.type().equals("oidc-settings")).count();
     }
 }

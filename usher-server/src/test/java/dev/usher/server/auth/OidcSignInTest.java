@@ -340,7 +340,7 @@ class OidcSignInTest {
 
     private List<String> events() {
         return server.server().identity().users().adminEvents(50).stream()
-                .map(e -> e[0] + " " + e[1] + " " + e[4]).toList();
+                .map(e -> e.type() + " " + e.actor() + " " + e.detail()).toList();
     }
 
     /** The claims a right ID token for this sign-in has. */

@@ -205,7 +205,7 @@ class PeopleApiTest {
         server.clock().advance(Duration.ofSeconds(16));
         assertThat(anon.post("/api/v1/auth/sign-in", "{\"user\":\"carol\",\"password\":\"carol-password-1\"}").status()).isEqualTo(200);
         // ...and everything was recorded, including the lockout after five failures.
-        List<String> types = server.server().identity().users().adminEvents(100).stream().map(e -> e[0]).toList();
+        List<String> types = server.server().identity().users().adminEvents(100).stream().map(e -> e.type()).toList();
         assertThat(types.stream().filter("sign-in-failed"::equals).count()).isEqualTo(5);
         assertThat(types).contains("sign-in-lockout", "sign-in-throttled", "sign-in");
     }

@@ -62,8 +62,8 @@ class ConsoleOidcSettingsTest {
         assertThat(settings).contains("Saved the identity provider settings. The sign-in page offers \"Sign in with Corp SSO\" from"
                 + " now on.", "(stored; leave empty to keep it)", "value=\"usher-admins\"")
                 .doesNotContain(TestIdentityProvider.CLIENT_SECRET);
-        assertThat(server.server().identity().users().adminEvents(5).getFirst()).containsExactly("oidc-settings", "admin", "127.0.0.1",
-                provider.issuer(), null);
+        assertThat(server.server().identity().users().adminEvents(5).getFirst()).isEqualTo(new dev.usher.core.identity.UserDirectory.AdminEvent("oidc-settings", "admin",
+                "127.0.0.1", provider.issuer(), null));
 
         // Saved again without typing the secret: the stored one stays.
         assertThat(browser.post("/settings/oidc", Map.of("name", "Corp SSO", "issuer", provider.issuer(), "clientId", "usher"), true)

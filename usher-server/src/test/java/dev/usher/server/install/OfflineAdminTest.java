@@ -55,11 +55,11 @@ class OfflineAdminTest {
             Http.Response in = signIn(server, "admin", "new-admin-password-1");
             assertThat(in.status()).as(in.text()).isEqualTo(200);
             assertThat(in.json().get("admin").asBoolean()).isTrue();
-            List<String[]> events = server.server().identity().users().adminEvents(100);
+            List<dev.usher.core.identity.UserDirectory.AdminEvent> events = server.server().identity().users().adminEvents(100);
             assertThat(events).anySatisfy(e -> {
-                assertThat(e[0]).isEqualTo("password-reset");
-                assertThat(e[2]).isEqualTo("offline");
-                assertThat(e[3]).isEqualTo("admin");
+                assertThat(e.type()).isEqualTo("password-reset");
+                assertThat(e.source()).isEqualTo("offline");
+                assertThat(e.target()).isEqualTo("admin");
             });
         }
         // Once more, generated: shown to the caller, and the previous password stops working.
