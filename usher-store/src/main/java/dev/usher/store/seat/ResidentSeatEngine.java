@@ -19,7 +19,6 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -75,20 +74,6 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
         });
     }
 
-    @Override
-    public <O> List<O> runAll(List<? extends SeatOp<O>> ops) {
-        if (ops.size() <= 1) {
-            return ops.stream().map(this::run).toList();
-        }
-        // Queued together (from threads of their own), so the writer finds them waiting and groups them.
-        List<CompletableFuture<O>> answers = new ArrayList<>();
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (SeatOp<O> op : ops) {
-                answers.add(CompletableFuture.supplyAsync(() -> run(op), threads));
-            }
-        }
-        return answers.stream().map(CompletableFuture::join).toList();
-    }
 
     @Override
     @SuppressWarnings("unchecked")

@@ -6,7 +6,10 @@ import dev.usher.core.seat.decision.SeatOp;
 import dev.usher.store.Database;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
 
 /**
  * Runs seat operations: each is decided by the one decision in core ({@code SeatMachine}) against a
@@ -19,8 +22,22 @@ interface SeatEngine extends AutoCloseable {
     /** Decides and stores one operation; answered once it is durable. */
     <O> O run(SeatOp<O> op);
 
-    /** Several operations, given to the writer at once so that they share groups; answers in order. */
-    <O> List<O> runAll(List<? extends SeatOp<O>> ops);
+    /**
+     * Several operations, given to the writer at once so that they share groups; answers in order. Each is queued
+     * from a thread of its own, so the writer finds them all waiting and groups them.
+     */
+    default <O> List<O> runAll(List<? extends SeatOp<O>> ops) {
+        if (ops.size() <= 1) {
+            return ops.stream().map(this::run).toList();
+        }
+        List<CompletableFuture<O>> answers = new ArrayList<>();
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (SeatOp<O> op : ops) {
+                answers.add(CompletableFuture.supplyAsync(() -> run(op), threads));
+            }
+        }
+        return answers.stream().map(CompletableFuture::join).toList();
+    }
 
     /**
      * One operation, alone in its transaction, followed in that transaction by {@code then} (a merge of

@@ -16,7 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Consumer;
 
@@ -77,19 +76,6 @@ final class SharedSeatEngine implements SeatEngine {
         return (O) db.writeGrouped(declared(op), group, op, () -> alone(op, (o, h) -> o));
     }
 
-    @Override
-    public <O> List<O> runAll(List<? extends SeatOp<O>> ops) {
-        if (ops.size() <= 1) {
-            return ops.stream().map(this::run).toList();
-        }
-        List<CompletableFuture<O>> answers = new ArrayList<>();
-        try (var threads = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
-            for (SeatOp<O> op : ops) {
-                answers.add(CompletableFuture.supplyAsync(() -> run(op), threads));
-            }
-        }
-        return answers.stream().map(CompletableFuture::join).toList();
-    }
 
     @Override
     public <O, T> T runThen(SeatOp<O> op, BiFunction<O, Handle, T> then) {
