@@ -209,8 +209,9 @@ public final class UsherServer implements AutoCloseable {
             seats.recordEndingsIn(new SessionEndings(new SqlSessionEnds(db)::lastEnd));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
-            this.sweeper = cluster == null ? new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock())
-                    : new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), cluster::leadsSweeps);
+            var nanoTime = dev.usher.core.time.MonotonicClock.of(config.clock());
+            this.sweeper = cluster == null ? new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), nanoTime, config.leaseTtl())
+                    : new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), nanoTime, config.leaseTtl(), cluster);
             this.clusterView = cluster != null ? cluster
                     : ClusterView.single(hostName(), VERSION, config.clock().instant(), this::localUrl);
             this.usageRecorder = new UsageRecorder(new SqlUsageStore(db), catalog, config.clock(), config.reports());

@@ -12,8 +12,11 @@ public interface ClusterRegistry {
     /** A node as registered. */
     record Node(String id, String host, String url, String version, Instant startedAt, Instant lastSeenAt, boolean sweeps) {}
 
-    /** Registers this node or records that it is alive (and whether it holds the sweeper lock). */
-    void beat(String id, String host, String url, String version, Instant startedAt, Instant now, boolean sweeps);
+    /**
+     * Registers this node or records that it is alive (and whether it holds the sweeper lock). Returns the
+     * database's clock as it wrote the beat, for the node to check its own clock against.
+     */
+    Instant beat(String id, String host, String url, String version, Instant startedAt, Instant now, boolean sweeps);
 
     /** Nodes seen at or after {@code since}, oldest start first. */
     List<Node> nodesSeenSince(Instant since);

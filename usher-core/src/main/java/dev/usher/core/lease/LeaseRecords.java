@@ -34,4 +34,10 @@ public interface LeaseRecords {
      * are. Called as the server starts answering. Returns the leases it extended.
      */
     List<LeaseTable.Lease> graceLapsed(Instant now, Duration ttl);
+
+    /**
+     * Moves the stored leases {@code shift} covers by its length, after the wall clock stepped (see
+     * {@link ClockSteps}): the one write that may shorten a stored lease. Returns how many moved.
+     */
+    int shiftLeases(ClockSteps.LeaseShift shift);
 }

@@ -119,6 +119,29 @@ public final class LeaseTable {
         return out;
     }
 
+    /**
+     * Moves the leases {@code shift} covers by its length, after the wall clock stepped (see {@link ClockSteps}):
+     * each keeps the time it had left. Returns how many moved. Moved leases are not marked for the store: it
+     * is shifted by the same rule (a stored lease otherwise only grows).
+     */
+    public int shift(ClockSteps.LeaseShift shift) {
+        long by = shift.by().toMillis();
+        int moved = 0;
+        for (Entry e : bySession.values()) {
+            synchronized (e) {
+                if (bySession.get(e.sessionId) != e || !shift.covers(e.lastHeartbeat, e.expiresAt)) {
+                    continue;
+                }
+                byExpiry.remove(new ExpiryKey(e.expiresAt, e.sessionId));
+                e.expiresAt += by;
+                e.lastHeartbeat += by;
+                byExpiry.add(new ExpiryKey(e.expiresAt, e.sessionId));
+                moved++;
+            }
+        }
+        return moved;
+    }
+
     public void remove(String sessionId) {
         Entry e = bySession.remove(sessionId);
         if (e != null) {

@@ -16,6 +16,14 @@ public interface ClusterView {
 
     boolean leadsSweeps();
 
+    /**
+     * Why this node's clock cannot be trusted (it is off from the database's by more than the bound), or
+     * empty; {@code /readyz} reports it. A lone server has no other clock to disagree with.
+     */
+    default java.util.Optional<String> clockProblem() {
+        return java.util.Optional.empty();
+    }
+
     /** Nodes seen recently, this one included. */
     List<NodeView> nodes();
 

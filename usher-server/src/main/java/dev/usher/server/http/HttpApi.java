@@ -97,12 +97,16 @@ public final class HttpApi {
                 // Migrations current: the schema this build migrated to at start is still the one in the store.
                 java.util.Optional<String> schema = reachable ? parts.db().schemaProblem() : java.util.Optional.empty();
                 java.util.Optional<String> storage = parts.storage().problem();
-                boolean ok = reachable && schema.isEmpty() && storage.isEmpty();
+                // With several nodes: a node on a wrong clock must not take clients (it would set wrong lease ends).
+                java.util.Optional<String> clock = parts.cluster().clockProblem();
+                boolean ok = reachable && schema.isEmpty() && storage.isEmpty() && clock.isEmpty();
                 ctx.status(ok ? 200 : 503).json(Map.of("status", ok ? "ready"
-                                : !reachable ? "store unreachable" : schema.isPresent() ? "schema not current: " + schema.get() : storage.get(),
+                                : !reachable ? "store unreachable" : schema.isPresent() ? "schema not current: " + schema.get()
+                                : storage.isPresent() ? storage.get() : clock.get(),
                         "database", reachable ? "reachable" : "unreachable",
                         "migrations", !reachable ? "unknown" : schema.isEmpty() ? "current" : "not current",
-                        "storage", storage.isEmpty() ? "writable" : "full"));
+                        "storage", storage.isEmpty() ? "writable" : "full",
+                        "clock", clock.isEmpty() ? "agrees" : "off"));
             });
             r.get("/api/v1/installation", ctx -> {
                 // In the signed-in modes only sign-in and health answer without credentials.

@@ -286,6 +286,37 @@ class ClusterTest {
     }
 
     @Test
+    void aNodeWhoseClockIsAMinuteOffTheDatabasesDoesNotSweepAndIsNotReady() {
+        dev.usher.server.testing.MutableClock clock = dev.usher.server.testing.MutableClock.realTime();
+        TestServer a = TestServer.startOnPostgres(dir.resolve("node-a"), clock, c -> c);
+        nodes.add(a);
+        ClusterNode node = (ClusterNode) a.server().cluster();
+        a.license("demo", "cal", 5);
+        assertThat(a.client().checkout("s1", "demo", "cal", "alice", "ws1").status()).isEqualTo(201);
+        node.tick();
+        assertThat(a.client().get("/readyz").status()).isEqualTo(200);
+
+        // The node's clock is stepped a minute ahead of the database's (and time passes past the lease TTL).
+        clock.step(Duration.ofMinutes(1));
+        clock.tick(Duration.ofSeconds(1));
+        node.tick();
+        Http.Response ready = a.client().get("/readyz");
+        assertThat(ready.status()).isEqualTo(503);
+        assertThat(ready.json().get("clock").asString()).isEqualTo("off");
+        assertThat(ready.json().get("status").asString()).contains("ahead of the database's", "does not sweep");
+        clock.advance(Duration.ofMinutes(3));
+        node.tick();
+        assertThat(node.leadsSweeps()).isTrue();
+        assertThat(a.server().sweeper().sweep()).isZero();
+        assertThat(a.admin().get("/api/v1/seats").json()).hasSize(1);
+
+        // Set right again: ready, and it sweeps once a beat after the step confirmed its clock.
+        clock.step(Duration.ofMinutes(-4));
+        node.tick();
+        assertThat(a.client().get("/readyz").status()).isEqualTo(200);
+    }
+
+    @Test
     void readinessSaysTheDatabaseIsReachableAndTheSchemaCurrent() {
         TestServer a = first();
         Http.Response ready = a.client().get("/readyz");

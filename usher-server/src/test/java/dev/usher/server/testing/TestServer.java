@@ -69,6 +69,11 @@ public final class TestServer implements AutoCloseable {
         return new TestServer(dataDir, MutableClock.at("2026-06-01T12:00:00Z"), customize, TestDatabases.newDatabase());
     }
 
+    /** On a fresh PostgreSQL database with {@code clock} (e.g. {@link MutableClock#realTime()}, compared with the database's). */
+    public static TestServer startOnPostgres(Path dataDir, MutableClock clock, UnaryOperator<ServerConfig> customize) {
+        return new TestServer(dataDir, clock, customize, TestDatabases.newDatabase());
+    }
+
     /** Another node on this server's PostgreSQL database, with its own data directory and the same clock. */
     public TestServer join(Path otherDataDir) {
         return join(otherDataDir, c -> c);

@@ -67,15 +67,18 @@ public final class ClusterStore implements ClusterRegistry {
     }
 
     @Override
-    public void beat(String id, String host, String url, String version, Instant startedAt, Instant now, boolean sweeps) {
-        db.write((h, after) -> h.createUpdate("""
+    public Instant beat(String id, String host, String url, String version, Instant startedAt, Instant now, boolean sweeps) {
+        // clock_timestamp(), not now(): the time of this statement, not of the transaction's start.
+        long dbMillis = db.write((h, after) -> h.createQuery("""
                         INSERT INTO nodes (id, host, url, version, started_at, last_seen_at, sweeps)
                         VALUES (:id, :host, :url, :v, :started, :now, :sweeps)
                         ON CONFLICT (id) DO UPDATE SET last_seen_at = excluded.last_seen_at, sweeps = excluded.sweeps,
-                          url = excluded.url""")
+                          url = excluded.url
+                        RETURNING CAST(EXTRACT(EPOCH FROM clock_timestamp()) * 1000 AS BIGINT)""")
                 .bind("id", id).bind("host", host).bind("url", url).bind("v", version)
                 .bind("started", startedAt.toEpochMilli()).bind("now", now.toEpochMilli()).bind("sweeps", sweeps ? 1 : 0)
-                .execute());
+                .mapTo(Long.class).one());
+        return Instant.ofEpochMilli(dbMillis);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.usher.store.seat;
 
+import dev.usher.core.lease.ClockSteps;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.lease.LeaseRecords;
 import dev.usher.store.Database;
@@ -95,5 +96,15 @@ final class LeaseStore implements LeaseRecords {
                 .map((rs, ctx) -> new LeaseTable.Lease(rs.getString(1), Instant.ofEpochMilli(rs.getLong(2)),
                         Instant.ofEpochMilli(rs.getLong(3))))
                 .list());
+    }
+
+    @Override
+    public int shiftLeases(ClockSteps.LeaseShift shift) {
+        return db.write((h, after) -> h.createUpdate("""
+                        UPDATE sessions SET lease_expires_at = lease_expires_at + :by, last_heartbeat_at = last_heartbeat_at + :by
+                        WHERE last_heartbeat_at <= :hb AND lease_expires_at > :end""")
+                .bind("by", shift.by().toMillis()).bind("hb", ClockSteps.LeaseShift.millis(shift.heartbeatUpTo()))
+                .bind("end", ClockSteps.LeaseShift.millis(shift.endsAfter()))
+                .execute());
     }
 }

@@ -1,0 +1,56 @@
+package dev.usher.server.seat;
+
+import dev.usher.server.testing.Http;
+import dev.usher.server.testing.TestServer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** A real server whose wall clock is stepped (NTP) while its monotonic clock moves only as time passes. */
+class ClockStepTest {
+
+    @TempDir
+    Path dir;
+
+    private TestServer server;
+    private Http client;
+
+    @BeforeEach
+    void start() {
+        server = TestServer.start(dir);
+        server.license("demo", "cal", 5);
+        client = server.client();
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private Instant leaseEnd(String session) {
+        return Instant.parse(server.admin().get("/api/v1/sessions").json().get(0).get("leaseExpiresAt").asString());
+    }
+
+    @Test
+    void aStepAheadOfThirtyMinutesDoesNotFreeASeatHeartbeatedASecondAgo() {
+        assertThat(client.checkout("s1", "demo", "cal", "alice", "ws1").status()).isEqualTo(201);
+        server.clock().advance(Duration.ofSeconds(30));
+        assertThat(client.heartbeat("s1").status()).isEqualTo(200);
+        Instant before = leaseEnd("s1");
+
+        server.clock().advance(Duration.ofSeconds(1));
+        server.clock().step(Duration.ofMinutes(30));
+        assertThat(server.server().sweeper().sweep()).isZero();
+
+        assertThat(leaseEnd("s1")).isEqualTo(before.plus(Duration.ofMinutes(30)));
+        assertThat(client.heartbeat("s1").status()).isEqualTo(200);
+        assertThat(server.admin().get("/api/v1/seats").json()).hasSize(1);
+    }
+}
