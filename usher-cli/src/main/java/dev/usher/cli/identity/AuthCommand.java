@@ -81,14 +81,7 @@ public final class AuthCommand implements Runnable {
 
         @Override
         public Integer call() {
-            boolean on = onOrOff("auto-create", value);
-            try (IdentityApi api = IdentityApi.open(options)) {
-                JsonNode after = api.put("/api/v1/settings", Map.of("autoCreateUsers", on));
-                spec.commandLine().getOut().println("auto-create users: " + (after.get("autoCreateUsers").asBoolean() ? "on" : "off")
-                        + ("open".equals(after.get("authMode").asString()) ? ""
-                        : " (applies in open mode; the mode now is " + after.get("authMode").asString() + ")"));
-            }
-            return 0;
+            return switchOpenModeSetting(spec, options, "auto-create", "autoCreateUsers", "auto-create users", value);
         }
     }
 
@@ -102,23 +95,24 @@ public final class AuthCommand implements Runnable {
 
         @Override
         public Integer call() {
-            boolean on = onOrOff("machine-names", value);
-            try (IdentityApi api = IdentityApi.open(options)) {
-                JsonNode after = api.put("/api/v1/settings", Map.of("refuseMachineNames", on));
-                spec.commandLine().getOut().println("refuse machine names as users: "
-                        + (after.get("refuseMachineNames").asBoolean() ? "on" : "off")
-                        + ("open".equals(after.get("authMode").asString()) ? ""
-                        : " (applies in open mode; the mode now is " + after.get("authMode").asString() + ")"));
-            }
-            return 0;
+            return switchOpenModeSetting(spec, options, "machine-names", "refuseMachineNames", "refuse machine names as users", value);
         }
     }
 
-    private static boolean onOrOff(String command, String value) {
-        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+    /** Turns an open-mode setting ({@code member} of {@code /api/v1/settings}) on or off and says what it is now. */
+    private static int switchOpenModeSetting(CommandSpec spec, AdminOptions options, String command, String member, String label,
+                                             String value) {
+        boolean on = switch (value.strip().toLowerCase(Locale.ROOT)) {
             case "on", "true", "yes" -> true;
             case "off", "false", "no" -> false;
             default -> throw new CliException(command + " takes on or off (got '" + value + "')");
         };
+        try (IdentityApi api = IdentityApi.open(options)) {
+            JsonNode after = api.put("/api/v1/settings", Map.of(member, on));
+            spec.commandLine().getOut().println(label + ": " + (after.get(member).asBoolean() ? "on" : "off")
+                    + ("open".equals(after.get("authMode").asString()) ? ""
+                    : " (applies in open mode; the mode now is " + after.get("authMode").asString() + ")"));
+        }
+        return 0;
     }
 }
