@@ -1,0 +1,198 @@
+package dev.usher.core.model;
+
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.ShrinkingMode;
+
+import java.util.List;
+
+import static dev.usher.core.model.World.CAD;
+import static dev.usher.core.model.World.CAL;
+
+/**
+ * Model-based test of core's seat decision itself ({@link CoreSystem}: {@code SeatMachine} over a resident
+ * {@code SeatBook}, no server, no store): random runs of operations, each step compared with the reference
+ * model (answers and states, seats matched one to one) and DESIGN §3's invariants checked after every step.
+ * Fast (no server to start), so it runs more tries than the HTTP test and shrinks a failure.
+ *
+ * <p>The examples are usher-server's {@code ModelCasesTest}, replayed against core.
+ */
+class CoreAgreesWithModelTest {
+
+    @Property(tries = 200, seed = "16005", shrinking = ShrinkingMode.BOUNDED)
+    void theCoreDecisionAnswersAsTheModel(@ForAll("runs") List<Op> ops) {
+        Lockstep lockstep = new Lockstep(new SeatModel(), new CoreSystem(), List.of(LENT_SEAT_SHOWN_LINGERING, SESSION_KEY_FORGETS_GRANTING_SESSION,
+                RELEASE_ENDS_WHOLE_SESSIONS));
+        lockstep.run(ops);
+        lockstep.knownSeen().forEach((k, n) -> System.out.println("known disagreement left out " + n + "x: " + k));
+    }
+
+    /**
+     * Found by this test (core, and so the server too: {@code GET /seats} shows the book's {@code lingerUntil}):
+     * when the last session on a seat on loan ends (check-in, end, lapse), core keeps the seat until the loan's
+     * date by setting its linger to that date ({@code CheckoutEnd}), so the seat is shown lingering until the
+     * loan's date as well as on loan; the model shows it on loan only (it is lent, nobody lingers). Left out:
+     * the steps that end the last session on a seat on loan. Reproduction:
+     * {@link #aLentSeatWhoseHolderLeavesIsShownLingering}.
+     */
+    static final KnownDisagreement LENT_SEAT_SHOWN_LINGERING = new KnownDisagreement() {
+        @Override
+        public String name() {
+            return "a lent seat whose last session ends is shown lingering until the loan's date";
+        }
+
+        @Override
+        public boolean avoids(Op op, ObservedState before) {
+            for (ObservedState.SeatRow s : before.seats()) {
+                if (s.borrowedUntil() == null || s.sessions().isEmpty()) {
+                    continue;
+                }
+                List<String> on = s.sessions().stream().map(ObservedState.SessionRow::session).toList();
+                boolean ends = switch (op) {
+                    case Op.Checkin c -> c.pool().equals(s.pool()) && on.equals(List.of(c.session()));
+                    case Op.EndSession e -> on.equals(List.of(e.session()));
+                    case Op.Checkout c -> on.equals(List.of(c.session())) && lapsed(s, before);
+                    case Op.Sweep w -> lapsed(s, before);
+                    default -> false;
+                };
+                if (ends) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static boolean lapsed(ObservedState.SeatRow s, ObservedState before) {
+            return s.sessions().stream().allMatch(x -> !before.now().isBefore(x.leaseExpiresAt()));
+        }
+    };
+
+    /**
+     * Found by this test (core, and so the server): a seat granted under the user or user+host policy has the key
+     * {@code u:<id>} / {@code uh:<id>:<host>}; after the pool switches to the session policy, the session it was
+     * granted for, coming back to it while it lingers, is not found by {@code SeatBook.seatOfKey} (which looks for
+     * {@code s:<session>}) and asks for a new seat (refused when the pool is full), where the model rejoins it (a
+     * seat remembers the session it was granted for: SeatModel's DECISION on seat keys). Left out: checkouts under
+     * the session policy by a person who has a seat of the pool with no live session on it. Reproduction:
+     * {@link #aSessionComingBackAfterASwitchToSessionKeysIsNotGivenItsLingeringSeat}.
+     */
+    static final KnownDisagreement SESSION_KEY_FORGETS_GRANTING_SESSION = new KnownDisagreement() {
+        @Override
+        public String name() {
+            return "after a switch to session keys, a session does not rejoin the lingering seat it was granted";
+        }
+
+        @Override
+        public boolean avoids(Op op, ObservedState before) {
+            if (!(op instanceof Op.Checkout c) || before.pool(c.pool()) == null || !before.pool(c.pool()).seatKeyPolicy().equals("session")) {
+                return false;
+            }
+            return before.seatsOf(c.pool()).stream().anyMatch(s -> s.person().equals(Names.person(c.user()))
+                    && s.sessions().stream().allMatch(x -> !before.now().isBefore(x.leaseExpiresAt())));
+        }
+    };
+
+    @Example
+    @net.jqwik.api.Disabled("core bug (and so the server's): a seat granted before a switch to session keys is not rejoined by its session")
+    void aSessionComingBackAfterASwitchToSessionKeysIsNotGivenItsLingeringSeat() {
+        run(new Op.SetPolicy(CAL, "user", 30, 0),
+                new Op.Checkout("alice-3", CAL, "alice", "ws1", "cad"),
+                new Op.SetPolicy(CAL, "session", 30, 0),
+                new Op.Checkin("alice-3", CAL),
+                new Op.Checkout("alice-3", CAL, "alice", "ws1", "cad"));
+    }
+
+    /**
+     * Found by this test (core, and so the server): an administrator's release of a person's seat in one pool ends
+     * every session on it entirely ({@code SessionEnds} forced), so their checkouts of other pools end too and
+     * those seats go back; the model ends only the released seat's checkouts (SeatModel's DECISION on sessions).
+     * Left out: releases whose seats have a session that also holds another pool.
+     */
+    static final KnownDisagreement RELEASE_ENDS_WHOLE_SESSIONS = new KnownDisagreement() {
+        @Override
+        public String name() {
+            return "an admin release in one pool ends the sessions' checkouts of other pools too";
+        }
+
+        @Override
+        public boolean avoids(Op op, ObservedState before) {
+            if (!(op instanceof Op.Release r)) {
+                return false;
+            }
+            List<String> released = before.seatsOf(r.pool()).stream().filter(s -> s.person().equals(Names.person(r.user())))
+                    .flatMap(s -> s.sessions().stream()).map(ObservedState.SessionRow::session).toList();
+            return before.seats().stream().filter(s -> !s.pool().equals(r.pool()))
+                    .anyMatch(s -> s.sessions().stream().anyMatch(x -> released.contains(x.session())));
+        }
+    };
+
+    @Example
+    @net.jqwik.api.Disabled("core bug (and so the server's): a lent seat whose holder left shows lingerUntil = the loan's date")
+    void aLentSeatWhoseHolderLeavesIsShownLingering() {
+        run(new Op.Checkout("alice-1", CAL, "alice", "laptop", "cad"),
+                new Op.Borrow("alice-1", CAL, 3600),
+                new Op.EndSession("alice-1"));
+    }
+
+    @Provide
+    Arbitrary<List<Op>> runs() {
+        return OpGenerators.sequences(60);
+    }
+
+    private static void run(Op... ops) {
+        new Lockstep(new SeatModel(), new CoreSystem()).run(List.of(ops));
+    }
+
+    @Example
+    void aTooLongBorrowIsRefusedAsTooLongFirst() {
+        run(new Op.Borrow("alice-1", CAL, 8 * 86_400));
+    }
+
+    @Example
+    void twoAllowOnlyRulesAreRefusedAsOneRuleListingEveryoneAllowed() {
+        run(new Op.SetRules(CAL, List.of(RuleSpec.allowOnly(List.of("All Users"), List.of()),
+                        RuleSpec.allowOnly(List.of("Engineers"), List.of("carol")))),
+                new Op.Checkout("dave-1", CAL, "dave", "ws1", "cad"));
+    }
+
+    @Example
+    void aShortRestartLeavesLiveLeasesAsTheyWere() {
+        run(new Op.Checkout("alice-1", CAL, "alice", "ws1", "cad"),
+                new Op.Restart(30));
+    }
+
+    @Example
+    void aLapsedSeatLingersFromItsLeasesEnd() {
+        run(new Op.SetPolicy(CAL, "user", 90, 0),
+                new Op.Checkout("bob-1", CAL, "bob", "ws1", "cad"),
+                new Op.Advance(3600),
+                new Op.Checkout("bob-1", CAD, "bob", "ws1", "cad"));
+    }
+
+    @Example
+    void aSweptLapsedSeatLingersFromItsLeasesEnd() {
+        run(new Op.SetPolicy(CAL, "user", 30, 0),
+                new Op.Checkout("dave-1", CAL, "dave", "ws1", "cad"),
+                new Op.Advance(3600),
+                new Op.Sweep());
+    }
+
+    @Example
+    void aDeniedPersonIsToldSoEvenWhenThePoolIsFull() {
+        run(new Op.Checkout("alice-1", CAL, "alice", "ws1", "cad"),
+                new Op.Checkout("carol-1", CAL, "carol", "ws1", "cad"),
+                new Op.SetRules(CAL, List.of(RuleSpec.deny("Interns", null))),
+                new Op.Checkout("dave-1", CAL, "dave", "ws1", "cad"));
+    }
+
+    @Example
+    void aLongRestartGivesLapsedLeasesOneTtlOfGrace() {
+        run(new Op.Checkout("alice-1", CAL, "alice", "ws1", "cad"),
+                new Op.Restart(3600),
+                new Op.Sweep(),
+                new Op.Heartbeat("alice-1"));
+    }
+}
