@@ -266,7 +266,8 @@ final class SettingsPages {
             error = "Linger is a number of seconds (0 for none).";
         }
         try {
-            days = Integer.parseInt(maxDays);
+            // A form without the loan fields (an older page, a script) keeps the pool's loan length.
+            days = maxDays.isEmpty() ? seats.settings(product, feature).borrow().maxDays() : Integer.parseInt(maxDays);
             keep = Integer.parseInt(floor.isEmpty() ? "0" : floor);
             if (days < 1 || days > BorrowPolicy.MAX_DAYS) {
                 error = "A loan lasts 1 to " + BorrowPolicy.MAX_DAYS + " days at most.";

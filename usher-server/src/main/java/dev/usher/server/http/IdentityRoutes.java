@@ -209,6 +209,7 @@ final class IdentityRoutes {
 
     private void createUser(Context ctx) {
         UserBody b = JsonCodec.read(ctx, UserBody.class);
+        AdminReason.require(b.reason()); // the same body as an update: a reason too long is refused, not ignored
         UserSource source = b.source() == null ? UserSource.LOCAL : UserSource.fromCode(b.source());
         if (source == UserSource.AUTO) {
             throw ApiProblem.validation("source must be local or ldap");

@@ -93,6 +93,9 @@ final class LicenseRoutes {
         if (text.stripLeading().startsWith("{")) {
             record TextBody(String text) {}
             text = JsonCodec.read(ctx, TextBody.class).text();
+            if (text == null || text.isEmpty()) {
+                throw ApiProblem.validation("send {\"text\": \"<the whole file>\"}, or the file itself as text/plain");
+            }
         }
         return text;
     }

@@ -6,7 +6,6 @@ import dev.usher.core.notify.NotificationLog;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
 
@@ -53,6 +52,10 @@ final class NotificationRoutes {
     }
 
     private static NotificationSettings body(Context ctx) {
-        return NotificationSettings.fromJson(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
+        NotificationSettings s = JsonCodec.read(ctx, NotificationSettings.class); // strictly, as every request body
+        if (s == null) {
+            throw ApiProblem.validation("send the notification settings as a JSON object");
+        }
+        return s;
     }
 }

@@ -6,7 +6,6 @@ import dev.usher.server.auth.oidc.OidcSignIn;
 import io.javalin.config.RoutesConfig;
 import io.javalin.http.Context;
 
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /** The identity provider settings (OpenID Connect console sign-in) over the admin API. */
@@ -42,7 +41,7 @@ final class OidcRoutes {
     }
 
     private static OidcSettings body(Context ctx) {
-        return OidcSettings.fromJson(new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8));
+        return JsonCodec.read(ctx, OidcSettings.class); // strictly, as every request body
     }
 
     private String actor(Context ctx) {

@@ -101,14 +101,16 @@ public record NotificationSettings(Email email, List<Webhook> webhooks, List<Str
             .build();
 
     public NotificationSettings {
-        webhooks = webhooks == null ? List.of() : List.copyOf(webhooks.stream().filter(w -> w != null && w.url() != null).toList());
+        // A webhook without its URL is kept, for problems() to name (the console leaves its blank rows out itself).
+        webhooks = webhooks == null ? List.of() : List.copyOf(webhooks.stream().filter(w -> w != null).toList());
         events = events == null ? Arrays.stream(AlertKind.values()).filter(k -> k != AlertKind.TEST).map(AlertKind::code).toList()
                 : List.copyOf(new LinkedHashSet<>(events.stream().map(e -> e == null ? "" : e.strip()).toList()));
         expiryDays = expiryDays == null || expiryDays.isEmpty() ? ExpiryAlerts.DEFAULT_DAYS
                 : List.copyOf(new LinkedHashSet<>(expiryDays.stream().map(d -> d == null ? 0 : d).sorted((a, b) -> b - a).toList()));
-        busyPercent = busyPercent == null || busyPercent == 0 ? 90 : busyPercent;
-        busyMinutes = busyMinutes == null || busyMinutes == 0 ? 15 : busyMinutes;
-        quietMinutes = quietMinutes == null || quietMinutes == 0 ? 60 : quietMinutes;
+        // Left out: the default. 0 is not "the default" but out of range, and problems() says so.
+        busyPercent = busyPercent == null ? 90 : busyPercent;
+        busyMinutes = busyMinutes == null ? 15 : busyMinutes;
+        quietMinutes = quietMinutes == null ? 60 : quietMinutes;
     }
 
     /** True when messages have somewhere to go. */
@@ -132,6 +134,10 @@ public record NotificationSettings(Email email, List<Webhook> webhooks, List<Str
         }
         Set<String> urls = new LinkedHashSet<>();
         for (Webhook w : webhooks) {
+            if (w.url() == null) {
+                problems.add("webhooks: every webhook needs its url (http:// or https://)");
+                continue;
+            }
             if (!urls.add(w.url())) {
                 problems.add("webhooks: " + w.url() + " is listed twice");
             }

@@ -104,8 +104,10 @@ class DemoModeTest {
         // A start without --demo leaves the demo license where it is, and a later --demo start still reuses it.
         try (TestServer plain = TestServer.start(dir)) {
             assertThat(plain.admin().get("/api/v1/licenses").json()).hasSize(1);
-            // That test server trusted a test key for every product, demo included: a product belongs to one key.
-            Files.delete(dir.resolve("trusted-keys").resolve("test-vendor-" + plain.vendor().keyId() + ".pub"));
+            // That test server trusted a test key for every product, demo included: a product belongs to one key. Removed
+            // through the API, as an administrator would, so that on PostgreSQL the shared copy goes too.
+            assertThat(plain.admin().delete("/api/v1/trusted-keys/" + plain.vendor().keyId()).status()).isEqualTo(204);
+            assertThat(dir.resolve("trusted-keys").resolve("test-vendor-" + plain.vendor().keyId() + ".pub")).doesNotExist();
         }
         try (TestServer demoAgain = TestServer.start(dir, c -> c.withDemo(true))) {
             JsonNode licenses = demoAgain.admin().get("/api/v1/licenses").json();

@@ -237,10 +237,11 @@ class LicenseApiTest {
                 .contains("trusted-keys");
         assertThat(admin.post("/api/v1/licenses", otherInstallation).json().get("detail").asString())
                 .contains(server.installationId()).contains("another-installation");
-        // A JSON body with no text is a malformed license, not a server error.
+        // A JSON body with no text is a request the API description refuses (text is required), not a server error.
         Http.Response empty = admin.post("/api/v1/licenses", "{\"text\": null}");
-        assertThat(empty.status()).isEqualTo(422);
-        assertThat(empty.json().get("reason").asString()).isEqualTo("malformed");
+        assertThat(empty.status()).isEqualTo(400);
+        assertThat(empty.json().get("type").asString()).endsWith("validation-failed");
+        assertThat(empty.json().get("detail").asString()).contains("\"text\"");
         assertThat(inventory()).isEqualTo(before);
     }
 

@@ -69,4 +69,11 @@ class ModelCasesTest {
                 new Op.SetRules(CAL, List.of(RuleSpec.deny("Interns", null))),
                 new Op.Checkout("dave-1", CAL, "dave", "ws1", "cad"));
     }
+
+    @Test
+    void aLentSeatWhoseHolderLeavesIsOnLoanOnly() {
+        run(new Op.Checkout("alice-1", CAL, "alice", "laptop", "cad"),
+                new Op.Borrow("alice-1", CAL, 3600),
+                new Op.EndSession("alice-1"));
+    }
 }

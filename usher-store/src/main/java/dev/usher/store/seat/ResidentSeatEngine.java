@@ -212,7 +212,7 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
     @Override
     public Due due(Instant now, int max) {
         long at = now.toEpochMilli();
-        // A loan whose holder is offline ends as a linger (the seat lingers until the loan's date).
+        // A loan with no session on it ends at its date (EndLoanDate); one lingering (written by older versions) as a linger.
         return book.read(() -> new Due(book.lingerEnded(at, max).stream().map(HeldSeat::id).toList(),
                 book.loansEnded(at).stream().filter(s -> s.lingerUntil() == null).limit(max).map(HeldSeat::id).toList()));
     }

@@ -150,24 +150,21 @@ final class SqlSeatViews implements SeatViews {
     public SeatPage page(String search, PoolKey pool, int page, int size) {
         String q = search == null || search.isBlank() ? null
                 : "%" + search.strip().toLowerCase(Locale.ROOT).replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%";
-        Map<String, Object> binds = new HashMap<>();
-        binds.put("q", q);
-        binds.put("p", pool == null ? null : pool.product());
-        binds.put("f", pool == null ? null : pool.feature());
+        String product = pool == null ? null : pool.product();
+        String feature = pool == null ? null : pool.feature();
         return inOneSnapshot(h -> {
             int held = h.createQuery("SELECT COUNT(*) FROM seats").mapTo(Integer.class).one();
             List<String> pools = h.createQuery("SELECT DISTINCT product, feature FROM seats ORDER BY product, feature")
                     .map((rs, ctx) -> rs.getString(1) + "/" + rs.getString(2)).list();
+            // Bound one by one as strings: a null in a map has no type, and PostgreSQL cannot tell what ":p IS NULL" compares.
             int matching = h.createQuery("SELECT COUNT(*) FROM seats s JOIN users u ON u.id = s.user_id WHERE " + FILTER)
-                    .bindMap(binds).mapTo(Integer.class).one();
+                    .bind("q", q).bind("p", product).bind("f", feature).mapTo(Integer.class).one();
             int pages = Math.max(1, (matching + size - 1) / size);
-            Map<String, Object> paged = new HashMap<>(binds);
-            paged.put("limit", size);
-            paged.put("offset", (Math.min(Math.max(1, page), pages) - 1) * size);
             // The page's seats by id, then with their sessions (the same read as every seat list).
             List<String> ids = h.createQuery("SELECT s.id FROM seats s JOIN users u ON u.id = s.user_id WHERE " + FILTER
                             + " ORDER BY s.product, s.feature, s.created_at, s.id LIMIT :limit OFFSET :offset")
-                    .bindMap(paged).mapTo(String.class).list();
+                    .bind("q", q).bind("p", product).bind("f", feature).bind("limit", size)
+                    .bind("offset", (Math.min(Math.max(1, page), pages) - 1) * size).mapTo(String.class).list();
             List<SeatRecord> seats = ids.isEmpty() ? List.of() : seatsById(h, ids);
             return new SeatPage(seats, matching, held, pools);
         });

@@ -30,8 +30,11 @@ final class CheckoutEnd {
                    SeatEvent.Type type, String reason, List<Effect> out) {
         out.add(new Effect.EndCheckout(session.id(), pool, seat.id()));
         int after = inUse;
-        if (seat.attached() == 1) {
-            long until = Math.max(lingerFrom.plus(linger).toEpochMilli(), seat.borrowedUntil() == null ? 0 : seat.borrowedUntil());
+        if (seat.attached() == 1 && seat.onLoanAt(now.toEpochMilli())) {
+            // The last session left a seat on loan: it stays the borrower's, not lingering, until the loan's date
+            // (Lingers.loanEnded gives it back then).
+        } else if (seat.attached() == 1) {
+            long until = lingerFrom.plus(linger).toEpochMilli();
             if (until > now.toEpochMilli()) {
                 out.add(new Effect.SetLinger(seat.id(), Instant.ofEpochMilli(until)));
             } else {

@@ -21,17 +21,25 @@ public final class Lingers {
         if (seat.lingerUntil() == null || seat.lingerUntil() > now.toEpochMilli() || seat.attached() > 0) {
             return Decision.of(false);
         }
-        // A loan whose holder is offline waits out its date as a linger (see CheckoutEnd).
+        // A seat on loan lingering: written by versions that held an offline loan as a linger.
         boolean loan = seat.borrowedUntil() != null;
         return new Decision<>(true, List.of(new Effect.ReleaseSeat(seat.id(), seat.pool()),
                 CheckoutEnd.event(now, loan ? SeatEvent.Type.BORROW_END : SeatEvent.Type.LINGER_END, seat.pool(), seat.userName(),
                         null, null, seat.id(), loan ? "loan ended" : "linger ended", null, inUse - 1)));
     }
 
-    /** A seat whose loan ended while a live session still holds it: it stays, as an ordinary seat. */
+    /**
+     * A seat whose loan ended: with no session on it (the borrower worked offline) it goes back to the pool; while a
+     * live session still holds it, it stays, as an ordinary seat.
+     */
     public static Decision<Boolean> loanEnded(HeldSeat seat, int inUse, Instant now) {
         if (seat.borrowedUntil() == null || seat.borrowedUntil() > now.toEpochMilli()) {
             return Decision.of(false);
+        }
+        if (seat.attached() == 0) {
+            return new Decision<>(true, List.of(new Effect.ReleaseSeat(seat.id(), seat.pool()),
+                    CheckoutEnd.event(now, SeatEvent.Type.BORROW_END, seat.pool(), seat.userName(), null, null, seat.id(), "loan ended",
+                            null, inUse - 1)));
         }
         return new Decision<>(true, List.of(new Effect.SetLoan(seat.id(), null),
                 CheckoutEnd.event(now, SeatEvent.Type.BORROW_END, seat.pool(), seat.userName(), null, null, seat.id(), "loan ended",

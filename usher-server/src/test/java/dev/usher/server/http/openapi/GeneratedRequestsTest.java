@@ -3,6 +3,7 @@ package dev.usher.server.http.openapi;
 import dev.usher.server.UsherServer;
 import dev.usher.server.testing.Http;
 import dev.usher.server.testing.TestServer;
+import dev.usher.server.testing.TestVendor;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -71,6 +72,15 @@ class GeneratedRequestsTest {
         rules.set("rules", NODES.arrayNode().add(rule));
         overrides.put("setRules", rules);
         overrides.put("borrow", object("until", server.now().plus(Duration.ofDays(1)).toString()));
+        overrides.put("addTrustedKey", object("text", new TestVendor().keyFile("Gen vendor", "genk")));
+        // A provider that refuses at once (nothing listens on port 1): the test endpoint answers with what failed.
+        ObjectNode oidc = object("issuer", "https://127.0.0.1:1/realms/gen", "scopes", null, "redirectUri", null);
+        overrides.put("saveOidcSettings", oidc);
+        overrides.put("testOidcSettings", oidc);
+        ObjectNode webhookOnly = object("email", null);
+        webhookOnly.set("webhooks", NODES.arrayNode().add(object("url", "http://127.0.0.1:1/hook", "secret", "gen-secret-0123456789")));
+        overrides.put("saveNotificationSettings", webhookOnly);
+        overrides.put("testNotifications", webhookOnly);
     }
 
     @AfterEach

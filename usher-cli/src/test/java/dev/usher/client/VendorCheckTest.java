@@ -20,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The server refuses what it can tell (layer 1: a key licenses only its own products, a product belongs to one key);
  * where the administrator got round that (the genuine key removed, a key file edited), the application that pinned
  * its vendor's key refuses the seat (layer 2).
+ *
+ * <p>In usher-cli's tests, not usher-client's: it starts servers in this JVM with the server's test fixtures, which
+ * need Java 25, while usher-client's own tests run on Java 17 (the client is built for Java 11).
  */
 class VendorCheckTest {
 
