@@ -391,7 +391,9 @@ public final class SqlUsageStore implements UsageHistory {
             for (UsageRow.Step step : UsageRow.Step.values()) {
                 Long s = h.createQuery("SELECT MIN(start) FROM usage_history WHERE step = :s AND product = :p AND feature = :f")
                         .bind("s", step.code()).bind("p", product).bind("f", feature).mapTo(Long.class).findOne().orElse(null);
-                first = s == null ? first : first == null ? s : Math.min(first, s);
+                if (s != null) { // not a ternary: mixing Long and long there unboxes a null first
+                    first = first == null ? s : Long.valueOf(Math.min(first, s));
+                }
             }
             return first;
         });
