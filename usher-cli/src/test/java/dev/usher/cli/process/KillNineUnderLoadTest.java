@@ -284,7 +284,10 @@ class KillNineUnderLoadTest {
 
     private static EmbeddedPostgres startPostgres(Path data, int port) throws Exception {
         return EmbeddedPostgres.builder().setDataDirectory(data).setCleanDataDirectory(false).setPort(port)
-                .setServerConfig("max_connections", "200").start();
+                .setServerConfig("max_connections", "200")
+                // The embedded default is synchronous_commit=off: a commit acknowledged before its WAL is flushed, lost
+                // when the postmaster is killed. A real server commits synchronously, and that is what is tested.
+                .setServerConfig("synchronous_commit", "on").start();
     }
 
     /** SIGKILL to the postmaster (its pid is the first line of postmaster.pid); its backends exit when they notice. */

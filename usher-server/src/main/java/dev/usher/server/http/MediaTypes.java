@@ -5,8 +5,8 @@ import io.javalin.http.Context;
 import java.util.Locale;
 
 /**
- * Which bodies the API takes: JSON (UTF-8), and license text as {@code text/plain} on
- * {@code POST /api/v1/licenses}. Anything else is 415 before the request is looked at. The point is
+ * Which bodies the API takes: JSON (UTF-8), and license and key files as {@code text/plain} on
+ * {@code POST /api/v1/licenses} and {@code POST /api/v1/trusted-keys} (admin routes: credentials required). Anything else is 415 before the request is looked at. The point is
  * open mode, where the client endpoints need no credentials: a web page may send a cross-site POST or
  * PUT without asking the browser's permission (no CORS preflight) only as {@code text/plain}, a form
  * or multipart, and all of those are refused here.
@@ -29,7 +29,8 @@ final class MediaTypes {
             return;
         }
         String type = mediaType(raw);
-        boolean licenseText = type.equals("text/plain") && ctx.method().name().equals("POST") && ctx.path().equals("/api/v1/licenses");
+        boolean licenseText = type.equals("text/plain") && ctx.method().name().equals("POST")
+                && (ctx.path().equals("/api/v1/licenses") || ctx.path().equals("/api/v1/trusted-keys")); // files as they are
         if (!(type.equals(JSON) && utf8(raw)) && !licenseText) {
             throw unsupported(raw);
         }
