@@ -1,0 +1,46 @@
+#!/bin/bash
+# One interleaved-bench run for docs/BENCHMARKS.md (issue 16/19): a fresh server (sqlite) or a fresh PostgreSQL
+# cluster with two nodes (pg, needs Debian postgresql-15 and root for su postgres), a 200,000-seat bench license, then
+# `usher bench` with the default phases. BUILD_DIR is a built checkout (./mvnw -DskipTests package). Alternate builds:
+#   for i in 1 2 3; do bench/run-one.sh /tmp/old sqlite old; bench/run-one.sh /tmp/new sqlite new; done
+# One bench run: run.sh BUILD_DIR MODE(sqlite|pg) LABEL  -> appends the bench output to /work/bench/out/LABEL.txt
+set -u
+B=$1; MODE=$2; LABEL=$3
+J=$(ls -d /usr/lib/jvm/*25*/bin/java | head -1)
+CP="$B/usher-cli/target/usher-cli.jar:$B/usher-cli/target/lib/*"
+usher() { "$J" -Xmx512m --enable-native-access=ALL-UNNAMED -cp "$CP" dev.usher.cli.UsherCommand "$@"; }
+serve() { exec "$J" -Xmx512m --enable-native-access=ALL-UNNAMED -cp "$CP" dev.usher.cli.UsherCommand serve "$@"; }
+TOK=bench-token-0123456789abcdef0123456789
+W=$(mktemp -d /tmp/ubench.XXXX); chmod 755 $W
+mkdir -p "${BENCH_OUT:-/tmp/usher-bench-out}"
+OUT="${BENCH_OUT:-/tmp/usher-bench-out}/$LABEL.txt"
+wait_ready() { for i in $(seq 1 120); do curl -sf "http://127.0.0.1:$1/healthz" >/dev/null && return 0; sleep 0.5; done; echo "server $1 did not start" >>$OUT; return 1; }
+PIDS=()
+if [ "$MODE" = pg ]; then
+  chown postgres $W
+  su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $W/pg -U postgres --locale=C -E UTF8 -A trust" >/dev/null
+  su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $W/pg -l $W/pg.log -o '-p 55433 -k $W -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB' -w start" >/dev/null
+  psql -h 127.0.0.1 -p 55433 -U postgres -qc "CREATE DATABASE usher"
+  DB='postgresql://127.0.0.1:55433/usher?user=postgres'
+  USHER_ADMIN_TOKEN=$TOK serve --demo --db "$DB" --data $W/n1 --port 9781 --host 127.0.0.1 >$W/n1.log 2>&1 & PIDS+=($!)
+  wait_ready 9781
+  USHER_ADMIN_TOKEN=$TOK serve --auth-mode open --db "$DB" --data $W/n2 --port 9782 --host 127.0.0.1 >$W/n2.log 2>&1 & PIDS+=($!)
+  wait_ready 9782
+  URL=http://127.0.0.1:9781; EXTRA="--also-url http://127.0.0.1:9782"
+else
+  USHER_ADMIN_TOKEN=$TOK serve --demo --data $W/d --port 9791 --host 127.0.0.1 >$W/n1.log 2>&1 & PIDS+=($!)
+  wait_ready 9791
+  URL=http://127.0.0.1:9791; EXTRA=""
+fi
+usher vendor keygen --out $W/keys --vendor "Usher bench" --products bench >/dev/null 2>&1 || usher vendor keygen --out $W/keys >/dev/null
+DATA=$([ "$MODE" = pg ] && echo $W/n1 || echo $W/d)
+mkdir -p $DATA/trusted-keys && cp $W/keys/vendor.pub $DATA/trusted-keys/bench-vendor.pub
+[ "$MODE" = pg ] && mkdir -p $W/n2/trusted-keys && cp $W/keys/vendor.pub $W/n2/trusted-keys/bench-vendor.pub
+INST=$(curl -s $URL/api/v1/installation | python3 -c 'import json,sys; print(json.load(sys.stdin)["installationId"])')
+usher vendor issue --key $W/keys/vendor.key --customer "Usher bench" --product bench --server --installation "$INST" --seats cal=200000 --expires never --out $W/bench.lic >/dev/null
+echo "=== $LABEL $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg) build $(git -C $B log --oneline -1 | cut -c1-7)" >>$OUT
+usher bench --url $URL $EXTRA --token "$TOK" --license $W/bench.lic --product bench --feature cal --server-pid ${PIDS[0]} --phases baseline,cycles,heartbeats >>$OUT 2>&1
+echo "exit $?" >>$OUT
+kill ${PIDS[@]}; wait ${PIDS[@]} 2>/dev/null
+if [ "$MODE" = pg ]; then su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $W/pg -m fast stop" >/dev/null; fi
+rm -rf $W
