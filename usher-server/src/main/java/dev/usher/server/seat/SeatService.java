@@ -145,11 +145,13 @@ public final class SeatService {
         CheckoutRequest request = new CheckoutRequest(sessionId, pool, userName, userKey, hostName, hostKey,
                 client == null || client.isBlank() ? null : client.strip(), clock.instant(), leaseTtl, userId, autoCreate, refuse,
                 refuse && knownHosts.contains(userKey), true, java.util.UUID.randomUUID().toString());
-        knownHosts.seen(hostKey);
         SeatQueue.Answer answer = queue.checkout(pool, new SeatQueue.Asker(sessionId, userName, hostName, request.now()), wait,
                 record -> ledger.checkout(request.retriedAt(clock.instant(), record)), onDisconnect);
         if (answer.outcome() instanceof CheckoutOutcome.Held) {
             endings.forget(sessionId);
+            // Only a host that got a seat becomes known (as the history counts only grants and joins): a refused or
+            // malformed request must not be able to make a person's name "a computer's" and lock them out.
+            knownHosts.seen(hostKey);
         }
         switch (answer.outcome()) {
             case CheckoutOutcome.Held held when held.how() == CheckoutOutcome.How.NEW -> counters.granted(pool);

@@ -90,6 +90,14 @@ class MachineNamesApiTest {
     }
 
     @Test
+    void aRefusedRequestCannotMakeAPersonsNameAComputers() {
+        // Someone sends carol's name as the host of a request that gets no seat (an unknown pool): carol stays a person.
+        assertThat(server.client().put("/api/v1/sessions/x1/checkouts/nosuch/cal", "{\"user\":\"mallory\",\"host\":\"carol\"}")
+                .status()).isEqualTo(404);
+        assertThat(checkout("s3", "{\"user\":\"carol\",\"host\":\"ws3\"}").status()).isEqualTo(201);
+    }
+
+    @Test
     void computersSeenBeforeAStartAreKnownFromTheHistory() {
         assertThat(checkout("s1", "{\"user\":\"bob\",\"host\":\"ws9\"}").status()).isEqualTo(201);
         server.restart();
