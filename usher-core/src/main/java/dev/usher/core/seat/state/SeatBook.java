@@ -15,7 +15,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
 
 /**
  * The seat state decisions read and their effects change: sessions, seats, each pool's tally, and
@@ -38,18 +37,8 @@ import java.util.concurrent.ConcurrentSkipListSet;
  */
 public final class SeatBook {
 
-    /** Seats of one person in one pool: how the key's seat is found whatever the key policy. */
+    /** A person in a pool: a partial book says whose seats there it was loaded with. */
     private record PoolUser(PoolKey pool, long userId) {}
-
-    private record PoolSeatKey(PoolKey pool, String seatKey) {}
-
-    private record Due(long at, String seatId) implements Comparable<Due> {
-        @Override
-        public int compareTo(Due o) {
-            int c = Long.compare(at, o.at);
-            return c != 0 ? c : seatId.compareTo(o.seatId);
-        }
-    }
 
     private static final Comparator<HeldSeat> OLDEST_FIRST = Comparator.comparingLong(HeldSeat::createdAt).thenComparing(HeldSeat::id);
 
@@ -57,12 +46,8 @@ public final class SeatBook {
     private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
     private final Map<String, HeldSeat> seats = new ConcurrentHashMap<>();
     private final Map<PoolKey, PoolTally> tallies = new ConcurrentHashMap<>();
-    private final Map<PoolUser, Set<String>> seatsByPoolUser = new ConcurrentHashMap<>();
-    private final Map<Long, Set<String>> seatsByUser = new ConcurrentHashMap<>();
-    private final Map<PoolSeatKey, String> seatByKey = new ConcurrentHashMap<>();
+    private final SeatIndexes indexes = new SeatIndexes();
     private final Map<String, Set<String>> sessionsOnSeat = new ConcurrentHashMap<>();
-    private final Map<PoolKey, Set<String>> loansByPool = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<Due> lingering = new ConcurrentSkipListSet<>();
     private final Map<Long, Person> people = new ConcurrentHashMap<>();
     private final Map<String, Long> personByKey = new ConcurrentHashMap<>();
 
@@ -142,7 +127,7 @@ public final class SeatBook {
             throw new NotLoadedException("the seats of user " + userId + " in " + pool);
         }
         if (policy == SeatKeyPolicy.SESSION) {
-            String id = seatByKey.get(new PoolSeatKey(pool, policy.seatKey(userId, hostKey, sessionId)));
+            String id = indexes.ofKey(pool, policy.seatKey(userId, hostKey, sessionId));
             return Optional.ofNullable(id == null ? null : seats.get(id));
         }
         return seatsOf(pool, userId).stream()
@@ -155,7 +140,7 @@ public final class SeatBook {
         if (!resident && !loadedPoolUsers.contains(new PoolUser(pool, userId)) && !loadedUsers.contains(userId)) {
             throw new NotLoadedException("the seats of user " + userId + " in " + pool);
         }
-        return seatsIn(seatsByPoolUser.get(new PoolUser(pool, userId)));
+        return seatsIn(indexes.ofPerson(pool, userId));
     }
 
     /** Every seat of a person, in every pool. */
@@ -163,7 +148,7 @@ public final class SeatBook {
         if (!resident && !loadedUsers.contains(userId)) {
             throw new NotLoadedException("the seats of user " + userId);
         }
-        return seatsIn(seatsByUser.get(userId));
+        return seatsIn(indexes.ofPerson(userId));
     }
 
     private List<HeldSeat> seatsIn(Set<String> ids) {
@@ -207,7 +192,7 @@ public final class SeatBook {
             throw new NotLoadedException("the loans of " + pool);
         }
         List<HeldSeat> out = new ArrayList<>();
-        for (String id : loansByPool.getOrDefault(pool, Set.of())) {
+        for (String id : indexes.loansIn(pool)) {
             HeldSeat s = seats.get(id);
             if (s != null && s.onLoanAt(now)) {
                 out.add(s);
@@ -220,11 +205,11 @@ public final class SeatBook {
     public List<HeldSeat> lingerEnded(long now, int max) {
         requireResident("lingering seats");
         List<HeldSeat> out = new ArrayList<>();
-        for (Due d : lingering) {
-            if (d.at() > now || out.size() >= max) {
+        for (String id : (Iterable<String>) indexes.lingerEndedBy(now)::iterator) {
+            if (out.size() >= max) {
                 break;
             }
-            HeldSeat s = seats.get(d.seatId());
+            HeldSeat s = seats.get(id);
             if (s != null) {
                 out.add(s);
             }
@@ -236,7 +221,7 @@ public final class SeatBook {
     public List<HeldSeat> loansEnded(long now) {
         requireResident("ended loans");
         List<HeldSeat> out = new ArrayList<>();
-        for (Set<String> ids : loansByPool.values()) {
+        for (Set<String> ids : indexes.loansByPool()) {
             for (String id : ids) {
                 HeldSeat s = seats.get(id);
                 if (s != null && s.borrowedUntil() != null && s.borrowedUntil() <= now) {
@@ -320,7 +305,7 @@ public final class SeatBook {
     /** A seat the loader read, with the sessions attached to it when {@code sessionIds} is not null. */
     public void load(HeldSeat s, Collection<String> sessionIds) {
         loadedSeats.add(s.id());
-        indexSeat(s);
+        indexes.add(s);
         seats.put(s.id(), s);
         if (sessionIds != null) {
             loadedSeatSessions.add(s.id());
@@ -512,7 +497,7 @@ public final class SeatBook {
                 if (seats.containsKey(i.seatId())) {
                     throw new IllegalStateException("seat " + i.seatId() + " already exists");
                 }
-                String holder = seatByKey.get(new PoolSeatKey(i.pool(), i.seatKey()));
+                String holder = indexes.ofKey(i.pool(), i.seatKey());
                 if (holder != null) {
                     // Invariant 2 (one seat per key), checked where the seat is made, whatever the store.
                     throw new IllegalStateException("key " + i.seatKey() + " already holds seat " + holder + " of " + i.pool());
@@ -615,14 +600,14 @@ public final class SeatBook {
     private void putSeat(HeldSeat s) {
         HeldSeat before = seats.put(s.id(), s);
         if (before != null) {
-            unindexSeat(before);
+            indexes.remove(before);
         }
-        indexSeat(s);
+        indexes.add(s);
         journal(() -> {
-            unindexSeat(s);
+            indexes.remove(s);
             restore(seats, s.id(), before);
             if (before != null) {
-                indexSeat(before);
+                indexes.add(before);
             }
         });
     }
@@ -632,11 +617,11 @@ public final class SeatBook {
         if (before == null) {
             return;
         }
-        unindexSeat(before);
+        indexes.remove(before);
         Set<String> on = sessionsOnSeat.remove(id);
         journal(() -> {
             seats.put(id, before);
-            indexSeat(before);
+            indexes.add(before);
             if (on != null) {
                 sessionsOnSeat.put(id, on);
             }
@@ -664,40 +649,6 @@ public final class SeatBook {
                     now.add(sessionId);
                 }
             });
-        }
-    }
-
-    private void indexSeat(HeldSeat s) {
-        seatsByPoolUser.computeIfAbsent(new PoolUser(s.pool(), s.userId()), k -> ConcurrentHashMap.newKeySet()).add(s.id());
-        seatsByUser.computeIfAbsent(s.userId(), k -> ConcurrentHashMap.newKeySet()).add(s.id());
-        seatByKey.put(new PoolSeatKey(s.pool(), s.seatKey()), s.id());
-        if (s.borrowedUntil() != null) {
-            loansByPool.computeIfAbsent(s.pool(), k -> ConcurrentHashMap.newKeySet()).add(s.id());
-        }
-        if (s.lingerUntil() != null) {
-            lingering.add(new Due(s.lingerUntil(), s.id()));
-        }
-    }
-
-    private void unindexSeat(HeldSeat s) {
-        removeFrom(seatsByPoolUser, new PoolUser(s.pool(), s.userId()), s.id());
-        removeFrom(seatsByUser, s.userId(), s.id());
-        seatByKey.remove(new PoolSeatKey(s.pool(), s.seatKey()), s.id());
-        if (s.borrowedUntil() != null) {
-            removeFrom(loansByPool, s.pool(), s.id());
-        }
-        if (s.lingerUntil() != null) {
-            lingering.remove(new Due(s.lingerUntil(), s.id()));
-        }
-    }
-
-    private static <K> void removeFrom(Map<K, Set<String>> index, K key, String id) {
-        Set<String> ids = index.get(key);
-        if (ids != null) {
-            ids.remove(id);
-            if (ids.isEmpty()) {
-                index.remove(key, ids);
-            }
         }
     }
 
