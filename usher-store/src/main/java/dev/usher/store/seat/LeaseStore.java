@@ -13,6 +13,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * Leases in the database. Heartbeats extend leases in memory; this writes them down: in batches on a
@@ -28,9 +29,12 @@ final class LeaseStore implements LeaseRecords {
             WHERE id = :id""";
 
     private final Database db;
+    /** Told, on the writer thread once committed, that the stored leases moved: the resident book moves with them. */
+    private final Consumer<ClockSteps.LeaseShift> shifted;
 
-    LeaseStore(Database db) {
+    LeaseStore(Database db, Consumer<ClockSteps.LeaseShift> shifted) {
         this.db = db;
+        this.shifted = shifted;
     }
 
     @Override
@@ -100,11 +104,15 @@ final class LeaseStore implements LeaseRecords {
 
     @Override
     public int shiftLeases(ClockSteps.LeaseShift shift) {
-        return db.write((h, after) -> h.createUpdate("""
-                        UPDATE sessions SET lease_expires_at = lease_expires_at + :by, last_heartbeat_at = last_heartbeat_at + :by
-                        WHERE last_heartbeat_at <= :hb AND lease_expires_at > :end""")
-                .bind("by", shift.by().toMillis()).bind("hb", ClockSteps.LeaseShift.millis(shift.heartbeatUpTo()))
-                .bind("end", ClockSteps.LeaseShift.millis(shift.endsAfter()))
-                .execute());
+        return db.write((h, after) -> {
+            int moved = h.createUpdate("""
+                            UPDATE sessions SET lease_expires_at = lease_expires_at + :by, last_heartbeat_at = last_heartbeat_at + :by
+                            WHERE last_heartbeat_at <= :hb AND lease_expires_at > :end""")
+                    .bind("by", shift.by().toMillis()).bind("hb", ClockSteps.LeaseShift.millis(shift.heartbeatUpTo()))
+                    .bind("end", ClockSteps.LeaseShift.millis(shift.endsAfter()))
+                    .execute();
+            after.then(() -> shifted.accept(shift));
+            return moved;
+        });
     }
 }

@@ -1,5 +1,6 @@
 package dev.usher.store.seat;
 
+import dev.usher.core.lease.ClockSteps;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.PoolTermsSource;
@@ -207,6 +208,15 @@ final class ResidentSeatEngine implements SeatEngine, Database.Group<SeatOp<?>, 
             }
             return null;
         });
+    }
+
+    /**
+     * On the writer thread, after the commit that moved the stored leases: no group is open, so nothing journals
+     * this, and the book moves only when the store did (a failed commit moves neither).
+     */
+    @Override
+    public void leasesShifted(ClockSteps.LeaseShift shift) {
+        book.write(() -> book.shiftLeases(shift.by().toMillis(), shift::covers));
     }
 
     @Override

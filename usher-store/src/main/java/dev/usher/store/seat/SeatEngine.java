@@ -1,5 +1,6 @@
 package dev.usher.store.seat;
 
+import dev.usher.core.lease.ClockSteps;
 import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatLedger;
 import dev.usher.core.seat.decision.SeatOp;
@@ -49,6 +50,14 @@ interface SeatEngine extends AutoCloseable {
 
     /** The assignment rules or someone's roles changed: what seats count against is counted again. */
     void rulesChanged();
+
+    /**
+     * The stored leases were moved after a step of the wall clock ({@link LeaseStore#shiftLeases}): a book that
+     * keeps leases of its own moves them alike. Called on the store's writer thread once that move committed.
+     */
+    default void leasesShifted(ClockSteps.LeaseShift shift) {
+        // a partial book is loaded from the moved rows for every group
+    }
 
     /** Seats whose linger or loan ended at {@code now}: the ones to hand to {@link SeatOp.EndLinger} and {@link SeatOp.EndLoanDate}. */
     record Due(List<String> lingerEnded, List<String> loanEnded) {}

@@ -54,10 +54,12 @@ public final class SeatStore implements SeatLedger, PeopleSeats, AutoCloseable {
     public static SeatStore open(Database db, PoolTermsSource terms, LeaseTable leases, Consumer<PoolKey> seatFreed, Clock clock) {
         SqlSeatViews sql = new SqlSeatViews(db, leases);
         if (db.dialect().shared()) {
-            return new SeatStore(new SharedSeatEngine(db, terms, leases, seatFreed), sql, new LeaseStore(db));
+            SharedSeatEngine shared = new SharedSeatEngine(db, terms, leases, seatFreed);
+            return new SeatStore(shared, sql, new LeaseStore(db, shared::leasesShifted));
         }
         ResidentSeatEngine resident = new ResidentSeatEngine(db, terms, leases, seatFreed, clock);
-        return new SeatStore(resident, new ResidentSeatViews(resident.book(), leases, sql), new LeaseStore(db));
+        // The resident book keeps leases too: it moves with the stored ones when the wall clock stepped.
+        return new SeatStore(resident, new ResidentSeatViews(resident.book(), leases, sql), new LeaseStore(db, resident::leasesShifted));
     }
 
     public SeatViews views() {

@@ -3,6 +3,7 @@ package dev.usher.store.seat;
 import dev.usher.store.Database;
 
 import dev.usher.core.identity.UserNames;
+import dev.usher.core.lease.ClockSteps;
 import dev.usher.core.lease.LeaseTable;
 import dev.usher.core.seat.CheckoutOutcome;
 import dev.usher.core.seat.CheckoutRequest;
@@ -106,6 +107,22 @@ class SeatStoreTest {
         assertThat(again.seatId()).isEqualTo(first.seatId());
         assertThat(again.leaseExpiresAt()).isEqualTo(now.plus(TTL));
         assertThat(ledger.views().inUse()).containsEntry(POOL, 1);
+    }
+
+    @Test
+    void aStepBackOfTheWallClockMovesTheLeasesTheSeatDecisionsRead() {
+        held(checkout("s1", "alice", "ws1"));
+        // A second later the wall clock is stepped 30 minutes back; the sweeper moves the leases in memory and stored.
+        Instant stepped = now.plusSeconds(1).minus(Duration.ofMinutes(30));
+        var shift = new ClockSteps.Step(Duration.ofMinutes(-30), now.plusSeconds(1)).leases(stepped, TTL);
+        leases.shift(shift);
+        assertThat(ledger.leases().shiftLeases(shift)).isEqualTo(1);
+
+        // The lease ends one TTL after the checkout as time really passes, not 30 minutes later.
+        Instant end = stepped.plus(TTL).minusSeconds(1);
+        assertThat(ledger.expire(List.of("s1"), end.minusSeconds(1))).isZero();
+        assertThat(ledger.expire(List.of("s1"), end)).isEqualTo(1);
+        assertThat(ledger.views().inUse().getOrDefault(POOL, 0)).isZero();
     }
 
     @Test

@@ -7,7 +7,8 @@ import java.util.Map;
 /**
  * A session as the seat book keeps it. {@code leaseEnd} is the lease as last stored; heartbeats
  * extend the live lease in memory ({@code LeaseTable}) without touching the book, so whether a
- * session is live is decided from the later of the two.
+ * session is live is decided from the later of the two. A step of the wall clock moves both alike
+ * ({@link SeatBook#shiftLeases}), or the book's end would win over the moved one.
  *
  * @param userName  the holder's canonical name when the session started (what events record)
  * @param checkouts the seat this session holds in each pool
@@ -32,6 +33,11 @@ public record LiveSession(String id, long userId, String userName, String host, 
     LiveSession renewed(long at, long until) {
         return new LiveSession(id, userId, userName, host, hostKey, client, createdAt, Math.max(lastHeartbeat, at),
                 Math.max(leaseEnd, until), checkouts);
+    }
+
+    /** The lease moved by {@code byMs} (the wall clock stepped): it keeps the time it had left. */
+    LiveSession shifted(long byMs) {
+        return new LiveSession(id, userId, userName, host, hostKey, client, createdAt, lastHeartbeat + byMs, leaseEnd + byMs, checkouts);
     }
 
     LiveSession ownedBy(long newUserId, String newUserName) {

@@ -426,6 +426,30 @@ public final class SeatBook {
         putTally(pool, new PoolTally(t.inUse(), t.perReserve(), t.shared(), perLimit));
     }
 
+    /** Which sessions a step of the wall clock moves, by last heartbeat and lease end (epoch ms): {@code ClockSteps.LeaseShift::covers}. */
+    @FunctionalInterface
+    public interface ShiftedLeases {
+        boolean covers(long lastHeartbeatMs, long leaseEndMs);
+    }
+
+    /**
+     * Moves the lease of every session {@code which} covers by {@code byMs}, after the wall clock stepped, as the
+     * lease table and the stored leases are moved: a decision reads the later of the book's end and the table's,
+     * so after a step back an unmoved end here would keep a dead session's seat for the length of the step.
+     * Returns how many moved.
+     */
+    public int shiftLeases(long byMs, ShiftedLeases which) {
+        requireResident("every session's lease");
+        int moved = 0;
+        for (LiveSession s : List.copyOf(sessions.values())) {
+            if (which.covers(s.lastHeartbeat(), s.leaseEnd())) {
+                putSession(s.shifted(byMs));
+                moved++;
+            }
+        }
+        return moved;
+    }
+
     // ---- applying ------------------------------------------------------------------------------------
 
     /**

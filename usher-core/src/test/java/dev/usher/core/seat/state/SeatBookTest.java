@@ -43,6 +43,24 @@ class SeatBookTest {
     }
 
     @Test
+    void aStepOfTheWallClockMovesTheLeasesItCoversAndNothingElse() {
+        SeatBook b = SeatBook.resident();
+        b.apply(new Effect.StartSession("old", 7, "alice", "ws", "ws", null, T, T.plusSeconds(120)));
+        b.apply(new Effect.StartSession("new", 8, "bob", "ws2", "ws2", null, T.plusSeconds(5), T.plusSeconds(125)));
+        b.apply(new Effect.InsertSeat("x", POOL, "u:7", 7, "alice", "ws", T, Charge.SHARED, Set.of()));
+        b.apply(new Effect.AttachCheckout("old", POOL, "x", T));
+
+        // 30 minutes back, for the leases last heartbeated before T + 1 s (the new clock's are left as they are).
+        assertThat(b.shiftLeases(-1_800_000, (heartbeat, end) -> heartbeat <= T.plusSeconds(1).toEpochMilli())).isEqualTo(1);
+
+        LiveSession old = b.session("old").orElseThrow();
+        assertThat(old.leaseEnd()).isEqualTo(T.plusSeconds(120 - 1800).toEpochMilli());
+        assertThat(old.lastHeartbeat()).isEqualTo(T.minusSeconds(1800).toEpochMilli());
+        assertThat(old.checkouts()).containsEntry(POOL, "x");
+        assertThat(b.session("new").orElseThrow().leaseEnd()).isEqualTo(T.plusSeconds(125).toEpochMilli());
+    }
+
+    @Test
     void oneKeyHoldsOneSeatOfAPoolWhateverTheDecisionSays() {
         SeatBook b = SeatBook.resident();
         b.apply(new Effect.InsertSeat("x", POOL, "u:7", 7, "alice", "ws", T, Charge.SHARED, Set.of()));
