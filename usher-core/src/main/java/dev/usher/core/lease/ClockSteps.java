@@ -20,7 +20,9 @@ import java.util.Optional;
  * and is left alone. It does not depend on the sweep interval, because both clocks are read at the same
  * moment, however late the sweep runs.
  *
- * <p>One look per sweep, from the sweeper's thread; synchronized for the odd direct call from a test.
+ * <p>One look per sweep, and one for each heartbeat about to be refused as lapsed (a step ahead may come
+ * before the sweep that would have found it): the sweeper runs both under its lock, so a step is found, and
+ * the leases moved, once.
  */
 public final class ClockSteps {
 

@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
  * every seat and a step back does not keep dead ones. Loans are not moved: a loan ends on the calendar
  * date its token carries, which the client checks against its own clock. Lingers are not moved either:
  * they are short (minutes) and belong to the seat book; a step ends them early or late by the step.
+ * A heartbeat that finds its lease lapsed looks for a step too ({@link #followClockStep()}) before it is
+ * refused: after a step ahead, it may come before the sweep that would have moved its lease.
  */
 public final class LeaseSweeper implements AutoCloseable {
 
@@ -39,6 +41,12 @@ public final class LeaseSweeper implements AutoCloseable {
     private final Clock clock;
     private final java.util.function.LongSupplier nanoTime;
     private final Duration ttl;
+    /**
+     * Looked at by sweeps and by refused heartbeats, from different threads, always under this sweeper's lock,
+     * which sweeps and flushes hold too: one step moves the leases once, in memory and in the store alike (a flush
+     * meanwhile would write back leases from before the move), and never in the middle of a sweep (a step back
+     * moved then would make every lease look lapsed at the "now" the sweep read before it).
+     */
     private final ClockSteps steps = new ClockSteps();
     /** Monotonic time of the last step seen (shared store: no sweep until the clock is confirmed after it). */
     private long lastStepAt = Long.MIN_VALUE;
@@ -98,11 +106,7 @@ public final class LeaseSweeper implements AutoCloseable {
             return sweepShared();
         }
         Instant now = clock.instant();
-        followClockStep(now).ifPresent(shift -> {
-            // Stored leases too (what a restart reads): written down first, so the store moves what memory moves.
-            records.saveLeases(leases.drainDirty());
-            records.shiftLeases(shift);
-        });
+        followClockStep(now);
         int ended = 0;
         // Bounded: a batch the ledger could not end (say, a store error) must not spin this thread.
         for (int round = 0; round < 1000; round++) {
@@ -122,26 +126,37 @@ public final class LeaseSweeper implements AutoCloseable {
     }
 
     /**
-     * Looks for a step of the wall clock since the last sweep and moves the leases in memory by it; the
-     * shift made, if any, for the caller to apply to what is stored.
+     * Looks for a step of the wall clock since the last look (a sweep's or a refused heartbeat's) and moves the
+     * leases by it: in memory, and on a lone server the stored ones and the seat book's too (what a restart and
+     * the seat decisions read). With several nodes the stored leases follow the database's clock, not this one's.
+     * Returns whether the wall clock stepped.
      */
-    private Optional<ClockSteps.LeaseShift> followClockStep(Instant now) {
+    public synchronized boolean followClockStep() {
+        return followClockStep(clock.instant());
+    }
+
+    private boolean followClockStep(Instant now) {
         if (nanoTime == null) {
-            return Optional.empty();
+            return false;
         }
         long mono = nanoTime.getAsLong();
         Optional<ClockSteps.Step> step = steps.look(now, mono);
         if (step.isEmpty()) {
-            return Optional.empty();
+            return false;
         }
         lastStepAt = mono;
         ClockSteps.LeaseShift shift = step.get().leases(now, ttl);
         int moved = leases.shift(shift);
-        LOG.warn("the wall clock stepped {} by {} s since the last sweep (compared with the monotonic clock); "
+        if (turn == null) {
+            // Written down first, so that the store moves what memory moved.
+            records.saveLeases(leases.drainDirty());
+            records.shiftLeases(shift);
+        }
+        LOG.warn("the wall clock stepped {} by {} s since it was last looked at (compared with the monotonic clock); "
                         + "moved {} lease(s) by the same so each keeps the time it had left{}",
                 shift.by().isNegative() ? "back" : "ahead", Math.abs(shift.by().toMillis()) / 1000.0, moved,
                 turn == null ? "" : " (in this node's memory; the stored leases follow the database's clock)");
-        return Optional.of(shift);
+        return true;
     }
 
     private int sweepShared() {
@@ -185,7 +200,7 @@ public final class LeaseSweeper implements AutoCloseable {
     }
 
     /** Writes the leases heartbeats extended since the last flush (with several nodes they were written before the answer). */
-    public void flush() {
+    public synchronized void flush() {
         List<LeaseTable.Lease> dirty = leases.drainDirty();
         if (turn == null) {
             records.saveLeases(dirty);

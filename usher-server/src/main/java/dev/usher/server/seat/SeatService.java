@@ -51,6 +51,8 @@ public final class SeatService {
     private final KnownHosts knownHosts;
     private volatile SeatCounters counters = SeatCounters.NONE;
     private volatile SessionEndings endings = SessionEndings.inMemory();
+    /** Null until the composition root sets it: refused heartbeats then look for no step of the wall clock. */
+    private volatile LeaseSweeper clockSteps;
 
     private final Heartbeats heartbeats;
 
@@ -90,6 +92,14 @@ public final class SeatService {
     /** Where the reasons sessions ended are kept for their heartbeats; set once by the composition root. */
     public void recordEndingsIn(SessionEndings endings) {
         this.endings = endings;
+    }
+
+    /**
+     * Who looks for a step of the wall clock when a heartbeat finds its lease lapsed: the sweeper, which also looks at
+     * every sweep, so that one step moves the leases once. Set once by the composition root.
+     */
+    public void followClockStepsWith(LeaseSweeper sweeper) {
+        this.clockSteps = sweeper;
     }
 
     /** Why a session whose heartbeat found no lease ended (see {@link SessionEndings}). */
@@ -223,7 +233,14 @@ public final class SeatService {
     /** Extends the session's lease; empty when it lapsed or does not exist (the client checks out again). */
     public Optional<Instant> heartbeat(String sessionId) {
         requireSessionId(sessionId);
-        return heartbeats.extend(sessionId, clock.instant(), leaseTtl);
+        Optional<Instant> extended = heartbeats.extend(sessionId, clock.instant(), leaseTtl);
+        LeaseSweeper steps = clockSteps;
+        if (extended.isEmpty() && steps != null && steps.followClockStep()) {
+            // The wall clock stepped ahead since the last sweep, so the lease only looked lapsed; it has been moved
+            // with the others now. Looked for on refusals only: an answered heartbeat costs nothing more.
+            return heartbeats.extend(sessionId, clock.instant(), leaseTtl);
+        }
+        return extended;
     }
 
     /** The user a session belongs to, if it exists. */

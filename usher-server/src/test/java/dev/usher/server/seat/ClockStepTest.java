@@ -72,4 +72,24 @@ class ClockStepTest {
         assertThat(server.server().sweeper().sweep()).isEqualTo(1);
         assertThat(server.admin().get("/api/v1/seats").json()).isEmpty();
     }
+
+    @Test
+    void aHeartbeatBetweenAStepAheadAndTheNextSweepIsAnsweredAndKeepsTheSeat() {
+        assertThat(client.checkout("s1", "demo", "cal", "alice", "ws1").status()).isEqualTo(201);
+        server.clock().advance(Duration.ofSeconds(30));
+        assertThat(client.heartbeat("s1").status()).isEqualTo(200);
+
+        server.clock().advance(Duration.ofSeconds(1));
+        server.clock().step(Duration.ofMinutes(30));
+        // No sweep has compared the clocks yet: the heartbeat's lease looks 30 minutes overdue until one does.
+        Http.Response beat = client.heartbeat("s1");
+        assertThat(beat.status()).isEqualTo(200);
+        Instant expires = Instant.parse(beat.json().get("leaseExpiresAt").asString());
+        assertThat(expires).isEqualTo(server.now().plus(server.server().seats().leaseTtl()));
+
+        // The sweep after it finds the step followed already: the lease is not moved a second time, the seat stays.
+        assertThat(server.server().sweeper().sweep()).isZero();
+        assertThat(leaseEnd("s1")).isEqualTo(expires);
+        assertThat(server.admin().get("/api/v1/seats").json()).hasSize(1);
+    }
 }
