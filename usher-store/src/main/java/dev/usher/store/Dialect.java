@@ -22,6 +22,15 @@ public interface Dialect {
     /** Serializes transactions that grant or return seats of these pools until this transaction ends. */
     void lockPools(Handle h, Collection<PoolKey> pools);
 
+    /**
+     * Both, sessions first. Inside a group commit, a shared store reports every lock of both lists that the group
+     * does not hold at once, so that the group's next attempt holds them all from its first statement.
+     */
+    default void lock(Handle h, Collection<String> sessionIds, Collection<PoolKey> pools) {
+        lockSessions(h, sessionIds);
+        lockPools(h, pools);
+    }
+
     /** True when several servers share the database (PostgreSQL): memory is then only this node's view. */
     boolean shared();
 

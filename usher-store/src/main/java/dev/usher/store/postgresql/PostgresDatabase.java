@@ -17,6 +17,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -228,11 +230,12 @@ public final class PostgresDatabase implements Database {
         @Override
         public void lockSessions(Handle h, Collection<String> sessionIds) {
             GroupCommit.Held held = groups.heldOn(h);
-            for (String id : sessionIds.stream().distinct().sorted().toList()) {
+            List<String> sorted = sessionIds.stream().distinct().sorted().toList();
+            for (String id : sorted) {
                 if (held == null) {
-                    lock(h, LOCK_SESSION, id);
+                    PostgresDatabase.lock(h, LOCK_SESSION, id);
                 } else if (!held.sessions().contains(id) && !tryLock(h, LOCK_SESSION, id)) {
-                    throw new GroupCommit.NotHeld("session " + id);
+                    throw new GroupCommit.NotHeld(new TreeSet<>(sorted), Set.of());
                 }
             }
         }
@@ -240,12 +243,23 @@ public final class PostgresDatabase implements Database {
         @Override
         public void lockPools(Handle h, Collection<PoolKey> pools) {
             GroupCommit.Held held = groups.heldOn(h);
-            for (PoolKey p : pools.stream().distinct().sorted().toList()) {
+            List<PoolKey> sorted = pools.stream().distinct().sorted().toList();
+            for (PoolKey p : sorted) {
                 if (held == null) {
-                    lock(h, LOCK_POOL, poolLockKey(p));
+                    PostgresDatabase.lock(h, LOCK_POOL, poolLockKey(p));
                 } else if (!held.pools().contains(p) && !tryLock(h, LOCK_POOL, poolLockKey(p))) {
-                    throw new GroupCommit.NotHeld("pool " + p);
+                    throw new GroupCommit.NotHeld(Set.of(), new TreeSet<>(sorted));
                 }
+            }
+        }
+
+        @Override
+        public void lock(Handle h, Collection<String> sessionIds, Collection<PoolKey> pools) {
+            try {
+                lockSessions(h, sessionIds);
+                lockPools(h, pools);
+            } catch (GroupCommit.NotHeld missing) {
+                throw new GroupCommit.NotHeld(new TreeSet<>(sessionIds), new TreeSet<>(pools));
             }
         }
 

@@ -27,9 +27,9 @@ import java.util.function.Consumer;
  * for any number of decisions.
  *
  * <p>Locks: a group takes what its operations declare (their sessions and pools). What it finds it
- * needs beyond that (the other pools of a lapsed session, the sessions on a seat an administrator
- * takes back) is taken only if free at once; otherwise the operation runs on its own, first taking
- * everything it needs, in the global order.
+ * needs beyond that (the pools of a session being ended, the sessions on a seat an administrator
+ * takes back) is taken only if free at once; otherwise the group runs again holding it from the start
+ * (in the global order), and only after that fails too does each operation run on its own.
  */
 final class SharedSeatEngine implements SeatEngine {
 
@@ -86,9 +86,8 @@ final class SharedSeatEngine implements SeatEngine {
     private List<Object> runGroup(Handle h, List<SeatOp<?>> ops, List<Database.AfterCommit> afters) {
         SharedBookLoader.Loading loading = loader.start(h, ops, this::leaseEnd);
         SharedBookLoader.Locks needs = loading.needs();
-        // Inside a group the dialect takes a lock only if it is free at once, else the group runs one by one.
-        db.dialect().lockSessions(h, needs.sessions());
-        db.dialect().lockPools(h, needs.pools());
+        // Inside a group the dialect takes a lock only if it is free at once, else the group runs again holding it.
+        db.dialect().lock(h, needs.sessions(), needs.pools());
         return decideAndWrite(h, loader.finish(loading), ops, afters);
     }
 
