@@ -109,7 +109,7 @@ public final class Invariants {
                 continue;
             }
             for (SessionRow r : b.sessions()) {
-                if (now.isBefore(r.leaseExpiresAt()) && !endsSession(op, r.session(), b.pool())) {
+                if (now.isBefore(r.leaseExpiresAt()) && !endsSession(op, r.session(), b.pool()) && !endedByAdmin(op, r.session(), before)) {
                     v.add("4: seat " + b.seat() + " of " + b.person() + " was freed by '" + op + "' while session " + r.session()
                             + " held it with a lease until " + r.leaseExpiresAt());
                 }
@@ -126,7 +126,8 @@ public final class Invariants {
             SeatRow a = after.seat(b.seat());
             for (SessionRow r : b.sessions()) {
                 boolean still = a != null && a.sessions().stream().anyMatch(x -> x.session().equals(r.session()));
-                if (!still && now.isBefore(r.leaseExpiresAt()) && !endsSession(op, r.session(), b.pool()) && !adminEnds(op, b)) {
+                if (!still && now.isBefore(r.leaseExpiresAt()) && !endsSession(op, r.session(), b.pool()) && !adminEnds(op, b)
+                        && !endedByAdmin(op, r.session(), before)) {
                     v.add("4: live session " + r.session() + " (lease until " + r.leaseExpiresAt() + ") left seat " + b.seat()
                             + " on '" + op + "'");
                 }
@@ -303,6 +304,15 @@ public final class Invariants {
             case Op.ReturnLoan r -> r.pool().equals(seat.pool()) && Names.person(r.user()).equals(seat.person());
             default -> false;
         };
+    }
+
+    /**
+     * An administrator's release or take-back ends the sessions on the seat whole (their clients hear 410 at the next
+     * heartbeat), so those sessions also leave their seats of other pools, as at a session end.
+     */
+    private static boolean endedByAdmin(Op op, String session, ObservedState before) {
+        return (op instanceof Op.Release || op instanceof Op.TakeBack) && before.seats().stream()
+                .anyMatch(s -> adminEnds(op, s) && s.sessions().stream().anyMatch(x -> x.session().equals(session)));
     }
 
     private static boolean endsSession(Op op, String session, Pool pool) {

@@ -41,8 +41,9 @@ import java.util.Map;
  *     pool's last license is removed, its holders' sessions still keep and join their seats.</li>
  * <li>DECISION (sessions): a session exists while it has at least one checkout; its lease is per session
  *     (a checkout or heartbeat renews every checkout of it); a refused checkout changes nothing. A session id
- *     is taken only while the session exists. An admin release ends the released seat's checkouts; a session
- *     left with none ends.</li>
+ *     is taken only while the session exists. An administrator's release or take-back ends the seat, and the
+ *     sessions on it end whole (a session is what a client knows: it hears 410 at its next heartbeat), their
+ *     checkouts of other pools as at a session end.</li>
  * <li>DECISION (seat keys): a seat remembers the person, host and session it was granted for. Under the
  *     pool's current policy a checkout's key is the person (user), person and host (user+host) or the
  *     session (session); it joins the oldest seat whose remembered parts give the same key. Switching to a
@@ -277,6 +278,7 @@ public final class SeatModel implements SystemUnderTest {
         for (Seat s : seats) {
             if (s.pool.equals(pool) && s.person.equals(person)
                     && key(pool, s.person, s.grantHost, s.grantSession).equals(key(pool, person, host, c.session()))
+
                     && (same == null || s.id < same.id)) {
                 same = s;
             }
@@ -521,12 +523,14 @@ public final class SeatModel implements SystemUnderTest {
         }
     }
 
-    /** An administrator ends the seat: its checkouts end, and sessions left with none end too. */
+    /** An administrator ends the seat: the sessions on it end whole, their other checkouts as at a session end. */
     private void end(Seat seat) {
         seats.remove(seat);
         for (Session s : List.copyOf(sessions)) {
-            s.checkouts.removeIf(a -> a.seat() == seat.id);
-            if (s.checkouts.isEmpty()) {
+            if (s.checkouts.removeIf(a -> a.seat() == seat.id)) {
+                for (Pool p : s.checkouts.stream().map(Attachment::pool).distinct().toList()) {
+                    detach(s, p, now);
+                }
                 sessions.remove(s);
             }
         }
