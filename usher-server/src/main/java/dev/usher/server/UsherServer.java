@@ -2,7 +2,6 @@ package dev.usher.server;
 
 import dev.usher.core.identity.AuthMode;
 import dev.usher.core.identity.UserNames;
-import dev.usher.server.auth.AuthSettings;
 import dev.usher.server.auth.ldap.DirectoryLink;
 import dev.usher.server.auth.IdentityService;
 import dev.usher.server.auth.oidc.OidcSignIn;
@@ -17,12 +16,11 @@ import dev.usher.server.install.DataDirectory;
 import dev.usher.server.install.DemoSetup;
 import dev.usher.server.install.InstallationPlace;
 import dev.usher.server.license.LicenseService;
-import dev.usher.server.license.ClusterKeySharing;
-import dev.usher.server.license.KeySharing;
 import dev.usher.server.license.TrustedKeyDirectories;
 import dev.usher.server.license.TrustedKeyWatcher;
 import dev.usher.server.seat.BorrowTokens;
 import dev.usher.server.seat.KnownHosts;
+import dev.usher.server.seat.LeaseRestore;
 import dev.usher.server.seat.LeaseSweeper;
 import dev.usher.server.seat.SeatQueue;
 import dev.usher.server.seat.PoolCatalog;
@@ -63,11 +61,8 @@ import io.javalin.Javalin;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.UUID;
 import java.util.function.Consumer;
 
 /**
@@ -77,7 +72,6 @@ import java.util.function.Consumer;
 public final class UsherServer implements AutoCloseable {
 
     public static final String VERSION = Optional.ofNullable(UsherServer.class.getPackage().getImplementationVersion()).orElse("dev");
-    static final String INSTALLATION_ID_KEY = "installation.id";
     private static final Logger LOG = LoggerFactory.getLogger(UsherServer.class);
 
     private final ServerConfig config;
@@ -88,20 +82,15 @@ public final class UsherServer implements AutoCloseable {
     private final LeaseWriter leaseWriter;
     private final ClusterView clusterView;
     private final PoolCatalog catalog;
-    private final LeaseTable leases;
     private final LicenseService licenses;
     private final TrustedKeyWatcher keyWatcher;
-    private final SeatLedger ledger;
     private final SeatViews views;
-    private final dev.usher.core.lease.LeaseRecords leaseRecords;
-    /** Whether this start gives lapsed leases their grace (not when other nodes kept them honest). */
-    private final boolean graceDue;
+    private final LeaseRestore leaseRestore;
     private final SeatQueue queue;
     private final SeatService seats;
     private final LeaseSweeper sweeper;
     private final AdminCredentials credentials;
     private final SqlSettingsRepository settings;
-    private final SqlUserDirectory userDirectory;
     private final IdentityService identity;
     private final DirectoryLink directoryLink;
     private final String generatedAdminPassword;
@@ -131,12 +120,12 @@ public final class UsherServer implements AutoCloseable {
             // PostgreSQL, the installation id, credentials, people and licenses are in the shared database.
             this.db = config.databaseUrl() == null ? SqliteDatabase.open(dataDir.database()) : PostgresDatabase.open(config.databaseUrl());
             this.cluster = db instanceof PostgresDatabase pg
-                    ? new ClusterNode(new ClusterStore(pg), hostName(), VERSION, config.clock(), this::reloadSharedState) : null;
+                    ? new ClusterNode(new ClusterStore(pg), ClusterView.thisHost(), VERSION, config.clock(), this::reloadSharedState) : null;
             this.settings = new SqlSettingsRepository(db);
-            boolean newInstallation = settings.get(INSTALLATION_ID_KEY).isEmpty();
+            boolean newInstallation = InstallationPlace.isNew(settings);
             // Embedded: bound to this machine and directory, so a copy of the database elsewhere is another installation.
             InstallationPlace.Identity place = config.databaseUrl() == null ? InstallationPlace.settle(settings, dataDir.root())
-                    : new InstallationPlace.Identity(settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString()), Optional.empty());
+                    : InstallationPlace.shared(settings);
             String installationId = place.installationId();
             if (newInstallation) {
                 // On from the start for new installations; one upgraded from before the rule keeps serving as it did
@@ -146,7 +135,7 @@ public final class UsherServer implements AutoCloseable {
             this.copiedFrom = place.copiedFrom().orElse(null);
             this.credentials = AdminCredentials.bootstrap(settings, config.adminToken());
             UserNames names = new UserNames(config.stripDomain());
-            this.userDirectory = new SqlUserDirectory(db);
+            SqlUserDirectory userDirectory = new SqlUserDirectory(db);
             AuditTrail audit = AuditTrail.to(userDirectory, config.clock());
             this.directoryLink = new DirectoryLink(settings, userDirectory, names, config.clock());
             this.identity = new IdentityService(userDirectory, settings, credentials, names, config.clock(), directoryLink::directory);
@@ -157,63 +146,41 @@ public final class UsherServer implements AutoCloseable {
             // --auth-mode (or --demo, which means open) is the administrator's choice for this start on.
             AuthMode requested = config.authMode() != null ? config.authMode() : config.demo() ? AuthMode.OPEN : null;
             if (requested != null && requested != identity.authSettings().mode()) {
-                AuthSettings s = identity.authSettings();
-                identity.saveAuthSettings(new AuthSettings(requested, s.autoCreateUsers(), s.refuseMachineNames(), s.sessionLifetime(),
-                        s.sessionIdle()), "usher serve");
+                identity.saveAuthSettings(identity.authSettings().withMode(requested), "usher serve");
             }
             this.generatedAdminPassword = identity.ensureAdministrator(config.adminPassword()).orElse(null);
 
-            List<Path> keyDirs = new ArrayList<>();
-            keyDirs.add(dataDir.trustedKeys());
-            keyDirs.addAll(config.trustedKeyDirs());
-            Path sharedKeys = null;
-            KeySharing sharing = KeySharing.NONE;
-            if (cluster != null) {
-                // Every node must accept the same licenses: key files on any node's disk are shared through the database
-                // before every reload (a key added or removed here reaches the others with the configuration version).
-                sharedKeys = dataDir.root().resolve("cluster-keys");
-                sharing = new ClusterKeySharing(new dev.usher.store.SqlSharedTrustedKeys(db), List.copyOf(keyDirs), sharedKeys);
-                keyDirs.add(sharedKeys);
-            }
-            this.licenses = new LicenseService(new SqlLicenseRepository(db), new TrustedKeyDirectories(keyDirs, sharedKeys),
-                    installationId, config.clock(), audit, sharing);
+            // Every node must accept the same licenses: key files on any node's disk are shared through the database
+            // before every reload (a key added or removed here reaches the others with the configuration version).
+            var keys = TrustedKeyDirectories.ofNode(dataDir.trustedKeys(), config.trustedKeyDirs(),
+                    cluster == null ? null : new dev.usher.store.SqlSharedTrustedKeys(db), dataDir.root().resolve("cluster-keys"));
+            this.licenses = new LicenseService(new SqlLicenseRepository(db), keys.directories(), installationId, config.clock(), audit,
+                    keys.sharing());
             this.keyWatcher = new TrustedKeyWatcher(licenses);
             this.catalog = new PoolCatalog(licenses, settings);
 
-            this.leases = new LeaseTable();
+            LeaseTable leases = new LeaseTable();
             this.queue = new SeatQueue();
             SeatStore seatStore = SeatStore.open(db, catalog, leases, queue::seatFreed, config.clock());
-            this.ledger = seatStore;
+            SeatLedger ledger = seatStore;
             this.views = seatStore.views();
             userDirectory.seatsFollow(seatStore);
-            this.leaseRecords = seatStore.leases();
-            // Sessions survive a restart; a lease that lapsed while we were down gets one TTL of grace once we
-            // answer again (start()). With several nodes, only when the whole cluster was down: other live
-            // nodes kept the leases honest.
-            this.graceDue = cluster == null || !cluster.othersAlive();
-            if (graceDue) {
-                for (LeaseTable.Lease l : leaseRecords.storedLeases()) {
-                    leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
-                }
-            }
+            this.leaseRestore = LeaseRestore.begin(seatStore.leases(), leases, cluster == null || !cluster.othersAlive());
             this.leaseWriter = cluster == null ? null : new LeaseWriter(seatStore.leases(), 2);
             BorrowTokens borrowTokens = BorrowTokens.load(settings, installationId);
             PeopleHistory peopleHistory = new SqlPeopleHistory(db);
             KnownHosts knownHosts = new KnownHosts(peopleHistory, config.clock());
-            this.seats = cluster == null
-                    ? new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
-                            knownHosts)
-                    : new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens, audit,
-                            knownHosts, new SharedHeartbeats(leases, seatStore.leases(), leaseWriter));
+            this.seats = new SeatService(ledger, views, catalog, leases, names, config.leaseTtl(), config.clock(), queue, borrowTokens,
+                    audit, knownHosts, cluster == null ? leases::heartbeat : new SharedHeartbeats(leases, seatStore.leases(), leaseWriter));
             // Why sessions ended, for their heartbeats; what another node (or an earlier start) ended is read back.
             seats.recordEndingsIn(new SessionEndings(new SqlSessionEnds(db)::lastEnd));
             this.demoLicenseCreated = config.demo() && DemoSetup.ensure(dataDir, licenses, installationId, config.clock().instant());
 
             var nanoTime = dev.usher.core.time.MonotonicClock.of(config.clock());
-            this.sweeper = cluster == null ? new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), nanoTime, config.leaseTtl())
-                    : new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), nanoTime, config.leaseTtl(), cluster);
+            this.sweeper = new LeaseSweeper(ledger, seatStore.leases(), leases, config.clock(), nanoTime, config.leaseTtl(), cluster);
+            seats.followClockStepsWith(sweeper); // a heartbeat that would be refused first looks for a clock step
             this.clusterView = cluster != null ? cluster
-                    : ClusterView.single(hostName(), VERSION, config.clock().instant(), this::localUrl);
+                    : ClusterView.single(ClusterView.thisHost(), VERSION, config.clock().instant(), this::localUrl);
             this.usageRecorder = new UsageRecorder(new SqlUsageStore(db), catalog, config.clock(), config.reports());
             usageRecorder.begin();
             this.auditRecorder = new AuditRecorder(new SqlAuditLog(db), config.reports().audit());
@@ -221,7 +188,7 @@ public final class UsherServer implements AutoCloseable {
             this.notifications = new dev.usher.server.notify.Notifications(settings, new dev.usher.store.notify.SqlNotificationLog(db),
                     new dev.usher.server.notify.Notifications.Sources(licenses, catalog, usageRecorder.store(), auditRecorder.log(),
                             new dev.usher.server.auth.Doctor(userDirectory, names, seats, config.clock()), clusterView),
-                    audit, config.clock(), installationId, hostName(), dev.usher.core.notify.RetrySchedule.DEFAULT);
+                    audit, config.clock(), installationId, ClusterView.thisHost(), dev.usher.core.notify.RetrySchedule.DEFAULT);
             notifications.applyAtStart(config.notifications());
             this.metrics = new UsherMetrics(seats, licenses, leases, config.clock());
             seats.countWith(metrics);
@@ -261,16 +228,6 @@ public final class UsherServer implements AutoCloseable {
         return start(config, null, MonitoringConfig.defaults());
     }
 
-    /** As {@link #start(ServerConfig)}, serving HTTPS too when {@code https} is not null. */
-    public static UsherServer start(ServerConfig config, HttpsConfig https) {
-        return start(config, https, MonitoringConfig.defaults());
-    }
-
-    /** Starts with monitoring settings (metrics token, access log) other than the defaults. */
-    public static UsherServer start(ServerConfig config, MonitoringConfig monitoring) {
-        return start(config, null, monitoring);
-    }
-
     /** Serving HTTPS too when {@code https} is not null, with the given monitoring settings. */
     public static UsherServer start(ServerConfig config, HttpsConfig https, MonitoringConfig monitoring) {
         UsherServer server = new UsherServer(config, https, monitoring);
@@ -285,20 +242,8 @@ public final class UsherServer implements AutoCloseable {
         return server;
     }
 
-    /**
-     * The restart's grace, counted from now, as the server is about to answer: a start-up that took long
-     * (a big database, a slow disk) does not eat into it.
-     */
-    private void graceLapsedLeases() {
-        if (graceDue) {
-            for (LeaseTable.Lease l : leaseRecords.graceLapsed(config.clock().instant(), config.leaseTtl())) {
-                leases.put(l.sessionId(), l.expiresAt(), l.lastHeartbeat());
-            }
-        }
-    }
-
     private void startServing(ServerConfig config) {
-        graceLapsedLeases();
+        leaseRestore.graceLapsed(config.clock().instant(), config.leaseTtl());
         http.start(config.host(), config.port());
         if (cluster != null) {
             cluster.start(localUrl());
@@ -311,11 +256,8 @@ public final class UsherServer implements AutoCloseable {
         notifications.start(config.notifications().interval());
         // Admin commands on this machine find the server here. With HTTPS they use it (plain HTTP may only
         // redirect) and trust exactly the certificate it serves: its DER, base64, so no file has to be readable.
-        String httpsInfo = https == null ? "" : ",\"httpsUrl\":\"" + localHttpsUrl() + "\",\"certificate\":\""
-                + tls.certificateBase64() + "\"";
-        DataDirectory.writePrivateFile(dataDir.serverInfo(),
-                "{\"url\":\"" + localUrl() + "\",\"pid\":" + ProcessHandle.current().pid()
-                        + ",\"token\":\"" + credentials.localToken() + "\"" + httpsInfo + "}\n");
+        dataDir.writeServerInfo(localUrl(), credentials.localToken(), https == null ? null : address().localHttps(),
+                https == null ? null : tls.certificateBase64());
     }
 
     /** Another node changed what this one caches: licenses and keys, pool settings and rules, people and tokens. */
@@ -325,14 +267,6 @@ public final class UsherServer implements AutoCloseable {
         identity.reload();
     }
 
-    private static String hostName() {
-        try {
-            return java.net.InetAddress.getLocalHost().getHostName();
-        } catch (java.io.IOException e) {
-            return "localhost";
-        }
-    }
-
     /** This node and the others sharing its database. */
     public ClusterView cluster() {
         return clusterView;
@@ -340,47 +274,17 @@ public final class UsherServer implements AutoCloseable {
 
     /** Prints what an administrator needs after start: where, how to authenticate, a first curl. */
     public void describe(Consumer<String> out) {
-        out.accept("Usher " + VERSION + " serving on " + publicUrl() + " (data: " + config.dataDir().toAbsolutePath() + ")");
-        if (https != null) {
-            out.accept("HTTPS on " + httpsUrl() + " (certificate " + tls.certificate().getSubjectX500Principal().getName()
-                    + ", valid until " + tls.notAfter() + ")" + (https.redirectHttp() ? "; plain HTTP redirects to it" : ""));
-        }
-        out.accept("installation id: " + licenses.installationId());
-        if (copiedFrom != null) {
-            out.accept("note: this database was copied from installation " + copiedFrom + " (another directory or machine): here it is a"
-                    + " new installation, and server licenses bound to " + copiedFrom + " do not count");
-        }
-        if (db instanceof PostgresDatabase pg) {
-            out.accept("store: " + pg.url() + " (shared; this node is " + cluster.id() + ")");
-        }
-        out.accept("authentication mode: " + identity.authSettings().mode().code()
-                + (identity.authSettings().mode() == AuthMode.OPEN ? " (clients report user and host; trusted LAN)" : ""));
-        if (generatedAdminPassword != null) {
-            out.accept("admin user: " + IdentityService.ADMIN_USER + ", password (shown once, store it now): " + generatedAdminPassword);
-        }
-        credentials.generatedToken().ifPresent(t -> {
-            out.accept("admin token (shown once, store it now): " + t);
-            out.accept("  e.g. curl -H 'Authorization: Bearer " + t + "' " + publicUrl() + "/api/v1/pools");
-        });
-        if (config.demo()) {
-            out.accept(demoLicenseCreated ? "demo: created a license for product 'demo' with 25 'cal' seats"
-                    : "demo: product 'demo' is licensed (reusing the existing demo license)");
-            // A newcomer's next step is the console: say where, and with what (the password is printed only at the first start).
-            out.accept("open " + publicUrl() + " in a browser and sign in as " + IdentityService.ADMIN_USER + " with "
-                    + (generatedAdminPassword != null ? "the password " + generatedAdminPassword
-                    : config.adminPassword() != null ? "the password in USHER_ADMIN_PASSWORD"
-                    : "the password printed at the first start (forgotten? usher admin reset-password)"));
-            out.accept("take a seat:");
-            out.accept("  curl -X PUT " + publicUrl() + "/api/v1/sessions/my-laptop-1/checkouts/demo/cal \\");
-            out.accept("       -H 'Content-Type: application/json' -d '{\"user\":\"alice\",\"host\":\"laptop\",\"client\":\"curl\"}'");
-        }
+        new StartBanner(VERSION, address(), config.dataDir(), https == null ? null : new StartBanner.Https(tls, https.redirectHttp()),
+                licenses.installationId(), Optional.ofNullable(copiedFrom),
+                db instanceof PostgresDatabase pg ? Optional.of("store: " + pg.url() + " (shared; this node is " + cluster.id() + ")")
+                        : Optional.empty(),
+                identity.authSettings().mode(), generatedAdminPassword(), credentials.generatedToken(),
+                config.demo() ? new StartBanner.Demo(demoLicenseCreated, config.adminPassword() != null) : null).print(out);
     }
 
     /** Every registered HTTP route as "METHOD path" (for the API description and its tests). */
     public List<String> routes() {
-        return http.unsafe.internalRouter.allHttpHandlers().stream()
-                .filter(pe -> List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(pe.endpoint.method.name()))
-                .map(pe -> pe.endpoint.method.name() + " " + pe.endpoint.path).sorted().toList();
+        return HttpApi.routes(http);
     }
 
     public int port() {
@@ -397,26 +301,13 @@ public final class UsherServer implements AutoCloseable {
         return https == null ? -1 : Connectors.httpsPort(http);
     }
 
-    /** An HTTPS URL this machine can reach the server on (HTTPS must be on). */
-    public String httpsUrl() {
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "localhost" : config.host();
-        return "https://" + host + ":" + httpsPort();
-    }
-
-    /** An HTTPS URL this machine can reach the server on, by address (HTTPS must be on). */
-    public String localHttpsUrl() {
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-        return "https://" + host + ":" + httpsPort();
-    }
-
     /** A URL this machine can reach the server on. */
     public String localUrl() {
-        String host = config.host().equals("0.0.0.0") || config.host().equals("::") ? "127.0.0.1" : config.host();
-        return "http://" + host + ":" + port();
+        return address().local();
     }
 
-    private String publicUrl() {
-        return config.host().equals("0.0.0.0") ? "http://localhost:" + port() : localUrl();
+    private ServerAddress address() {
+        return new ServerAddress(config.host(), port(), httpsPort());
     }
 
     public ServerConfig config() {
@@ -425,10 +316,6 @@ public final class UsherServer implements AutoCloseable {
 
     public SeatService seats() {
         return seats;
-    }
-
-    public SeatLedger ledger() {
-        return ledger;
     }
 
     /** Seats, sessions and history as the API and console read them. */
@@ -469,15 +356,6 @@ public final class UsherServer implements AutoCloseable {
         return notifications;
     }
 
-    /** The Prometheus registry behind {@code GET /metrics}. */
-    public UsherMetrics metrics() {
-        return metrics;
-    }
-
-    public LeaseTable leases() {
-        return leases;
-    }
-
     public String installationId() {
         return licenses.installationId();
     }
@@ -513,43 +391,9 @@ public final class UsherServer implements AutoCloseable {
     }
 
     private void closeQuietly() {
-        // Reverse order of creation: stop taking requests, persist leases, close the store, unlock.
-        if (queue != null) {
-            queue.close(); // waiting requests answer at once rather than hold the HTTP server's stop
-        }
-        if (http != null) {
-            http.stop();
-        }
-        if (sweeper != null) {
-            sweeper.close();
-        }
-        if (keyWatcher != null) {
-            keyWatcher.close();
-        }
-        if (leaseWriter != null) {
-            leaseWriter.close();
-        }
-        if (cluster != null) {
-            cluster.close();
-        }
-        if (directoryLink != null) {
-            directoryLink.close();
-        }
-        if (usageRecorder != null) {
-            usageRecorder.close();
-        }
-        if (auditRecorder != null) {
-            auditRecorder.close();
-        }
-        if (notifications != null) {
-            notifications.close();
-        }
-        if (metrics != null) {
-            metrics.close();
-        }
-        if (db != null) {
-            db.close();
-        }
-        dataDir.close();
+        // Reverse order of creation, but the queue first: waiting requests answer at once rather than hold the
+        // HTTP server's stop. Leases are written (sweeper, lease writer) before the store closes.
+        StopInOrder.stop(queue, http == null ? null : http::stop, sweeper, keyWatcher, leaseWriter, cluster, directoryLink,
+                usageRecorder, auditRecorder, notifications, metrics, db, dataDir);
     }
 }

@@ -1,5 +1,6 @@
 package dev.usher.cli.admin;
 
+import dev.usher.server.monitoring.MonitoringConfig;
 import dev.usher.cli.common.Environment;
 import dev.usher.cli.UsherCommand;
 import dev.usher.core.identity.AuthMode;
@@ -51,7 +52,7 @@ class AdminHttpsTest {
         ServerConfig config = ServerConfig.defaults(dir.resolve("data")).withHost("127.0.0.1").withPort(0)
                 .withAuthMode(AuthMode.OPEN).withAdminToken(TOKEN).withAdminPassword("https-cli-admin-password")
                 .withSweepInterval(Duration.ofHours(1));
-        return UsherServer.start(config, new HttpsConfig(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"), 0, true));
+        return UsherServer.start(config, new HttpsConfig(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"), 0, true), MonitoringConfig.defaults());
     }
 
     private static void assertOneSentence(Result r, String... contains) {

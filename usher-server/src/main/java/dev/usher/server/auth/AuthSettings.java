@@ -28,4 +28,9 @@ public record AuthSettings(AuthMode mode, boolean autoCreateUsers, boolean refus
             throw new IllegalArgumentException("session idle timeout must be between 1 minute and the session lifetime");
         }
     }
+
+    /** These settings in another mode (what {@code --auth-mode} changes at start). */
+    public AuthSettings withMode(AuthMode other) {
+        return new AuthSettings(other, autoCreateUsers, refuseMachineNames, sessionLifetime, sessionIdle);
+    }
 }

@@ -27,6 +27,15 @@ public interface ClusterView {
     /** Nodes seen recently, this one included. */
     List<NodeView> nodes();
 
+    /** This machine's name as the node list shows it ({@code localhost} when the system cannot tell). */
+    static String thisHost() {
+        try {
+            return java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.io.IOException e) {
+            return "localhost";
+        }
+    }
+
     /** A lone server on its embedded store: it is the whole cluster and does its own sweeping. */
     static ClusterView single(String host, String version, Instant startedAt, java.util.function.Supplier<String> url) {
         String id = java.util.UUID.randomUUID().toString();

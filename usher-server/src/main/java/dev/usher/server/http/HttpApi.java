@@ -44,6 +44,13 @@ public final class HttpApi {
                         dev.usher.server.auth.HostHistory hostHistory, dev.usher.server.auth.StrayPeople strayPeople,
                         dev.usher.server.notify.Notifications notifications) {}
 
+    /** Every route registered on {@code app} as "METHOD path", sorted (for the API description and its tests). */
+    public static List<String> routes(Javalin app) {
+        return app.unsafe.internalRouter.allHttpHandlers().stream()
+                .filter(pe -> List.of("GET", "POST", "PUT", "PATCH", "DELETE").contains(pe.endpoint.method.name()))
+                .map(pe -> pe.endpoint.method.name() + " " + pe.endpoint.path).sorted().toList();
+    }
+
     /** {@code borrowPublicKey}: base64 X.509 Ed25519 key that verifies this installation's borrow tokens. */
     record Installation(String installationId, String version, String buildTime, List<String> trustedKeyIds,
                         String borrowPublicKey) {}

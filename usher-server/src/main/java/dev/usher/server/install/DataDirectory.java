@@ -126,6 +126,20 @@ public final class DataDirectory implements AutoCloseable {
         return root.resolve("server.json");
     }
 
+    /**
+     * Tells admin commands on this machine where this server answers ({@link #serverInfo()}): its URL, its pid, a
+     * token for this run, and with HTTPS its URL and exactly the certificate it serves (DER, base64, so no file has
+     * to be readable).
+     *
+     * @param httpsUrl    null when HTTPS is off
+     * @param certificate null when HTTPS is off
+     */
+    public void writeServerInfo(String url, String token, String httpsUrl, String certificate) {
+        String httpsInfo = httpsUrl == null ? "" : ",\"httpsUrl\":\"" + httpsUrl + "\",\"certificate\":\"" + certificate + "\"";
+        writePrivateFile(serverInfo(), "{\"url\":\"" + url + "\",\"pid\":" + ProcessHandle.current().pid()
+                + ",\"token\":\"" + token + "\"" + httpsInfo + "}\n");
+    }
+
     /** Writes a file only the owner can read (created with those permissions, never readable by others). */
     public static void writePrivateFile(Path file, String content) {
         try {

@@ -41,6 +41,16 @@ public final class InstallationPlace {
     private InstallationPlace() {
     }
 
+    /** Whether this database has no installation id yet: this is the installation's first start. */
+    public static boolean isNew(SettingsRepository settings) {
+        return settings.get(INSTALLATION_ID_KEY).isEmpty();
+    }
+
+    /** The installation id of a database several nodes share: there the database is the installation, wherever it runs. */
+    public static Identity shared(SettingsRepository settings) {
+        return new Identity(settings.putIfAbsent(INSTALLATION_ID_KEY, UUID.randomUUID().toString()), Optional.empty());
+    }
+
     /** The installation id for a database opened in {@code dataDir} on this machine. */
     public static Identity settle(SettingsRepository settings, Path dataDir) {
         return settle(settings, dataDir, InstallationPlace::machineId);

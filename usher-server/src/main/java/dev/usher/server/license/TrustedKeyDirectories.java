@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -34,6 +35,28 @@ public final class TrustedKeyDirectories {
         }
         this.dirs = List.copyOf(dirs);
         this.shared = shared;
+    }
+
+    /** The directories a node reads keys from, and how it shares them with the other nodes (if any). */
+    public record OfNode(TrustedKeyDirectories directories, KeySharing sharing) {
+    }
+
+    /**
+     * A node's key directories: its data directory's own first (keys added through Usher go there), then the
+     * configured ones, then, with several nodes, the mirror of the keys they share through the database.
+     *
+     * @param shared the keys several nodes share, or null for a lone server
+     */
+    public static OfNode ofNode(Path own, List<Path> configured, dev.usher.core.license.SharedKeyStore shared, Path mirror) {
+        List<Path> dirs = new ArrayList<>();
+        dirs.add(own);
+        dirs.addAll(configured);
+        if (shared == null) {
+            return new OfNode(new TrustedKeyDirectories(dirs), KeySharing.NONE);
+        }
+        KeySharing sharing = new ClusterKeySharing(shared, List.copyOf(dirs), mirror);
+        dirs.add(mirror);
+        return new OfNode(new TrustedKeyDirectories(dirs, mirror), sharing);
     }
 
     public List<Path> dirs() {

@@ -106,7 +106,7 @@ public final class TestServer implements AutoCloseable {
                 // Timers are slow on purpose: tests call sweep(), flush() and the notifier's tick() themselves after moving the clock.
                 .withSweepInterval(Duration.ofHours(1))
                 .withNotifications(dev.usher.server.notify.NotificationOverrides.NONE.withInterval(Duration.ofHours(1)));
-        server = UsherServer.start(customize.apply(config).withDatabaseUrl(databaseUrl), monitoring);
+        server = UsherServer.start(customize.apply(config).withDatabaseUrl(databaseUrl), null, monitoring);
     }
 
     /** Stops cleanly and starts again on the same data directory (and clock). */

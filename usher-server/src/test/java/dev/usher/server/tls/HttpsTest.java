@@ -1,5 +1,6 @@
 package dev.usher.server.tls;
 
+import dev.usher.server.monitoring.MonitoringConfig;
 import dev.usher.core.identity.AuthMode;
 import dev.usher.server.ServerConfig;
 import dev.usher.server.UsherServer;
@@ -45,7 +46,7 @@ class HttpsTest {
         ServerConfig config = ServerConfig.defaults(dir.resolve("data")).withHost("127.0.0.1").withPort(0)
                 .withAuthMode(AuthMode.OPEN).withAdminToken(ADMIN_TOKEN).withAdminPassword(ADMIN_PASSWORD)
                 .withSweepInterval(Duration.ofHours(1));
-        return UsherServer.start(config, new HttpsConfig(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"), 0, redirect));
+        return UsherServer.start(config, new HttpsConfig(dir.resolve("tls/cert.pem"), dir.resolve("tls/key.pem"), 0, redirect), MonitoringConfig.defaults());
     }
 
     private static HttpClient trusting(CertificateAndKey material) throws Exception {

@@ -10,9 +10,7 @@ import dev.usher.core.usage.UserDay;
 import dev.usher.store.Database;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.statement.PreparedBatch;
-import org.jdbi.v3.core.statement.Query;
 
-import java.time.Instant;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -34,10 +32,12 @@ public final class SqlUsageStore implements UsageHistory {
 
     private final Database db;
     private final SettledIds settled;
+    private final UsageReads reads;
 
     public SqlUsageStore(Database db) {
         this.db = db;
         this.settled = new SettledIds(db, "seat_events");
+        this.reads = new UsageReads(db);
     }
 
     /**
@@ -257,109 +257,30 @@ public final class SqlUsageStore implements UsageHistory {
                 .execute();
     }
 
-    private static List<String> splitHosts(String hosts) {
+    static List<String> splitHosts(String hosts) {
         return hosts == null || hosts.isEmpty() ? List.of() : Arrays.asList(hosts.split("\n"));
     }
 
-    // ---- reading ---------------------------------------------------------------------------
+    // ---- reading: what reports ask (UsageReads) ----------------------------------------------
 
-    /** Rows of one step with {@code from <= start < to}, optionally of one product and feature, by pool then time. */
     @Override
     public List<UsageRow> rows(UsageRow.Step step, String product, String feature, long from, long to) {
-        StringBuilder sql = new StringBuilder("""
-                SELECT step, product, feature, start, peak, seat_ms, capacity, grants, denied_no_seats, denied_not_entitled,
-                  denied_not_licensed, distinct_users, refused_users, demand_peak
-                FROM usage_history WHERE step = :step AND start >= :from AND start < :to""");
-        if (product != null) {
-            sql.append(" AND product = :p");
-        }
-        if (feature != null) {
-            sql.append(" AND feature = :f");
-        }
-        sql.append(" ORDER BY product, feature, start");
-        return db.read(h -> {
-            Query q = h.createQuery(sql.toString()).bind("step", step.code()).bind("from", from).bind("to", to);
-            if (product != null) {
-                q.bind("p", product);
-            }
-            if (feature != null) {
-                q.bind("f", feature);
-            }
-            return q.map((rs, ctx) -> new UsageRow(UsageRow.Step.fromCode(rs.getString(1)), new PoolKey(rs.getString(2), rs.getString(3)),
-                    rs.getLong(4), rs.getInt(5), rs.getLong(6), rs.getInt(7), rs.getInt(8), rs.getInt(9), rs.getInt(10),
-                    rs.getInt(11), rs.getInt(12), rs.getInt(13), rs.getInt(14))).list();
-        });
+        return reads.rows(step, product, feature, from, to);
     }
 
-    /** Per-person days with {@code from <= day < to}. */
     @Override
     public List<UserDay> userDays(String product, String feature, String user, long from, long to) {
-        StringBuilder sql = new StringBuilder("""
-                SELECT day, product, feature, user_name, sessions, hosts, seat_ms, hours_mask
-                FROM usage_user_day WHERE day >= :from AND day < :to""");
-        if (product != null) {
-            sql.append(" AND product = :p");
-        }
-        if (feature != null) {
-            sql.append(" AND feature = :f");
-        }
-        if (user != null) {
-            sql.append(" AND LOWER(user_name) = LOWER(:u)");
-        }
-        sql.append(" ORDER BY day, product, feature, user_name");
-        return db.read(h -> {
-            Query q = h.createQuery(sql.toString()).bind("from", from).bind("to", to);
-            if (product != null) {
-                q.bind("p", product);
-            }
-            if (feature != null) {
-                q.bind("f", feature);
-            }
-            if (user != null) {
-                q.bind("u", user);
-            }
-            return q.map((rs, ctx) -> new UserDay(rs.getLong(1), new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4),
-                    rs.getInt(5), Set.copyOf(splitHosts(rs.getString(6))), rs.getLong(7), rs.getInt(8))).list();
-        });
+        return reads.userDays(product, feature, user, from, to);
     }
 
-    /** Refusals with {@code from <= at < to}, newest last, at most {@code limit}. */
     @Override
     public List<SeatEvent> denials(String product, String feature, String user, String reason, long from, long to, int limit) {
-        StringBuilder sql = new StringBuilder("""
-                SELECT at, type, product, feature, user_name, host, session_id, seat_id, reason, detail
-                FROM seat_events WHERE type = 'DENY' AND at >= :from AND at < :to""");
-        if (product != null) {
-            sql.append(" AND product = :p");
-        }
-        if (feature != null) {
-            sql.append(" AND feature = :f");
-        }
-        if (user != null) {
-            sql.append(" AND LOWER(user_name) = LOWER(:u)");
-        }
-        if (reason != null) {
-            sql.append(" AND reason = :r");
-        }
-        sql.append(" ORDER BY at, id LIMIT :n");
-        return db.read(h -> {
-            Query q = h.createQuery(sql.toString()).bind("from", from).bind("to", to).bind("n", limit);
-            if (product != null) {
-                q.bind("p", product);
-            }
-            if (feature != null) {
-                q.bind("f", feature);
-            }
-            if (user != null) {
-                q.bind("u", user);
-            }
-            if (reason != null) {
-                q.bind("r", reason);
-            }
-            return q.map((rs, ctx) -> new SeatEvent(Instant.ofEpochMilli(rs.getLong(1)), SeatEvent.Type.valueOf(rs.getString(2)),
-                    new PoolKey(rs.getString(3), rs.getString(4)), rs.getString(5), rs.getString(6), rs.getString(7),
-                    rs.getString(8), rs.getString(9), rs.getString(10))).list();
-        });
+        return reads.denials(product, feature, user, reason, from, to, limit);
+    }
+
+    @Override
+    public Long historyStart(String product, String feature) {
+        return reads.historyStart(product, feature);
     }
 
     /**
@@ -377,25 +298,5 @@ public final class SqlUsageStore implements UsageHistory {
 
     private static int delete(Handle h, String sql, Long cutoff) {
         return cutoff == null ? 0 : h.createUpdate(sql).bind("c", cutoff).execute();
-    }
-
-    /**
-     * When the history of a pool begins: the start of its earliest row of any step (each lookup is one
-     * step of the primary key), or null when it has none. Reports draw from there when a period reaches
-     * back further, so the first minutes of a new installation fill the chart.
-     */
-    @Override
-    public Long historyStart(String product, String feature) {
-        return db.read(h -> {
-            Long first = null;
-            for (UsageRow.Step step : UsageRow.Step.values()) {
-                Long s = h.createQuery("SELECT MIN(start) FROM usage_history WHERE step = :s AND product = :p AND feature = :f")
-                        .bind("s", step.code()).bind("p", product).bind("f", feature).mapTo(Long.class).findOne().orElse(null);
-                if (s != null) { // not a ternary: mixing Long and long there unboxes a null first
-                    first = first == null ? s : Long.valueOf(Math.min(first, s));
-                }
-            }
-            return first;
-        });
     }
 }

@@ -26,7 +26,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -41,9 +40,7 @@ import java.util.regex.Pattern;
  * checkouts, and nothing stale can linger); each has the connect timeout of the settings and twice that
  * as response timeout.
  *
- * <p>Disabled accounts do not sign in: Active Directory's {@code userAccountControl} bit 0x2, 389-DS/Oracle
- * {@code nsAccountLock: true}, or OpenLDAP ppolicy's permanent lock {@code pwdAccountLockedTime: 000001010000Z}
- * (temporary lockouts are enforced by the server's own bind).
+ * <p>Disabled accounts do not sign in (see {@link LdapAccounts}).
  */
 public final class LdapDirectory implements PasswordDirectory {
 
@@ -51,8 +48,6 @@ public final class LdapDirectory implements PasswordDirectory {
 
     static final int PAGE_SIZE = 500;
     private static final int MAX_NAME_LENGTH = 256;
-    private static final int ACCOUNTDISABLE = 0x2;
-    private static final String PERMANENTLY_LOCKED = "000001010000Z";
     /*
      * In direct-bind mode the name goes into a bind DN or UPN, where escaping rules differ per server; a login
      * name outside this set could make the bind and the entry lookup disagree about who the person is.
@@ -63,6 +58,7 @@ public final class LdapDirectory implements PasswordDirectory {
     private final LdapConnector connector;
     private final int pageSize;
     private final String[] attributes;
+    private final LdapAccounts accounts;
 
     public LdapDirectory(LdapSettings settings) {
         this(settings, PAGE_SIZE, null);
@@ -81,6 +77,7 @@ public final class LdapDirectory implements PasswordDirectory {
             throw new IllegalArgumentException("pageSize must be positive");
         }
         this.settings = settings;
+        this.accounts = new LdapAccounts(settings);
         this.connector = new LdapConnector(settings, trustManager);
         this.pageSize = pageSize;
         this.attributes = new String[] {settings.loginAttribute(), settings.displayNameAttribute(),
@@ -122,7 +119,7 @@ public final class LdapDirectory implements PasswordDirectory {
                 return Optional.empty();
             }
         }
-        return Optional.of(toAccount(entry, login));
+        return Optional.of(accounts.read(entry, login));
     }
 
     private Optional<DirectoryAccount> directBind(String login, String password) {
@@ -146,7 +143,7 @@ public final class LdapDirectory implements PasswordDirectory {
                         bindName, entry.getDN(), login);
                 return Optional.empty();
             }
-            return Optional.of(toAccount(entry, login));
+            return Optional.of(accounts.read(entry, login));
         } catch (LDAPException e) {
             throw searchFailed(e);
         }
@@ -208,7 +205,7 @@ public final class LdapDirectory implements PasswordDirectory {
                                 settings.loginAttribute());
                         continue;
                     }
-                    DirectoryAccount account = toAccount(entry, null);
+                    DirectoryAccount account = accounts.read(entry, null);
                     DirectoryAccount earlier = byName.putIfAbsent(account.name().toLowerCase(Locale.ROOT), account);
                     if (earlier != null) {
                         log.warn("LDAP has two entries with {}={}; keeping the first", settings.loginAttribute(),
@@ -296,57 +293,6 @@ public final class LdapDirectory implements PasswordDirectory {
         }
     }
 
-    private DirectoryAccount toAccount(Entry entry, String login) {
-        String stored = entry.getAttributeValue(settings.loginAttribute());
-        // The directory's spelling (Alice typed, alice stored) becomes the canonical name.
-        String name = stored == null ? login : stored;
-        String displayName = entry.getAttributeValue(settings.displayNameAttribute());
-        String email = entry.getAttributeValue(settings.emailAttribute());
-        TreeSet<String> groups = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-        String[] values = entry.getAttributeValues(settings.groupAttribute());
-        if (values != null) {
-            for (String value : values) {
-                String group = groupName(value);
-                if (!group.isEmpty()) {
-                    groups.add(group);
-                }
-            }
-        }
-        return new DirectoryAccount(name, displayName == null ? name : displayName, email,
-                List.copyOf(groups), !disabled(entry));
-    }
-
-    /** {@code cn=engineers,ou=groups,dc=corp,dc=example} → {@code engineers}; a value that is no DN stays as it is. */
-    static String groupName(String value) {
-        try {
-            DN dn = new DN(value);
-            if (dn.isNullDN()) {
-                return value.strip();
-            }
-            String[] rdnValues = dn.getRDN().getAttributeValues();
-            return rdnValues.length == 0 ? value.strip() : rdnValues[0];
-        } catch (LDAPException e) {
-            return value.strip();
-        }
-    }
-
-    static boolean disabled(Entry entry) {
-        String uac = entry.getAttributeValue("userAccountControl");
-        if (uac != null) {
-            try {
-                if ((Long.parseLong(uac.strip()) & ACCOUNTDISABLE) != 0) {
-                    return true;
-                }
-            } catch (NumberFormatException e) {
-                log.warn("LDAP entry {} has a userAccountControl that is no number: {}", entry.getDN(), uac);
-            }
-        }
-        if ("true".equalsIgnoreCase(strip(entry.getAttributeValue("nsAccountLock")))) {
-            return true;
-        }
-        return PERMANENTLY_LOCKED.equals(strip(entry.getAttributeValue("pwdAccountLockedTime")));
-    }
-
     private LDAPConnection open() {
         try {
             return connector.open();
@@ -393,9 +339,5 @@ public final class LdapDirectory implements PasswordDirectory {
         } catch (LDAPException e) {
             return false;
         }
-    }
-
-    private static String strip(String s) {
-        return s == null ? null : s.strip();
     }
 }
