@@ -80,6 +80,15 @@ class GroupCommitTest {
         }
     }
 
+    /** Another node's transaction holding {@link #POOL}'s lock until it rolls back. */
+    private static Handle holdingThePool(PostgresDatabase db) {
+        Handle otherNode = db.dedicatedHandle();
+        otherNode.begin();
+        otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", PostgresDatabase.LOCK_POOL)
+                .bind("k", PostgresDatabase.poolLockKey(POOL)).mapTo(String.class).one();
+        return otherNode;
+    }
+
     private static int count(Database db, String sql) {
         return db.read(h -> h.createQuery(sql).mapTo(Integer.class).one());
     }
@@ -98,10 +107,7 @@ class GroupCommitTest {
         for (int i = 0; i < 10; i++) {
             assertThat(ledger.checkout(request("s-" + i, "user-" + i))).isInstanceOf(CheckoutOutcome.Held.class);
         }
-        Handle otherNode = db.dedicatedHandle();
-        otherNode.begin();
-        otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", PostgresDatabase.LOCK_POOL)
-                .bind("k", PostgresDatabase.poolLockKey(POOL)).mapTo(String.class).one();
+        Handle otherNode = holdingThePool(db);
         ExecutorService threads = Executors.newFixedThreadPool(10);
         try {
             GroupCommit.Stats before = db.groupCommit().stats();
@@ -144,10 +150,7 @@ class GroupCommitTest {
         assertThat(ledger.checkout(request("taken", "bob"))).isInstanceOf(CheckoutOutcome.Held.class);
 
         // Another node holds the pool: the writer waits for it with a first decision, and the rest queue up.
-        Handle otherNode = db.dedicatedHandle();
-        otherNode.begin();
-        otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", PostgresDatabase.LOCK_POOL)
-                .bind("k", PostgresDatabase.poolLockKey(POOL)).mapTo(String.class).one();
+        Handle otherNode = holdingThePool(db);
         ExecutorService threads = Executors.newFixedThreadPool(12);
         try {
             Future<CheckoutOutcome> leader = threads.submit(() -> ledger.checkout(request("s-leader", "leader")));
