@@ -3,25 +3,14 @@ package dev.usher.client;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.Consumer;
 
 /**
  * The client side of Usher: checks seats out, keeps them with background heartbeats, takes a lapsed
@@ -42,69 +31,48 @@ import java.util.function.Consumer;
  * heartbeat says so: {@link SeatListener#seatLost} hears why, and the client does not take a new seat
  * by itself unless {@link Builder#retakeAfterAdministratorRelease} asks it to.
  */
+// This class is the vendors' API and the place where the parts meet; the work is done by package-private
+// parts, one per job: Transport (HTTP, failover, sign-in), Checkouts (the seats held and the requests that
+// take and give them back, vendor key pinning), Heartbeats (the background thread and the grace period),
+// Loans (borrowing) and Listeners (calling the application's SeatListeners).
 public final class UsherClient implements AutoCloseable {
 
-    private static final Duration MIN_BACKOFF = Duration.ofMillis(250);
-
-    private final List<URI> servers;
     private final String product;
-    private final Credentials credentials;
     private final String user;
     private final String host;
-    private final String clientName;
-    private final double jitter;
-    private final Duration grace;
-    private final Clock clock;
     private final String sessionId;
-    private final boolean retakeAfterAdministrator;
-    private final List<SeatListener> listeners = new CopyOnWriteArrayList<>();
-    private final Map<String, Seat> seats = new ConcurrentHashMap<>();
-    private final AtomicInteger current = new AtomicInteger();
-    private final HttpClient http;
-    private final Duration requestTimeout;
-    private final BorrowStore borrows;
-    /** The vendor key pinned by the application, or null: then seats are not checked against the license files. */
-    private final VendorKey vendorKey;
+    private final Listeners listeners;
+    private final Transport transport;
+    private final Checkouts checkouts;
+    private final Heartbeats heartbeats;
+    private final Loans loans;
 
-    private volatile String token;
-    private volatile long heartbeatSeconds = 30;
-    private volatile Instant lastContact;
-    private volatile boolean unreachable;
     private volatile boolean closed;
-    private Thread heartbeats;
 
     private UsherClient(Builder b) {
         if (b.servers.isEmpty()) {
             throw new IllegalArgumentException("at least one server URL is needed");
         }
-        this.servers = List.copyOf(b.servers);
         this.product = Objects.requireNonNull(b.product, "product");
-        this.credentials = b.credentials;
-        this.clientName = b.clientName;
-        this.jitter = b.jitter;
-        this.grace = b.grace;
-        this.clock = b.clock;
-        this.requestTimeout = b.requestTimeout;
-        this.retakeAfterAdministrator = b.retakeAfterAdministrator;
-        this.borrows = new BorrowStore(b.borrowStore != null ? b.borrowStore : BorrowStore.defaultDir());
-        this.listeners.addAll(b.listeners);
-        this.vendorKey = b.vendorKey;
         String u = b.user;
         String h = b.host;
-        if (credentials instanceof Credentials.Open) {
-            Credentials.Open o = (Credentials.Open) credentials;
+        if (b.credentials instanceof Credentials.Open) {
+            Credentials.Open o = (Credentials.Open) b.credentials;
             u = u != null ? u : o.user();
             h = h != null ? h : o.host();
-        } else if (credentials instanceof Credentials.Password) {
-            u = ((Credentials.Password) credentials).user();
-        } else if (credentials instanceof Credentials.Token) {
-            token = ((Credentials.Token) credentials).token();
+        } else if (b.credentials instanceof Credentials.Password) {
+            u = ((Credentials.Password) b.credentials).user();
         }
         this.user = u != null ? u : System.getProperty("user.name");
         this.host = h != null ? h : localHostName();
         this.sessionId = b.sessionId != null ? b.sessionId : newSessionId(host);
-        this.lastContact = clock.instant();
-        this.http = HttpClient.newBuilder().connectTimeout(b.connectTimeout).build();
+        this.listeners = new Listeners(b.listeners);
+        this.transport = new Transport(b.servers, b.credentials, b.connectTimeout, b.requestTimeout, b.clock, listeners);
+        this.checkouts = new Checkouts(transport, listeners, sessionId, product, b.credentials, user, host, b.clientName, b.vendorKey);
+        this.heartbeats = new Heartbeats(transport, checkouts, listeners, sessionId, b.jitter, b.grace, b.clock,
+                b.retakeAfterAdministrator);
+        BorrowStore borrows = new BorrowStore(b.borrowStore != null ? b.borrowStore : BorrowStore.defaultDir());
+        this.loans = new Loans(transport, checkouts, borrows, product, b.clock);
     }
 
     public static Builder builder() {
@@ -126,11 +94,11 @@ public final class UsherClient implements AutoCloseable {
 
     /** The server URL answering now. */
     public URI currentServer() {
-        return servers.get(Math.floorMod(current.get(), servers.size()));
+        return transport.currentServer();
     }
 
     public void addListener(SeatListener l) {
-        listeners.add(Objects.requireNonNull(l));
+        listeners.add(l);
     }
 
     /**
@@ -151,73 +119,23 @@ public final class UsherClient implements AutoCloseable {
         if (closed) {
             throw new IllegalStateException("this client is closed");
         }
-        Seat seat = seats.get(feature);
-        if (seat == null || seat.closed || seat.lost) {
-            seat = new Seat(this, product, feature);
-        }
-        take(seat, wait.duration());
-        seats.put(feature, seat);
-        startHeartbeats();
+        Seat seat = checkouts.held(feature).orElseGet(() -> new Seat(this, product, feature));
+        checkouts.hold(seat, wait.duration());
+        heartbeats.start();
         return seat;
     }
 
     /** The seat of {@code feature} this client holds now (not given back, not lost), if any. */
     public Optional<Seat> seat(String feature) {
-        Seat s = seats.get(feature);
-        return s == null || s.closed || s.lost ? Optional.empty() : Optional.of(s);
-    }
-
-    private void take(Seat seat) {
-        take(seat, Duration.ZERO);
-    }
-
-    /** PUT the checkout; on success updates the seat, otherwise throws. */
-    private void take(Seat seat, Duration wait) {
-        Map<String, String> body = new LinkedHashMap<>();
-        if (credentials instanceof Credentials.Open) {
-            body.put("user", user);
-        }
-        body.put("host", host);
-        body.put("client", clientName);
-        long waitSeconds = (wait.toMillis() + 999) / 1000;
-        Response r = send("PUT", checkoutPath(seat.feature()) + (waitSeconds > 0 ? "?wait=" + waitSeconds : ""),
-                Json.write(body), requestTimeout.plusSeconds(waitSeconds));
-        if (r.status() != 200 && r.status() != 201) {
-            throw UsherException.fromProblem(r.status(), r.body());
-        }
-        Map<String, Object> m = Json.object(r.body());
-        if (vendorKey != null) {
-            try {
-                vendorKey.check(m, product, seat.feature(), r.status());
-            } catch (UntrustedLicense e) {
-                giveBack(seat.feature());
-                throw e;
-            }
-        }
-        seat.update(m);
-        heartbeatSeconds = Math.max(1, Json.number(m, "heartbeatSeconds", heartbeatSeconds));
-        seat.markHeld();
-    }
-
-    /** Gives a seat back that must not be used; it lapses by itself should the server not answer. */
-    private void giveBack(String feature) {
-        try {
-            send("DELETE", checkoutPath(feature), null);
-        } catch (UsherException e) {
-            // the lease lapses on its own
-        }
+        return checkouts.held(feature);
     }
 
     void checkin(Seat seat) {
-        seats.remove(seat.feature(), seat);
+        checkouts.forget(seat);
         if (closed || seat.lost) {
             return; // a lost seat is no longer this session's to give back
         }
-        try {
-            send("DELETE", checkoutPath(seat.feature()), null);
-        } catch (UsherException e) {
-            // The lease lapses on its own.
-        }
+        checkouts.giveBack(seat.feature());
     }
 
     // ---- borrowing -----------------------------------------------------------------------------
@@ -232,20 +150,10 @@ public final class UsherClient implements AutoCloseable {
      */
     public BorrowToken borrow(String feature, Duration duration) {
         BorrowToken.requireEd25519("Ed25519");
-        Seat seat = seats.get(feature);
-        if (seat == null || seat.closed || seat.lost) {
+        if (checkouts.held(feature).isEmpty()) {
             checkout(feature);
         }
-        Instant until = clock.instant().plus(duration).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
-        Response r = send("POST", checkoutPath(feature) + "/borrow", Json.write(Map.of("until", until.toString())));
-        if (r.status() != 200) {
-            throw UsherException.fromProblem(r.status(), r.body());
-        }
-        Map<String, Object> m = Json.object(r.body());
-        String key = Json.string(m, "publicKey");
-        BorrowToken token = BorrowToken.verify(Json.string(m, "token"), key, clock);
-        borrows.save(product, feature, token.text(), key);
-        return token;
+        return loans.borrow(feature, duration);
     }
 
     /**
@@ -254,38 +162,16 @@ public final class UsherClient implements AutoCloseable {
      * @throws OfflineVerificationUnavailable on Java 11 to 14, which cannot check the token's signature
      */
     public Optional<BorrowToken> borrowed(String feature) {
-        try {
-            Optional<BorrowStore.Stored> stored = borrows.read(product, feature);
-            if (stored.isEmpty()) {
-                return Optional.empty();
-            }
-            BorrowToken t = BorrowToken.verify(stored.get().token, stored.get().publicKey, clock);
-            return t.product().equals(product) && t.feature().equals(feature) ? Optional.of(t) : Optional.empty();
-        } catch (IOException | InvalidBorrowToken e) {
-            return Optional.empty();
-        }
+        return loans.borrowed(feature);
     }
 
     /** Gives a borrowed seat back before its date (the server must answer) and forgets the stored token. */
     public void returnBorrow(String feature) {
-        String seatId;
-        try {
-            BorrowStore.Stored stored = borrows.read(product, feature).orElseThrow();
-            seatId = BorrowToken.verify(stored.token, stored.publicKey, clock).seatId();
-        } catch (OfflineVerificationUnavailable e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            throw new UsherException("not-borrowed", 0, "Nothing of " + product + " " + feature + " is borrowed on this computer.");
-        }
-        Response r = send("DELETE", "/api/v1/borrows/" + BorrowStore.segment(seatId), null);
-        if (r.status() != 200 && r.status() != 404) {
-            throw UsherException.fromProblem(r.status(), r.body());
-        }
-        borrows.delete(product, feature);
+        loans.giveBack(feature);
     }
 
     boolean withinGrace() {
-        return !unreachable || clock.instant().isBefore(lastContact.plus(grace));
+        return heartbeats.withinGrace();
     }
 
     /** Gives back every seat, ends the session and stops the heartbeats. */
@@ -295,276 +181,13 @@ public final class UsherClient implements AutoCloseable {
             return;
         }
         closed = true;
-        Thread t;
-        synchronized (this) {
-            t = heartbeats;
-        }
-        if (t != null) {
-            t.interrupt();
-        }
-        seats.values().forEach(s -> s.closed = true);
-        seats.clear();
+        heartbeats.stop();
+        checkouts.closeAll();
         try {
-            send("DELETE", "/api/v1/sessions/" + sessionId, null);
+            transport.send("DELETE", "/api/v1/sessions/" + sessionId, null);
         } catch (UsherException e) {
             // Best effort: the server expires the session.
         }
-    }
-
-    // ---- heartbeats ----------------------------------------------------------------------------
-
-    private synchronized void startHeartbeats() {
-        if (heartbeats == null && !closed) {
-            Thread t = new Thread(this::heartbeatLoop, "usher-heartbeat-" + sessionId);
-            t.setDaemon(true);
-            heartbeats = t;
-            t.start();
-        }
-    }
-
-    private void heartbeatLoop() {
-        int failures = 0;
-        while (!closed) {
-            try {
-                Thread.sleep(failures == 0 ? beatDelay() : backoff(failures));
-            } catch (InterruptedException e) {
-                return;
-            }
-            if (closed) {
-                return;
-            }
-            if (seats.isEmpty()) {
-                failures = 0;
-                continue;
-            }
-            failures = beat() ? 0 : failures + 1;
-        }
-    }
-
-    /** One heartbeat; false when it should be retried soon (no server gave an answer). */
-    private boolean beat() {
-        Response r;
-        try {
-            r = send("POST", "/api/v1/sessions/" + sessionId + "/heartbeat", "");
-        } catch (UsherException e) {
-            if (e.status() == 0 || e.status() >= 500) {
-                checkGrace();
-                return false;
-            }
-            loseAll(SeatLoss.refused(e)); // e.g. signing in again was refused
-            return true;
-        }
-        if (r.status() == 200) {
-            Map<String, Object> m = Json.object(r.body());
-            heartbeatSeconds = Math.max(1, Json.number(m, "heartbeatSeconds", heartbeatSeconds));
-            Instant expires = Seat.parse(Json.string(m, "leaseExpiresAt"), null);
-            for (Seat s : seats.values()) {
-                s.lease(expires);
-            }
-            return true;
-        }
-        if (!definitive(r)) {
-            checkGrace();
-            return false;
-        }
-        if (r.status() == 410) {
-            Map<String, Object> problem = Json.object(r.body());
-            if (SeatLoss.byAdministrator(Json.string(problem, "endedBecause")) && !retakeAfterAdministrator) {
-                loseAll(SeatLoss.ended(problem));
-                return true;
-            }
-            return retakeAll();
-        }
-        loseAll(SeatLoss.refused(UsherException.fromProblem(r.status(), r.body())));
-        return true;
-    }
-
-    /** After a lapse: the same session id takes its seats again (the server answers "renewed" or gives new ones). */
-    private boolean retakeAll() {
-        for (Seat s : seats.values()) {
-            if (s.closed) {
-                continue;
-            }
-            try {
-                take(s);
-                fire(l -> l.seatRestored(s));
-            } catch (UsherException e) {
-                if (e.status() == 0 || e.status() >= 500 && !(e instanceof ServerNotLicensed)) {
-                    checkGrace();
-                    return false;
-                }
-                lose(s, SeatLoss.refused(e));
-            }
-        }
-        return true;
-    }
-
-    private void loseAll(SeatLoss why) {
-        for (Seat s : seats.values()) {
-            lose(s, why);
-        }
-    }
-
-    private void lose(Seat s, SeatLoss why) {
-        seats.remove(s.feature(), s);
-        if (!s.closed && s.markLost(why)) {
-            fire(l -> l.seatLost(s, why));
-        }
-    }
-
-    private void checkGrace() {
-        if (withinGrace()) {
-            return;
-        }
-        SeatLoss why = new SeatLoss(SeatLoss.NO_SERVER_ANSWERED, "No license server has answered since " + lastContact
-                + "; the grace period of " + grace.toMinutes() + " minute(s) is over. Check the network connection.", null);
-        for (Seat s : seats.values()) {
-            lose(s, why);
-        }
-    }
-
-    private long beatDelay() {
-        double f = 1 - jitter * ThreadLocalRandom.current().nextDouble();
-        return Math.max(50, (long) (heartbeatSeconds * 1000 * f));
-    }
-
-    /** Exponential from 250 ms up to one heartbeat interval, with full jitter (so clients do not return in step). */
-    private long backoff(int failures) {
-        long max = Math.max(1000, heartbeatSeconds * 1000);
-        long d = Math.min(max, MIN_BACKOFF.toMillis() << Math.min(failures - 1, 20));
-        return (long) (d * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
-    }
-
-    private void fire(Consumer<SeatListener> call) {
-        for (SeatListener l : listeners) {
-            try {
-                call.accept(l);
-            } catch (RuntimeException e) {
-                // A listener's failure must not stop the heartbeats.
-            }
-        }
-    }
-
-    // ---- HTTP ----------------------------------------------------------------------------------
-
-    /** One answer: status and body. */
-    static final class Response {
-        private final int status;
-        private final String body;
-
-        Response(int status, String body) {
-            this.status = status;
-            this.body = body;
-        }
-
-        int status() {
-            return status;
-        }
-
-        String body() {
-            return body;
-        }
-    }
-
-    /**
-     * An answer that decides something. A 5xx is trouble at that server (its database, a proxy before it),
-     * so the next server is asked; except {@code server-not-licensed}, which every server would say.
-     */
-    private static boolean definitive(Response r) {
-        if (r.status() < 500) {
-            return true;
-        }
-        String type = Json.string(Json.object(r.body()), "type");
-        return type != null && type.endsWith(":server-not-licensed");
-    }
-
-    private String checkoutPath(String feature) {
-        return "/api/v1/sessions/" + sessionId + "/checkouts/" + BorrowStore.segment(product) + "/" + BorrowStore.segment(feature);
-    }
-
-    /** Sends to the current server, failing over to the next ones; throws {@code server-unreachable} if none answers. */
-    private Response send(String method, String path, String body) {
-        return send(method, path, body, requestTimeout);
-    }
-
-    private Response send(String method, String path, String body, Duration timeout) {
-        if (credentials instanceof Credentials.Password && token == null && !path.endsWith("/auth/sign-in")) {
-            signIn();
-        }
-        Response r = sendAny(method, path, body, timeout);
-        if (r.status() == 401 && credentials instanceof Credentials.Password && !path.endsWith("/auth/sign-in")) {
-            signIn(); // the sign-in ended: once more with a fresh one
-            r = sendAny(method, path, body, timeout);
-        }
-        return r;
-    }
-
-    private void signIn() {
-        Credentials.Password p = (Credentials.Password) credentials;
-        token = null;
-        Response r = sendAny("POST", "/api/v1/auth/sign-in", Json.write(Map.of("user", p.user(), "password", p.password())), requestTimeout);
-        if (r.status() != 200) {
-            throw UsherException.fromProblem(r.status(), r.body());
-        }
-        token = Json.string(Json.object(r.body()), "token");
-    }
-
-    /**
-     * Tries the servers in turn from the one that answered last. Returns the first definitive answer; when
-     * every server failed, the last server error (or throws {@code server-unreachable} when none answered).
-     */
-    private Response sendAny(String method, String path, String body, Duration timeout) {
-        int start = current.get();
-        List<String> tried = new ArrayList<>();
-        Throwable last = null;
-        Response lastError = null;
-        for (int k = 0; k < servers.size(); k++) {
-            int idx = Math.floorMod(start + k, servers.size());
-            URI base = servers.get(idx);
-            try {
-                Response r = sendOne(base, method, path, body, timeout);
-                if (definitive(r)) {
-                    current.set(idx);
-                    lastContact = clock.instant();
-                    unreachable = false;
-                    return r;
-                }
-                lastError = r;
-                tried.add(base + " (" + r.status() + ")");
-                UsherException e = UsherException.fromProblem(r.status(), r.body());
-                fire(l -> l.serverUnreachable(base, e));
-            } catch (IOException e) {
-                last = e;
-                tried.add(base.toString());
-                fire(l -> l.serverUnreachable(base, e));
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UsherException("interrupted", 0, "The request to the license server was interrupted.", e);
-            }
-        }
-        unreachable = true;
-        if (lastError != null) {
-            return lastError;
-        }
-        throw new UsherException("server-unreachable", 0, "No license server answers (tried " + String.join(", ", tried)
-                + "). Check your network connection, or tell your administrator.", last);
-    }
-
-    private Response sendOne(URI base, String method, String path, String body, Duration timeout) throws IOException, InterruptedException {
-        String b = base.toString();
-        URI uri = URI.create((b.endsWith("/") ? b.substring(0, b.length() - 1) : b) + path);
-        HttpRequest.Builder rb = HttpRequest.newBuilder(uri).timeout(timeout)
-                .header("Accept", "application/json")
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (body != null) {
-            rb.header("Content-Type", "application/json");
-        }
-        String t = token;
-        if (t != null) {
-            rb.header("Authorization", "Bearer " + t);
-        }
-        HttpResponse<String> r = http.send(rb.build(), HttpResponse.BodyHandlers.ofString());
-        return new Response(r.statusCode(), r.body());
     }
 
     // ---- identity ------------------------------------------------------------------------------
