@@ -347,7 +347,7 @@ public final class CoreSystem implements SystemUnderTest {
         for (HeldSeat s : book.seats().stream().sorted(Comparator.comparing(HeldSeat::id)).toList()) {
             Set<Integer> limits = terms(s.pool(), now).assignments().limitsCovering(s.userId(), directory.rolesOf(s.userId()));
             HeldSeat counted = new HeldSeat(s.id(), s.pool(), s.seatKey(), s.userId(), s.userName(), s.hostKey(), s.createdAt(),
-                    s.lingerUntil(), s.borrowedUntil(), s.charge(), limits, attached.getOrDefault(s.id(), 0));
+                    s.lingerUntil(), s.borrowedUntil(), s.charge(), limits, attached.getOrDefault(s.id(), 0), s.grantSession());
             reloaded.load(counted, onSeat.getOrDefault(s.id(), List.of()));
             tallies.merge(s.pool(), PoolTally.EMPTY.plus(+1, counted.charge(), counted.limits()),
                     (a, b) -> a.plus(+1, counted.charge(), counted.limits()));

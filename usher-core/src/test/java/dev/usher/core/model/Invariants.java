@@ -92,11 +92,12 @@ public final class Invariants {
                     v.add("2: " + key + " holds two seats of " + s.pool() + " (" + other.seat() + " and " + s.seat() + ", policy " + policy + ")");
                 }
             }
-            // 3. A checkout repeated with the same session id never takes a second seat (a lapsed session's
-            // seat may be freed and a new one taken in its place: one seat, not two).
+            // 3. A checkout repeated with the same session id never takes a second seat. A lapsed session starts
+            // afresh: its seat may be freed, or stay (other sessions on it, not swept yet; a seat its new key
+            // does not name), and a new one taken in its place: one seat, not two (sessionsOnOneSeat).
             for (SeatRow b : before.seatsOf(s.pool())) {
                 for (SessionRow r : b.sessions()) {
-                    if (r.session().equals(c.session()) && after.seat(b.seat()) != null) {
+                    if (r.session().equals(c.session()) && after.seat(b.seat()) != null && now.isBefore(r.leaseExpiresAt())) {
                         v.add("3: session " + c.session() + " already on seat " + b.seat() + " took another one, " + s.seat());
                     }
                 }

@@ -70,6 +70,17 @@ class ModelCasesTest {
                 new Op.Checkout("dave-1", CAL, "dave", "ws1", "cad"));
     }
 
+    /** Found by core's model test: the seat remembers the session it was granted to, stored (a restart between). */
+    @Test
+    void aSessionComingBackAfterASwitchToSessionKeysRejoinsTheSeatItWasGranted() {
+        run(new Op.SetPolicy(CAL, "user", 30, 0),
+                new Op.Checkout("alice-3", CAL, "alice", "ws1", "cad"),
+                new Op.SetPolicy(CAL, "session", 30, 0),
+                new Op.Checkin("alice-3", CAL),
+                new Op.Restart(5),
+                new Op.Checkout("alice-3", CAL, "alice", "ws1", "cad"));
+    }
+
     @Test
     void aLentSeatWhoseHolderLeavesIsOnLoanOnly() {
         run(new Op.Checkout("alice-1", CAL, "alice", "laptop", "cad"),

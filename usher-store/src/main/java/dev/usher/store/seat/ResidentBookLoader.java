@@ -81,7 +81,7 @@ final class ResidentBookLoader {
 
     private static HeldSeat withCounts(HeldSeat s, int attached, Set<Integer> limits) {
         return new HeldSeat(s.id(), s.pool(), s.seatKey(), s.userId(), s.userName(), s.hostKey(), s.createdAt(), s.lingerUntil(),
-                s.borrowedUntil(), s.charge(), limits, attached);
+                s.borrowedUntil(), s.charge(), limits, attached, s.grantSession());
     }
 
     static boolean hasLimits(Assignments rules) {

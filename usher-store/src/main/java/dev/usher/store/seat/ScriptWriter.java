@@ -73,10 +73,10 @@ final class ScriptWriter {
             for (HeldSeat s : rows.newSeats()) {
                 run("""
                         INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, linger_until, borrowed_until,
-                          charge, sessions)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                          charge, sessions, grant_session)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
                         s.id(), s.pool().product(), s.pool().feature(), s.seatKey(), s.userId(), s.hostKey(), s.createdAt(),
-                        s.lingerUntil(), s.borrowedUntil(), s.charge().code(), s.attached());
+                        s.lingerUntil(), s.borrowedUntil(), s.charge().code(), s.attached(), s.grantSession());
             }
             for (HeldSeat s : rows.changedSeats()) {
                 run("UPDATE seats SET user_id = ?, seat_key = ?, linger_until = ?, borrowed_until = ?, sessions = ? WHERE id = ?",

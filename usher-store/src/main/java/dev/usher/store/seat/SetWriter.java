@@ -116,16 +116,17 @@ final class SetWriter {
         List<HeldSeat> newSeats = rows.newSeats();
         if (!newSeats.isEmpty()) {
             parts.add(new Part("""
-                    INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, linger_until, borrowed_until, charge, sessions)
+                    INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, linger_until, borrowed_until, charge, sessions,
+                                       grant_session)
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
                                          CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
-                                         CAST(? AS integer[]))""", newSeats.size(), List.of(
+                                         CAST(? AS integer[]), CAST(? AS text[]))""", newSeats.size(), List.of(
                     column("text", newSeats, HeldSeat::id), column("text", newSeats, s -> s.pool().product()),
                     column("text", newSeats, s -> s.pool().feature()), column("text", newSeats, HeldSeat::seatKey),
                     column("int8", newSeats, HeldSeat::userId), column("text", newSeats, HeldSeat::hostKey),
                     column("int8", newSeats, HeldSeat::createdAt), column("int8", newSeats, HeldSeat::lingerUntil),
                     column("int8", newSeats, HeldSeat::borrowedUntil), column("text", newSeats, s -> s.charge().code()),
-                    column("int4", newSeats, HeldSeat::attached))));
+                    column("int4", newSeats, HeldSeat::attached), column("text", newSeats, HeldSeat::grantSession))));
         }
         List<HeldSeat> changedSeats = rows.changedSeats();
         if (!changedSeats.isEmpty()) {

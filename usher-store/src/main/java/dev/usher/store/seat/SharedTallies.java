@@ -33,7 +33,7 @@ record SharedTallies(Map<PoolKey, PoolTally> byPool, Map<PoolKey, Assignments> l
         }
         Set<Integer> limits = rules.limitsCovering(s.userId(), roles.getOrDefault(s.userId(), Set.of()));
         return new HeldSeat(s.id(), s.pool(), s.seatKey(), s.userId(), s.userName(), s.hostKey(), s.createdAt(), s.lingerUntil(),
-                s.borrowedUntil(), s.charge(), limits, s.attached());
+                s.borrowedUntil(), s.charge(), limits, s.attached(), s.grantSession());
     }
 
     /** The queries a tally needs, added to a round trip; {@link #done} once it ran. */

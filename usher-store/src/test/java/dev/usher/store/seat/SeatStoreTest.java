@@ -176,6 +176,35 @@ class SeatStoreTest {
     }
 
     @Test
+    void aSeatRemembersTheSessionItWasGrantedToAcrossASwitchToSessionKeysAndARestart() {
+        capacity.put(POOL, 2);
+        settings.put(POOL, new PoolSettings(SeatKeyPolicy.USER, Duration.ofSeconds(300)));
+        var alice = held(checkout("s1", "alice", "ws1"));
+        var bob = held(checkout("s2", "bob", "ws2"));
+        settings.put(POOL, new PoolSettings(SeatKeyPolicy.SESSION, Duration.ofSeconds(300)));
+        assertThat(ledger.checkin("s1", POOL, now)).isTrue();
+        assertThat(ledger.checkin("s2", POOL, now)).isTrue();
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 2); // both lingering
+
+        // The session a seat was granted to comes back while it lingers: it rejoins it (the pool is full, a new seat
+        // would be refused).
+        var aliceBack = held(checkout("s1", "alice", "ws1"));
+        assertThat(aliceBack.how()).isEqualTo(CheckoutOutcome.How.JOINED);
+        assertThat(aliceBack.seatId()).isEqualTo(alice.seatId());
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 2);
+
+        // What the seat remembers is stored: after a restart bob's session finds his seat the same way.
+        reopen();
+        var bobBack = held(checkout("s2", "bob", "ws2"));
+        assertThat(bobBack.how()).isEqualTo(CheckoutOutcome.How.JOINED);
+        assertThat(bobBack.seatId()).isEqualTo(bob.seatId());
+        assertThat(ledger.views().inUse()).containsEntry(POOL, 2);
+        assertThat(ledger.views().seats()).extracting(SeatRecord::seatId).containsExactlyInAnyOrder(alice.seatId(), bob.seatId());
+        // Another session of the same person is its own seat under session keys (refused here: the pool is full).
+        assertThat(checkout("s3", "alice", "ws1")).isInstanceOf(CheckoutOutcome.Denied.class);
+    }
+
+    @Test
     void checkinReturnsTheSeatOnlyWhenItsLastSessionLeaves() {
         var a = held(checkout("s1", "alice", "ws1"));
         held(checkout("s2", "alice", "ws2"));

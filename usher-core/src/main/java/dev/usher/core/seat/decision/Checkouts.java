@@ -143,7 +143,7 @@ public final class Checkouts {
                 startOrRenew(session, r, person, host, hostKey, leaseEnd, effects);
                 SeatKeyPolicy policy = s.terms().settings().policy();
                 effects.add(new Effect.InsertSeat(r.newSeatId(), pool, policy.seatKey(person.id(), hostKey, r.sessionId()),
-                        person.id(), person.name(), hostKey, r.now(), yes.charge(), yes.limits()));
+                        person.id(), person.name(), hostKey, r.now(), yes.charge(), yes.limits(), r.sessionId()));
                 effects.add(new Effect.AttachCheckout(r.sessionId(), pool, r.newSeatId(), r.now()));
                 effects.add(CheckoutEnd.event(r.now(), SeatEvent.Type.GRANT, pool, person.name(), host, r.sessionId(),
                         r.newSeatId(), null, null, inUse + 1));

@@ -30,8 +30,9 @@ public sealed interface Effect {
     /** The session is gone; its checkouts were ended before (by {@link EndCheckout}). */
     record EndSession(String sessionId) implements Effect {}
 
+    /** A new seat, granted to {@code grantSession} (which the seat remembers: {@link HeldSeat#grantSession()}). */
     record InsertSeat(String seatId, PoolKey pool, String seatKey, long userId, String userName, String hostKey, Instant at,
-                      Charge charge, Set<Integer> limits) implements Effect {
+                      Charge charge, Set<Integer> limits, String grantSession) implements Effect {
         public InsertSeat {
             limits = Set.copyOf(limits);
         }

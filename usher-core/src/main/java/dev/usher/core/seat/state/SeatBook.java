@@ -120,7 +120,9 @@ public final class SeatBook {
     /**
      * The seat a key holds in the pool, found by what the key means rather than by the key string, so
      * that after an administrator switches a pool from user+host to user, a person's existing seat is
-     * found and joined. Several (left from before such a switch): the oldest.
+     * found and joined. Several (left from before such a switch): the oldest. Under the session policy
+     * the key means the session: the seat with its key, else the person's oldest seat granted to that
+     * session (under user or user+host, before a switch to session keys), which a seat remembers.
      */
     public Optional<HeldSeat> seatOfKey(PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey, String sessionId) {
         if (!resident && !loadedPoolUsers.contains(new PoolUser(pool, userId)) && !loadedUsers.contains(userId)) {
@@ -128,7 +130,12 @@ public final class SeatBook {
         }
         if (policy == SeatKeyPolicy.SESSION) {
             String id = indexes.ofKey(pool, policy.seatKey(userId, hostKey, sessionId));
-            return Optional.ofNullable(id == null ? null : seats.get(id));
+            if (id != null) {
+                return Optional.ofNullable(seats.get(id));
+            }
+            return seatsOf(pool, userId).stream()
+                    .filter(s -> s.grantSession() != null && s.grantSession().equals(sessionId))
+                    .min(OLDEST_FIRST);
         }
         return seatsOf(pool, userId).stream()
                 .filter(s -> policy == SeatKeyPolicy.USER || s.hostKey().equals(hostKey))
@@ -527,7 +534,7 @@ public final class SeatBook {
                     throw new IllegalStateException("key " + i.seatKey() + " already holds seat " + holder + " of " + i.pool());
                 }
                 putSeat(new HeldSeat(i.seatId(), i.pool(), i.seatKey(), i.userId(), i.userName(), i.hostKey(),
-                        i.at().toEpochMilli(), null, null, i.charge(), i.limits(), 0));
+                        i.at().toEpochMilli(), null, null, i.charge(), i.limits(), 0, i.grantSession()));
                 putTally(i.pool(), tally(i.pool()).plus(+1, i.charge(), i.limits()));
                 if (!resident && loadedSeats.add(i.seatId())) {
                     journal(() -> loadedSeats.remove(i.seatId()));

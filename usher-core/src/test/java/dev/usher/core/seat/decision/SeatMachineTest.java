@@ -179,6 +179,28 @@ class SeatMachineTest {
     }
 
     @Test
+    void afterASwitchToSessionKeysTheSessionASeatWasGrantedToRejoinsItAndOthersGetTheirOwn() {
+        f.person("alice");
+        f.capacity.put(POOL, 2);
+        f.settings.put(POOL, new PoolSettings(SeatKeyPolicy.USER, Duration.ofSeconds(300)));
+        String seat = held(f.checkout("s1", "alice", "ws1")).seatId();
+        f.settings.put(POOL, new PoolSettings(SeatKeyPolicy.SESSION, Duration.ofSeconds(300)));
+        assertThat(f.run(new SeatOp.Checkin("s1", POOL, f.now)).outcome()).isTrue();
+        assertThat(f.book.seat(seat)).get().extracting(HeldSeat::lingerUntil).isNotNull();
+
+        CheckoutOutcome.Held back = held(f.checkout("s1", "alice", "ws1"));
+        assertThat(back.how()).isEqualTo(CheckoutOutcome.How.JOINED);
+        assertThat(back.seatId()).isEqualTo(seat);
+        assertThat(f.book.seat(seat)).get().extracting(HeldSeat::lingerUntil).isNull();
+        assertThat(f.book.tally(POOL).inUse()).isEqualTo(1);
+        // Another session of the same person is a new seat under session keys.
+        CheckoutOutcome.Held other = held(f.checkout("s2", "alice", "ws1"));
+        assertThat(other.how()).isEqualTo(CheckoutOutcome.How.NEW);
+        assertThat(f.book.seat(other.seatId())).get().extracting(HeldSeat::grantSession).isEqualTo("s2");
+        assertThat(f.book.tally(POOL).inUse()).isEqualTo(2);
+    }
+
+    @Test
     void aForceReleaseEndsEverySessionOnTheSeatEverywhereAndIsRecordedOnceForTheSeat() {
         f.person("alice");
         PoolKey other = new PoolKey("demo", "designer");
