@@ -58,15 +58,9 @@ public final class SeatService {
 
     /**
      * {@code audit}: force releases, pool settings and rules are recorded with who changed them;
-     * {@code knownHosts}: the computers seen, for refusing their names as users.
+     * {@code knownHosts}: the computers seen, for refusing their names as users; {@code heartbeats}: this node's
+     * lease table ({@code leases::heartbeat}) on a lone server, {@code SharedHeartbeats} with several nodes.
      */
-    public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
-                       Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit,
-                       KnownHosts knownHosts) {
-        this(ledger, views, catalog, leases, names, leaseTtl, clock, queue, borrowTokens, audit, knownHosts, leases::heartbeat);
-    }
-
-    /** With heartbeats that do more than extend this node's memory (several nodes: {@code SharedHeartbeats}). */
     public SeatService(SeatLedger ledger, SeatViews views, PoolCatalog catalog, LeaseTable leases, UserNames names, Duration leaseTtl,
                        Clock clock, SeatQueue queue, BorrowTokens borrowTokens, dev.usher.server.audit.AuditTrail audit,
                        KnownHosts knownHosts, Heartbeats heartbeats) {
