@@ -96,6 +96,12 @@ final class Load {
         return PhaseResult.of(key, title, unit, seconds, workers, joined && next.get() >= count);
     }
 
+    /** Starts heartbeating the given sessions as they are created, on its own connections (see {@link SessionKeeper}). */
+    SessionKeeper keeper(String[] heartbeatPaths, int connections, java.util.function.LongSupplier intervalNanos) {
+        return new SessionKeeper(heartbeatPaths, targets.stream().map(Target::address).toList(), connections, timeoutMillis,
+                threads, intervalNanos);
+    }
+
     private List<Worker> workers(int n) {
         List<Worker> workers = new ArrayList<>(n);
         for (int i = 0; i < n; i++) {

@@ -118,7 +118,7 @@ final class Report {
             sb.append("note: DISTURBED: other programs used more than ").append(DISTURBED)
                     .append(" cores during a phase; the server had less CPU than the numbers assume\n");
         }
-        if (rows.stream().anyMatch(r -> r.serverCores() < 0)) {
+        if (rows.stream().anyMatch(r -> r.serverCores() < 0 && r.machineCores() >= 0)) { // a row without any CPU figures ran inside another
             sb.append("note: pass --server-pid PID to see the server's CPU use and memory\n");
         }
         if (errors() > 0) {

@@ -92,6 +92,20 @@ final class Scenario {
 
     /** Checks out every bench session (users spread round-robin), so that all of them are live. */
     PhaseResult createSessions(Load load, Duration limit) {
+        return createSessions(load, limit, null);
+    }
+
+    /**
+     * Starts keeping sessions alive as {@link #createSessions} creates them: every created session heartbeats once per
+     * {@code interval}, or per the {@code heartbeatSeconds} the server asks for when {@code interval} is null.
+     */
+    SessionKeeper keeper(Load load, int connections, Duration interval) {
+        return load.keeper(heartbeatPaths(), connections, () -> interval != null ? interval.toNanos()
+                : heartbeatSeconds.get() > 0 ? Duration.ofSeconds(heartbeatSeconds.get()).toNanos() : 0);
+    }
+
+    /** The same, telling {@code keeper} (when not null) of each session created, for it to keep alive. */
+    PhaseResult createSessions(Load load, Duration limit, SessionKeeper keeper) {
         return load.counted("create", "create live sessions (checkouts)", "checkouts/s", plan.connections(), sessionPaths.length,
                 limit, (w, i) -> {
                     int status = w.call("PUT", checkoutPath(sessionPaths[i]), JSON_HEADER, userBodies[i % userBodies.length]);
@@ -102,6 +116,9 @@ final class Scenario {
                             if (m.find()) {
                                 heartbeatSeconds.compareAndSet(-1, Long.parseLong(m.group(1)));
                             }
+                        }
+                        if (keeper != null) {
+                            keeper.created(i);
                         }
                     }
                 });
