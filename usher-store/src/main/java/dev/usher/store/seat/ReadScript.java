@@ -45,6 +45,10 @@ final class ReadScript {
         return new Param("int8", values);
     }
 
+    boolean isEmpty() {
+        return queries.isEmpty();
+    }
+
     void run(Connection c) {
         if (queries.isEmpty()) {
             return;

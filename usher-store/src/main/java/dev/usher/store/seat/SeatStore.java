@@ -41,6 +41,11 @@ public final class SeatStore implements SeatLedger, PeopleSeats, AutoCloseable {
     private final SeatViews views;
     private final LeaseRecords leaseRecords;
 
+    /** The engine deciding for this store (tests look at how it loads). */
+    SeatEngine engine() {
+        return engine;
+    }
+
     private SeatStore(SeatEngine engine, SeatViews views, LeaseRecords leaseRecords) {
         this.engine = engine;
         this.views = views;

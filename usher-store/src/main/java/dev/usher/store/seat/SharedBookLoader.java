@@ -39,7 +39,7 @@ final class SharedBookLoader {
 
     private record PoolUser(PoolKey pool, long userId) {}
 
-    private static final String SEATS = "SELECT " + SeatRows.SEAT_COLUMNS + " FROM seats s JOIN users u ON u.id = s.user_id ";
+    static final String SEATS = "SELECT " + SeatRows.SEAT_COLUMNS + " FROM seats s JOIN users u ON u.id = s.user_id ";
 
     /** The seats named by id or by their holders (ids, or names through the aliases): params seat ids, user ids, keys. */
     private static final String NAMED = """
@@ -52,6 +52,15 @@ final class SharedBookLoader {
 
     private final PoolTermsSource terms;
     private volatile long allUsersRole = -1;
+    private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong secondRoundTrips = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Loads finished so far, and how many of them needed a second round trip (see {@link ReadAhead}). */
+    record Counts(long loads, long secondRoundTrips) {}
+
+    Counts counts() {
+        return new Counts(loads.get(), secondRoundTrips.get());
+    }
 
     SharedBookLoader(PoolTermsSource terms) {
         this.terms = terms;
@@ -78,7 +87,11 @@ final class SharedBookLoader {
         /** Sessions that may end in this group: every pool they hold a seat in must be locked. */
         private final Set<String> ending = new LinkedHashSet<>();
 
-        private Loading(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases) {
+        /** The second round trip's reads, sent with the first (null when they were not: see {@link ReadAhead}). */
+        private ReadAhead ahead;
+
+        /** {@code held}: the locks the transaction holds since before this load (null: none known). */
+        private Loading(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases, Locks held) {
             this.ops = ops;
             this.handle = h;
             Set<Long> ids = new LinkedHashSet<>();
@@ -188,6 +201,10 @@ final class SharedBookLoader {
                             sessions.add(rs.getString(1));
                         });
             }
+            if (held != null && !held.pools().isEmpty() && !anyNamed && allUsersRole >= 0) {
+                ahead = ReadAhead.add(read, terms, held.pools(), ops, Set.copyOf(sessions), loanPools,
+                        ops.getFirst().now(), allUsersRole);
+            }
             read.run(h.getConnection());
             sessions.forEach(id -> {
                 if (!book.hasSession(id)) {
@@ -243,6 +260,18 @@ final class SharedBookLoader {
             checkouts.values().forEach(m -> tallied.addAll(m.keySet()));
             List<PoolUser> pu = List.copyOf(poolUsers);
             List<PoolKey> lp = List.copyOf(loanPools);
+            if (ahead != null) {
+                ahead.seats().values().forEach(s -> found.putIfAbsent(s.id(), s));
+                found.values().forEach(s -> tallied.add(s.pool()));
+                if (ahead.covers(tallied)) {
+                    loads.incrementAndGet();
+                    return loadSeats(found, ahead.tallies(), pu);
+                }
+                found.keySet().retainAll(named.keySet()); // read again below, with the tallies of the other pools
+                tallied.clear();
+                tallied.addAll(pools);
+                checkouts.values().forEach(m -> tallied.addAll(m.keySet()));
+            }
             ReadScript read = new ReadScript();
             if (!pu.isEmpty() || !theirSeats.isEmpty() || !lp.isEmpty()) {
                 read.add(SEATS + """
@@ -263,8 +292,15 @@ final class SharedBookLoader {
             }
             Instant now = ops.isEmpty() ? Instant.EPOCH : ops.getFirst().now();
             SharedTallies.Reading tallies = SharedTallies.read(read, terms, tallied, now, allUsersRole);
+            loads.incrementAndGet();
+            if (!read.isEmpty()) {
+                secondRoundTrips.incrementAndGet();
+            }
             read.run(handle.getConnection());
-            SharedTallies counted = tallies.done();
+            return loadSeats(found, tallies.done(), pu);
+        }
+
+        private SeatBook loadSeats(Map<String, HeldSeat> found, SharedTallies counted, List<PoolUser> pu) {
             for (HeldSeat s : found.values()) {
                 book.load(counted.limited(s), listed.get(s.id()));
             }
@@ -276,7 +312,15 @@ final class SharedBookLoader {
 
     /** Starts loading for {@code ops}: the first round trip. {@code leases}: the live leases this node knows. */
     Loading start(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases) {
-        return new Loading(h, ops, leases);
+        return new Loading(h, ops, leases, null);
+    }
+
+    /**
+     * The same, in a transaction that holds {@code held} since its first statement: the second round trip's reads for
+     * those pools go with the first, and {@link #finish} needs no round trip of its own when they cover the decisions.
+     */
+    Loading start(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases, Locks held) {
+        return new Loading(h, ops, leases, held);
     }
 
     SeatBook finish(Loading loading) {
@@ -289,7 +333,7 @@ final class SharedBookLoader {
      */
     SeatBook forExplanation(Handle h, PoolKey pool, long userId, Instant now) {
         Loading l = new Loading(h, List.of(new SeatOp.Checkout(new dev.usher.core.seat.CheckoutRequest("-", pool, "-", "-", "-", "-",
-                null, now, java.time.Duration.ZERO, userId, false))), id -> 0);
+                null, now, java.time.Duration.ZERO, userId, false))), id -> 0, null);
         return l.finish();
     }
 

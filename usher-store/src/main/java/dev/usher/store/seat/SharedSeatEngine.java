@@ -39,6 +39,7 @@ final class SharedSeatEngine implements SeatEngine {
     private final CommittedEffects committed;
     private final SharedBookLoader loader;
     private final SetWriter writer = new SetWriter();
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedSeatEngine.class);
     private final Database.Group<SeatOp<?>, Object> group = this::runGroup;
 
     SharedSeatEngine(Database db, PoolTermsSource terms, LeaseTable leases, Consumer<PoolKey> seatFreed) {
@@ -84,7 +85,15 @@ final class SharedSeatEngine implements SeatEngine {
 
     /** A group (several nodes' groups may run at once): everything it needs beyond its declared locks, or nothing. */
     private List<Object> runGroup(Handle h, List<SeatOp<?>> ops, List<Database.AfterCommit> afters) {
-        SharedBookLoader.Loading loading = loader.start(h, ops, this::leaseEnd);
+        // The group commit took every lock its operations declared before this first statement (and perhaps more).
+        Set<String> sessions = new TreeSet<>();
+        Set<PoolKey> pools = new TreeSet<>();
+        for (SeatOp<?> op : ops) {
+            Database.Locks d = declared(op);
+            sessions.addAll(d.sessionIds());
+            pools.addAll(d.pools());
+        }
+        SharedBookLoader.Loading loading = loader.start(h, ops, this::leaseEnd, new SharedBookLoader.Locks(sessions, pools));
         SharedBookLoader.Locks needs = loading.needs();
         // Inside a group the dialect takes a lock only if it is free at once, else the group runs again holding it.
         db.dialect().lock(h, needs.sessions(), needs.pools());
@@ -132,7 +141,7 @@ final class SharedSeatEngine implements SeatEngine {
                 return db.write((h, after) -> {
                     db.dialect().lockSessions(h, held.sessions());
                     db.dialect().lockPools(h, held.pools());
-                    SharedBookLoader.Loading loading = loader.start(h, List.of(op), this::leaseEnd);
+                    SharedBookLoader.Loading loading = loader.start(h, List.of(op), this::leaseEnd, held);
                     SharedBookLoader.Locks needs = loading.needs();
                     if (!needs.within(held)) {
                         throw new Relock(needs);
@@ -172,7 +181,16 @@ final class SharedSeatEngine implements SeatEngine {
                         .bind("now", at).bind("n", max).mapTo(String.class).list()));
     }
 
+    /** Loads so far and how many needed a second round trip under the pools' locks (the rest read ahead). */
+    SharedBookLoader.Counts loadCounts() {
+        return loader.counts();
+    }
+
     @Override
     public void close() {
+        SharedBookLoader.Counts c = loader.counts();
+        if (c.loads() > 0) {
+            LOG.info("seat loads: {}, {} of them with a second round trip under the pools' locks", c.loads(), c.secondRoundTrips());
+        }
     }
 }
