@@ -4,12 +4,9 @@ import dev.usher.core.seat.PoolKey;
 import dev.usher.core.seat.SeatKeyPolicy;
 
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
-import java.util.Deque;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,36 +34,19 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class SeatBook {
 
-    /** A person in a pool: a partial book says whose seats there it was loaded with. */
-    private record PoolUser(PoolKey pool, long userId) {}
-
     private static final Comparator<HeldSeat> OLDEST_FIRST = Comparator.comparingLong(HeldSeat::createdAt).thenComparing(HeldSeat::id);
 
     private final boolean resident;
-    private final Map<String, LiveSession> sessions = new ConcurrentHashMap<>();
-    private final Map<String, HeldSeat> seats = new ConcurrentHashMap<>();
-    private final Map<PoolKey, PoolTally> tallies = new ConcurrentHashMap<>();
-    private final SeatIndexes indexes = new SeatIndexes();
-    private final Map<String, Set<String>> sessionsOnSeat = new ConcurrentHashMap<>();
-    private final Map<Long, Person> people = new ConcurrentHashMap<>();
-    private final Map<String, Long> personByKey = new ConcurrentHashMap<>();
-
-    // What a partial book was loaded with (absent entries included: "loaded, and there is none").
-    private final Set<String> loadedSessions = new HashSet<>();
-    private final Set<String> loadedSeats = new HashSet<>();
-    private final Set<PoolUser> loadedPoolUsers = new HashSet<>();
-    private final Set<Long> loadedUsers = new HashSet<>();
-    private final Set<String> loadedSeatSessions = new HashSet<>();
-    private final Set<Long> loadedPeople = new HashSet<>();
-    private final Set<String> loadedKeys = new HashSet<>();
+    private final SeatTables t = new SeatTables();
+    private final LoadedParts loaded;
     private final Map<String, Long> reservedIds = new ConcurrentHashMap<>();
     private volatile long allUsersRole = -1;
 
-    private Deque<Runnable> undo;
     private final java.util.concurrent.locks.ReentrantReadWriteLock lock = new java.util.concurrent.locks.ReentrantReadWriteLock();
 
     private SeatBook(boolean resident) {
         this.resident = resident;
+        this.loaded = new LoadedParts(resident);
     }
 
     public static SeatBook resident() {
@@ -104,17 +84,13 @@ public final class SeatBook {
     // ---- reading ---------------------------------------------------------------------------------
 
     public Optional<LiveSession> session(String id) {
-        if (!resident && !loadedSessions.contains(id)) {
-            throw new NotLoadedException("session " + id);
-        }
-        return Optional.ofNullable(sessions.get(id));
+        loaded.requireSession(id);
+        return Optional.ofNullable(t.sessions.get(id));
     }
 
     public Optional<HeldSeat> seat(String id) {
-        if (!resident && !loadedSeats.contains(id)) {
-            throw new NotLoadedException("seat " + id);
-        }
-        return Optional.ofNullable(seats.get(id));
+        loaded.requireSeat(id);
+        return Optional.ofNullable(t.seats.get(id));
     }
 
     /**
@@ -125,13 +101,11 @@ public final class SeatBook {
      * session (under user or user+host, before a switch to session keys), which a seat remembers.
      */
     public Optional<HeldSeat> seatOfKey(PoolKey pool, SeatKeyPolicy policy, long userId, String hostKey, String sessionId) {
-        if (!resident && !loadedPoolUsers.contains(new PoolUser(pool, userId)) && !loadedUsers.contains(userId)) {
-            throw new NotLoadedException("the seats of user " + userId + " in " + pool);
-        }
+        loaded.requireSeatsOf(pool, userId);
         if (policy == SeatKeyPolicy.SESSION) {
-            String id = indexes.ofKey(pool, policy.seatKey(userId, hostKey, sessionId));
+            String id = t.indexes.ofKey(pool, policy.seatKey(userId, hostKey, sessionId));
             if (id != null) {
-                return Optional.ofNullable(seats.get(id));
+                return Optional.ofNullable(t.seats.get(id));
             }
             return seatsOf(pool, userId).stream()
                     .filter(s -> s.grantSession() != null && s.grantSession().equals(sessionId))
@@ -144,18 +118,14 @@ public final class SeatBook {
 
     /** Every seat of a person in a pool. */
     public List<HeldSeat> seatsOf(PoolKey pool, long userId) {
-        if (!resident && !loadedPoolUsers.contains(new PoolUser(pool, userId)) && !loadedUsers.contains(userId)) {
-            throw new NotLoadedException("the seats of user " + userId + " in " + pool);
-        }
-        return seatsIn(indexes.ofPerson(pool, userId));
+        loaded.requireSeatsOf(pool, userId);
+        return seatsIn(t.indexes.ofPerson(pool, userId));
     }
 
     /** Every seat of a person, in every pool. */
     public List<HeldSeat> seatsOf(long userId) {
-        if (!resident && !loadedUsers.contains(userId)) {
-            throw new NotLoadedException("the seats of user " + userId);
-        }
-        return seatsIn(indexes.ofPerson(userId));
+        loaded.requireSeatsOf(userId);
+        return seatsIn(t.indexes.ofPerson(userId));
     }
 
     private List<HeldSeat> seatsIn(Set<String> ids) {
@@ -164,7 +134,7 @@ public final class SeatBook {
         }
         List<HeldSeat> out = new ArrayList<>(ids.size());
         for (String id : ids) {
-            HeldSeat s = seats.get(id);
+            HeldSeat s = t.seats.get(id);
             if (s != null) {
                 out.add(s);
             }
@@ -175,32 +145,30 @@ public final class SeatBook {
 
     /** The sessions attached to a seat, sorted. */
     public List<String> sessionsOn(String seatId) {
-        if (!resident && !loadedSeatSessions.contains(seatId)) {
-            throw new NotLoadedException("the sessions on seat " + seatId);
-        }
-        Set<String> on = sessionsOnSeat.get(seatId);
+        loaded.requireSessionsOn(seatId);
+        Set<String> on = t.sessionsOnSeat.get(seatId);
         return on == null ? List.of() : on.stream().sorted().toList();
     }
 
     public PoolTally tally(PoolKey pool) {
-        PoolTally t = tallies.get(pool);
-        if (t == null) {
+        PoolTally tally = t.tallies.get(pool);
+        if (tally == null) {
             if (!resident) {
                 throw new NotLoadedException("the tally of " + pool);
             }
             return PoolTally.EMPTY;
         }
-        return t;
+        return tally;
     }
 
     /** Seats of the pool on loan at {@code now}. */
     public List<HeldSeat> loansIn(PoolKey pool, long now) {
-        if (!resident && !tallies.containsKey(pool)) {
+        if (!resident && !t.tallies.containsKey(pool)) {
             throw new NotLoadedException("the loans of " + pool);
         }
         List<HeldSeat> out = new ArrayList<>();
-        for (String id : indexes.loansIn(pool)) {
-            HeldSeat s = seats.get(id);
+        for (String id : t.indexes.loansIn(pool)) {
+            HeldSeat s = t.seats.get(id);
             if (s != null && s.onLoanAt(now)) {
                 out.add(s);
             }
@@ -210,13 +178,13 @@ public final class SeatBook {
 
     /** Seats whose linger ended at or before {@code now}, oldest first (a resident book's sweep). */
     public List<HeldSeat> lingerEnded(long now, int max) {
-        requireResident("lingering seats");
+        loaded.requireResident("lingering seats");
         List<HeldSeat> out = new ArrayList<>();
-        for (String id : (Iterable<String>) indexes.lingerEndedBy(now)::iterator) {
+        for (String id : (Iterable<String>) t.indexes.lingerEndedBy(now)::iterator) {
             if (out.size() >= max) {
                 break;
             }
-            HeldSeat s = seats.get(id);
+            HeldSeat s = t.seats.get(id);
             if (s != null) {
                 out.add(s);
             }
@@ -226,11 +194,11 @@ public final class SeatBook {
 
     /** Seats whose loan ended at or before {@code now} (a resident book's sweep). */
     public List<HeldSeat> loansEnded(long now) {
-        requireResident("ended loans");
+        loaded.requireResident("ended loans");
         List<HeldSeat> out = new ArrayList<>();
-        for (Set<String> ids : indexes.loansByPool()) {
+        for (Set<String> ids : t.indexes.loansByPool()) {
             for (String id : ids) {
-                HeldSeat s = seats.get(id);
+                HeldSeat s = t.seats.get(id);
                 if (s != null && s.borrowedUntil() != null && s.borrowedUntil() <= now) {
                     out.add(s);
                 }
@@ -241,8 +209,8 @@ public final class SeatBook {
     }
 
     public Optional<Person> person(long id) {
-        Person p = people.get(id);
-        if (p == null && !loadedPeople.contains(id)) {
+        Person p = t.people.get(id);
+        if (p == null && !loaded.hasPerson(id)) {
             throw new NotLoadedException("person " + id);
         }
         return Optional.ofNullable(p);
@@ -250,14 +218,14 @@ public final class SeatBook {
 
     /** The person a normalized name belongs to (through their aliases). */
     public Optional<Person> personByKey(String key) {
-        Long id = personByKey.get(key);
+        Long id = t.personByKey.get(key);
         if (id == null) {
-            if (!loadedKeys.contains(key)) {
+            if (!loaded.hasKey(key)) {
                 throw new NotLoadedException("the person named " + key);
             }
             return Optional.empty();
         }
-        return Optional.ofNullable(people.get(id));
+        return Optional.ofNullable(t.people.get(id));
     }
 
     /** The id a new person of this name would get (reserved by the loader), or empty when none may be created. */
@@ -276,86 +244,80 @@ public final class SeatBook {
     // Whole-state views (resident books: status, console, sweeps).
 
     public Collection<LiveSession> sessions() {
-        requireResident("every session");
-        return sessions.values();
+        loaded.requireResident("every session");
+        return t.sessions.values();
     }
 
     public Collection<HeldSeat> seats() {
-        requireResident("every seat");
-        return seats.values();
+        loaded.requireResident("every seat");
+        return t.seats.values();
     }
 
     public Map<PoolKey, PoolTally> tallies() {
-        requireResident("every pool");
-        return Map.copyOf(tallies);
-    }
-
-    private void requireResident(String what) {
-        if (!resident) {
-            throw new NotLoadedException(what + " (a partial book holds only what its decisions need)");
-        }
+        loaded.requireResident("every pool");
+        return Map.copyOf(t.tallies);
     }
 
     // ---- loading (the store) -----------------------------------------------------------------------
 
     /** A session the loader read; also marks it loaded. */
     public void load(LiveSession s) {
-        loadedSessions.add(s.id());
-        sessions.put(s.id(), s);
+        loaded.markSession(s.id());
+        t.sessions.put(s.id(), s);
     }
 
     /** The loader looked for this session and found none. */
     public void loadNoSession(String id) {
-        loadedSessions.add(id);
+        loaded.markSession(id);
     }
 
     /** A seat the loader read, with the sessions attached to it when {@code sessionIds} is not null. */
     public void load(HeldSeat s, Collection<String> sessionIds) {
-        loadedSeats.add(s.id());
-        indexes.add(s);
-        seats.put(s.id(), s);
+        loaded.markSeat(s.id());
+        t.indexes.add(s);
+        t.seats.put(s.id(), s);
         if (sessionIds != null) {
-            loadedSeatSessions.add(s.id());
+            loaded.markSessionsOn(s.id());
             Set<String> on = ConcurrentHashMap.newKeySet();
             on.addAll(sessionIds);
-            sessionsOnSeat.put(s.id(), on);
+            t.sessionsOnSeat.put(s.id(), on);
         }
     }
 
     /** The loader looked for this seat and found none. */
     public void loadNoSeat(String id) {
-        loadedSeats.add(id);
+        loaded.markSeat(id);
     }
 
     /** Every seat of this person in this pool has been loaded. */
     public void loadedSeatsOf(PoolKey pool, long userId) {
-        loadedPoolUsers.add(new PoolUser(pool, userId));
+        loaded.markSeatsOf(pool, userId);
     }
 
     /** Every seat of this person (in every pool) has been loaded. */
     public void loadedSeatsOf(long userId) {
-        loadedUsers.add(userId);
+        loaded.markSeatsOf(userId);
     }
 
     public void load(PoolKey pool, PoolTally tally) {
-        tallies.put(pool, tally);
+        t.tallies.put(pool, tally);
     }
 
     public void load(Person p) {
-        loadedPeople.add(p.id());
-        people.put(p.id(), p);
+        loaded.markPerson(p.id());
+        t.people.put(p.id(), p);
     }
 
     /** The loader looked for this person and found none. */
     public void loadNoPerson(long id) {
-        loadedPeople.add(id);
+        loaded.markPerson(id);
     }
 
     /** The person a normalized name belongs to, or none ({@code id} null); with the id a new one would get. */
     public void loadKey(String key, Long id, Long reservedId) {
-        loadedKeys.add(key);
+        loaded.markKey(key);
         if (id != null) {
-            personByKey.put(key, id);
+            t.personByKey.put(key, id);
         }
         if (reservedId != null) {
             reservedIds.put(key, reservedId);
@@ -371,44 +333,43 @@ public final class SeatBook {
      * change through the directory, and are read again for the next decisions about them).
      */
     public void forgetPeople() {
-        people.clear();
-        personByKey.clear();
+        t.people.clear();
+        t.personByKey.clear();
         reservedIds.clear();
-        loadedPeople.clear();
-        loadedKeys.clear();
+        loaded.forgetPeople();
     }
 
     /** The seats loaded so far (a partial book's loader fills in their counts and limits). */
     public Collection<HeldSeat> seatsLoaded() {
-        return seats.values();
+        return t.seats.values();
     }
 
     /** The sessions loaded so far. */
     public Collection<LiveSession> sessionsLoaded() {
-        return sessions.values();
+        return t.sessions.values();
     }
 
     /** Pools whose tally is loaded. */
     public Set<PoolKey> poolsLoaded() {
-        return Set.copyOf(tallies.keySet());
+        return Set.copyOf(t.tallies.keySet());
     }
 
     /** Whether a seat / session was loaded (present or not). */
     public boolean hasSeat(String id) {
-        return resident ? seats.containsKey(id) : loadedSeats.contains(id);
+        return resident ? t.seats.containsKey(id) : loaded.hasSeat(id);
     }
 
     public boolean hasSession(String id) {
-        return resident ? sessions.containsKey(id) : loadedSessions.contains(id);
+        return resident ? t.sessions.containsKey(id) : loaded.hasSession(id);
     }
 
     /** Whether the loader already read this person / name (so it can skip them). */
     public boolean hasPerson(long id) {
-        return loadedPeople.contains(id);
+        return loaded.hasPerson(id);
     }
 
     public boolean hasKey(String key) {
-        return loadedKeys.contains(key);
+        return loaded.hasKey(key);
     }
 
     /**
@@ -416,21 +377,21 @@ public final class SeatBook {
      * changed), and the pool's per-limit counts with them. {@code limitsBySeat} names every seat of the pool.
      */
     public void recountLimits(PoolKey pool, Map<String, Set<Integer>> limitsBySeat) {
-        PoolTally t = tally(pool);
+        PoolTally before = tally(pool);
         java.util.Map<Integer, Integer> perLimit = new java.util.HashMap<>();
         limitsBySeat.forEach((seatId, limits) -> {
-            HeldSeat s = seats.get(seatId);
+            HeldSeat s = t.seats.get(seatId);
             if (s == null || !s.pool().equals(pool)) {
                 return;
             }
             if (!limits.equals(s.limits())) {
-                putSeat(s.withLimits(limits));
+                t.putSeat(s.withLimits(limits));
             }
             for (int i : limits) {
                 perLimit.merge(i, 1, Integer::sum);
             }
         });
-        putTally(pool, new PoolTally(t.inUse(), t.perReserve(), t.shared(), perLimit));
+        t.putTally(pool, new PoolTally(before.inUse(), before.perReserve(), before.shared(), perLimit));
     }
 
     /** Which sessions a step of the wall clock moves, by last heartbeat and lease end (epoch ms): {@code ClockSteps.LeaseShift::covers}. */
@@ -446,11 +407,11 @@ public final class SeatBook {
      * Returns how many moved.
      */
     public int shiftLeases(long byMs, ShiftedLeases which) {
-        requireResident("every session's lease");
+        loaded.requireResident("every session's lease");
         int moved = 0;
-        for (LiveSession s : List.copyOf(sessions.values())) {
+        for (LiveSession s : List.copyOf(t.sessions.values())) {
             if (which.covers(s.lastHeartbeat(), s.leaseEnd())) {
-                putSession(s.shifted(byMs));
+                t.putSession(s.shifted(byMs));
                 moved++;
             }
         }
@@ -464,25 +425,17 @@ public final class SeatBook {
      * (several groups share one transaction), the journal goes on.
      */
     public void begin() {
-        if (undo == null) {
-            undo = new ArrayDeque<>();
-        }
+        t.begin();
     }
 
     /** Keeps the changes since {@link #begin()}. */
     public void commit() {
-        undo = null;
+        t.commit();
     }
 
     /** Takes back every change since {@link #begin()} (the group's commit failed). */
     public void rollback() {
-        Deque<Runnable> u = undo;
-        undo = null;
-        if (u != null) {
-            while (!u.isEmpty()) {
-                u.pop().run();
-            }
-        }
+        t.rollback();
     }
 
     public void apply(List<Effect> effects) {
@@ -491,196 +444,9 @@ public final class SeatBook {
         }
     }
 
+    /** Applies one effect (see {@link EffectApplication} for what each checks). */
     public void apply(Effect effect) {
-        switch (effect) {
-            case Effect.CreatePerson c -> {
-                Person p = new Person(c.id(), c.name(), true, Set.of(allUsersRole()));
-                Person before = people.put(p.id(), p);
-                Long keyBefore = personByKey.put(c.key(), p.id());
-                boolean wasLoaded = loadedPeople.add(p.id());
-                journal(() -> {
-                    restore(people, p.id(), before);
-                    restore(personByKey, c.key(), keyBefore);
-                    if (wasLoaded) {
-                        loadedPeople.remove(p.id());
-                    }
-                });
-            }
-            case Effect.TouchPerson ignored -> {
-                // last-seen lives in the directory, not in seat decisions
-            }
-            case Effect.StartSession s -> {
-                if (sessions.containsKey(s.id())) {
-                    throw new IllegalStateException("session " + s.id() + " already exists");
-                }
-                putSession(new LiveSession(s.id(), s.userId(), s.userName(), s.host(), s.hostKey(), s.client(),
-                        s.at().toEpochMilli(), s.at().toEpochMilli(), s.leaseEnd().toEpochMilli(), Map.of()));
-            }
-            case Effect.RenewLease r -> putSession(existingSession(r.sessionId()).renewed(r.at().toEpochMilli(), r.leaseEnd().toEpochMilli()));
-            case Effect.EndSession e -> {
-                LiveSession s = existingSession(e.sessionId());
-                if (!s.checkouts().isEmpty()) {
-                    throw new IllegalStateException("session " + e.sessionId() + " still holds " + s.checkouts().keySet());
-                }
-                removeSession(s.id());
-            }
-            case Effect.InsertSeat i -> {
-                if (seats.containsKey(i.seatId())) {
-                    throw new IllegalStateException("seat " + i.seatId() + " already exists");
-                }
-                String holder = indexes.ofKey(i.pool(), i.seatKey());
-                if (holder != null) {
-                    // Invariant 2 (one seat per key), checked where the seat is made, whatever the store.
-                    throw new IllegalStateException("key " + i.seatKey() + " already holds seat " + holder + " of " + i.pool());
-                }
-                putSeat(new HeldSeat(i.seatId(), i.pool(), i.seatKey(), i.userId(), i.userName(), i.hostKey(),
-                        i.at().toEpochMilli(), null, null, i.charge(), i.limits(), 0, i.grantSession()));
-                putTally(i.pool(), tally(i.pool()).plus(+1, i.charge(), i.limits()));
-                if (!resident && loadedSeats.add(i.seatId())) {
-                    journal(() -> loadedSeats.remove(i.seatId()));
-                }
-                markSeatSessionsKnown(i.seatId());
-            }
-            case Effect.AttachCheckout a -> {
-                LiveSession s = existingSession(a.sessionId());
-                if (s.checkouts().containsKey(a.pool())) {
-                    throw new IllegalStateException("session " + a.sessionId() + " already holds a seat of " + a.pool());
-                }
-                HeldSeat seat = existingSeat(a.seatId());
-                putSession(s.withCheckout(a.pool(), a.seatId()));
-                putSeat(seat.withAttached(seat.attached() + 1));
-                onSeat(a.seatId(), a.sessionId(), true);
-            }
-            case Effect.EndCheckout e -> {
-                LiveSession s = existingSession(e.sessionId());
-                if (!e.seatId().equals(s.checkouts().get(e.pool()))) {
-                    throw new IllegalStateException("session " + e.sessionId() + " holds no seat " + e.seatId() + " of " + e.pool());
-                }
-                HeldSeat seat = existingSeat(e.seatId());
-                putSession(s.withCheckout(e.pool(), null));
-                putSeat(seat.withAttached(seat.attached() - 1));
-                onSeat(e.seatId(), e.sessionId(), false);
-            }
-            case Effect.SetLinger l -> putSeat(existingSeat(l.seatId()).withLinger(l.until() == null ? null : l.until().toEpochMilli()));
-            case Effect.SetLoan l -> putSeat(existingSeat(l.seatId()).withLoan(l.until() == null ? null : l.until().toEpochMilli()));
-            case Effect.ReleaseSeat r -> {
-                HeldSeat seat = existingSeat(r.seatId());
-                if (seat.attached() != 0) {
-                    throw new IllegalStateException("seat " + r.seatId() + " still has " + seat.attached() + " session(s)");
-                }
-                removeSeat(seat.id());
-                putTally(seat.pool(), tally(seat.pool()).plus(-1, seat.charge(), seat.limits()));
-            }
-            case Effect.MoveSession m -> putSession(existingSession(m.sessionId()).ownedBy(m.toUserId(), m.toUserName()));
-            case Effect.MoveCheckout m -> {
-                LiveSession s = existingSession(m.sessionId());
-                HeldSeat from = existingSeat(m.fromSeatId());
-                HeldSeat to = existingSeat(m.toSeatId());
-                putSession(s.withCheckout(m.pool(), m.toSeatId()));
-                putSeat(from.withAttached(from.attached() - 1));
-                putSeat(to.withAttached(to.attached() + 1));
-                onSeat(m.fromSeatId(), m.sessionId(), false);
-                onSeat(m.toSeatId(), m.sessionId(), true);
-            }
-            case Effect.ReassignSeat r -> putSeat(existingSeat(r.seatId()).ownedBy(r.toUserId(), r.toUserName(), r.seatKey()));
-            case Effect.RecordEvent ignored -> {
-                // history is the store's
-            }
-        }
-    }
-
-    private LiveSession existingSession(String id) {
-        return session(id).orElseThrow(() -> new IllegalStateException("session " + id + " does not exist"));
-    }
-
-    private HeldSeat existingSeat(String id) {
-        return seat(id).orElseThrow(() -> new IllegalStateException("seat " + id + " does not exist"));
-    }
-
-    // ---- primitive changes, each journaled ----------------------------------------------------------
-
-    private void journal(Runnable inverse) {
-        if (undo != null) {
-            undo.push(inverse);
-        }
-    }
-
-    private static <K, V> void restore(Map<K, V> map, K key, V before) {
-        if (before == null) {
-            map.remove(key);
-        } else {
-            map.put(key, before);
-        }
-    }
-
-    private void putSession(LiveSession s) {
-        LiveSession before = sessions.put(s.id(), s);
-        journal(() -> restore(sessions, s.id(), before));
-    }
-
-    private void removeSession(String id) {
-        LiveSession before = sessions.remove(id);
-        journal(() -> restore(sessions, id, before));
-    }
-
-    private void putTally(PoolKey pool, PoolTally t) {
-        PoolTally before = tallies.put(pool, t);
-        journal(() -> restore(tallies, pool, before));
-    }
-
-    private void putSeat(HeldSeat s) {
-        HeldSeat before = seats.put(s.id(), s);
-        if (before != null) {
-            indexes.remove(before);
-        }
-        indexes.add(s);
-        journal(() -> {
-            indexes.remove(s);
-            restore(seats, s.id(), before);
-            if (before != null) {
-                indexes.add(before);
-            }
-        });
-    }
-
-    private void removeSeat(String id) {
-        HeldSeat before = seats.remove(id);
-        if (before == null) {
-            return;
-        }
-        indexes.remove(before);
-        Set<String> on = sessionsOnSeat.remove(id);
-        journal(() -> {
-            seats.put(id, before);
-            indexes.add(before);
-            if (on != null) {
-                sessionsOnSeat.put(id, on);
-            }
-        });
-    }
-
-    private void markSeatSessionsKnown(String seatId) {
-        if (!resident && loadedSeatSessions.add(seatId)) {
-            journal(() -> loadedSeatSessions.remove(seatId));
-        }
-    }
-
-    private void onSeat(String seatId, String sessionId, boolean attach) {
-        if (!resident && !loadedSeatSessions.contains(seatId)) {
-            return; // the partial book counts this seat's sessions ({@code attached}) without listing them
-        }
-        Set<String> on = sessionsOnSeat.computeIfAbsent(seatId, k -> ConcurrentHashMap.newKeySet());
-        boolean changed = attach ? on.add(sessionId) : on.remove(sessionId);
-        if (changed) {
-            journal(() -> {
-                Set<String> now = sessionsOnSeat.computeIfAbsent(seatId, k -> ConcurrentHashMap.newKeySet());
-                if (attach) {
-                    now.remove(sessionId);
-                } else {
-                    now.add(sessionId);
-                }
-            });
-        }
+        EffectApplication.apply(this, t, loaded, effect);
     }
 
     /** For the console and tests: epoch ms as an instant, null kept. */
