@@ -42,5 +42,7 @@ echo "=== $LABEL $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg) build 
 usher bench --url $URL $EXTRA --token "$TOK" --license $W/bench.lic --product bench --feature cal --server-pid ${PIDS[0]} --phases baseline,cycles,heartbeats >>$OUT 2>&1
 echo "exit $?" >>$OUT
 kill ${PIDS[@]}; wait ${PIDS[@]} 2>/dev/null
+# Where each node's group commits spent their time (logged at stop, PostgreSQL only).
+grep -h "group commit:\|seat loads:" $W/n1.log $W/n2.log 2>/dev/null | sed 's/^/log: /' >>$OUT
 if [ "$MODE" = pg ]; then su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $W/pg -m fast stop" >/dev/null; fi
 rm -rf $W

@@ -85,6 +85,7 @@ public final class UsherServer implements AutoCloseable {
     private final LicenseService licenses;
     private final TrustedKeyWatcher keyWatcher;
     private final SeatViews views;
+    private final SeatStore seatStore;
     private final LeaseRestore leaseRestore;
     private final SeatQueue queue;
     private final SeatService seats;
@@ -161,7 +162,7 @@ public final class UsherServer implements AutoCloseable {
 
             LeaseTable leases = new LeaseTable();
             this.queue = new SeatQueue();
-            SeatStore seatStore = SeatStore.open(db, catalog, leases, queue::seatFreed, config.clock());
+            this.seatStore = SeatStore.open(db, catalog, leases, queue::seatFreed, config.clock());
             SeatLedger ledger = seatStore;
             this.views = seatStore.views();
             userDirectory.seatsFollow(seatStore);
@@ -394,6 +395,6 @@ public final class UsherServer implements AutoCloseable {
         // Reverse order of creation, but the queue first: waiting requests answer at once rather than hold the
         // HTTP server's stop. Leases are written (sweeper, lease writer) before the store closes.
         StopInOrder.stop(queue, http == null ? null : http::stop, sweeper, keyWatcher, leaseWriter, cluster, directoryLink,
-                usageRecorder, auditRecorder, notifications, metrics, db, dataDir);
+                usageRecorder, auditRecorder, notifications, metrics, seatStore, db, dataDir);
     }
 }
