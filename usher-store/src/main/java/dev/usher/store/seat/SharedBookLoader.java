@@ -27,13 +27,15 @@ import static dev.usher.store.seat.ReadScript.texts;
 
 /**
  * Loads, from a database several nodes share (PostgreSQL), the partial book a group of operations
- * needs, in two round trips. The first reads what the operations name: the people (with their roles,
+ * needs, in one round trip or two. The first reads what the operations name: the people (with their roles,
  * and the id a new one would get), the sessions (with every checkout they hold) and the seats an
  * administrator names or a person's every seat (with the sessions on them). From that,
  * {@link Loading#needs} says every session and pool the decisions may change, which the caller holds
  * locked before {@link SharedBookLoader#finish} reads the rest: the seats each person holds in the
  * pools asked about, the seats of the sessions read, the loans of the pools borrowed from, and every
- * pool's tally. What it did not load, a decision cannot read ({@link SeatBook#partial}).
+ * pool's tally. When the transaction held the pools' locks from its first statement, those reads go with the first
+ * round trip ({@link ReadAhead}) and the second is needed only if the first shows more pools. What it did not load,
+ * a decision cannot read ({@link SeatBook#partial}).
  */
 final class SharedBookLoader {
 
@@ -73,7 +75,7 @@ final class SharedBookLoader {
         }
     }
 
-    /** A load between its two round trips. */
+    /** A load between its first round trip and {@link #finish}. */
     final class Loading {
         private final List<? extends SeatOp<?>> ops;
         private final SeatBook book = SeatBook.partial();

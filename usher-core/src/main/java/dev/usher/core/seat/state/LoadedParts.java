@@ -29,10 +29,6 @@ final class LoadedParts {
         this.resident = resident;
     }
 
-    boolean resident() {
-        return resident;
-    }
-
     // ---- checks before a read -------------------------------------------------------------------
 
     void requireSession(String id) {
