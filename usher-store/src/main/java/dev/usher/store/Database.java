@@ -45,6 +45,14 @@ public interface Database extends AutoCloseable {
          */
         java.util.List<O> run(Handle handle, java.util.List<I> inputs, java.util.List<AfterCommit> afterCommits);
 
+        /**
+         * True when {@link #run}'s first statement is a read that takes the group's locks on the way
+         * ({@link Dialect#locksToTakeWithFirstRead}); the store then does not take them in a round trip of their own.
+         */
+        default boolean takesLocksWithFirstRead() {
+            return false;
+        }
+
         /** The transaction {@link #run} wrote in is durable: keep what it changed outside the database. */
         default void committed() {
         }

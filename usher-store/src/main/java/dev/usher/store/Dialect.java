@@ -31,6 +31,31 @@ public interface Dialect {
         lockPools(h, pools);
     }
 
+    /**
+     * Locks a group commit holds only on paper so far (PostgreSQL), as one query to send ahead of the group's first
+     * read in the same round trip; calling this counts them as taken. Null when there are none: outside a group, or
+     * once taken. Every lock a group waits for is held from that moment to its COMMIT, so a round trip saved here is
+     * one the other nodes' groups about the same pools do not wait for.
+     */
+    default LockQuery locksToTakeWithFirstRead(Handle h) {
+        return null;
+    }
+
+    /**
+     * Whether the group commit running on {@code h} lets its write end with COMMIT in the same round trip (it then
+     * knows that write was its commit). False outside a group commit.
+     */
+    default boolean commitWithWrite(Handle h) {
+        return false;
+    }
+
+    /**
+     * A query that takes locks, in the order of its arrays, and returns one row: how many it took, and how long the
+     * database waited for them (microseconds), which is handed to {@code waited}. Its two parameters are arrays:
+     * {@code lockClasses} (bigint) and {@code keys} (text).
+     */
+    record LockQuery(String sql, java.util.List<Long> lockClasses, java.util.List<String> keys, java.util.function.LongConsumer waited) {}
+
     /** True when several servers share the database (PostgreSQL): memory is then only this node's view. */
     boolean shared();
 

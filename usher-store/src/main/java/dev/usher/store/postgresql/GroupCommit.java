@@ -54,8 +54,31 @@ final class GroupCommit implements AutoCloseable {
 
     private static final Task STOP = new Task(null, null, null, new CompletableFuture<>(), List.of());
 
-    /** The locks the group being run holds, and the handle it runs on. */
-    record Held(Handle handle, Set<String> sessions, Set<PoolKey> pools) {}
+    /**
+     * The locks the group being run holds, the handle it runs on, and what it did with them so far. Only the
+     * writer thread reads or changes it (the dialect is called from the group's run).
+     */
+    static final class Held {
+        final Handle handle;
+        final Set<String> sessions;
+        final Set<PoolKey> pools;
+        /** Not taken yet: the group's first read takes them ({@link dev.usher.store.Dialect#locksToTakeWithFirstRead}). */
+        boolean locksPending;
+        /** One group in the transaction: its write may end with the COMMIT. */
+        final boolean mayCommitWithWrite;
+        /** The COMMIT went with the group's write (so a lost connection after it leaves the outcome unknown). */
+        boolean commitSent;
+        /** How long the database waited for the locks taken with the first read, in microseconds. */
+        long lockWaitMicros;
+
+        Held(Handle handle, Set<String> sessions, Set<PoolKey> pools, boolean locksPending, boolean mayCommitWithWrite) {
+            this.handle = handle;
+            this.sessions = sessions;
+            this.pools = pools;
+            this.locksPending = locksPending;
+            this.mayCommitWithWrite = mayCommitWithWrite;
+        }
+    }
 
     /**
      * Thrown by the dialect inside a group for locks it does not hold and cannot take at once: every lock of the
@@ -84,6 +107,7 @@ final class GroupCommit implements AutoCloseable {
     private final AtomicLong lockNanos = new AtomicLong();
     private final AtomicLong workNanos = new AtomicLong();
     private final AtomicLong commitNanos = new AtomicLong();
+    private final AtomicLong committedWithWrite = new AtomicLong();
     private volatile boolean closed;
 
     GroupCommit(Supplier<Handle> connections) {
@@ -95,7 +119,7 @@ final class GroupCommit implements AutoCloseable {
     /** The group's locks when {@code h} is the handle a group is running on, else null. */
     Held heldOn(Handle h) {
         Held c = current;
-        return c != null && c.handle() == h ? c : null;
+        return c != null && c.handle == h ? c : null;
     }
 
     @SuppressWarnings("unchecked")
@@ -194,12 +218,19 @@ final class GroupCommit implements AutoCloseable {
         long t1 = t0;
         long t2 = t0;
         Map<Task, Object> results = new java.util.IdentityHashMap<>();
+        Held held = null;
         try (Handle h = connections.get()) {
             try {
                 h.begin();
-                PostgresDatabase.lockAll(h, sessions, pools.stream().map(PostgresDatabase::poolLockKey).toList());
+                // A group whose first statement is a read takes its locks with that read: one round trip less
+                // while they are held (and so one less for the other nodes' groups waiting for them).
+                boolean withFirstRead = groups.keySet().stream().allMatch(Database.Group::takesLocksWithFirstRead);
+                if (!withFirstRead) {
+                    AdvisoryLocks.lockAll(h, sessions, pools.stream().map(AdvisoryLocks::poolLockKey).toList());
+                }
                 t1 = System.nanoTime();
-                current = new Held(h, sessions, pools);
+                held = new Held(h, sessions, pools, withFirstRead, groups.size() == 1);
+                current = held;
                 for (var g : groups.entrySet()) {
                     List<Task> in = g.getValue();
                     List<Object> out = g.getKey().run(h, in.stream().map(Task::input).toList(),
@@ -209,9 +240,12 @@ final class GroupCommit implements AutoCloseable {
                     }
                 }
                 current = null;
+                if (held.locksPending) {
+                    throw new IllegalStateException("a group that takes its locks with its first read read nothing");
+                }
                 t2 = System.nanoTime();
                 committing = true;
-                h.commit();
+                h.commit(); // nothing to send when the COMMIT went with the write (the driver knows the transaction ended)
             } catch (RuntimeException | Error e) {
                 current = null;
                 try {
@@ -227,7 +261,7 @@ final class GroupCommit implements AutoCloseable {
             if (e instanceof NotHeld && mayRelock) {
                 throw e;
             }
-            if (committing) {
+            if (committing || held != null && held.commitSent && outcomeUnknown(e)) {
                 // The COMMIT itself failed: whether it was stored is unknown, so nobody is told it was.
                 StoreException failure = new StoreException("the database could not save the change: "
                         + PostgresDatabase.rootMessage(e), e);
@@ -242,9 +276,14 @@ final class GroupCommit implements AutoCloseable {
         }
         groups.keySet().forEach(Database.Group::committed);
         long t3 = System.nanoTime();
-        lockNanos.addAndGet(t1 - t0);
-        workNanos.addAndGet(t2 - t1);
+        // Locks taken with the first read were waited for inside it: the database measured that wait.
+        long waited = held.lockWaitMicros * 1_000;
+        lockNanos.addAndGet(t1 - t0 + waited);
+        workNanos.addAndGet(t2 - t1 - waited);
         commitNanos.addAndGet(t3 - t2);
+        if (held.commitSent) {
+            committedWithWrite.incrementAndGet();
+        }
         groupsCommitted.incrementAndGet();
         decisionsCommitted.addAndGet(tasks.size());
         largestGroup.accumulateAndGet(tasks.size(), Math::max);
@@ -261,17 +300,28 @@ final class GroupCommit implements AutoCloseable {
     }
 
     /**
+     * Whether a failure of a write that carried the COMMIT leaves it unknown if the COMMIT happened: yes unless the
+     * database itself answered with an error (it then rolled the whole transaction back; a lost connection, class 08,
+     * or no SQL state at all, means the answer never came).
+     */
+    static boolean outcomeUnknown(RuntimeException e) {
+        java.sql.SQLException sql = PostgresDatabase.sqlCause(e);
+        String state = sql == null ? null : sql.getSQLState();
+        return state == null || state.startsWith("08");
+    }
+
+    /**
      * How grouping went so far: transactions committed, decisions in them, the largest group, where the
      * time went, how many groups were rolled back to run each decision on its own, and how many attempts were rolled
      * back to run the group again holding more locks.
      */
     record Stats(long groups, long decisions, int largest, long lockMillis, long workMillis, long commitMillis, long regrouped,
-                 long relocked) {}
+                 long relocked, long committedWithWrite) {}
 
     Stats stats() {
         return new Stats(groupsCommitted.get(), decisionsCommitted.get(), largestGroup.get(),
                 lockNanos.get() / 1_000_000, workNanos.get() / 1_000_000, commitNanos.get() / 1_000_000, regrouped.get(),
-                relocked.get());
+                relocked.get(), committedWithWrite.get());
     }
 
     /** Decisions waiting for the next group (tests use it to know a group is complete). */
@@ -294,10 +344,12 @@ final class GroupCommit implements AutoCloseable {
         Stats s = stats();
         if (s.groups() > 0) {
             // Where a group's time goes: waiting for its locks (another node's group), deciding (loading and
-            // writing: round trips with the pools locked), and COMMIT (the WAL flush).
+            // writing: round trips with the pools locked; with the COMMIT, the WAL flush, when it went with the write),
+            // and a COMMIT sent on its own.
             LOG.info("group commit: {} seat decisions in {} transactions (largest group {}, {} run again one by one, {} again with more"
-                            + " locks); ms waiting for locks {}, deciding {}, committing {}", s.decisions(), s.groups(), s.largest(),
-                    s.regrouped(), s.relocked(), s.lockMillis(), s.workMillis(), s.commitMillis());
+                            + " locks, {} committed with their write); ms waiting for locks {}, deciding {}, committing {}", s.decisions(),
+                    s.groups(), s.largest(), s.regrouped(), s.relocked(), s.committedWithWrite(), s.lockMillis(), s.workMillis(),
+                    s.commitMillis());
         }
     }
 }

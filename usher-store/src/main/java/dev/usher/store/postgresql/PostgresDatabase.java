@@ -2,7 +2,6 @@ package dev.usher.store.postgresql;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
-import dev.usher.core.seat.PoolKey;
 import dev.usher.store.Database;
 import dev.usher.store.Dialect;
 import dev.usher.store.StoreException;
@@ -15,10 +14,8 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Function;
 
@@ -27,7 +24,7 @@ import java.util.function.Function;
  * nodes use at once.
  *
  * <p>Every {@link #write} is one READ COMMITTED transaction on a pooled connection. What must not
- * be decided twice at once is serialized with transaction-scoped advisory locks ({@link #dialect()}):
+ * be decided twice at once is serialized with transaction-scoped advisory locks ({@link AdvisoryLocks}):
  * one per session and one per pool, always sessions first and each kind in sorted order. A write
  * that loses a race the database detects (a deadlock, a serialization failure, a unique or foreign
  * key violation from a concurrent insert or delete) is rolled back and run again from the start,
@@ -41,17 +38,15 @@ public final class PostgresDatabase implements Database {
 
     private static final Logger LOG = LoggerFactory.getLogger(PostgresDatabase.class);
     private static final int MAX_ATTEMPTS = 8;
-    /** Advisory lock classes (the two-key form, which never meets Flyway's one-key lock). */
-    static final int LOCK_POOL = 0x55_50_4f_4c;     // "UPOL"
-    static final int LOCK_SESSION = 0x55_53_45_53;  // "USES"
+    /** The sweeper's session-level advisory lock (the other classes: {@link AdvisoryLocks}). */
     public static final int LOCK_SWEEPER = 0x55_53_57_50; // "USWP"
-    static final int LOCK_RECORDER = 0x55_52_45_43; // "UREC"
 
     private final PostgresUrl url;
     private final HikariDataSource pool;
     private final Jdbi jdbi;
     private final Flyway flyway;
     private final GroupCommit groups;
+    private final AdvisoryLocks dialect;
     private volatile long migrationsCheckedAt;
     private volatile String schemaProblem;
 
@@ -86,6 +81,7 @@ public final class PostgresDatabase implements Database {
         }
         this.jdbi = Jdbi.create(pool);
         this.groups = new GroupCommit(this::open);
+        this.dialect = new AdvisoryLocks(groups);
     }
 
     /** Connects, brings the schema up to date (safe when several nodes do it at once), and returns the store. */
@@ -224,121 +220,6 @@ public final class PostgresDatabase implements Database {
     @Override
     public Dialect dialect() {
         return dialect;
-    }
-
-    private final Dialect dialect = new Dialect() {
-        @Override
-        public void lockSessions(Handle h, Collection<String> sessionIds) {
-            GroupCommit.Held held = groups.heldOn(h);
-            List<String> sorted = sessionIds.stream().distinct().sorted().toList();
-            for (String id : sorted) {
-                if (held == null) {
-                    PostgresDatabase.lock(h, LOCK_SESSION, id);
-                } else if (!held.sessions().contains(id) && !tryLock(h, LOCK_SESSION, id)) {
-                    throw new GroupCommit.NotHeld(new TreeSet<>(sorted), Set.of());
-                }
-            }
-        }
-
-        @Override
-        public void lockPools(Handle h, Collection<PoolKey> pools) {
-            GroupCommit.Held held = groups.heldOn(h);
-            List<PoolKey> sorted = pools.stream().distinct().sorted().toList();
-            for (PoolKey p : sorted) {
-                if (held == null) {
-                    PostgresDatabase.lock(h, LOCK_POOL, poolLockKey(p));
-                } else if (!held.pools().contains(p) && !tryLock(h, LOCK_POOL, poolLockKey(p))) {
-                    throw new GroupCommit.NotHeld(Set.of(), new TreeSet<>(sorted));
-                }
-            }
-        }
-
-        @Override
-        public void lock(Handle h, Collection<String> sessionIds, Collection<PoolKey> pools) {
-            try {
-                lockSessions(h, sessionIds);
-                lockPools(h, pools);
-            } catch (GroupCommit.NotHeld missing) {
-                throw new GroupCommit.NotHeld(new TreeSet<>(sessionIds), new TreeSet<>(pools));
-            }
-        }
-
-        @Override
-        public boolean shared() {
-            return true;
-        }
-
-        @Override
-        public void lockRecorder(Handle h, String recorder) {
-            h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", LOCK_RECORDER).bind("k", recorder)
-                    .mapTo(String.class).one();
-        }
-
-        @Override
-        public void lockTableWrites(Handle h, String table) {
-            if (!table.matches("[a-z_]+")) {
-                throw new IllegalArgumentException("not a table name: " + table);
-            }
-            // SHARE conflicts with the ROW EXCLUSIVE lock every INSERT holds until its transaction ends.
-            h.execute("LOCK TABLE " + table + " IN SHARE MODE");
-        }
-    };
-
-    static String poolLockKey(PoolKey p) {
-        return p.product().length() + ":" + p.product() + "/" + p.feature();
-    }
-
-    private static void lock(Handle h, int lockClass, String key) {
-        h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", lockClass).bind("k", key)
-                .mapTo(String.class).one();
-    }
-
-    private static boolean tryLock(Handle h, int lockClass, String key) {
-        return h.createQuery("SELECT pg_try_advisory_xact_lock(:c, hashtext(:k))").bind("c", lockClass).bind("k", key)
-                .mapTo(Boolean.class).one();
-    }
-
-    /** Takes the locks of {@code keys} in the order given, waiting for each, in one round trip (a function scan keeps array order). */
-    static void lockAll(Handle h, int lockClass, Collection<String> keys) {
-        if (keys.isEmpty()) {
-            return;
-        }
-        h.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(k))::text FROM unnest(:keys) AS t(k)")
-                .bind("c", lockClass).bindArray("keys", String.class, List.copyOf(keys))
-                .mapTo(String.class).list();
-    }
-
-    /** Takes the locks of {@code sessions}, then of {@code pools} (keys), in the order given, in one round trip. */
-    static void lockAll(Handle h, Collection<String> sessions, Collection<String> pools) {
-        if (sessions.isEmpty() || pools.isEmpty()) {
-            lockAll(h, LOCK_SESSION, sessions);
-            lockAll(h, LOCK_POOL, pools);
-            return;
-        }
-        List<Integer> classes = new ArrayList<>(sessions.size() + pools.size());
-        List<String> keys = new ArrayList<>(sessions.size() + pools.size());
-        sessions.forEach(k -> {
-            classes.add(LOCK_SESSION);
-            keys.add(k);
-        });
-        pools.forEach(k -> {
-            classes.add(LOCK_POOL);
-            keys.add(k);
-        });
-        // Plain JDBC: a group takes its locks once per transaction, and JDBI's binding costs more CPU than the statement.
-        java.sql.Connection c = h.getConnection();
-        try (java.sql.PreparedStatement st = c.prepareStatement(
-                "SELECT pg_advisory_xact_lock(c, hashtext(k))::text FROM unnest(CAST(? AS integer[]), CAST(? AS text[])) AS t(c, k)")) {
-            st.setArray(1, c.createArrayOf("int4", classes.toArray()));
-            st.setArray(2, c.createArrayOf("text", keys.toArray()));
-            try (java.sql.ResultSet rs = st.executeQuery()) {
-                while (rs.next()) {
-                    // each row is one lock taken, in order
-                }
-            }
-        } catch (SQLException e) {
-            throw new StoreException("the database could not take the group's locks: " + rootMessage(e), e);
-        }
     }
 
     private static boolean retryable(SQLException e) {

@@ -16,16 +16,18 @@ import java.util.function.Function;
  * Writes a group's {@link RowChanges} to PostgreSQL as a few set-based statements (each row kind's
  * values bound as arrays and unnested), all sent as one text: one round trip for any number of
  * decisions. A group holds its pools' locks while it talks to the database, so every round trip
- * saved is time the other nodes' decisions about those pools do not wait. Each statement must change
- * exactly the rows it names; anything else means rows changed under the group's locks, and the
- * whole group is undone.
+ * saved is time the other nodes' decisions about those pools do not wait; for the same reason a
+ * group commit's write ends with the COMMIT itself when it may. Each statement must change exactly
+ * the rows it names; anything else means rows changed under the group's locks, and the whole group
+ * is undone. The database checks that count itself (the statement fails), because with the COMMIT
+ * in the same round trip a check made after the answer would come too late.
  */
 final class SetWriter {
 
     /** A statement, how many rows it must change (-1: any), and its parameters: one array each. */
-    private record Part(String sql, int expected, List<Param> params) {}
+    record Part(String sql, int expected, List<Param> params) {}
 
-    private record Param(String type, Object[] values) {}
+    record Param(String type, Object[] values) {}
 
     private static <T> Param column(String type, List<T> rows, Function<T, Object> value) {
         Object[] values = new Object[rows.size()];
@@ -39,7 +41,8 @@ final class SetWriter {
         return t == null ? null : t.toEpochMilli();
     }
 
-    void write(Connection c, RowChanges rows) {
+    /** Writes {@code rows}; if {@code commit} says so (asked only when there is something to write), COMMIT goes with them. */
+    void write(Connection c, RowChanges rows, java.util.function.BooleanSupplier commit) {
         List<Part> parts = new ArrayList<>();
         var goneCheckouts = rows.goneCheckouts();
         if (!goneCheckouts.isEmpty()) {
@@ -185,7 +188,7 @@ final class SetWriter {
                     column("text", events, r -> r.event().reason()), column("text", events, r -> r.event().detail()),
                     column("int4", events, Effect.RecordEvent::inUseAfter))));
         }
-        run(c, parts);
+        run(c, parts, commit);
     }
 
     private static List<Param> sessionColumns(List<LiveSession> s) {
@@ -194,15 +197,17 @@ final class SetWriter {
                 column("int8", s, LiveSession::lastHeartbeat), column("int8", s, LiveSession::leaseEnd));
     }
 
-    private static void run(Connection c, List<Part> parts) {
+    static void run(Connection c, List<Part> parts, java.util.function.BooleanSupplier commit) {
         if (parts.isEmpty()) {
             return;
         }
         StringBuilder sql = new StringBuilder();
         for (Part part : parts) {
-            sql.append(part.sql()).append(";\n");
+            sql.append(guarded(part)).append(";\n");
         }
-        int[] counts = new int[parts.size()];
+        if (commit.getAsBoolean()) {
+            sql.append("COMMIT");
+        }
         try (PreparedStatement st = c.prepareStatement(sql.toString())) {
             int n = 1;
             for (Part part : parts) {
@@ -210,21 +215,24 @@ final class SetWriter {
                     st.setArray(n++, c.createArrayOf(p.type(), p.values()));
                 }
             }
-            st.execute();
-            for (int i = 0; i < counts.length; i++) {
-                if (i > 0) {
-                    st.getMoreResults();
-                }
-                counts[i] = st.getUpdateCount();
-            }
+            st.execute(); // the driver reads every answer and throws the first error
         } catch (SQLException e) {
             throw new StoreException("the seat changes could not be written: " + e.getMessage(), e);
         }
-        for (int i = 0; i < counts.length; i++) {
-            if (parts.get(i).expected() >= 0 && counts[i] != parts.get(i).expected()) {
-                throw new IllegalStateException("the seat changes wrote " + counts[i] + " rows instead of " + parts.get(i).expected()
-                        + " in: " + parts.get(i).sql().lines().findFirst().orElse(""));
-            }
+    }
+
+    /**
+     * The statement, failing unless it changed exactly the rows expected: a statement that changes other rows
+     * than it names ends the transaction with an error that says so (the text cast to an integer is the
+     * error; it is evaluated only when the count is wrong).
+     */
+    static String guarded(Part part) {
+        if (part.expected() < 0) {
+            return part.sql();
         }
+        String first = part.sql().lines().findFirst().orElse("").strip().replace("'", "''");
+        return "WITH changed AS (" + part.sql() + "\nRETURNING 1)\nSELECT CASE WHEN count(*) = " + part.expected()
+                + " THEN 0 ELSE CAST('the seat changes wrote ' || count(*) || ' rows instead of " + part.expected() + " in: " + first
+                + "' AS integer) END FROM changed";
     }
 }

@@ -7,6 +7,7 @@ import dev.usher.core.seat.decision.SeatOp;
 import dev.usher.core.seat.state.HeldSeat;
 import dev.usher.core.seat.state.Person;
 import dev.usher.core.seat.state.SeatBook;
+import dev.usher.store.Dialect;
 import org.jdbi.v3.core.Handle;
 
 import java.sql.Array;
@@ -92,8 +93,11 @@ final class SharedBookLoader {
         /** The second round trip's reads, sent with the first (null when they were not: see {@link ReadAhead}). */
         private ReadAhead ahead;
 
-        /** {@code held}: the locks the transaction holds since before this load (null: none known). */
-        private Loading(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases, Locks held) {
+        /**
+         * {@code held}: the locks the transaction holds since before this load (null: none known); {@code takeFirst}: the
+         * query that takes them, to send ahead of the reads (null: taken already).
+         */
+        private Loading(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases, Locks held, Dialect.LockQuery takeFirst) {
             this.ops = ops;
             this.handle = h;
             Set<Long> ids = new LinkedHashSet<>();
@@ -147,6 +151,11 @@ final class SharedBookLoader {
             sessions.addAll(ending);
             // The first round trip: people, named seats with their sessions, and every session with its checkouts.
             ReadScript read = new ReadScript();
+            if (takeFirst != null) {
+                // First in the script: every read after it sees what the last holder of these locks committed.
+                read.add(takeFirst.sql(), List.of(longs(takeFirst.lockClasses()), texts(takeFirst.keys())),
+                        rs -> takeFirst.waited().accept(rs.getLong(2)));
+            }
             Map<String, Long> owners = new HashMap<>();
             Map<String, Long> reserved = new HashMap<>();
             Map<Long, Person> people = new HashMap<>();
@@ -314,15 +323,16 @@ final class SharedBookLoader {
 
     /** Starts loading for {@code ops}: the first round trip. {@code leases}: the live leases this node knows. */
     Loading start(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases) {
-        return new Loading(h, ops, leases, null);
+        return new Loading(h, ops, leases, null, null);
     }
 
     /**
-     * The same, in a transaction that holds {@code held} since its first statement: the second round trip's reads for
-     * those pools go with the first, and {@link #finish} needs no round trip of its own when they cover the decisions.
+     * The same, in a transaction that holds {@code held} since its first statement (taken by {@code takeFirst} ahead
+     * of the first read when not null): the second round trip's reads for those pools go with the first, and
+     * {@link #finish} needs no round trip of its own when they cover the decisions.
      */
-    Loading start(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases, Locks held) {
-        return new Loading(h, ops, leases, held);
+    Loading start(Handle h, List<? extends SeatOp<?>> ops, SeatMachine.Leases leases, Locks held, Dialect.LockQuery takeFirst) {
+        return new Loading(h, ops, leases, held, takeFirst);
     }
 
     SeatBook finish(Loading loading) {
@@ -335,7 +345,7 @@ final class SharedBookLoader {
      */
     SeatBook forExplanation(Handle h, PoolKey pool, long userId, Instant now) {
         Loading l = new Loading(h, List.of(new SeatOp.Checkout(new dev.usher.core.seat.CheckoutRequest("-", pool, "-", "-", "-", "-",
-                null, now, java.time.Duration.ZERO, userId, false))), id -> 0, null);
+                null, now, java.time.Duration.ZERO, userId, false))), id -> 0, null, null);
         return l.finish();
     }
 

@@ -40,7 +40,17 @@ final class SharedSeatEngine implements SeatEngine {
     private final SharedBookLoader loader;
     private final SetWriter writer = new SetWriter();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedSeatEngine.class);
-    private final Database.Group<SeatOp<?>, Object> group = this::runGroup;
+    private final Database.Group<SeatOp<?>, Object> group = new Database.Group<>() {
+        @Override
+        public List<Object> run(Handle handle, List<SeatOp<?>> inputs, List<Database.AfterCommit> afterCommits) {
+            return runGroup(handle, inputs, afterCommits);
+        }
+
+        @Override
+        public boolean takesLocksWithFirstRead() {
+            return true;
+        }
+    };
 
     SharedSeatEngine(Database db, PoolTermsSource terms, LeaseTable leases, Consumer<PoolKey> seatFreed) {
         this.db = db;
@@ -83,9 +93,12 @@ final class SharedSeatEngine implements SeatEngine {
         return alone(op, then);
     }
 
-    /** A group (several nodes' groups may run at once): everything it needs beyond its declared locks, or nothing. */
+    /**
+     * A group (several nodes' groups may run at once): everything it needs beyond its declared locks, or nothing. Its
+     * declared locks are taken by its first read.
+     */
     private List<Object> runGroup(Handle h, List<SeatOp<?>> ops, List<Database.AfterCommit> afters) {
-        // The group commit took every lock its operations declared before this first statement (and perhaps more).
+        // The group commit holds every lock its operations declared (and perhaps more), taken by the first read below.
         Set<String> sessions = new TreeSet<>();
         Set<PoolKey> pools = new TreeSet<>();
         for (SeatOp<?> op : ops) {
@@ -93,7 +106,8 @@ final class SharedSeatEngine implements SeatEngine {
             sessions.addAll(d.sessionIds());
             pools.addAll(d.pools());
         }
-        SharedBookLoader.Loading loading = loader.start(h, ops, this::leaseEnd, new SharedBookLoader.Locks(sessions, pools));
+        SharedBookLoader.Loading loading = loader.start(h, ops, this::leaseEnd, new SharedBookLoader.Locks(sessions, pools),
+                db.dialect().locksToTakeWithFirstRead(h));
         SharedBookLoader.Locks needs = loading.needs();
         // Inside a group the dialect takes a lock only if it is free at once, else the group runs again holding it.
         db.dialect().lock(h, needs.sessions(), needs.pools());
@@ -110,7 +124,8 @@ final class SharedSeatEngine implements SeatEngine {
             committed.schedule(run.effects(), afters.get(i));
             out.add(run.outcome());
         }
-        writer.write(h.getConnection(), RowChanges.of(all, book));
+        // Inside a group commit the write may carry the COMMIT: one round trip less with the pools locked.
+        writer.write(h.getConnection(), RowChanges.of(all, book), () -> db.dialect().commitWithWrite(h));
         return out;
     }
 
@@ -141,7 +156,7 @@ final class SharedSeatEngine implements SeatEngine {
                 return db.write((h, after) -> {
                     db.dialect().lockSessions(h, held.sessions());
                     db.dialect().lockPools(h, held.pools());
-                    SharedBookLoader.Loading loading = loader.start(h, List.of(op), this::leaseEnd, held);
+                    SharedBookLoader.Loading loading = loader.start(h, List.of(op), this::leaseEnd, held, null);
                     SharedBookLoader.Locks needs = loading.needs();
                     if (!needs.within(held)) {
                         throw new Relock(needs);

@@ -84,13 +84,71 @@ class GroupCommitTest {
     private static Handle holdingThePool(PostgresDatabase db) {
         Handle otherNode = db.dedicatedHandle();
         otherNode.begin();
-        otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", PostgresDatabase.LOCK_POOL)
-                .bind("k", PostgresDatabase.poolLockKey(POOL)).mapTo(String.class).one();
+        otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", AdvisoryLocks.LOCK_POOL)
+                .bind("k", AdvisoryLocks.poolLockKey(POOL)).mapTo(String.class).one();
         return otherNode;
     }
 
     private static int count(Database db, String sql) {
         return db.read(h -> h.createQuery(sql).mapTo(Integer.class).one());
+    }
+
+    /**
+     * A group takes its locks with its first read, in the same round trip, and writes with its COMMIT: what it reads
+     * must still be what the pool's last holder committed. Two nodes' groups wait for a pool that a third transaction
+     * holds; when it lets go, the group that gets the pool first takes its one seat, and the other, reading only once it
+     * holds the pool, is refused.
+     */
+    @Test
+    void aGroupReadsOnlyOnceItHoldsItsLocksAndCommitsWithItsWrite() throws Exception {
+        String url = TestDatabases.newDatabase();
+        PostgresDatabase a = node(url);
+        PostgresDatabase b = node(url);
+        SeatStore onA = ledger(a, 1);
+        SeatStore onB = ledger(b, 1);
+        // A node reads a pool's tallies with its first read once it knows the built-in roles (from its first load).
+        for (SeatStore node : List.of(onA, onB)) {
+            assertThat(node.checkout(request("s-warm", "carol"))).isInstanceOf(CheckoutOutcome.Held.class);
+            assertThat(node.checkin("s-warm", POOL, NOW)).isTrue();
+        }
+        long sentBefore = a.groupCommit().stats().committedWithWrite() + b.groupCommit().stats().committedWithWrite();
+        Handle third = holdingThePool(a);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<CheckoutOutcome> alice = threads.submit(() -> onA.checkout(request("s-alice", "alice")));
+            Future<CheckoutOutcome> bob = threads.submit(() -> onB.checkout(request("s-bob", "bob")));
+            within(Duration.ofSeconds(10), () -> count(a, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 2,
+                    "both nodes' groups wait for the pool");
+            third.rollback();
+            List<CheckoutOutcome> outcomes = List.of(alice.get(), bob.get());
+            assertThat(outcomes).filteredOn(o -> o instanceof CheckoutOutcome.Held).as("one seat, one holder").hasSize(1);
+            assertThat(outcomes).filteredOn(o -> o instanceof CheckoutOutcome.Denied).hasSize(1);
+            assertThat(count(a, "SELECT COUNT(*) FROM seats WHERE linger_until IS NULL")).isEqualTo(1);
+            assertThat(a.groupCommit().stats().committedWithWrite() + b.groupCommit().stats().committedWithWrite() - sentBefore)
+                    .as("both groups sent their COMMIT with their write").isEqualTo(2);
+        } finally {
+            threads.shutdownNow();
+            if (third.isInTransaction()) {
+                third.rollback();
+            }
+            third.close();
+        }
+    }
+
+    /**
+     * A write that carried the COMMIT and failed: when the database answered with an error it rolled everything back
+     * (each decision may run again on its own); when the answer never came (a lost connection) nobody may be told
+     * either way.
+     */
+    @Test
+    void aFailedWriteWithItsCommitIsUnknownOnlyWhenTheDatabaseDidNotAnswer() {
+        java.util.function.Function<String, RuntimeException> failed = state ->
+                new StoreException("the seat changes could not be written", new java.sql.SQLException("failed", state));
+        assertThat(GroupCommit.outcomeUnknown(failed.apply("08006"))).as("connection lost").isTrue();
+        assertThat(GroupCommit.outcomeUnknown(failed.apply(null))).as("I/O error, no state").isTrue();
+        assertThat(GroupCommit.outcomeUnknown(new IllegalStateException("not from the database"))).isTrue();
+        assertThat(GroupCommit.outcomeUnknown(failed.apply("22P02"))).as("a statement's count check").isFalse();
+        assertThat(GroupCommit.outcomeUnknown(failed.apply("40P01"))).as("deadlock").isFalse();
     }
 
     /**

@@ -106,8 +106,8 @@ class GroupedSeatDecisionsTest {
         Handle otherNode = db.dedicatedHandle();
         try {
             otherNode.begin();
-            otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", PostgresDatabase.LOCK_POOL)
-                    .bind("k", PostgresDatabase.poolLockKey(POOL)).mapTo(String.class).one();
+            otherNode.createQuery("SELECT pg_advisory_xact_lock(:c, hashtext(:k))::text").bind("c", AdvisoryLocks.LOCK_POOL)
+                    .bind("k", AdvisoryLocks.poolLockKey(POOL)).mapTo(String.class).one();
             Future<Boolean> leader = threads.submit(() -> ledger.checkin("leader", POOL, NOW));
             within(Duration.ofSeconds(10), () -> count(db, "SELECT COUNT(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted") == 1,
                     "the group writer waits for the pool");
