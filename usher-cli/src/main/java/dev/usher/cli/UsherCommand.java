@@ -29,7 +29,7 @@ import java.io.PrintWriter;
                 RulesCommand.class, ExplainCommand.class, dev.usher.cli.report.UsageCommand.class,
                 dev.usher.cli.report.AuditCommand.class, VendorCommand.class, BenchCommand.class,
                 dev.usher.cli.config.ConfigCommand.class, dev.usher.cli.tls.TlsCommand.class, dev.usher.cli.backup.BackupCommand.class,
-                dev.usher.cli.backup.RestoreCommand.class, CommandLine.HelpCommand.class})
+                dev.usher.cli.backup.RestoreCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
     @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")

@@ -127,6 +127,45 @@ class ArchiveIT {
         assertThat(out.strip()).matches("usher \\d+\\.\\d+\\.\\d+(-SNAPSHOT)? \\(built \\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)");
     }
 
+    /**
+     * {@code usher aot-train} makes lib/usher.aot and the launcher starts with it (-XX:AOTMode=on makes
+     * the JVM refuse to start when the cache is not mapped); a cache the JVM finds stale while the
+     * launcher does not (a jar's time set back) only costs the speed-up: stdout holds the same line.
+     */
+    @Test
+    void aCacheMadeByAotTrainIsUsedAndAStaleOneLeavesStdoutAlone() throws Exception {
+        Path cache = home.resolve("lib/usher.aot");
+        Path jar;
+        try (var jars = Files.list(home.resolve("lib"))) {
+            jar = jars.filter(p -> p.getFileName().toString().startsWith("picocli")).findFirst().orElseThrow();
+        }
+        java.nio.file.attribute.FileTime jarTime = Files.getLastModifiedTime(jar);
+        try {
+            Process train = launcher("aot-train").redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            assertThat(train.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            assertThat(train.exitValue()).isZero();
+            assertThat(cache).isNotEmptyFile();
+
+            ProcessBuilder withCache = launcher("--version").redirectErrorStream(false);
+            withCache.environment().put("USHER_JAVA_OPTS", "-Xmx256m -XX:AOTMode=on");
+            Process used = withCache.start();
+            String out = new String(used.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(used.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(used.exitValue()).as("the JVM mapped the cache").isZero();
+            assertThat(out.strip()).startsWith("usher ").doesNotContain("\n");
+
+            Files.setLastModifiedTime(jar, java.nio.file.attribute.FileTime.fromMillis(jarTime.toMillis() - 86_400_000L));
+            Process stale = launcher("--version").redirectErrorStream(false).start();
+            String staleOut = new String(stale.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertThat(stale.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(stale.exitValue()).isZero();
+            assertThat(staleOut).isEqualTo(out);
+        } finally {
+            Files.deleteIfExists(cache);
+            Files.setLastModifiedTime(jar, jarTime);
+        }
+    }
+
     @Test
     void startsServesStopsOnSigtermWithinFiveSecondsAndLosesNothing() throws Exception {
         Path data = unpacked.resolve("data");

@@ -195,7 +195,7 @@ public final class UsherServer implements AutoCloseable {
             seats.countWith(metrics);
             sweeper.countWith(metrics);
             db.trackReadPool(new MicrometerMetricsTrackerFactory(metrics.registry()));
-            HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, ApiDescription.load(VERSION));
+            HttpMonitoring httpMonitoring = new HttpMonitoring(metrics, monitoring, () -> ApiDescription.load(VERSION));
             RequestAuth requestAuth = new RequestAuth(identity);
             ReportRoutes reportRoutes = new ReportRoutes(usageReport, auditRecorder, audit, requestAuth, config.clock());
             this.http = HttpApi.create(new HttpApi.Parts(seats, views, licenses, requestAuth, identity, directoryLink, oidc, db, VERSION,

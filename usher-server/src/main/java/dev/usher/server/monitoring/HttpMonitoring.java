@@ -29,12 +29,25 @@ public final class HttpMonitoring {
 
     private final UsherMetrics metrics;
     private final MonitoringConfig config;
-    private final ApiDescription api;
+    private final java.util.function.Supplier<ApiDescription> load;
+    private ApiDescription api;
 
-    public HttpMonitoring(UsherMetrics metrics, MonitoringConfig config, ApiDescription api) {
+    /**
+     * {@code load} runs on the first {@code GET /openapi.json}, not at start: reading the YAML description
+     * loads a YAML parser that nothing else needs, a few hundred ms before the first answer
+     * ({@code ApiDescriptionTest} reads it in every build, so a broken file still fails there).
+     */
+    public HttpMonitoring(UsherMetrics metrics, MonitoringConfig config, java.util.function.Supplier<ApiDescription> load) {
         this.metrics = metrics;
         this.config = config;
-        this.api = api;
+        this.load = load;
+    }
+
+    private synchronized ApiDescription api() {
+        if (api == null) {
+            api = load.get();
+        }
+        return api;
     }
 
     /** Installs the request hooks and routes into a Javalin configuration (before the API's routes). */
@@ -43,7 +56,7 @@ public final class HttpMonitoring {
             javalin.routes.before(RequestIds::assign);
             javalin.requestLogger.http(this::answered);
             javalin.routes.get("/metrics", this::metrics);
-            javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(api.json()));
+            javalin.routes.get("/openapi.json", ctx -> ctx.contentType("application/json").result(api().json()));
         };
     }
 

@@ -24,8 +24,15 @@ final class WebhookPoster implements AutoCloseable {
     static final String EVENT_HEADER = "Usher-Event";
     static final String DELIVERY_HEADER = "Usher-Delivery";
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(TIMEOUT)
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /** Built on the first delivery, not with the server: an HttpClient loads TLS classes start-up does not need. */
+    private HttpClient http;
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(TIMEOUT).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
+    }
 
     void post(String url, String secret, byte[] body, String event, long deliveryId, Instant now) {
         long t = now.getEpochSecond();
@@ -39,7 +46,7 @@ final class WebhookPoster implements AutoCloseable {
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build();
         HttpResponse<String> response;
         try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            response = http().send(request, HttpResponse.BodyHandlers.ofString());
         } catch (HttpConnectTimeoutException e) {
             throw new DeliveryException(url + " did not accept a connection within " + TIMEOUT.toSeconds() + " seconds");
         } catch (HttpTimeoutException e) {
@@ -60,7 +67,9 @@ final class WebhookPoster implements AutoCloseable {
     }
 
     @Override
-    public void close() {
-        http.close();
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
     }
 }

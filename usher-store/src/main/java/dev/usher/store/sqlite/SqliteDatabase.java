@@ -3,6 +3,7 @@ package dev.usher.store.sqlite;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.usher.store.Database;
+import dev.usher.store.ShippedSchema;
 import dev.usher.store.StoreException;
 import org.flywaydb.core.Flyway;
 import org.jdbi.v3.core.Handle;
@@ -60,15 +61,21 @@ public final class SqliteDatabase implements Database {
         SQLiteDataSource writeSource = new SQLiteDataSource(config());
         writeSource.setUrl(url);
         try {
-            Flyway flyway = Flyway.configure()
-                    .dataSource(writeSource)
-                    .locations("classpath:db/sqlite")
-                    .loggers("slf4j")
-                    .load();
-            flyway.migrate();
-            var info = flyway.info();
-            this.pendingAtStart = info.pending().length;
-            this.schemaVersion = info.current() == null ? null : info.current().getVersion().getVersion();
+            if (schemaIsCurrent(writeSource)) {
+                // The usual start: nothing to migrate, so Flyway (a second of class loading) is not needed.
+                this.pendingAtStart = 0;
+                this.schemaVersion = ShippedSchema.SQLITE.latestVersion();
+            } else {
+                Flyway flyway = Flyway.configure()
+                        .dataSource(writeSource)
+                        .locations(ShippedSchema.SQLITE.flywayLocation())
+                        .loggers("slf4j")
+                        .load();
+                flyway.migrate();
+                var info = flyway.info();
+                this.pendingAtStart = info.pending().length;
+                this.schemaVersion = info.current() == null ? null : info.current().getVersion().getVersion();
+            }
         } catch (RuntimeException e) {
             throw new StoreException("cannot prepare the database " + file + ": " + e.getMessage(), e);
         }
@@ -89,6 +96,14 @@ public final class SqliteDatabase implements Database {
 
         this.writerThread = Thread.ofPlatform().name("usher-sqlite-writer").daemon(false).unstarted(this::writeLoop);
         this.writerThread.start();
+    }
+
+    private static boolean schemaIsCurrent(SQLiteDataSource source) {
+        try (java.sql.Connection c = source.getConnection()) {
+            return ShippedSchema.SQLITE.isCurrent(c);
+        } catch (java.sql.SQLException e) {
+            return false; // Flyway opens it again and says what is wrong
+        }
     }
 
     /** Opens (creating if needed) the database file and brings its schema up to date. */

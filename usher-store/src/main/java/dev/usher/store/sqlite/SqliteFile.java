@@ -1,8 +1,7 @@
 package dev.usher.store.sqlite;
 
+import dev.usher.store.ShippedSchema;
 import dev.usher.store.StoreException;
-import org.flywaydb.core.Flyway;
-import org.flywaydb.core.api.MigrationInfo;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -83,13 +82,8 @@ public record SqliteFile(Path file, int schemaVersion, String installationId) {
         }
     }
 
-    /** The newest migration this build ships (all of them are pending on an empty database). */
+    /** The newest migration this build ships. */
     public static int latestSchemaVersion() {
-        SQLiteDataSource empty = new SQLiteDataSource();
-        empty.setUrl("jdbc:sqlite::memory:");
-        MigrationInfo[] pending = Flyway.configure().dataSource(empty).locations("classpath:db/sqlite").loggers("slf4j")
-                .load().info().pending();
-        return Arrays.stream(pending).filter(m -> m.getVersion() != null)
-                .mapToInt(m -> Integer.parseInt(m.getVersion().getVersion())).max().orElse(0);
+        return Integer.parseInt(ShippedSchema.SQLITE.latestVersion());
     }
 }

@@ -39,8 +39,12 @@ final class ProviderClient {
     /** What the token endpoint gave for a code: the ID token (compact JWS). */
     record Tokens(String idToken) {}
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-            .followRedirects(HttpClient.Redirect.NEVER).build();
+    /**
+     * Built on the first request to a provider, not with the server: an HttpClient loads the TLS and
+     * elliptic-curve classes (a few hundred ms of start-up), which an installation without single
+     * sign-on never needs.
+     */
+    private HttpClient http;
     private final JsonMapper json = JsonMapper.builder().build();
     private final Clock clock;
     private volatile Kept<ProviderMetadata> metadata;
@@ -48,6 +52,13 @@ final class ProviderClient {
 
     ProviderClient(Clock clock) {
         this.clock = clock;
+    }
+
+    private synchronized HttpClient http() {
+        if (http == null) {
+            http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).followRedirects(HttpClient.Redirect.NEVER).build();
+        }
+        return http;
     }
 
     /** The provider's discovery document (kept a while). */
@@ -138,7 +149,7 @@ final class ProviderClient {
     private Answer send(HttpRequest.Builder request, String what) {
         URI uri = request.build().uri();
         try {
-            HttpResponse<InputStream> r = http.send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofInputStream());
+            HttpResponse<InputStream> r = http().send(request.timeout(TIMEOUT).build(), HttpResponse.BodyHandlers.ofInputStream());
             byte[] body;
             try (InputStream in = r.body()) {
                 body = in.readNBytes(MAX_BODY + 1);
