@@ -32,6 +32,8 @@ final class SessionKeeper implements AutoCloseable {
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
     private final long started = System.nanoTime();
 
     /**
@@ -75,13 +77,19 @@ final class SessionKeeper implements AutoCloseable {
 
     private void walk(Worker w, int stripe, int stride) {
         int i = stripe;
+        // A round that neither sent a heartbeat nor waited for one is followed by a rest: the sessions below the
+        // highest one created are mostly not created yet while the connections create theirs (each works through its
+        // own slice), and walking over them again and again would take the cores the server and the creation need.
+        boolean idle = true;
         while (!stopping) {
             long interval = intervalNanos.getAsLong();
             if (interval <= 0 || i >= created.get()) {
                 // The interval is not known yet, or the walk caught up with creation: start the next round.
-                if (i == stripe || interval <= 0) {
+                if (idle || interval <= 0) {
                     pause(IDLE_NANOS);
                 }
+                rounds.incrementAndGet();
+                idle = true;
                 i = stripe;
                 continue;
             }
@@ -93,8 +101,10 @@ final class SessionKeeper implements AutoCloseable {
             long wait = last + interval - System.nanoTime();
             if (wait > 0) {
                 pause(Math.min(wait, IDLE_NANOS));
+                idle = false;
                 continue;
             }
+            idle = false;
             int status = w.call("POST", heartbeatPaths[i], null, null);
             if (Worker.ok(status)) {
                 w.completed();
@@ -106,7 +116,17 @@ final class SessionKeeper implements AutoCloseable {
         }
     }
 
-    private static void pause(long nanos) {
+    /** Rounds the walkers finished over the sessions created, and the rests they took (tests: no walker spins). */
+    long rounds() {
+        return rounds.get();
+    }
+
+    long pauses() {
+        return pauses.get();
+    }
+
+    private void pause(long nanos) {
+        pauses.incrementAndGet();
         try {
             Thread.sleep(Duration.ofNanos(nanos));
         } catch (InterruptedException e) {

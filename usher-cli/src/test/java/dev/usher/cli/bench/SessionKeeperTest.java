@@ -49,6 +49,31 @@ class SessionKeeperTest {
         }
     }
 
+    /**
+     * While the connections create their slices, most sessions below the highest one created do not exist yet: a walker
+     * that finds nothing to do in a round rests before the next instead of walking over them again at once (it used to,
+     * taking both cores of the machine from the server it was measuring, so that creating 100,000 sessions stalled).
+     */
+    @Test
+    void aWalkerThatFindsNothingDueRestsBetweenRounds() throws Exception {
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            Target target = Target.parse(server.server().localUrl());
+            Load load = new Load(target, 5_000, false);
+            String[] paths = new String[100_000];
+            java.util.Arrays.fill(paths, "/api/v1/sessions/none/heartbeat");
+            SessionKeeper keeper = load.keeper(paths, 4, () -> Duration.ofSeconds(40).toNanos());
+            keeper.created(paths.length - 1); // the last one only: every other is still being created
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (keeper.rounds() < 40) {
+                assertThat(System.nanoTime()).as("40 rounds within 30 s").isLessThan(deadline);
+                Thread.sleep(10);
+            }
+            keeper.stop();
+            // Each round ends in a rest (or waits for the one session created): never a round straight after another.
+            assertThat(keeper.pauses()).as("rests, for %d rounds", keeper.rounds()).isGreaterThanOrEqualTo(keeper.rounds() - 4);
+        }
+    }
+
     private static void awaitKeptSince(SessionKeeper keeper, long nanos, int sessions) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (keeper.keptSince(nanos) < sessions) {
