@@ -23,6 +23,8 @@ final class SessionKeeper implements AutoCloseable {
     private static final long NOT_CREATED = 0;
     private static final long GONE = -1;
     private static final long IDLE_NANOS = Duration.ofMillis(20).toNanos();
+    /** Shorter than the server's idle timeout (Jetty's default, 30 s). */
+    private static final long STALE_NANOS = Duration.ofSeconds(20).toNanos();
 
     private final String[] heartbeatPaths;
     /** Per session: System.nanoTime() of its creation or last answered heartbeat; 0 not created yet, -1 failed. */
@@ -105,6 +107,7 @@ final class SessionKeeper implements AutoCloseable {
                 continue;
             }
             idle = false;
+            w.reopenIfIdleFor(STALE_NANOS); // the first heartbeat comes one interval (40 s) after the connection opened
             int status = w.call("POST", heartbeatPaths[i], null, null);
             if (Worker.ok(status)) {
                 w.completed();

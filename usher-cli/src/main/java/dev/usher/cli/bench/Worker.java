@@ -39,10 +39,23 @@ final class Worker implements AutoCloseable {
      * (the Java default) and costs a 1 s SYN retransmit, which belongs to no request.
      */
     void connect() {
+        lastCompletion = System.nanoTime(); // idle from now (reopenIfIdleFor)
         try {
             connection.open();
         } catch (IOException e) {
             // the first request reports it
+        }
+    }
+
+    /**
+     * Opens a new connection if this one has been idle for {@code nanos} or longer: a server closes
+     * idle connections (Jetty after 30 s), and a request sent on one it closed fails although the server is fine.
+     * HTTP clients' pools evict idle connections the same way.
+     */
+    void reopenIfIdleFor(long nanos) {
+        if (System.nanoTime() - lastCompletion >= nanos) {
+            connection.close();
+            connect();
         }
     }
 
