@@ -65,7 +65,11 @@ final class EffectApplication {
                     throw new IllegalStateException("session " + a.sessionId() + " already holds a seat of " + a.pool());
                 }
                 HeldSeat seat = existingSeat(book, a.seatId());
-                t.putSession(s.withCheckout(a.pool(), a.seatId()));
+                if (!seat.pool().equals(a.pool())) {
+                    throw new IllegalStateException("seat " + a.seatId() + " is of " + seat.pool() + ", not " + a.pool());
+                }
+                // The seat's own pool and id objects: one of each per seat, however many sessions it has.
+                t.putSession(s.withCheckout(seat.pool(), seat.id()));
                 t.putSeat(seat.withAttached(seat.attached() + 1));
                 onSeat(t, loaded, a.seatId(), a.sessionId(), true);
             }
@@ -94,7 +98,10 @@ final class EffectApplication {
                 LiveSession s = existingSession(book, m.sessionId());
                 HeldSeat from = existingSeat(book, m.fromSeatId());
                 HeldSeat to = existingSeat(book, m.toSeatId());
-                t.putSession(s.withCheckout(m.pool(), m.toSeatId()));
+                if (!to.pool().equals(m.pool())) {
+                    throw new IllegalStateException("seat " + m.toSeatId() + " is of " + to.pool() + ", not " + m.pool());
+                }
+                t.putSession(s.withCheckout(to.pool(), to.id()));
                 t.putSeat(from.withAttached(from.attached() - 1));
                 t.putSeat(to.withAttached(to.attached() + 1));
                 onSeat(t, loaded, m.fromSeatId(), m.sessionId(), false);

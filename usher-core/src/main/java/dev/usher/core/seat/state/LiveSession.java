@@ -18,6 +18,17 @@ public record LiveSession(String id, long userId, String userName, String host, 
 
     public LiveSession {
         checkouts = Map.copyOf(checkouts);
+        // A resident book holds every live session (a million on a big installation). Its holder's name, host and
+        // client are the same few strings for all of one person's sessions, and each request parsed its own copy:
+        // shared canonical instances (the JVM's string table lets go of those nobody holds) keep one copy of each.
+        userName = canonical(userName);
+        host = canonical(host);
+        hostKey = hostKey != null && hostKey.equals(host) ? host : canonical(hostKey);
+        client = canonical(client);
+    }
+
+    private static String canonical(String s) {
+        return s == null ? null : s.intern();
     }
 
     LiveSession withCheckout(PoolKey pool, String seatId) {
