@@ -7,12 +7,7 @@ import dev.usher.core.seat.state.LiveSession;
 import dev.usher.store.StoreException;
 
 import java.sql.Connection;
-import java.sql.PreparedStatement;
 import java.sql.SQLException;
-import java.sql.Types;
-import java.time.Instant;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * Writes a group's {@link RowChanges} statement by statement, the way an embedded database likes it:
@@ -22,14 +17,11 @@ import java.util.Map;
  */
 final class ScriptWriter {
 
-    private final Map<String, PreparedStatement> prepared = new HashMap<>();
+    private final StatementCache statements = new StatementCache();
     private Connection connection;
 
     void write(Connection c, RowChanges rows) {
-        if (connection != c) {
-            prepared.clear();
-            connection = c;
-        }
+        connection = c;
         try {
             for (RowChanges.Checkout k : rows.goneCheckouts()) {
                 run("DELETE FROM checkouts WHERE session_id = ? AND product = ? AND feature = ?", k.sessionId(), k.pool().product(),
@@ -113,35 +105,6 @@ final class ScriptWriter {
     }
 
     private void run(String sql, Object... values) throws SQLException {
-        PreparedStatement st = prepared.get(sql);
-        if (st == null) {
-            st = connection.prepareStatement(sql);
-            prepared.put(sql, st);
-        }
-        for (int i = 0; i < values.length; i++) {
-            Object v = values[i];
-            switch (v) {
-                case null -> st.setNull(i + 1, Types.NULL);
-                case String s -> st.setString(i + 1, s);
-                case Long l -> st.setLong(i + 1, l);
-                case Integer n -> st.setInt(i + 1, n);
-                case Instant t -> st.setLong(i + 1, t.toEpochMilli());
-                default -> throw new IllegalArgumentException("cannot bind " + v.getClass().getSimpleName());
-            }
-        }
-        st.executeUpdate();
-    }
-
-    /** Forgets the prepared statements (their connection is closing). */
-    void close() {
-        for (PreparedStatement st : prepared.values()) {
-            try {
-                st.close();
-            } catch (SQLException ignored) {
-                // closing the connection closes them anyway
-            }
-        }
-        prepared.clear();
-        connection = null;
+        statements.bound(connection, sql, values).executeUpdate();
     }
 }
