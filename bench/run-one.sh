@@ -4,12 +4,18 @@
 # `usher bench` with the default phases. BUILD_DIR is a built checkout (./mvnw -DskipTests package). Alternate builds:
 #   for i in 1 2 3; do bench/run-one.sh /tmp/old sqlite old; bench/run-one.sh /tmp/new sqlite new; done
 # One bench run: run.sh BUILD_DIR MODE(sqlite|pg) LABEL  -> appends the bench output to /work/bench/out/LABEL.txt
+# Variables: PHASES (default baseline,cycles,heartbeats), BARGS (more bench options, e.g. "--warmup 20s --duration 10s"
+# or "--sessions 100000 --users 1000"), JOPTS (JVM options of the server(s), e.g. a JFR recording), SOPTS (more serve
+# options, e.g. "--lease-ttl 3600"), XMX (server heap, default -Xmx512m), BENCH_CP (run the bench of another build).
+# HOLD=N runs `usher bench hold` with N live sessions of N/100 people instead (memory, issue 19): the heap after a full
+# GC with none and with all of them live, and a class histogram of the server with them live.
 set -u
 B=$1; MODE=$2; LABEL=$3
 J=$(ls -d /usr/lib/jvm/*25*/bin/java | head -1)
 CP="$B/usher-cli/target/usher-cli.jar:$B/usher-cli/target/lib/*"
-usher() { "$J" -Xmx512m --enable-native-access=ALL-UNNAMED -cp "$CP" dev.usher.cli.UsherCommand "$@"; }
-serve() { exec "$J" -Xmx512m --enable-native-access=ALL-UNNAMED -cp "$CP" dev.usher.cli.UsherCommand serve "$@"; }
+usher() { "$J" -Xmx512m --enable-native-access=ALL-UNNAMED -cp "${BENCH_CP:-$CP}" dev.usher.cli.UsherCommand "$@"; }
+# shellcheck disable=SC2086
+serve() { exec "$J" ${XMX:--Xmx512m} ${JOPTS:-} --enable-native-access=ALL-UNNAMED -cp "$CP" dev.usher.cli.UsherCommand serve "$@" ${SOPTS:-}; }
 TOK=bench-token-0123456789abcdef0123456789
 W=$(mktemp -d /tmp/ubench.XXXX); chmod 755 $W
 mkdir -p "${BENCH_OUT:-/tmp/usher-bench-out}"
@@ -39,8 +45,24 @@ mkdir -p $DATA/trusted-keys && cp $W/keys/vendor.pub $DATA/trusted-keys/bench-ve
 INST=$(curl -s $URL/api/v1/installation | python3 -c 'import json,sys; print(json.load(sys.stdin)["installationId"])')
 usher vendor issue --key $W/keys/vendor.key --customer "Usher bench" --product bench --server --installation "$INST" --seats cal=200000 --expires never --out $W/bench.lic >/dev/null
 echo "=== $LABEL $(date -u +%H:%M:%S) load $(cut -d' ' -f1 /proc/loadavg) build $(git -C $B log --oneline -1 | cut -c1-7)" >>$OUT
-usher bench --url $URL $EXTRA --token "$TOK" --license $W/bench.lic --product bench --feature cal --server-pid ${PIDS[0]} --phases baseline,cycles,heartbeats >>$OUT 2>&1
-echo "exit $?" >>$OUT
+# CPU time (ticks) of each node and of PostgreSQL over the run.
+ticks() { for p in ${PIDS[@]}; do awk '{printf "%d ", $14+$15}' /proc/$p/stat; done; for p in $(pgrep -u postgres postgres); do awk '{print $14+$15}' /proc/$p/stat 2>/dev/null; done | awk '{s+=$1} END {print s}'; }
+T0=$(ticks)
+JCMD=$(dirname "$J")/jcmd
+if [ -n "${HOLD:-}" ]; then
+  "$JCMD" ${PIDS[0]} GC.run >/dev/null; echo "heap with no session, after a full GC: $("$JCMD" ${PIDS[0]} GC.heap_info | head -2 | tr '\n' ' ')" >>$OUT
+  # shellcheck disable=SC2086
+  usher bench hold --url $URL --token "$TOK" --license $W/bench.lic --product bench --feature cal --server-pid ${PIDS[0]} \
+      --sessions $HOLD --users $((HOLD / 100)) --duration 30s --full-gc --setup-limit 20m --keep-sessions ${BARGS:-} >>$OUT 2>&1
+  echo "exit $?" >>$OUT
+  "$JCMD" ${PIDS[0]} GC.class_histogram | head -25 >>$OUT
+else
+  # shellcheck disable=SC2086
+  usher bench --url $URL $EXTRA --token "$TOK" --license $W/bench.lic --product bench --feature cal --server-pid ${PIDS[0]} \
+      --phases ${PHASES:-baseline,cycles,heartbeats} ${BARGS:-} >>$OUT 2>&1
+  echo "exit $?" >>$OUT
+fi
+echo "cpu ticks before: $T0 after: $(ticks) (node1 [node2] postgresql)" >>$OUT
 kill ${PIDS[@]}; wait ${PIDS[@]} 2>/dev/null
 # Where each node's group commits spent their time (logged at stop, PostgreSQL only).
 grep -h "group commit:\|seat loads:" $W/n1.log $W/n2.log 2>/dev/null | sed 's/^/log: /' >>$OUT
