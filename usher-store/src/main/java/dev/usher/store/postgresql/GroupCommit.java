@@ -29,7 +29,9 @@ import java.util.function.Supplier;
  * flush (and one lock hand-over between nodes) per decision. Here the decisions waiting on this node
  * run in one transaction instead: the writer takes the locks all of them declared, in the global order
  * (sessions, then pools, each sorted; the order every other transaction takes them in), hands them to
- * their {@link Database.Group} in one call, and answers every caller only after the COMMIT. A lock the
+ * their {@link Database.Group} in one call, and answers every caller only after the COMMIT. A group that
+ * reads first takes those locks with its first read, and sends the COMMIT with its write: two round
+ * trips while it holds them, for any number of decisions ({@link Held}). A lock the
  * group finds it needs beyond those is taken only if it is free at once (never waiting while holding
  * the group's locks, which is what keeps two nodes' groups from deadlocking); otherwise the group is
  * rolled back and runs again holding those locks too from its first statement (still in the global
