@@ -7,7 +7,7 @@
 # Variables: PHASES (default baseline,cycles,heartbeats), BARGS (more bench options, e.g. "--warmup 20s --duration 10s"
 # or "--sessions 100000 --users 1000"), JOPTS (JVM options of the server(s), e.g. a JFR recording), SOPTS (more serve
 # options, e.g. "--lease-ttl 3600"), XMX (server heap, default -Xmx512m), BENCH_CP (run the bench of another build).
-# HOLD=N runs `usher bench hold` with N live sessions of N/100 people instead (memory, issue 19): the heap after a full
+# HOLD=N runs `usher bench hold` with N live sessions of N/100 people (at least one) instead (memory, issue 19): the heap after a full
 # GC with none and with all of them live, and a class histogram of the server with them live.
 set -u
 B=$1; MODE=$2; LABEL=$3
@@ -53,7 +53,7 @@ if [ -n "${HOLD:-}" ]; then
   "$JCMD" ${PIDS[0]} GC.run >/dev/null; echo "heap with no session, after a full GC: $("$JCMD" ${PIDS[0]} GC.heap_info | head -2 | tr '\n' ' ')" >>$OUT
   # shellcheck disable=SC2086
   usher bench hold --url $URL --token "$TOK" --license $W/bench.lic --product bench --feature cal --server-pid ${PIDS[0]} \
-      --sessions $HOLD --users $((HOLD / 100)) --duration 30s --full-gc --setup-limit 20m --keep-sessions ${BARGS:-} >>$OUT 2>&1
+      --sessions $HOLD --users $((HOLD >= 100 ? HOLD / 100 : 1)) --duration 30s --full-gc --setup-limit 20m --keep-sessions ${BARGS:-} >>$OUT 2>&1
   echo "exit $?" >>$OUT
   "$JCMD" ${PIDS[0]} GC.class_histogram | head -25 >>$OUT
 else
