@@ -214,6 +214,9 @@ final class SetWriter {
                 for (Param p : part.params()) {
                     st.setArray(n++, c.createArrayOf(p.type(), p.values()));
                 }
+                if (part.expected() >= 0) {
+                    st.setInt(n++, part.expected());
+                }
             }
             st.execute(); // the driver reads every answer and throws the first error
         } catch (SQLException e) {
@@ -224,15 +227,17 @@ final class SetWriter {
     /**
      * The statement, failing unless it changed exactly the rows expected: a statement that changes other rows
      * than it names ends the transaction with an error that says so (the text cast to an integer is the
-     * error; it is evaluated only when the count is wrong).
+     * error; it is evaluated only when the count is wrong). The count expected is a parameter, after the
+     * statement's own: with it in the text, every group size was a text of its own, which the driver never
+     * prepares on the server and PostgreSQL parses and plans anew, with the group's pools locked.
      */
     static String guarded(Part part) {
         if (part.expected() < 0) {
             return part.sql();
         }
         String first = part.sql().lines().findFirst().orElse("").strip().replace("'", "''");
-        return "WITH changed AS (" + part.sql() + "\nRETURNING 1)\nSELECT CASE WHEN count(*) = " + part.expected()
-                + " THEN 0 ELSE CAST('the seat changes wrote ' || count(*) || ' rows instead of " + part.expected() + " in: " + first
-                + "' AS integer) END FROM changed";
+        return "WITH changed AS (" + part.sql() + "\nRETURNING 1), expected AS (SELECT CAST(? AS integer) AS n)\n"
+                + "SELECT CASE WHEN c.n = e.n THEN 0 ELSE CAST('the seat changes wrote ' || c.n || ' rows instead of ' || e.n || ' in: "
+                + first + "' AS integer) END FROM (SELECT count(*) AS n FROM changed) c, expected e";
     }
 }

@@ -76,4 +76,22 @@ class SetWriterTest {
         }
         assertThat(stored()).isEmpty();
     }
+
+    @Test
+    void writesOfEveryGroupSizeShareOneStatementThatTheServerPreparesOnce() {
+        // The driver prepares a text on the server once it has run five times; a count in the text made each group
+        // size a text of its own, parsed and planned anew while the group held its pools' locks.
+        db.read(h -> h.execute("CREATE TABLE scratch (id integer PRIMARY KEY)"));
+        try (Handle h = db.dedicatedHandle()) {
+            for (int size = 1; size <= 8; size++) {
+                h.begin();
+                int[] ids = java.util.stream.IntStream.rangeClosed(size * 100, size * 100 + size - 1).toArray();
+                SetWriter.run(h.getConnection(), List.of(insert(ids)), () -> true);
+                h.commit();
+            }
+            assertThat(h.createQuery("SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE '%INSERT INTO scratch%'")
+                    .mapTo(Integer.class).one()).as("server-side statements of the write").isEqualTo(1);
+        }
+        assertThat(stored()).hasSize(36);
+    }
 }
