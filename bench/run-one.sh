@@ -25,7 +25,7 @@ PIDS=()
 if [ "$MODE" = pg ]; then
   chown postgres $W
   su postgres -c "/usr/lib/postgresql/15/bin/initdb -D $W/pg -U postgres --locale=C -E UTF8 -A trust" >/dev/null
-  su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $W/pg -l $W/pg.log -o '-p 55433 -k $W -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB' -w start" >/dev/null
+  su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $W/pg -l $W/pg.log -o '-p 55433 -k $W -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB ${PGOPTS:-}' -w start" >/dev/null
   psql -h 127.0.0.1 -p 55433 -U postgres -qc "CREATE DATABASE usher"
   DB='postgresql://127.0.0.1:55433/usher?user=postgres'
   USHER_ADMIN_TOKEN=$TOK serve --demo --db "$DB" --data $W/n1 --port 9781 --host 127.0.0.1 >$W/n1.log 2>&1 & PIDS+=($!)
@@ -63,8 +63,13 @@ else
   echo "exit $?" >>$OUT
 fi
 echo "cpu ticks before: $T0 after: $(ticks) (node1 [node2] postgresql)" >>$OUT
+# PGSTAT=1 (with PGOPTS="-c shared_preload_libraries=pg_stat_statements"): the statements that took the database's time.
+if [ -n "${PGSTAT:-}" ]; then
+  psql -h 127.0.0.1 -p 55433 -U postgres -d usher -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
+  psql -h 127.0.0.1 -p 55433 -U postgres -d usher -P pager=off -c "SELECT calls, round(total_exec_time) AS exec_ms, round(total_plan_time) AS plan_ms, plans, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" >>$OUT
+fi
 kill ${PIDS[@]}; wait ${PIDS[@]} 2>/dev/null
 # Where each node's group commits spent their time (logged at stop, PostgreSQL only).
-grep -h "group commit:\|seat loads:" $W/n1.log $W/n2.log 2>/dev/null | sed 's/^/log: /' >>$OUT
+grep -h "group commit:\|seat loads:\|seat groups," $W/n1.log $W/n2.log 2>/dev/null | sed 's/^/log: /' >>$OUT
 if [ "$MODE" = pg ]; then su postgres -c "/usr/lib/postgresql/15/bin/pg_ctl -D $W/pg -m fast stop" >/dev/null; fi
 rm -rf $W

@@ -39,6 +39,7 @@ final class SharedSeatEngine implements SeatEngine {
     private final CommittedEffects committed;
     private final SharedBookLoader loader;
     private final SetWriter writer = new SetWriter();
+    private final PhaseTimes times = new PhaseTimes();
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(SharedSeatEngine.class);
     private final Database.Group<SeatOp<?>, Object> group = new Database.Group<>() {
         @Override
@@ -106,15 +107,19 @@ final class SharedSeatEngine implements SeatEngine {
             sessions.addAll(d.sessionIds());
             pools.addAll(d.pools());
         }
+        PhaseTimes.Clock clock = times.start();
         SharedBookLoader.Loading loading = loader.start(h, ops, this::leaseEnd, new SharedBookLoader.Locks(sessions, pools),
                 db.dialect().locksToTakeWithFirstRead(h));
         SharedBookLoader.Locks needs = loading.needs();
         // Inside a group the dialect takes a lock only if it is free at once, else the group runs again holding it.
         db.dialect().lock(h, needs.sessions(), needs.pools());
-        return decideAndWrite(h, loader.finish(loading), ops, afters);
+        SeatBook book = loader.finish(loading);
+        clock.end(PhaseTimes.Phase.READING);
+        return decideAndWrite(h, book, ops, afters, clock);
     }
 
-    private List<Object> decideAndWrite(Handle h, SeatBook book, List<? extends SeatOp<?>> ops, List<Database.AfterCommit> afters) {
+    private List<Object> decideAndWrite(Handle h, SeatBook book, List<? extends SeatOp<?>> ops, List<Database.AfterCommit> afters,
+                                        PhaseTimes.Clock clock) {
         SeatMachine machine = new SeatMachine(book, terms, this::leaseEnd);
         List<Effect> all = new ArrayList<>();
         List<Object> out = new ArrayList<>(ops.size());
@@ -124,8 +129,15 @@ final class SharedSeatEngine implements SeatEngine {
             committed.schedule(run.effects(), afters.get(i));
             out.add(run.outcome());
         }
+        RowChanges rows = RowChanges.of(all, book);
+        if (clock != null) {
+            clock.end(PhaseTimes.Phase.DECIDING);
+        }
         // Inside a group commit the write may carry the COMMIT: one round trip less with the pools locked.
-        writer.write(h.getConnection(), RowChanges.of(all, book), () -> db.dialect().commitWithWrite(h));
+        writer.write(h.getConnection(), rows, () -> db.dialect().commitWithWrite(h));
+        if (clock != null) {
+            clock.end(PhaseTimes.Phase.WRITING);
+        }
         return out;
     }
 
@@ -161,7 +173,7 @@ final class SharedSeatEngine implements SeatEngine {
                     if (!needs.within(held)) {
                         throw new Relock(needs);
                     }
-                    O outcome = (O) decideAndWrite(h, loader.finish(loading), List.of(op), List.of(after)).getFirst();
+                    O outcome = (O) decideAndWrite(h, loader.finish(loading), List.of(op), List.of(after), null).getFirst();
                     return then.apply(outcome, h);
                 });
             } catch (Relock r) {
@@ -206,6 +218,9 @@ final class SharedSeatEngine implements SeatEngine {
         SharedBookLoader.Counts c = loader.counts();
         if (c.loads() > 0) {
             LOG.info("seat loads: {}, {} of them with a second round trip under the pools' locks", c.loads(), c.secondRoundTrips());
+            // Reading includes the wait for the locks taken with the first read (the group commit's line says how much);
+            // writing includes the COMMIT's WAL flush when it went with the write.
+            LOG.info("seat groups, wall and CPU time of the writing thread: {}", times);
         }
     }
 }
