@@ -59,13 +59,7 @@ final class ReadAhead {
             }
         }
         ReadAhead ahead = new ReadAhead(Set.copyOf(lockedPools), SharedTallies.read(read, terms, lockedPools, now, allUsersRole));
-        read.add(SharedBookLoader.SEATS + """
-                WHERE (s.product, s.feature, s.user_id) IN (
-                        SELECT x.p, x.f, COALESCE(x.id, (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = x.k))
-                        FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[])) AS x(p, f, id, k))
-                  OR s.id IN (SELECT c.seat_id FROM checkouts c WHERE c.session_id = ANY(CAST(? AS text[])))
-                  OR (s.borrowed_until IS NOT NULL
-                      AND (s.product, s.feature) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]))))""",
+        read.add(SharedReads.SEATS_AHEAD,
                 List.of(texts(products), texts(features), longs(ids), texts(keys), texts(sessions),
                         texts(loanPools.stream().map(PoolKey::product).toList()),
                         texts(loanPools.stream().map(PoolKey::feature).toList())),

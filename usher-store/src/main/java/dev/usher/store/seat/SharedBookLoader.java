@@ -42,17 +42,6 @@ final class SharedBookLoader {
 
     private record PoolUser(PoolKey pool, long userId) {}
 
-    static final String SEATS = "SELECT " + SeatRows.SEAT_COLUMNS + " FROM seats s JOIN users u ON u.id = s.user_id ";
-
-    /** The seats named by id or by their holders (ids, or names through the aliases): params seat ids, user ids, keys. */
-    private static final String NAMED = """
-            s.id = ANY(CAST(? AS text[])) OR s.user_id = ANY(CAST(? AS bigint[]))
-              OR s.user_id IN (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))""";
-
-    /** The sessions named, and those on the named seats: params session ids, then {@link #NAMED}'s. */
-    private static final String WANTED_SESSIONS = "WITH want AS (SELECT unnest(CAST(? AS text[])) AS id UNION "
-            + "SELECT c.session_id FROM checkouts c JOIN seats s ON s.id = c.seat_id WHERE " + NAMED + ") ";
-
     private final PoolTermsSource terms;
     private volatile long allUsersRole = -1;
     private final java.util.concurrent.atomic.AtomicLong loads = new java.util.concurrent.atomic.AtomicLong();
@@ -163,32 +152,25 @@ final class SharedBookLoader {
                 read.add("SELECT id FROM roles WHERE built_in = 'all-users'", List.of(), rs -> allUsersRole = rs.getLong(1));
             }
             if (!ids.isEmpty() || !keys.isEmpty()) {
-                read.add("""
-                        SELECT u.id, u.name, u.enabled, ARRAY(SELECT m.role_id FROM role_members m WHERE m.user_id = u.id)
-                        FROM users u WHERE u.id = ANY(CAST(? AS bigint[]))
-                          OR u.id IN (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))""",
-                        List.of(longs(ids), texts(keys)), rs -> {
+                read.add(SharedReads.PEOPLE, List.of(longs(ids), texts(keys)), rs -> {
                             Set<Long> roles = new HashSet<>();
                             for (Object r : (Object[]) rs.getArray(4).getArray()) {
                                 roles.add(((Number) r).longValue());
                             }
                             people.put(rs.getLong(1), new Person(rs.getLong(1), rs.getString(2), rs.getInt(3) == 1, roles));
                         });
-                read.add("SELECT alias_key, user_id FROM user_aliases WHERE alias_key = ANY(CAST(? AS text[]))", List.of(texts(keys)),
+                read.add(SharedReads.KEY_OWNERS, List.of(texts(keys)),
                         rs -> owners.put(rs.getString(1), rs.getLong(2)));
             }
             if (!mayBeNew.isEmpty()) {
                 // A name that is nobody's may become a person: the id it would get (a drawn id never used is skipped).
-                read.add("""
-                        SELECT k, nextval(pg_get_serial_sequence('users', 'id')) FROM unnest(CAST(? AS text[])) AS k
-                        WHERE NOT EXISTS (SELECT 1 FROM user_aliases a WHERE a.alias_key = k)""", List.of(texts(mayBeNew)),
+                read.add(SharedReads.NEW_PEOPLE_IDS, List.of(texts(mayBeNew)),
                         rs -> reserved.put(rs.getString(1), rs.getLong(2)));
             }
             List<ReadScript.Param> namedParams = List.of(texts(namedSeats), longs(everySeatOfIds), texts(everySeatOfKeys));
             boolean anyNamed = !namedSeats.isEmpty() || !everySeatOfIds.isEmpty() || !everySeatOfKeys.isEmpty();
             if (anyNamed) {
-                read.add(SEATS.replace("SELECT ", "SELECT ARRAY(SELECT c.session_id FROM checkouts c WHERE c.seat_id = s.id), ")
-                        + "WHERE " + NAMED, namedParams, rs -> {
+                read.add(SharedReads.NAMED_SEATS, namedParams, rs -> {
                             HeldSeat seat = SeatRows.seat(rs, 2);
                             named.put(seat.id(), seat);
                             List<String> on = new ArrayList<>();
@@ -201,13 +183,15 @@ final class SharedBookLoader {
             if (!sessions.isEmpty() || anyNamed) {
                 List<ReadScript.Param> wanted = new ArrayList<>();
                 wanted.add(texts(sessions));
-                wanted.addAll(namedParams);
+                // The sessions on named seats only when a seat is named: the common group (checkouts and check-ins)
+                // names none, and its reads are time the pools are locked.
+                if (anyNamed) {
+                    wanted.addAll(namedParams);
+                }
                 // Checkouts first: the script reads result sets in order, so each session row finds its checkouts.
-                read.add(WANTED_SESSIONS + "SELECT session_id, product, feature, seat_id FROM checkouts WHERE session_id IN (SELECT id FROM want)",
-                        wanted, rs -> checkouts.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
+                read.add(SharedReads.checkoutsOf(anyNamed), wanted, rs -> checkouts.computeIfAbsent(rs.getString(1), k -> new HashMap<>())
                                 .put(new PoolKey(rs.getString(2), rs.getString(3)), rs.getString(4)));
-                read.add(WANTED_SESSIONS + "SELECT " + SeatRows.SESSION_COLUMNS
-                        + " FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.id IN (SELECT id FROM want)", wanted, rs -> {
+                read.add(SharedReads.sessionsOf(anyNamed), wanted, rs -> {
                             book.load(SeatRows.session(rs, 1, checkouts.getOrDefault(rs.getString(1), Map.of())));
                             sessions.add(rs.getString(1));
                         });
@@ -285,12 +269,7 @@ final class SharedBookLoader {
             }
             ReadScript read = new ReadScript();
             if (!pu.isEmpty() || !theirSeats.isEmpty() || !lp.isEmpty()) {
-                read.add(SEATS + """
-                        WHERE (s.product, s.feature, s.user_id) IN (
-                                SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])))
-                          OR s.id = ANY(CAST(? AS text[]))
-                          OR (s.borrowed_until IS NOT NULL
-                              AND (s.product, s.feature) IN (SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]))))""",
+                read.add(SharedReads.SEATS_OF,
                         List.of(texts(pu.stream().map(x -> x.pool().product()).toList()),
                                 texts(pu.stream().map(x -> x.pool().feature()).toList()),
                                 longs(pu.stream().map(PoolUser::userId).toList()), texts(theirSeats),

@@ -78,10 +78,7 @@ record SharedTallies(Map<PoolKey, PoolTally> byPool, Map<PoolKey, Assignments> l
             return r;
         }
         List<PoolKey> all = List.copyOf(pools);
-        read.add("""
-                SELECT x.p, x.f, COALESCE(pc.in_use, 0)
-                FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS x(p, f)
-                LEFT JOIN pool_counters pc ON pc.product = x.p AND pc.feature = x.f""",
+        read.add(SharedReads.IN_USE,
                 List.of(texts(all.stream().map(PoolKey::product).toList()), texts(all.stream().map(PoolKey::feature).toList())),
                 rs -> r.inUse.put(new PoolKey(rs.getString(1), rs.getString(2)), rs.getInt(3)));
         all.forEach(p -> r.rules.put(p, terms.terms(p, now).assignments()));

@@ -1,0 +1,115 @@
+package dev.usher.store.seat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.usher.store.postgresql.PostgresDatabase;
+import dev.usher.store.testing.TestDatabases;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.regex.Pattern;
+
+import org.jdbi.v3.core.Handle;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every read of a shared group, planned by a real PostgreSQL on tables of realistic size (20,000 people, each with a
+ * seat, two sessions and a role; 20 seats on loan): no plan reads a whole table that grows with use, neither the
+ * plan made for the values at hand nor the generic plan the server settles on for a prepared statement. These reads
+ * run while the group holds its pools' locks, so a scan there is time every node's decisions about those pools wait, and
+ * grows with the installation. A condition written as {@code a = ANY(?) OR b = ANY(?)} makes this test fail.
+ */
+class SharedReadsPlanTest {
+
+    private static final int PEOPLE = 20_000;
+    private static final Pattern SCAN = Pattern.compile("Seq Scan on (seats|users|sessions|checkouts|user_aliases|role_members)\\b");
+    private static PostgresDatabase db;
+
+    @BeforeAll
+    static void fill() {
+        db = PostgresDatabase.open(TestDatabases.newDatabase(), 2);
+        db.read(h -> {
+            h.execute("INSERT INTO roles (name, name_key, created_at) VALUES ('staff', 'staff', 0)");
+            h.execute("INSERT INTO users (id, name, name_key, created_at, last_seen_at) "
+                    + "SELECT i, 'u' || i, 'u' || i, 0, 0 FROM generate_series(1000, 999 + ?) i", PEOPLE);
+            h.execute("INSERT INTO user_aliases (alias_key, user_id, alias, created_at) SELECT name_key, id, name, 0 FROM users WHERE id >= 1000");
+            h.execute("INSERT INTO role_members (role_id, user_id, origin) SELECT r.id, u.id, 'manual' FROM users u, roles r WHERE u.id >= 1000 AND r.name = 'staff'");
+            h.execute("INSERT INTO seats (id, product, feature, seat_key, user_id, host_key, created_at, charge, sessions, borrowed_until) "
+                    + "SELECT 'seat' || id, 'cad', 'cal', name_key, id, 'ws', 0, 'shared', 2, CASE WHEN id % 1000 = 0 THEN 9 END "
+                    + "FROM users WHERE id >= 1000");
+            h.execute("INSERT INTO sessions (id, user_id, host, host_key, created_at, last_heartbeat_at, lease_expires_at) "
+                    + "SELECT 's' || id || '-' || n, id, 'ws', 'ws', 0, 0, 9 FROM users, generate_series(1, 2) n WHERE id >= 1000");
+            h.execute("INSERT INTO checkouts (session_id, product, feature, seat_id, created_at) "
+                    + "SELECT 's' || id || '-' || n, 'cad', 'cal', 'seat' || id, 0 FROM users, generate_series(1, 2) n WHERE id >= 1000");
+            h.execute("INSERT INTO pool_counters (product, feature, in_use) VALUES ('cad', 'cal', ?)", PEOPLE);
+            h.execute("ANALYZE");
+            return null;
+        });
+    }
+
+    @AfterAll
+    static void close() {
+        db.close();
+    }
+
+    /** The plans PostgreSQL makes for {@code sql} (its {@code ?} taking the literals in order): for these values, and generic. */
+    private static List<String> plans(String sql, String... literals) {
+        StringBuilder numbered = new StringBuilder();
+        int n = 0;
+        for (char c : sql.toCharArray()) {
+            if (c == '?') {
+                numbered.append('$').append(++n);
+            } else {
+                numbered.append(c);
+            }
+        }
+        assertThat(n).as("parameters of %s", sql).isEqualTo(literals.length);
+        String args = literals.length == 0 ? "" : "('" + String.join("', '", literals) + "')";
+        return db.read(h -> {
+            h.execute("PREPARE q AS " + numbered);
+            try {
+                List<String> out = new ArrayList<>();
+                for (String mode : List.of("force_custom_plan", "force_generic_plan")) {
+                    h.execute("SET plan_cache_mode = " + mode);
+                    out.add(mode + ":\n" + String.join("\n", h.createQuery("EXPLAIN EXECUTE q" + args).mapTo(String.class).list()));
+                }
+                return out;
+            } finally {
+                h.execute("RESET plan_cache_mode");
+                h.execute("DEALLOCATE q");
+            }
+        });
+    }
+
+    private static void assertIndexOnly(String sql, String... literals) {
+        for (String plan : plans(sql, literals)) {
+            assertThat(SCAN.matcher(plan).find()).as("a read of the whole table in\n%s\nfor\n%s", plan, sql).isFalse();
+        }
+    }
+
+    @Test
+    void peopleAreFoundByIdOrByKeyThroughIndexes() {
+        assertIndexOnly(SharedReads.PEOPLE, "{1005,1006}", "{u7,u9,nobody}");
+        assertIndexOnly(SharedReads.KEY_OWNERS, "{u7,u9,nobody}");
+        assertIndexOnly(SharedReads.NEW_PEOPLE_IDS, "{u7,nobody}");
+    }
+
+    @Test
+    void sessionsAndTheirCheckoutsAreFoundByIdAndByTheSeatsNamed() {
+        for (boolean named : List.of(false, true)) {
+            String[] params = named ? new String[] {"{s1005-1,new}", "{seat1010}", "{1011}", "{u1012}"} : new String[] {"{s1005-1,new}"};
+            assertIndexOnly(SharedReads.checkoutsOf(named), params);
+            assertIndexOnly(SharedReads.sessionsOf(named), params);
+        }
+    }
+
+    @Test
+    void seatsAreFoundByIdByHolderAndByLoan() {
+        assertIndexOnly(SharedReads.NAMED_SEATS, "{seat1010,seat-gone}", "{1011}", "{u1012}");
+        assertIndexOnly(SharedReads.SEATS_OF, "{cad,cad}", "{cal,cal}", "{1005,1006}", "{seat1010}", "{cad}", "{cal}");
+        assertIndexOnly(SharedReads.SEATS_AHEAD, "{cad,cad}", "{cal,cal}", "{1005,NULL}", "{NULL,u1006}", "{s1007-1,new}", "{cad}", "{cal}");
+        assertIndexOnly(SharedReads.IN_USE, "{cad}", "{cal}");
+    }
+}
