@@ -60,7 +60,7 @@ final class ReadAhead {
         }
         ReadAhead ahead = new ReadAhead(Set.copyOf(lockedPools), SharedTallies.read(read, terms, lockedPools, now, allUsersRole));
         read.add(SharedReads.SEATS_AHEAD,
-                List.of(texts(products), texts(features), longs(ids), texts(keys), texts(sessions),
+                List.of(texts(products), texts(features), longs(ids), texts(products), texts(features), texts(keys), texts(sessions),
                         texts(loanPools.stream().map(PoolKey::product).toList()),
                         texts(loanPools.stream().map(PoolKey::feature).toList())),
                 rs -> {

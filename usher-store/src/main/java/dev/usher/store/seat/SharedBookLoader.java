@@ -145,6 +145,7 @@ final class SharedBookLoader {
                 read.add(takeFirst.sql(), List.of(longs(takeFirst.lockClasses()), texts(takeFirst.keys())),
                         rs -> takeFirst.waited().accept(rs.getLong(2)));
             }
+            read.add(SharedReads.PLANNER, List.of(), rs -> { });
             Map<String, Long> owners = new HashMap<>();
             Map<String, Long> reserved = new HashMap<>();
             Map<Long, Person> people = new HashMap<>();

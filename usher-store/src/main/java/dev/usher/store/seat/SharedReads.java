@@ -2,28 +2,43 @@ package dev.usher.store.seat;
 
 /**
  * The SQL a shared group (PostgreSQL) reads its partial book with, in one place so that
- * {@code SharedReadsPlanTest} can ask PostgreSQL for each one's plan on tables of realistic size.
+ * {@code SharedReadsPlanTest} can ask PostgreSQL for each one's plan.
  *
  * <p>Every text here runs while the group holds its pools' locks, so every node's decisions about those pools wait for
  * it: each must find its rows through indexes, at a cost that does not grow with the number of people, sessions or
- * seats. That rules out {@code OR} between lookups of different columns ({@code s.id = ANY(?) OR s.user_id = ANY(?)}):
- * PostgreSQL answers such a filter with a scan of the whole table (measured: 18–53 ms a read with 50,000 seats, where
- * the lookups take 0.3 ms). Each alternative is therefore its own index lookup, joined with {@code UNION ALL} into a set
- * of ids the outer query fetches by primary key. Parameters are arrays, bound in the order of their {@code ?}.
+ * seats. Two things stand in the way, and each text is written against both:
+ * <ul>
+ *   <li>{@code OR} between lookups of different columns ({@code s.id = ANY(?) OR s.user_id = ANY(?)}): PostgreSQL
+ *   answers it with a scan of the whole table (measured: 18–53 ms a read with 50,000 seats, where the lookups take
+ *   0.3 ms). Each alternative is therefore its own query, driven by what it names, and they are joined with
+ *   {@code UNION ALL}; a row found twice comes twice, and the loader keeps one.</li>
+ *   <li>Statistics that lag behind tables whose rows come and go many times a second: the planner then expects
+ *   thousands of rows and hashes a whole table, dead rows included (measured in a bench run: 1.2 ms a read instead of
+ *   0.2). A group therefore plans with {@link #PLANNER} in its transaction: nested loops over indexes wherever one
+ *   exists, which is right for lookups of a few keys whatever the table's size.</li>
+ * </ul>
+ * The same settings make a group use each statement's generic plan once the driver prepared it on the server: planned
+ * for each group, these statements took 0.6 ms of every group's time under the locks (pg_stat_statements in a bench run).
+ * Parameters are arrays, bound in the order of their {@code ?}.
  */
 final class SharedReads {
 
     private SharedReads() {}
 
+    /** Sent first in a group's transaction: see the class comment (each setting lasts until the transaction ends). */
+    static final String PLANNER = "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
+            + " set_config('enable_mergejoin', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
+
     /** A seat row as {@link SeatRows#seat} reads it, with its holder's name; completed by a condition on {@code s}. */
     static final String SEATS = "SELECT " + SeatRows.SEAT_COLUMNS + " FROM seats s JOIN users u ON u.id = s.user_id ";
 
-    /** People by id or by key (through the aliases), with their roles: params ids, keys. */
+    /** People by id, then by key (through the aliases), with their roles: params ids, keys. */
     static final String PEOPLE = """
             SELECT u.id, u.name, u.enabled, ARRAY(SELECT m.role_id FROM role_members m WHERE m.user_id = u.id)
-            FROM users u WHERE u.id IN (
-              SELECT unnest(CAST(? AS bigint[]))
-              UNION ALL SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))""";
+            FROM unnest(CAST(? AS bigint[])) AS i(id) JOIN users u ON u.id = i.id
+            UNION ALL
+            SELECT u.id, u.name, u.enabled, ARRAY(SELECT m.role_id FROM role_members m WHERE m.user_id = u.id)
+            FROM user_aliases a JOIN users u ON u.id = a.user_id WHERE a.alias_key = ANY(CAST(? AS text[]))""";
 
     /** Who owns each key: param keys. */
     static final String KEY_OWNERS = "SELECT alias_key, user_id FROM user_aliases WHERE alias_key = ANY(CAST(? AS text[]))";
@@ -40,8 +55,13 @@ final class SharedReads {
             UNION ALL SELECT s.id FROM user_aliases a JOIN seats s ON s.user_id = a.user_id WHERE a.alias_key = ANY(CAST(? AS text[]))""";
 
     /** The named seats ({@link #NAMED_IDS}'s params), each with the sessions on it first. */
-    static final String NAMED_SEATS = SEATS.replace("SELECT ", "SELECT ARRAY(SELECT c.session_id FROM checkouts c WHERE c.seat_id = s.id), ")
-            + "WHERE s.id IN (" + NAMED_IDS + ")";
+    static final String NAMED_SEATS = named("s.id = ANY(CAST(? AS text[]))")
+            + "\nUNION ALL " + named("s.user_id = ANY(CAST(? AS bigint[]))")
+            + "\nUNION ALL " + named("s.user_id IN (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))");
+
+    private static String named(String condition) {
+        return SEATS.replace("SELECT ", "SELECT ARRAY(SELECT c.session_id FROM checkouts c WHERE c.seat_id = s.id), ") + "WHERE " + condition;
+    }
 
     /** The sessions named: param session ids. */
     private static final String WANTED = "WITH want AS (SELECT unnest(CAST(? AS text[])) AS id) ";
@@ -66,30 +86,35 @@ final class SharedReads {
         return (alsoOnNamedSeats ? WANTED_AND_ON_NAMED : WANTED) + SESSIONS_OF_WANTED;
     }
 
-    /**
-     * The seats of people in pools (products, features and user ids, one entry per person and pool), the seats named by
-     * id, and the loans of pools (products, features).
-     */
-    static final String SEATS_OF = SEATS + """
-            WHERE s.id IN (
-              SELECT h.id FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(p, f, u)
-                JOIN seats h ON h.product = x.p AND h.feature = x.f AND h.user_id = x.u
-              UNION ALL SELECT unnest(CAST(? AS text[]))
-              UNION ALL SELECT l.id FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS y(p, f)
-                JOIN seats l ON l.product = y.p AND l.feature = y.f AND l.borrowed_until IS NOT NULL)""";
+    /** The seats on loan from pools: params products, features. */
+    private static final String LOANS = "SELECT " + SeatRows.SEAT_COLUMNS + "\n" + """
+             FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS y(p, f)
+              JOIN seats s ON s.product = y.p AND s.feature = y.f AND s.borrowed_until IS NOT NULL JOIN users u ON u.id = s.user_id""";
+
+    /** People's seats in pools: params products, features, user ids (one entry per person and pool). */
+    private static final String HELD_BY_IDS = "SELECT " + SeatRows.SEAT_COLUMNS + "\n" + """
+             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(p, f, id)
+              JOIN seats s ON s.product = x.p AND s.feature = x.f AND s.user_id = x.id JOIN users u ON u.id = s.user_id""";
 
     /**
-     * The same as {@link #SEATS_OF} read ahead, before the people are known: each person by id or, when the id is null,
-     * by key (products, features, ids, keys); then the seats of the sessions named (session ids), and the loans of pools.
+     * The seats of people in pools ({@link #HELD_BY_IDS}'s params), the seats named by id, and the loans of pools
+     * ({@link #LOANS}'s params). Each part is its own lookup, driven by what it names.
      */
-    static final String SEATS_AHEAD = SEATS + """
-            WHERE s.id IN (
-              SELECT h.id FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[])) AS x(p, f, id, k)
-                JOIN seats h ON h.product = x.p AND h.feature = x.f
-                 AND h.user_id = COALESCE(x.id, (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = x.k))
-              UNION ALL SELECT c.seat_id FROM checkouts c WHERE c.session_id = ANY(CAST(? AS text[]))
-              UNION ALL SELECT l.id FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS y(p, f)
-                JOIN seats l ON l.product = y.p AND l.feature = y.f AND l.borrowed_until IS NOT NULL)""";
+    static final String SEATS_OF = HELD_BY_IDS + "\nUNION ALL " + SEATS + "WHERE s.id = ANY(CAST(? AS text[]))\nUNION ALL " + LOANS;
+
+    /**
+     * The same as {@link #SEATS_OF} read ahead, before the people are known: each person in a pool by id (products,
+     * features, ids: null for a person named by key), then by key (products, features, keys: null for one named by id);
+     * the seats of the sessions named (session ids), and the loans of pools.
+     */
+    static final String SEATS_AHEAD = HELD_BY_IDS + "\nUNION ALL SELECT " + SeatRows.SEAT_COLUMNS + "\n" + """
+             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(p, f, k)
+              JOIN user_aliases a ON a.alias_key = x.k
+              JOIN seats s ON s.product = x.p AND s.feature = x.f AND s.user_id = a.user_id JOIN users u ON u.id = s.user_id
+            UNION ALL SELECT\s""" + SeatRows.SEAT_COLUMNS + "\n" + """
+             FROM checkouts c JOIN seats s ON s.id = c.seat_id JOIN users u ON u.id = s.user_id
+            WHERE c.session_id = ANY(CAST(? AS text[]))
+            UNION ALL\s""" + LOANS;
 
     /** Each pool's seats in use, from its counter: params products, features. */
     static final String IN_USE = """
