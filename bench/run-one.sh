@@ -68,6 +68,10 @@ if [ -n "${PGSTAT:-}" ]; then
   psql -h 127.0.0.1 -p 55433 -U postgres -d usher -qc "CREATE EXTENSION IF NOT EXISTS pg_stat_statements" >/dev/null
   psql -h 127.0.0.1 -p 55433 -U postgres -d usher -P pager=off -c "SELECT calls, round(total_exec_time) AS exec_ms, round(total_plan_time) AS plan_ms, plans, rows, left(regexp_replace(query, '\s+', ' ', 'g'), 110) AS query FROM pg_stat_statements ORDER BY total_exec_time + total_plan_time DESC LIMIT 25" >>$OUT
 fi
+# How much the JIT compiled and for how long (jstat -compiler: compiled methods, failed, invalidated, seconds): whether
+# the measured window was still warm-up.
+JSTAT=$(dirname "$J")/jstat
+for p in ${PIDS[@]}; do echo "jit of $p: $("$JSTAT" -compiler $p | tail -1 | awk '{print $1" methods compiled in "$4" s"}')" >>$OUT; done
 kill ${PIDS[@]}; wait ${PIDS[@]} 2>/dev/null
 # Where each node's group commits spent their time (logged at stop, PostgreSQL only).
 grep -h "group commit:\|seat loads:\|seat groups," $W/n1.log $W/n2.log 2>/dev/null | sed 's/^/log: /' >>$OUT
