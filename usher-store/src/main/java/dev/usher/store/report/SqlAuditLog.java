@@ -11,7 +11,9 @@ import org.jdbi.v3.core.statement.Query;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Consumer;
 
 /**
@@ -208,7 +210,7 @@ public final class SqlAuditLog implements AuditLog {
         StringBuilder sql = new StringBuilder("""
                 SELECT seq, at, kind, type, actor, source, target, product, feature, user_name, host, session_id, seat_id,
                   detail, prev_hash, hash FROM audit_log WHERE""").append(newest ? " seq < :after" : " seq > :after");
-        List<String[]> binds = new ArrayList<>();
+        Map<String, String> binds = new LinkedHashMap<>(); // parameter name to value
         if (f.from() != null) {
             sql.append(" AND at >= :from");
         }
@@ -230,7 +232,7 @@ public final class SqlAuditLog implements AuditLog {
             if (f.to() != null) {
                 q.bind("to", f.to().toEpochMilli());
             }
-            binds.forEach(b -> q.bind(b[0], b[1]));
+            binds.forEach(q::bind);
             return q.map((rs, ctx) -> new AuditEntry(rs.getLong(1), Instant.ofEpochMilli(rs.getLong(2)), rs.getString(3),
                     rs.getString(4), rs.getString(5), rs.getString(6), rs.getString(7), rs.getString(8), rs.getString(9),
                     rs.getString(10), rs.getString(11), rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15),
@@ -238,10 +240,10 @@ public final class SqlAuditLog implements AuditLog {
         });
     }
 
-    private static void condition(StringBuilder sql, List<String[]> binds, String clause, String name, String value) {
+    private static void condition(StringBuilder sql, Map<String, String> binds, String clause, String name, String value) {
         if (value != null) {
             sql.append(" AND ").append(clause);
-            binds.add(new String[] {name, value});
+            binds.put(name, value);
         }
     }
 
