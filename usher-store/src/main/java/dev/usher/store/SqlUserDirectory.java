@@ -188,7 +188,7 @@ public final class SqlUserDirectory implements UserDirectory {
     }
 
     @Override
-    public void touchToken(String id, Instant at, Instant newExpiry) {
+    public void touchToken(String id, Instant at) {
         tokens.touchToken(id, at);
     }
 

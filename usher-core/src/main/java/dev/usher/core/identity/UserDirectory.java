@@ -72,7 +72,8 @@ public interface UserDirectory {
 
     Optional<Token> findToken(String hash);
 
-    void touchToken(String id, Instant at, Instant newExpiry);
+    /** Records that the token was used at {@code at} (the tokens API reports it as lastUsedAt); its expiry stays as issued. */
+    void touchToken(String id, Instant at);
 
     List<Token> tokens(long userId);
 

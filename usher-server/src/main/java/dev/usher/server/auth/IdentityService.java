@@ -193,7 +193,7 @@ public final class IdentityService {
             return Optional.empty();
         }
         if (t.lastUsedAt() == null || Duration.between(t.lastUsedAt(), now).compareTo(TOUCH_EVERY) >= 0) {
-            users.touchToken(t.id(), now, null);
+            users.touchToken(t.id(), now);
         }
         Principal p = new Principal(t.userId(), user.get().name(), users.isAdministrator(t.userId()), t.kind());
         if (remembered.size() > 100_000) {
