@@ -32,8 +32,24 @@ import java.io.PrintWriter;
                 dev.usher.cli.backup.RestoreCommand.class, AotTrainingCommand.class, CommandLine.HelpCommand.class})
 public final class UsherCommand {
 
-    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = "Show stack traces on errors.")
+    private static final String VERBOSE = "Show stack traces on errors.";
+
+    @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = VERBOSE)
     static boolean verbose;
+
+    /**
+     * The root {@code usher serve} runs under: the same name and inherited option as {@link UsherCommand}, and only the
+     * {@code serve} command under it, so that what {@code usher serve ...} accepts, prints and does is the same. Why: picocli
+     * builds its model of every command and option by reflection before it parses anything, and with all twenty
+     * commands that was the largest single share of a server's start (docs/BENCHMARKS.md, "Start-up").
+     */
+    @Command(name = "usher", subcommands = ServeCommand.class)
+    static final class ServeOnly {
+        @Option(names = "--verbose", scope = CommandLine.ScopeType.INHERIT, description = VERBOSE)
+        void verbose(boolean on) {
+            UsherCommand.verbose = on;
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(run(args, new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
@@ -41,7 +57,7 @@ public final class UsherCommand {
 
     /** Runs the command line; errors become one line on {@code err} and a non-zero exit code. */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
-        CommandLine cl = new CommandLine(new UsherCommand());
+        CommandLine cl = new CommandLine(args.length > 0 && args[0].equals("serve") ? new ServeOnly() : new UsherCommand());
         cl.setOut(out);
         cl.setErr(err);
         cl.setExecutionExceptionHandler((e, commandLine, parseResult) -> {

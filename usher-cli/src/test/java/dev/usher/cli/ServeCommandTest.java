@@ -155,4 +155,27 @@ class ServeCommandTest {
         assertThat(err.toString().strip().lines()).hasSize(1);
         assertThat(err.toString()).startsWith("usher: --lease-ttl: 1 is out of range");
     }
+
+    @Test
+    void serveRunsUnderAOneCommandRootThatReadsAndPrintsTheSameAsTheWholeOne() {
+        CommandLine whole = new CommandLine(new UsherCommand()).getSubcommands().get("serve");
+        CommandLine lean = new CommandLine(new UsherCommand.ServeOnly()).getSubcommands().get("serve");
+        assertThat(new CommandLine(new UsherCommand.ServeOnly()).getSubcommands()).containsOnlyKeys("serve");
+        // Every option, the inherited --verbose included, and the help text word for word.
+        assertThat(lean.getCommandSpec().optionsMap().keySet()).isEqualTo(whole.getCommandSpec().optionsMap().keySet());
+        assertThat(lean.getUsageMessage()).isEqualTo(whole.getUsageMessage()).contains("--verbose", "usher serve");
+    }
+
+    @Test
+    void verboseOnServeStillShowsTheStackTrace() {
+        var err = new java.io.StringWriter();
+        try {
+            int code = UsherCommand.run(new String[] {"serve", "--verbose", "--lease-ttl", "1"}, new java.io.PrintWriter(new java.io.StringWriter()),
+                    new java.io.PrintWriter(err));
+            assertThat(code).isNotZero();
+            assertThat(err.toString()).contains("at dev.usher.cli.").contains("usher: --lease-ttl: 1 is out of range");
+        } finally {
+            UsherCommand.verbose = false;
+        }
+    }
 }

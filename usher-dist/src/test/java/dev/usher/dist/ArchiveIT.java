@@ -189,6 +189,10 @@ class ArchiveIT {
         assertThat(first.process().exitValue()).isIn(0, 143);
         assertThat(first.printed()).containsPattern("Usher stopped in \\d+ ms");
         assertThat(data.resolve("server.json")).doesNotExist();
+        // SQLite's native library was kept in lib/native (the install is writable here), not copied to /tmp per start.
+        try (var found = Files.find(home.resolve("lib/native"), 5, (p, a) -> p.getFileName().toString().startsWith("libsqlitejdbc"))) {
+            assertThat(found.toList()).singleElement().satisfies(p -> assertThat(p.toString()).contains("sqlite-jdbc-"));
+        }
 
         Launched second = serve(data);
         try {

@@ -56,6 +56,7 @@ public final class SqliteDatabase implements Database {
     private final int pendingAtStart;
 
     private SqliteDatabase(Path file) {
+        NativeLibrary.prepare();
         this.file = file;
         String url = "jdbc:sqlite:" + file.toAbsolutePath();
         SQLiteDataSource writeSource = new SQLiteDataSource(config());

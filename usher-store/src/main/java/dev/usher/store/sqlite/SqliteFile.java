@@ -39,6 +39,7 @@ public record SqliteFile(Path file, int schemaVersion, String installationId) {
         } catch (IOException e) {
             throw new StoreException("cannot read " + file + ": " + e.getMessage(), e);
         }
+        NativeLibrary.prepare();
         SQLiteConfig config = new SQLiteConfig();
         config.setReadOnly(true);
         SQLiteDataSource ds = new SQLiteDataSource(config);
