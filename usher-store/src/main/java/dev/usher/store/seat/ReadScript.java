@@ -2,7 +2,6 @@ package dev.usher.store.seat;
 
 import dev.usher.store.StoreException;
 
-import java.sql.Array;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -24,8 +23,8 @@ final class ReadScript {
         void row(ResultSet rs) throws SQLException;
     }
 
-    /** An array parameter: its SQL element type and its values. */
-    record Param(String type, Collection<?> values) {}
+    /** An array parameter's elements; the query's {@code CAST(? AS type[])} gives its type (see {@link ArrayLiteral}). */
+    record Param(Collection<?> values) {}
 
     private record Query(String sql, List<Param> params, Rows rows) {}
 
@@ -37,12 +36,14 @@ final class ReadScript {
         return this;
     }
 
+    /** Strings (for a {@code text[]}); named apart from {@link #longs} only for the reader of the call. */
     static Param texts(Collection<?> values) {
-        return new Param("text", values);
+        return new Param(values);
     }
 
+    /** Whole numbers (for a {@code bigint[]}). */
     static Param longs(Collection<?> values) {
-        return new Param("int8", values);
+        return new Param(values);
     }
 
     boolean isEmpty() {
@@ -61,8 +62,7 @@ final class ReadScript {
             int n = 1;
             for (Query q : queries) {
                 for (Param p : q.params()) {
-                    Array a = c.createArrayOf(p.type(), p.values().toArray());
-                    st.setArray(n++, a);
+                    ArrayLiteral.bind(st, n++, p.values());
                 }
             }
             boolean isResult = st.execute();

@@ -27,14 +27,15 @@ final class SetWriter {
     /** A statement, how many rows it must change (-1: any), and its parameters: one array each. */
     record Part(String sql, int expected, List<Param> params) {}
 
-    record Param(String type, Object[] values) {}
+    /** An array parameter's elements (its SQL type is the statement's {@code CAST}: see {@link ArrayLiteral}). */
+    record Param(Object[] values) {}
 
-    private static <T> Param column(String type, List<T> rows, Function<T, Object> value) {
+    private static <T> Param column(List<T> rows, Function<T, Object> value) {
         Object[] values = new Object[rows.size()];
         for (int i = 0; i < values.length; i++) {
             values[i] = value.apply(rows.get(i));
         }
-        return new Param(type, values);
+        return new Param(values);
     }
 
     private static Object millis(java.time.Instant t) {
@@ -49,9 +50,9 @@ final class SetWriter {
             parts.add(new Part("""
                     DELETE FROM checkouts c USING unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f)
                     WHERE c.session_id = x.s AND c.product = x.p AND c.feature = x.f""", goneCheckouts.size(), List.of(
-                    column("text", goneCheckouts, RowChanges.Checkout::sessionId),
-                    column("text", goneCheckouts, k -> k.pool().product()),
-                    column("text", goneCheckouts, k -> k.pool().feature()))));
+                    column(goneCheckouts, RowChanges.Checkout::sessionId),
+                    column(goneCheckouts, k -> k.pool().product()),
+                    column(goneCheckouts, k -> k.pool().feature()))));
         }
         // Checkouts that move to another (existing) seat leave theirs before it may go.
         var moved = rows.movedCheckouts();
@@ -60,16 +61,16 @@ final class SetWriter {
                     UPDATE checkouts SET seat_id = x.seat
                     FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f, seat)
                     WHERE checkouts.session_id = x.s AND checkouts.product = x.p AND checkouts.feature = x.f""", moved.size(), List.of(
-                    column("text", moved, RowChanges.Checkout::sessionId), column("text", moved, k -> k.pool().product()),
-                    column("text", moved, k -> k.pool().feature()), column("text", moved, RowChanges.Checkout::seatId))));
+                    column(moved, RowChanges.Checkout::sessionId), column(moved, k -> k.pool().product()),
+                    column(moved, k -> k.pool().feature()), column(moved, RowChanges.Checkout::seatId))));
         }
         if (!rows.goneSessions().isEmpty()) {
             parts.add(new Part("DELETE FROM sessions WHERE id = ANY(CAST(? AS text[]))", rows.goneSessions().size(),
-                    List.of(column("text", rows.goneSessions(), id -> id))));
+                    List.of(column(rows.goneSessions(), id -> id))));
         }
         if (!rows.goneSeats().isEmpty()) {
             parts.add(new Part("DELETE FROM seats WHERE id = ANY(CAST(? AS text[]))", rows.goneSeats().size(),
-                    List.of(column("text", rows.goneSeats(), id -> id))));
+                    List.of(column(rows.goneSeats(), id -> id))));
         }
         List<Effect.CreatePerson> people = rows.newPeople();
         if (!people.isEmpty()) {
@@ -77,14 +78,14 @@ final class SetWriter {
                     INSERT INTO users (id, name, name_key, created_at, last_seen_at, source, enabled)
                     SELECT id, name, k, at, at, 'auto', 1
                     FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(id, name, k, at)""",
-                    people.size(), List.of(column("int8", people, Effect.CreatePerson::id), column("text", people, Effect.CreatePerson::name),
-                    column("text", people, Effect.CreatePerson::key), column("int8", people, p -> millis(p.at())))));
+                    people.size(), List.of(column(people, Effect.CreatePerson::id), column(people, Effect.CreatePerson::name),
+                    column(people, Effect.CreatePerson::key), column(people, p -> millis(p.at())))));
             parts.add(new Part("""
                     INSERT INTO user_aliases (alias_key, user_id, alias, created_at)
                     SELECT k, id, name, at
                     FROM unnest(CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(id, name, k, at)""",
-                    people.size(), List.of(column("int8", people, Effect.CreatePerson::id), column("text", people, Effect.CreatePerson::name),
-                    column("text", people, Effect.CreatePerson::key), column("int8", people, p -> millis(p.at())))));
+                    people.size(), List.of(column(people, Effect.CreatePerson::id), column(people, Effect.CreatePerson::name),
+                    column(people, Effect.CreatePerson::key), column(people, p -> millis(p.at())))));
         }
         var seen = new ArrayList<>(rows.seenPeople().entrySet());
         if (!seen.isEmpty()) {
@@ -95,8 +96,8 @@ final class SetWriter {
                     UPDATE users SET last_seen_at = x.at FROM unnest(CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, at)
                     WHERE users.id = x.id AND users.last_seen_at < x.at AND users.id IN (
                       SELECT id FROM users WHERE id = ANY(CAST(? AS bigint[])) FOR NO KEY UPDATE SKIP LOCKED)""", -1, List.of(
-                    column("int8", seen, e -> e.getKey()), column("int8", seen, e -> millis(e.getValue())),
-                    column("int8", seen, e -> e.getKey()))));
+                    column(seen, e -> e.getKey()), column(seen, e -> millis(e.getValue())),
+                    column(seen, e -> e.getKey()))));
         }
         List<LiveSession> newSessions = rows.newSessions();
         if (!newSessions.isEmpty()) {
@@ -124,12 +125,12 @@ final class SetWriter {
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]),
                                          CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS text[]),
                                          CAST(? AS integer[]), CAST(? AS text[]))""", newSeats.size(), List.of(
-                    column("text", newSeats, HeldSeat::id), column("text", newSeats, s -> s.pool().product()),
-                    column("text", newSeats, s -> s.pool().feature()), column("text", newSeats, HeldSeat::seatKey),
-                    column("int8", newSeats, HeldSeat::userId), column("text", newSeats, HeldSeat::hostKey),
-                    column("int8", newSeats, HeldSeat::createdAt), column("int8", newSeats, HeldSeat::lingerUntil),
-                    column("int8", newSeats, HeldSeat::borrowedUntil), column("text", newSeats, s -> s.charge().code()),
-                    column("int4", newSeats, HeldSeat::attached), column("text", newSeats, HeldSeat::grantSession))));
+                    column(newSeats, HeldSeat::id), column(newSeats, s -> s.pool().product()),
+                    column(newSeats, s -> s.pool().feature()), column(newSeats, HeldSeat::seatKey),
+                    column(newSeats, HeldSeat::userId), column(newSeats, HeldSeat::hostKey),
+                    column(newSeats, HeldSeat::createdAt), column(newSeats, HeldSeat::lingerUntil),
+                    column(newSeats, HeldSeat::borrowedUntil), column(newSeats, s -> s.charge().code()),
+                    column(newSeats, HeldSeat::attached), column(newSeats, HeldSeat::grantSession))));
         }
         List<HeldSeat> changedSeats = rows.changedSeats();
         if (!changedSeats.isEmpty()) {
@@ -138,18 +139,18 @@ final class SetWriter {
                     FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
                                 CAST(? AS integer[])) AS x(id, u, k, linger, loan, n)
                     WHERE seats.id = x.id""", changedSeats.size(), List.of(
-                    column("text", changedSeats, HeldSeat::id), column("int8", changedSeats, HeldSeat::userId),
-                    column("text", changedSeats, HeldSeat::seatKey), column("int8", changedSeats, HeldSeat::lingerUntil),
-                    column("int8", changedSeats, HeldSeat::borrowedUntil), column("int4", changedSeats, HeldSeat::attached))));
+                    column(changedSeats, HeldSeat::id), column(changedSeats, HeldSeat::userId),
+                    column(changedSeats, HeldSeat::seatKey), column(changedSeats, HeldSeat::lingerUntil),
+                    column(changedSeats, HeldSeat::borrowedUntil), column(changedSeats, HeldSeat::attached))));
         }
         var newCheckouts = rows.newCheckouts();
         if (!newCheckouts.isEmpty()) {
             parts.add(new Part("""
                     INSERT INTO checkouts (session_id, product, feature, seat_id, created_at)
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[]))""",
-                    newCheckouts.size(), List.of(column("text", newCheckouts, RowChanges.Checkout::sessionId),
-                    column("text", newCheckouts, k -> k.pool().product()), column("text", newCheckouts, k -> k.pool().feature()),
-                    column("text", newCheckouts, RowChanges.Checkout::seatId), column("int8", newCheckouts, k -> millis(k.at())))));
+                    newCheckouts.size(), List.of(column(newCheckouts, RowChanges.Checkout::sessionId),
+                    column(newCheckouts, k -> k.pool().product()), column(newCheckouts, k -> k.pool().feature()),
+                    column(newCheckouts, RowChanges.Checkout::seatId), column(newCheckouts, k -> millis(k.at())))));
         }
         var more = rows.inUseDeltas().entrySet().stream().filter(e -> e.getValue() > 0).toList();
         if (!more.isEmpty()) {
@@ -157,8 +158,8 @@ final class SetWriter {
                     INSERT INTO pool_counters (product, feature, in_use)
                     SELECT * FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[]))
                     ON CONFLICT (product, feature) DO UPDATE SET in_use = pool_counters.in_use + EXCLUDED.in_use""", more.size(), List.of(
-                    column("text", more, e -> e.getKey().product()), column("text", more, e -> e.getKey().feature()),
-                    column("int4", more, e -> e.getValue()))));
+                    column(more, e -> e.getKey().product()), column(more, e -> e.getKey().feature()),
+                    column(more, e -> e.getValue()))));
         }
         var fewer = rows.inUseDeltas().entrySet().stream().filter(e -> e.getValue() < 0).toList();
         if (!fewer.isEmpty()) {
@@ -167,8 +168,8 @@ final class SetWriter {
                     UPDATE pool_counters SET in_use = in_use + x.d
                     FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS integer[])) AS x(p, f, d)
                     WHERE pool_counters.product = x.p AND pool_counters.feature = x.f""", fewer.size(), List.of(
-                    column("text", fewer, e -> e.getKey().product()), column("text", fewer, e -> e.getKey().feature()),
-                    column("int4", fewer, e -> e.getValue()))));
+                    column(fewer, e -> e.getKey().product()), column(fewer, e -> e.getKey().feature()),
+                    column(fewer, e -> e.getValue()))));
         }
         var events = rows.events();
         if (!events.isEmpty()) {
@@ -181,20 +182,20 @@ final class SetWriter {
                                 CAST(? AS integer[]))
                       WITH ORDINALITY AS x(at, type, p, f, u, host, s, seat, reason, detail, n, ord)
                     ORDER BY ord""", events.size(), List.of(
-                    column("int8", events, r -> millis(r.event().at())), column("text", events, r -> r.event().type().name()),
-                    column("text", events, r -> r.event().pool().product()), column("text", events, r -> r.event().pool().feature()),
-                    column("text", events, r -> r.event().user()), column("text", events, r -> r.event().host()),
-                    column("text", events, r -> r.event().sessionId()), column("text", events, r -> r.event().seatId()),
-                    column("text", events, r -> r.event().reason()), column("text", events, r -> r.event().detail()),
-                    column("int4", events, Effect.RecordEvent::inUseAfter))));
+                    column(events, r -> millis(r.event().at())), column(events, r -> r.event().type().name()),
+                    column(events, r -> r.event().pool().product()), column(events, r -> r.event().pool().feature()),
+                    column(events, r -> r.event().user()), column(events, r -> r.event().host()),
+                    column(events, r -> r.event().sessionId()), column(events, r -> r.event().seatId()),
+                    column(events, r -> r.event().reason()), column(events, r -> r.event().detail()),
+                    column(events, Effect.RecordEvent::inUseAfter))));
         }
         run(c, parts, commit);
     }
 
     private static List<Param> sessionColumns(List<LiveSession> s) {
-        return List.of(column("text", s, LiveSession::id), column("int8", s, LiveSession::userId), column("text", s, LiveSession::host),
-                column("text", s, LiveSession::hostKey), column("text", s, LiveSession::client), column("int8", s, LiveSession::createdAt),
-                column("int8", s, LiveSession::lastHeartbeat), column("int8", s, LiveSession::leaseEnd));
+        return List.of(column(s, LiveSession::id), column(s, LiveSession::userId), column(s, LiveSession::host),
+                column(s, LiveSession::hostKey), column(s, LiveSession::client), column(s, LiveSession::createdAt),
+                column(s, LiveSession::lastHeartbeat), column(s, LiveSession::leaseEnd));
     }
 
     static void run(Connection c, List<Part> parts, java.util.function.BooleanSupplier commit) {
@@ -212,7 +213,7 @@ final class SetWriter {
             int n = 1;
             for (Part part : parts) {
                 for (Param p : part.params()) {
-                    st.setArray(n++, c.createArrayOf(p.type(), p.values()));
+                    ArrayLiteral.bind(st, n++, p.values());
                 }
                 if (part.expected() >= 0) {
                     st.setInt(n++, part.expected());

@@ -10,8 +10,6 @@ import dev.usher.core.seat.state.SeatBook;
 import dev.usher.store.Dialect;
 import org.jdbi.v3.core.Handle;
 
-import java.sql.Array;
-import java.sql.SQLException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -327,9 +325,5 @@ final class SharedBookLoader {
         Loading l = new Loading(h, List.of(new SeatOp.Checkout(new dev.usher.core.seat.CheckoutRequest("-", pool, "-", "-", "-", "-",
                 null, now, java.time.Duration.ZERO, userId, false))), id -> 0, null, null);
         return l.finish();
-    }
-
-    static Array array(java.sql.Connection c, String type, java.util.Collection<?> values) throws SQLException {
-        return c.createArrayOf(type, values.toArray());
     }
 }

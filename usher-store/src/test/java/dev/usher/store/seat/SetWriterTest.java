@@ -27,7 +27,7 @@ class SetWriterTest {
 
     private static SetWriter.Part insert(int... ids) {
         return new SetWriter.Part("INSERT INTO scratch SELECT * FROM unnest(CAST(? AS integer[]))", ids.length,
-                List.of(new SetWriter.Param("int4", java.util.Arrays.stream(ids).boxed().toArray())));
+                List.of(new SetWriter.Param(java.util.Arrays.stream(ids).boxed().toArray())));
     }
 
     private List<Integer> stored() {
@@ -56,7 +56,7 @@ class SetWriterTest {
         try (Handle h = db.dedicatedHandle()) {
             h.begin();
             SetWriter.Part deleteTwo = new SetWriter.Part("DELETE FROM scratch WHERE id = ANY(CAST(? AS integer[]))", 2,
-                    List.of(new SetWriter.Param("int4", new Object[] {1, 99})));
+                    List.of(new SetWriter.Param(new Object[] {1, 99})));
             assertThatThrownBy(() -> SetWriter.run(h.getConnection(), List.of(insert(7), deleteTwo, insert(8)), () -> true))
                     .isInstanceOf(StoreException.class)
                     .hasMessageContaining("the seat changes wrote 1 rows instead of 2 in: DELETE FROM scratch");
