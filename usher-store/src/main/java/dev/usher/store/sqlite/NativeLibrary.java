@@ -11,16 +11,18 @@ import java.net.URL;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.Optional;
 
 /**
  * Where sqlite-jdbc loads its native library from. Left alone, the driver copies the library (1 MB) out of its jar
  * into the temporary directory at every start, reads the copy back to compare it with the jar's, and deletes it at
- * exit: a measured share of a server's start (docs/BENCHMARKS.md, "Start-up"). The launchers name a directory of
- * their own in the system property {@value #DIRECTORY}; the library is copied there once, under a name that carries
- * the driver's version and platform (so an upgraded driver never loads an older library), and every later start loads
- * it in place. Without the property, or where the directory cannot be written (a read-only install), the driver keeps
- * its own way; a copy it cannot load it replaces itself.
+ * exit (and leaves it behind when the process is killed). The launchers name a directory of their own in the system
+ * property {@value #DIRECTORY}; the library is copied there once, under a name that carries the driver's version and
+ * platform (so an upgraded driver never loads an older library), readable by every account (the archive's copy is
+ * made by its owner, usually root, and loaded by the service's account), and every later start loads it in place.
+ * Without the property, where the directory cannot be written and holds no readable copy (a read-only install), or
+ * when the driver cannot load the copy, the driver falls back to its own way.
  */
 final class NativeLibrary {
 
@@ -63,7 +65,7 @@ final class NativeLibrary {
         Path lib = dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion() + folder.replace("/org/sqlite/native", "")).resolve(name);
         try {
             long size = resource.openConnection().getContentLengthLong();
-            if (Files.isRegularFile(lib) && Files.size(lib) == size) {
+            if (Files.isRegularFile(lib) && Files.isReadable(lib) && Files.size(lib) == size) {
                 return Optional.of(lib);
             }
             Files.createDirectories(lib.getParent());
@@ -71,6 +73,10 @@ final class NativeLibrary {
             Path part = Files.createTempFile(lib.getParent(), name, ".part");
             try (InputStream in = resource.openStream()) {
                 Files.copy(in, part, StandardCopyOption.REPLACE_EXISTING);
+                if (Files.getFileStore(part).supportsFileAttributeView("posix")) {
+                    // Whatever the umask of the account that copies it (root under sudo, often 027 or 077): the service reads it.
+                    Files.setPosixFilePermissions(part, PosixFilePermissions.fromString("rw-r--r--"));
+                }
                 Files.move(part, lib, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } finally {
                 Files.deleteIfExists(part);

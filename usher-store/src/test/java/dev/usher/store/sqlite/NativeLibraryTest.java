@@ -9,6 +9,7 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -33,6 +34,8 @@ class NativeLibraryTest {
         assertThat(lib).startsWith(dir.resolve("sqlite-jdbc-" + SQLiteJDBCLoader.getVersion()));
         assertThat(lib.getFileName().toString()).isEqualTo(LibraryLoaderUtil.getNativeLibName());
         assertThat(Files.readAllBytes(lib)).isEqualTo(jarCopy());
+        // Made by the install's owner, loaded by the service's account (set explicitly, so a strict umask does not change it).
+        assertThat(Files.getPosixFilePermissions(lib)).contains(PosixFilePermission.GROUP_READ, PosixFilePermission.OTHERS_READ);
         try (var files = Files.list(lib.getParent())) {
             assertThat(files.toList()).as("no partial copy left behind").containsExactly(lib);
         }
