@@ -16,6 +16,13 @@ package dev.usher.store.seat;
  *   thousands of rows and hashes a whole table, dead rows included (measured in a bench run: 1.2 ms a read-ahead,
  *   against 0.66 ms with nested loops over the same indexes). A group therefore plans with {@link #PLANNER} in its transaction: nested loops over indexes wherever one
  *   exists, which is right for lookups of a few keys whatever the table's size.</li>
+ *   <li>Statistics taken when a table's rows were all dead: under load autovacuum analyzes seats, sessions and
+ *   checkouts about once a minute, and may find the few live rows of the moment among thousands of dead ones. The
+ *   planner then takes the table for empty and reads it whole, through an index, as the outer side of a join, the
+ *   lookups it should drive turned into filters (measured on two nodes: the group's seat read went from 0.47 ms to
+ *   2.5 ms after an ANALYZE and to 4.9 ms after a VACUUM, and the cycles rate fell by half). So each lookup in those
+ *   tables is a lateral subquery behind OFFSET 0 ({@link #each}), run for each value the group names, and a holder's
+ *   name is a subquery per row: the join order is the written one, whatever the statistics say.</li>
  * </ul>
  * The same settings make a group use each statement's generic plan once the driver prepared it on the server: planned
  * for each group, these statements took 0.6 ms of every group's time under the locks (pg_stat_statements in a bench run:
@@ -30,8 +37,33 @@ final class SharedReads {
     static final String PLANNER = "SELECT set_config('enable_seqscan', 'off', true), set_config('enable_hashjoin', 'off', true),"
             + " set_config('enable_mergejoin', 'off', true), set_config('plan_cache_mode', 'force_generic_plan', true)";
 
-    /** A seat row as {@link SeatRows#seat} reads it, with its holder's name; completed by a condition on {@code s}. */
-    static final String SEATS = "SELECT " + SeatRows.SEAT_COLUMNS + " FROM seats s JOIN users u ON u.id = s.user_id ";
+    /** A seat row as {@link SeatRows#seat} reads it, from {@code seats s}; the holder's name looked up for each row. */
+    private static final String SEAT_ROW = SeatRows.SEAT_COLUMNS.replace("u.name", "(SELECT u.name FROM users u WHERE u.id = s.user_id)");
+
+    /** A session row as {@link SeatRows#session} reads it, from {@code sessions x}; the holder's name looked up for each row. */
+    private static final String SESSION_ROW = SeatRows.SESSION_COLUMNS.replace("u.name", "(SELECT u.name FROM users u WHERE u.id = x.user_id)");
+
+    /**
+     * {@code select}, run once for each row of what comes before it in the FROM list, as {@code alias}: see the class
+     * comment. OFFSET 0 keeps PostgreSQL from merging the subquery into the join, so the order stays the written one.
+     */
+    private static String each(String alias, String select) {
+        return " CROSS JOIN LATERAL (" + select + " OFFSET 0) " + alias;
+    }
+
+    /** The seats {@code condition} names (in terms of the rows before it), as {@code s}. */
+    private static String seatsWhere(String condition) {
+        return each("s", "SELECT " + SEAT_ROW + " FROM seats s WHERE " + condition);
+    }
+
+    /** The same, each with the sessions on it first. */
+    private static String seatsWithSessionsWhere(String condition) {
+        return each("s", "SELECT ARRAY(SELECT c.session_id FROM checkouts c WHERE c.seat_id = s.id), " + SEAT_ROW
+                + " FROM seats s WHERE " + condition);
+    }
+
+    /** The owner of each key {@code k.k}, as {@code a}. */
+    private static final String OWNER_OF_KEY = each("a", "SELECT a.user_id FROM user_aliases a WHERE a.alias_key = k.k");
 
     /** People by id, then by key (through the aliases), with their roles: params ids, keys. */
     static final String PEOPLE = """
@@ -50,32 +82,28 @@ final class SharedReads {
             WHERE NOT EXISTS (SELECT 1 FROM user_aliases a WHERE a.alias_key = k)""";
 
     /** The ids of the seats named by id or by their holders (ids, or keys through the aliases): params seat ids, user ids, keys. */
-    private static final String NAMED_IDS = """
-            SELECT unnest(CAST(? AS text[]))
-            UNION ALL SELECT s.id FROM seats s WHERE s.user_id = ANY(CAST(? AS bigint[]))
-            UNION ALL SELECT s.id FROM user_aliases a JOIN seats s ON s.user_id = a.user_id WHERE a.alias_key = ANY(CAST(? AS text[]))""";
+    private static final String NAMED_IDS = "SELECT unnest(CAST(? AS text[]))\n"
+            + "UNION ALL SELECT s.id FROM unnest(CAST(? AS bigint[])) AS i(id)" + each("s", "SELECT s.id FROM seats s WHERE s.user_id = i.id") + "\n"
+            + "UNION ALL SELECT s.id FROM unnest(CAST(? AS text[])) AS k(k)" + OWNER_OF_KEY
+            + each("s", "SELECT s.id FROM seats s WHERE s.user_id = a.user_id");
 
     /** The named seats ({@link #NAMED_IDS}'s params), each with the sessions on it first. */
-    static final String NAMED_SEATS = named("s.id = ANY(CAST(? AS text[]))")
-            + "\nUNION ALL " + named("s.user_id = ANY(CAST(? AS bigint[]))")
-            + "\nUNION ALL " + named("s.user_id IN (SELECT a.user_id FROM user_aliases a WHERE a.alias_key = ANY(CAST(? AS text[])))");
+    static final String NAMED_SEATS = "SELECT s.* FROM unnest(CAST(? AS text[])) AS w(id)" + seatsWithSessionsWhere("s.id = w.id")
+            + "\nUNION ALL SELECT s.* FROM unnest(CAST(? AS bigint[])) AS i(id)" + seatsWithSessionsWhere("s.user_id = i.id")
+            + "\nUNION ALL SELECT s.* FROM unnest(CAST(? AS text[])) AS k(k)" + OWNER_OF_KEY + seatsWithSessionsWhere("s.user_id = a.user_id");
 
-    private static String named(String condition) {
-        return SEATS.replace("SELECT ", "SELECT ARRAY(SELECT c.session_id FROM checkouts c WHERE c.seat_id = s.id), ") + "WHERE " + condition;
-    }
-
-    /** The sessions named: param session ids. */
-    private static final String WANTED = "WITH want AS (SELECT unnest(CAST(? AS text[])) AS id) ";
+    /** The sessions named, each once: param session ids. */
+    private static final String WANTED = "WITH want AS (SELECT DISTINCT unnest(CAST(? AS text[])) AS id) ";
 
     /** The sessions named, and those on the named seats: params session ids, then {@link #NAMED_IDS}'s. */
     private static final String WANTED_AND_ON_NAMED = "WITH want AS (SELECT unnest(CAST(? AS text[])) AS id UNION "
-            + "SELECT c.session_id FROM checkouts c WHERE c.seat_id IN (" + NAMED_IDS + ")) ";
+            + "SELECT c.session_id FROM (" + NAMED_IDS + ") AS n(id)" + each("c", "SELECT c.session_id FROM checkouts c WHERE c.seat_id = n.id") + ") ";
 
-    private static final String CHECKOUTS_OF_WANTED = "SELECT session_id, product, feature, seat_id FROM checkouts "
-            + "WHERE session_id IN (SELECT id FROM want)";
+    private static final String CHECKOUTS_OF_WANTED = "SELECT c.* FROM want w"
+            + each("c", "SELECT c.session_id, c.product, c.feature, c.seat_id FROM checkouts c WHERE c.session_id = w.id");
 
-    private static final String SESSIONS_OF_WANTED = "SELECT " + SeatRows.SESSION_COLUMNS
-            + " FROM sessions x JOIN users u ON u.id = x.user_id WHERE x.id IN (SELECT id FROM want)";
+    private static final String SESSIONS_OF_WANTED = "SELECT x.* FROM want w"
+            + each("x", "SELECT " + SESSION_ROW + " FROM sessions x WHERE x.id = w.id");
 
     /** The checkouts of the sessions named (param session ids), or also of those on named seats (then {@link #NAMED_IDS}'s). */
     static String checkoutsOf(boolean alsoOnNamedSeats) {
@@ -88,34 +116,32 @@ final class SharedReads {
     }
 
     /** The seats on loan from pools: params products, features. */
-    private static final String LOANS = "SELECT " + SeatRows.SEAT_COLUMNS + "\n" + """
-             FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS y(p, f)
-              JOIN seats s ON s.product = y.p AND s.feature = y.f AND s.borrowed_until IS NOT NULL JOIN users u ON u.id = s.user_id""";
+    private static final String LOANS = "SELECT s.* FROM unnest(CAST(? AS text[]), CAST(? AS text[])) AS y(p, f)"
+            + seatsWhere("s.product = y.p AND s.feature = y.f AND s.borrowed_until IS NOT NULL");
 
     /** People's seats in pools: params products, features, user ids (one entry per person and pool). */
-    private static final String HELD_BY_IDS = "SELECT " + SeatRows.SEAT_COLUMNS + "\n" + """
-             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(p, f, id)
-              JOIN seats s ON s.product = x.p AND s.feature = x.f AND s.user_id = x.id JOIN users u ON u.id = s.user_id""";
+    private static final String HELD_BY_IDS = "SELECT s.* FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS bigint[])) AS x(p, f, id)"
+            + seatsWhere("s.product = x.p AND s.feature = x.f AND s.user_id = x.id");
 
     /**
      * The seats of people in pools ({@link #HELD_BY_IDS}'s params), the seats named by id, and the loans of pools
      * ({@link #LOANS}'s params). Each part is its own lookup, driven by what it names.
      */
-    static final String SEATS_OF = HELD_BY_IDS + "\nUNION ALL " + SEATS + "WHERE s.id = ANY(CAST(? AS text[]))\nUNION ALL " + LOANS;
+    static final String SEATS_OF = HELD_BY_IDS
+            + "\nUNION ALL SELECT s.* FROM unnest(CAST(? AS text[])) AS w(id)" + seatsWhere("s.id = w.id")
+            + "\nUNION ALL " + LOANS;
 
     /**
      * The same as {@link #SEATS_OF} read ahead, before the people are known: each person in a pool by id (products,
      * features, ids: null for a person named by key), then by key (products, features, keys: null for one named by id);
      * the seats of the sessions named (session ids), and the loans of pools.
      */
-    static final String SEATS_AHEAD = HELD_BY_IDS + "\nUNION ALL SELECT " + SeatRows.SEAT_COLUMNS + "\n" + """
-             FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(p, f, k)
-              JOIN user_aliases a ON a.alias_key = x.k
-              JOIN seats s ON s.product = x.p AND s.feature = x.f AND s.user_id = a.user_id JOIN users u ON u.id = s.user_id
-            UNION ALL SELECT\s""" + SeatRows.SEAT_COLUMNS + "\n" + """
-             FROM checkouts c JOIN seats s ON s.id = c.seat_id JOIN users u ON u.id = s.user_id
-            WHERE c.session_id = ANY(CAST(? AS text[]))
-            UNION ALL\s""" + LOANS;
+    static final String SEATS_AHEAD = HELD_BY_IDS
+            + "\nUNION ALL SELECT s.* FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS k(p, f, k)" + OWNER_OF_KEY
+            + seatsWhere("s.product = k.p AND s.feature = k.f AND s.user_id = a.user_id")
+            + "\nUNION ALL SELECT s.* FROM unnest(CAST(? AS text[])) AS w(id)"
+            + each("c", "SELECT c.seat_id FROM checkouts c WHERE c.session_id = w.id") + seatsWhere("s.id = c.seat_id")
+            + "\nUNION ALL " + LOANS;
 
     /** Each pool's seats in use, from its counter: params products, features. */
     static final String IN_USE = """
