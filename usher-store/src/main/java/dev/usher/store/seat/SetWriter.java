@@ -38,6 +38,36 @@ final class SetWriter {
         return new Param(values);
     }
 
+    /**
+     * The statements that find rows of the tables whose rows come and go with every checkout (checkouts, sessions,
+     * seats) by joining the group's values. Each also names those rows by key, as its last parameter (the same keys
+     * again): joined alone, a plan made on statistics that call the table empty reads it whole through an index, the
+     * join a filter, under the pools' locks (see {@link SharedReads}; {@code SharedReadsPlanTest} plans these too).
+     */
+    static final String GONE_CHECKOUTS = """
+            DELETE FROM checkouts c USING unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f)
+            WHERE c.session_id = x.s AND c.product = x.p AND c.feature = x.f AND c.session_id = ANY(CAST(? AS text[]))""";
+
+    static final String MOVED_CHECKOUTS = """
+            UPDATE checkouts SET seat_id = x.seat
+            FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f, seat)
+            WHERE checkouts.session_id = x.s AND checkouts.product = x.p AND checkouts.feature = x.f
+              AND checkouts.session_id = ANY(CAST(? AS text[]))""";
+
+    /** Leases only grow here: a heartbeat another node stored meanwhile may be later. */
+    static final String CHANGED_SESSIONS = """
+            UPDATE sessions SET user_id = x.u, host = x.host, host_key = x.hk, client = x.client, created_at = x.created,
+              last_heartbeat_at = GREATEST(sessions.last_heartbeat_at, x.hb), lease_expires_at = GREATEST(sessions.lease_expires_at, x.exp)
+            FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
+                        CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, u, host, hk, client, created, hb, exp)
+            WHERE sessions.id = x.id AND sessions.id = ANY(CAST(? AS text[]))""";
+
+    static final String CHANGED_SEATS = """
+            UPDATE seats SET user_id = x.u, seat_key = x.k, linger_until = x.linger, borrowed_until = x.loan, sessions = x.n
+            FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
+                        CAST(? AS integer[])) AS x(id, u, k, linger, loan, n)
+            WHERE seats.id = x.id AND seats.id = ANY(CAST(? AS text[]))""";
+
     private static Object millis(java.time.Instant t) {
         return t == null ? null : t.toEpochMilli();
     }
@@ -47,22 +77,17 @@ final class SetWriter {
         List<Part> parts = new ArrayList<>();
         var goneCheckouts = rows.goneCheckouts();
         if (!goneCheckouts.isEmpty()) {
-            parts.add(new Part("""
-                    DELETE FROM checkouts c USING unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f)
-                    WHERE c.session_id = x.s AND c.product = x.p AND c.feature = x.f""", goneCheckouts.size(), List.of(
-                    column(goneCheckouts, RowChanges.Checkout::sessionId),
+            Param sessionIds = column(goneCheckouts, RowChanges.Checkout::sessionId);
+            parts.add(new Part(GONE_CHECKOUTS, goneCheckouts.size(), List.of(sessionIds,
                     column(goneCheckouts, k -> k.pool().product()),
-                    column(goneCheckouts, k -> k.pool().feature()))));
+                    column(goneCheckouts, k -> k.pool().feature()), sessionIds)));
         }
         // Checkouts that move to another (existing) seat leave theirs before it may go.
         var moved = rows.movedCheckouts();
         if (!moved.isEmpty()) {
-            parts.add(new Part("""
-                    UPDATE checkouts SET seat_id = x.seat
-                    FROM unnest(CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[])) AS x(s, p, f, seat)
-                    WHERE checkouts.session_id = x.s AND checkouts.product = x.p AND checkouts.feature = x.f""", moved.size(), List.of(
-                    column(moved, RowChanges.Checkout::sessionId), column(moved, k -> k.pool().product()),
-                    column(moved, k -> k.pool().feature()), column(moved, RowChanges.Checkout::seatId))));
+            Param sessionIds = column(moved, RowChanges.Checkout::sessionId);
+            parts.add(new Part(MOVED_CHECKOUTS, moved.size(), List.of(sessionIds, column(moved, k -> k.pool().product()),
+                    column(moved, k -> k.pool().feature()), column(moved, RowChanges.Checkout::seatId), sessionIds)));
         }
         if (!rows.goneSessions().isEmpty()) {
             parts.add(new Part("DELETE FROM sessions WHERE id = ANY(CAST(? AS text[]))", rows.goneSessions().size(),
@@ -109,13 +134,9 @@ final class SetWriter {
         }
         List<LiveSession> changedSessions = rows.changedSessions();
         if (!changedSessions.isEmpty()) {
-            // Leases only grow here: a heartbeat another node stored meanwhile may be later.
-            parts.add(new Part("""
-                    UPDATE sessions SET user_id = x.u, host = x.host, host_key = x.hk, client = x.client, created_at = x.created,
-                      last_heartbeat_at = GREATEST(sessions.last_heartbeat_at, x.hb), lease_expires_at = GREATEST(sessions.lease_expires_at, x.exp)
-                    FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS text[]), CAST(? AS text[]),
-                                CAST(? AS bigint[]), CAST(? AS bigint[]), CAST(? AS bigint[])) AS x(id, u, host, hk, client, created, hb, exp)
-                    WHERE sessions.id = x.id""", changedSessions.size(), sessionColumns(changedSessions)));
+            List<Param> params = new ArrayList<>(sessionColumns(changedSessions));
+            params.add(params.getFirst()); // the ids again, as the rows' keys
+            parts.add(new Part(CHANGED_SESSIONS, changedSessions.size(), params));
         }
         List<HeldSeat> newSeats = rows.newSeats();
         if (!newSeats.isEmpty()) {
@@ -134,14 +155,11 @@ final class SetWriter {
         }
         List<HeldSeat> changedSeats = rows.changedSeats();
         if (!changedSeats.isEmpty()) {
-            parts.add(new Part("""
-                    UPDATE seats SET user_id = x.u, seat_key = x.k, linger_until = x.linger, borrowed_until = x.loan, sessions = x.n
-                    FROM unnest(CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS text[]), CAST(? AS bigint[]), CAST(? AS bigint[]),
-                                CAST(? AS integer[])) AS x(id, u, k, linger, loan, n)
-                    WHERE seats.id = x.id""", changedSeats.size(), List.of(
-                    column(changedSeats, HeldSeat::id), column(changedSeats, HeldSeat::userId),
+            Param seatIds = column(changedSeats, HeldSeat::id);
+            parts.add(new Part(CHANGED_SEATS, changedSeats.size(), List.of(
+                    seatIds, column(changedSeats, HeldSeat::userId),
                     column(changedSeats, HeldSeat::seatKey), column(changedSeats, HeldSeat::lingerUntil),
-                    column(changedSeats, HeldSeat::borrowedUntil), column(changedSeats, HeldSeat::attached))));
+                    column(changedSeats, HeldSeat::borrowedUntil), column(changedSeats, HeldSeat::attached), seatIds)));
         }
         var newCheckouts = rows.newCheckouts();
         if (!newCheckouts.isEmpty()) {

@@ -174,6 +174,23 @@ class SharedReadsPlanTest {
     }
 
     @Test
+    void theWritersFindTheRowsTheyChangeByKeyOnStaleStatisticsToo() {
+        // Without each statement's own key condition, every one of these read its table whole on the churned database.
+        for (PostgresDatabase d : List.of(db, churned)) {
+            for (var statement : List.of(
+                    List.of(SetWriter.GONE_CHECKOUTS, "{s1005-1,s1006-1}", "{cad,cad}", "{cal,cal}", "{s1005-1,s1006-1}"),
+                    List.of(SetWriter.MOVED_CHECKOUTS, "{s1005-1}", "{cad}", "{cal}", "{seat1006}", "{s1005-1}"),
+                    List.of(SetWriter.CHANGED_SESSIONS, "{s1005-1}", "{1005}", "{ws}", "{ws}", "{c}", "{0}", "{0}", "{9}", "{s1005-1}"),
+                    List.of(SetWriter.CHANGED_SEATS, "{seat1005}", "{1005}", "{u1005}", "{NULL}", "{NULL}", "{1}", "{seat1005}"))) {
+                String sql = statement.getFirst();
+                for (String plan : plans(d, true, sql, statement.subList(1, statement.size()).toArray(String[]::new))) {
+                    assertThat(scans(plan)).as("a read of the whole table in\n%s\nfor\n%s", plan, sql).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
     void aScanByThePoolOnlyOrWithNoConditionCountsAsAWholeTableRead() {
         assertThat(wideScans("""
                 Nested Loop
