@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.IntFunction;
 
 /**
@@ -23,6 +24,8 @@ final class Load {
     interface IndexedStep {
         void run(Worker w, int index);
     }
+
+    private static final Duration GIVE_WAY_PAUSE = Duration.ofMillis(5);
 
     private final List<Target> targets;
     private final int timeoutMillis;
@@ -73,6 +76,15 @@ final class Load {
      */
     PhaseResult counted(String key, String title, String unit, int connections, int count, Duration limit,
                         IndexedStep step) {
+        return counted(key, title, unit, connections, count, limit, () -> false, step);
+    }
+
+    /**
+     * The same, holding every worker back before its next step while {@code giveWay} says so (checked every few
+     * milliseconds until the limit): the work it gives way to comes first, and this phase takes what is left.
+     */
+    PhaseResult counted(String key, String title, String unit, int connections, int count, Duration limit,
+                        BooleanSupplier giveWay, IndexedStep step) {
         List<Worker> workers = workers(Math.max(1, Math.min(connections, count)));
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
@@ -84,6 +96,14 @@ final class Load {
                 int i;
                 while (System.nanoTime() < deadline && !Thread.currentThread().isInterrupted()
                         && (i = next.getAndIncrement()) < count) {
+                    while (giveWay.getAsBoolean() && System.nanoTime() < deadline) {
+                        try {
+                            Thread.sleep(GIVE_WAY_PAUSE);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
                     step.run(w, i);
                 }
             }));
@@ -99,7 +119,7 @@ final class Load {
     /** Starts heartbeating the given sessions as they are created, on its own connections (see {@link SessionKeeper}). */
     SessionKeeper keeper(String[] heartbeatPaths, int connections, java.util.function.LongSupplier intervalNanos) {
         return new SessionKeeper(heartbeatPaths, targets.stream().map(Target::address).toList(), connections, timeoutMillis,
-                threads, intervalNanos);
+                threads, intervalNanos, SessionKeeper.LATE_LIMIT_NANOS);
     }
 
     private List<Worker> workers(int n) {

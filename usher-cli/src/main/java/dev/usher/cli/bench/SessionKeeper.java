@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
 
@@ -17,6 +18,11 @@ import java.util.function.LongSupplier;
  * <p>Each of its connections walks its own stripe of the session indexes in order, round after round, and beats a
  * session once its last beat (or its creation) is one interval old. Sessions are created in index order, so the next
  * due one is nearly always the next index: a walker waits for it rather than scanning.
+ *
+ * <p>Keeping comes before creating: while a walker is sending a heartbeat more than a limit ({@link #LATE_LIMIT_NANOS} in
+ * {@code bench hold}) after it was due, {@link #late()} says so and the creation waits ({@link Load#counted}). Without that, the creation takes
+ * the server's whole capacity and the keeper falls behind by more than the lease's spare time as the sessions grow
+ * (1,000,000 sessions beaten every 80 s need 12,500 heartbeats/s): on a 2-core machine 680,000 of 1,000,000 lapsed.
  */
 final class SessionKeeper implements AutoCloseable {
 
@@ -25,29 +31,38 @@ final class SessionKeeper implements AutoCloseable {
     private static final long IDLE_NANOS = Duration.ofMillis(20).toNanos();
     /** Shorter than the server's idle timeout (Jetty's default, 30 s). */
     private static final long STALE_NANOS = Duration.ofSeconds(20).toNanos();
+    /** Far inside the spare time of a lease (a third of it with the default interval, 40 s by default). */
+    static final long LATE_LIMIT_NANOS = Duration.ofSeconds(1).toNanos();
+
+    private final long lateLimitNanos;
 
     private final String[] heartbeatPaths;
     /** Per session: System.nanoTime() of its creation or last answered heartbeat; 0 not created yet, -1 failed. */
     private final AtomicLongArray lastBeat;
     private final AtomicInteger created = new AtomicInteger();
+    /** Per walker: how long after it was due the heartbeat it is sending now was sent; 0 while nothing is due. */
+    private final AtomicLongArray lateNanos;
     private final LongSupplier intervalNanos;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
-    private final java.util.concurrent.atomic.AtomicLong rounds = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong pauses = new java.util.concurrent.atomic.AtomicLong();
+    private final AtomicLong rounds = new AtomicLong();
+    private final AtomicLong pauses = new AtomicLong();
     private final long started = System.nanoTime();
 
     /**
      * @param intervalNanos the heartbeat interval, read as it becomes known (the first checkout answer carries the
      *                      server's {@code heartbeatSeconds}); a value of 0 or less means not known yet
+     * @param lateLimitNanos how late a heartbeat may be sent before {@link #late()} holds the creation back
      */
     SessionKeeper(String[] heartbeatPaths, List<InetSocketAddress> nodes, int connections, int timeoutMillis,
-                  ThreadFactory threadFactory, LongSupplier intervalNanos) {
+                  ThreadFactory threadFactory, LongSupplier intervalNanos, long lateLimitNanos) {
         this.heartbeatPaths = heartbeatPaths;
+        this.lateLimitNanos = lateLimitNanos;
         this.lastBeat = new AtomicLongArray(heartbeatPaths.length);
         this.intervalNanos = intervalNanos;
         int n = Math.max(1, Math.min(connections, heartbeatPaths.length));
+        this.lateNanos = new AtomicLongArray(n);
         for (int j = 0; j < n; j++) {
             Worker w = new Worker(j, nodes.get(j % nodes.size()), timeoutMillis);
             w.window(started, Long.MAX_VALUE);
@@ -77,6 +92,19 @@ final class SessionKeeper implements AutoCloseable {
         return n;
     }
 
+    /** Whether a walker is sending a heartbeat later than the limit allows: creating must wait. */
+    boolean late() {
+        if (stopping) {
+            return false;
+        }
+        for (int j = 0; j < lateNanos.length(); j++) {
+            if (lateNanos.get(j) > lateLimitNanos) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void walk(Worker w, int stripe, int stride) {
         int i = stripe;
         // A round that neither sent a heartbeat nor waited for one is followed by a rest: the sessions below the
@@ -87,6 +115,7 @@ final class SessionKeeper implements AutoCloseable {
             long interval = intervalNanos.getAsLong();
             if (interval <= 0 || i >= created.get()) {
                 // The interval is not known yet, or the walk caught up with creation: start the next round.
+                lateNanos.set(stripe, 0);
                 if (idle || interval <= 0) {
                     pause(IDLE_NANOS);
                 }
@@ -101,6 +130,7 @@ final class SessionKeeper implements AutoCloseable {
                 continue;
             }
             long wait = last + interval - System.nanoTime();
+            lateNanos.set(stripe, Math.max(0, -wait));
             if (wait > 0) {
                 pause(Math.min(wait, IDLE_NANOS));
                 idle = false;

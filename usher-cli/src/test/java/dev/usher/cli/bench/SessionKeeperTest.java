@@ -77,6 +77,75 @@ class SessionKeeperTest {
         }
     }
 
+    /**
+     * A keeper that cannot send its heartbeats when they are due says it is late, so that creating gives way to it, and
+     * stops saying so once it has caught up. One walker, a 1 ms interval and 2,000 sessions: it is late through its
+     * first round. The sessions do not exist, so each first heartbeat is answered 410 and the session is dropped: after
+     * the round nothing is due and the walker is not late any more.
+     */
+    @Test
+    void aKeeperBehindItsHeartbeatsIsLateUntilItCatchesUp() throws Exception {
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            Target target = Target.parse(server.server().localUrl());
+            String[] paths = new String[2_000];
+            for (int i = 0; i < paths.length; i++) {
+                paths[i] = "/api/v1/sessions/none-" + i + "/heartbeat";
+            }
+            SessionKeeper keeper = new SessionKeeper(paths, java.util.List.of(target.address()), 1, 5_000,
+                    Thread.ofVirtual().factory(), () -> Duration.ofMillis(1).toNanos(), Duration.ofMillis(20).toNanos());
+            assertThat(keeper.late()).as("nothing created, nothing due").isFalse();
+            for (int i = 0; i < paths.length; i++) {
+                keeper.created(i);
+            }
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!keeper.late()) {
+                assertThat(System.nanoTime()).as("late within 30 s").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            while (keeper.late()) {
+                assertThat(System.nanoTime()).as("caught up within 30 s").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            PhaseResult kept = keeper.stop();
+            assertThat(kept.errors()).as("every heartbeat answered 410").isEqualTo(paths.length);
+            assertThat(keeper.late()).as("a stopped keeper holds nothing back").isFalse();
+        }
+    }
+
+    /**
+     * Creating waits while the keeper is late: no checkout is sent while the gate is closed however long that lasts
+     * (here: until the workers have asked it 50 times, 5 ms apart), and all are sent once it opens.
+     */
+    @Test
+    void aCountedPhaseGivesWayWhileTold() throws Exception {
+        try (TestServer server = TestServer.start(dir.resolve("data"))) {
+            Load load = new Load(Target.parse(server.server().localUrl()), 5_000, false);
+            java.util.concurrent.atomic.AtomicBoolean giveWay = new java.util.concurrent.atomic.AtomicBoolean(true);
+            java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+            var phase = java.util.concurrent.CompletableFuture.supplyAsync(() -> load.counted("t", "t", "ops/s", 2, 10,
+                    Duration.ofMinutes(1), () -> {
+                        asked.incrementAndGet();
+                        return giveWay.get();
+                    }, (w, i) -> {
+                        ran.incrementAndGet();
+                        if (Worker.ok(w.call("GET", "/healthz", null, null))) {
+                            w.completed();
+                        }
+                    }));
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (asked.get() < 50) {
+                assertThat(System.nanoTime()).as("the gate asked 50 times within 30 s").isLessThan(deadline);
+                Thread.sleep(1);
+            }
+            assertThat(ran.get()).as("steps run while told to give way").isZero();
+            giveWay.set(false);
+            PhaseResult done = phase.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(ran.get()).isEqualTo(10);
+            assertThat(done.operations()).isEqualTo(10);
+        }
+    }
+
     private static void awaitKeptSince(SessionKeeper keeper, long nanos, int sessions) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (keeper.keptSince(nanos) < sessions) {
