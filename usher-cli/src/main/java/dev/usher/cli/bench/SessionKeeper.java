@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongSupplier;
@@ -15,14 +14,16 @@ import java.util.function.LongSupplier;
  * Creating 1,000,000 sessions takes minutes, longer than the default lease (120 s): without this, the first ones
  * lapse before {@code bench hold} starts holding them, and the memory it reports is not that of 1M live sessions.
  *
- * <p>Each of its connections walks its own stripe of the session indexes in order, round after round, and beats a
- * session once its last beat (or its creation) is one interval old. Sessions are created in index order, so the next
- * due one is nearly always the next index: a walker waits for it rather than scanning.
+ * <p>The sessions wait in one line in the order of their last beat (or creation): a session joins its end when it is
+ * created and again each time a heartbeat is answered, so the head is always the one due first. Its connections
+ * (walkers) take the head when it is due and otherwise rest until it is. An earlier keeper walked the indexes in
+ * order, one stripe each: it followed the creation one interval behind and never came back to the first sessions
+ * while the creation went on, so that every session created more than a lease before the creation ended lapsed.
  *
- * <p>Keeping comes before creating: while a walker is sending a heartbeat more than a limit ({@link #LATE_LIMIT_NANOS} in
- * {@code bench hold}) after it was due, {@link #late()} says so and the creation waits ({@link Load#counted}). Without that, the creation takes
- * the server's whole capacity and the keeper falls behind by more than the lease's spare time as the sessions grow
- * (1,000,000 sessions beaten every 80 s need 12,500 heartbeats/s): on a 2-core machine 680,000 of 1,000,000 lapsed.
+ * <p>Keeping comes before creating: while a walker is sending a heartbeat more than a limit ({@link #LATE_LIMIT_NANOS}
+ * in {@code bench hold}) after it was due, {@link #late()} says so and the creation waits ({@link Load#counted}).
+ * Without that, the creation takes the server's whole capacity and the keeper falls behind by more than the lease's
+ * spare time as the sessions grow (1,000,000 sessions beaten every 80 s need 12,500 heartbeats/s).
  */
 final class SessionKeeper implements AutoCloseable {
 
@@ -39,14 +40,18 @@ final class SessionKeeper implements AutoCloseable {
     private final String[] heartbeatPaths;
     /** Per session: System.nanoTime() of its creation or last answered heartbeat; 0 not created yet, -1 failed. */
     private final AtomicLongArray lastBeat;
-    private final AtomicInteger created = new AtomicInteger();
+    /** The sessions in the order they are due: a ring of indexes, each in it at most once (guarded by itself). */
+    private final int[] line;
+    private int head;
+    private int queued;
     /** Per walker: how long after it was due the heartbeat it is sending now was sent; 0 while nothing is due. */
     private final AtomicLongArray lateNanos;
     private final LongSupplier intervalNanos;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
-    private final AtomicLong rounds = new AtomicLong();
+    /** Times a walker found nothing due (each followed by a rest), and the rests taken. */
+    private final AtomicLong idleLooks = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
     private final long started = System.nanoTime();
 
@@ -60,6 +65,7 @@ final class SessionKeeper implements AutoCloseable {
         this.heartbeatPaths = heartbeatPaths;
         this.lateLimitNanos = lateLimitNanos;
         this.lastBeat = new AtomicLongArray(heartbeatPaths.length);
+        this.line = new int[heartbeatPaths.length];
         this.intervalNanos = intervalNanos;
         int n = Math.max(1, Math.min(connections, heartbeatPaths.length));
         this.lateNanos = new AtomicLongArray(n);
@@ -68,8 +74,8 @@ final class SessionKeeper implements AutoCloseable {
             w.window(started, Long.MAX_VALUE);
             w.connect();
             workers.add(w);
-            int stripe = j;
-            threads.add(threadFactory.newThread(() -> walk(w, stripe, n)));
+            int walker = j;
+            threads.add(threadFactory.newThread(() -> walk(w, walker)));
         }
         threads.forEach(Thread::start);
     }
@@ -77,7 +83,7 @@ final class SessionKeeper implements AutoCloseable {
     /** The session at {@code index} was created now (its checkout was answered). */
     void created(int index) {
         lastBeat.set(index, System.nanoTime());
-        created.accumulateAndGet(index + 1, Math::max);
+        enqueue(index);
     }
 
     /** How many sessions were created or answered a heartbeat at or after {@code nanos} ({@link System#nanoTime()}). */
@@ -90,6 +96,11 @@ final class SessionKeeper implements AutoCloseable {
             }
         }
         return n;
+    }
+
+    /** {@link System#nanoTime()} of the creation or last answered heartbeat of session {@code index} (tests). */
+    long lastBeatOf(int index) {
+        return lastBeat.get(index);
     }
 
     /** Whether a walker is sending a heartbeat later than the limit allows: creating must wait. */
@@ -105,53 +116,59 @@ final class SessionKeeper implements AutoCloseable {
         return false;
     }
 
-    private void walk(Worker w, int stripe, int stride) {
-        int i = stripe;
-        // A round that neither sent a heartbeat nor waited for one is followed by a rest: the sessions below the
-        // highest one created are mostly not created yet while the connections create theirs (each works through its
-        // own slice), and walking over them again and again would take the cores the server and the creation need.
-        boolean idle = true;
+    private void enqueue(int index) {
+        synchronized (line) {
+            line[(head + queued++) % line.length] = index;
+        }
+    }
+
+    /** Takes the head of the line if it is due by {@code now}; else returns -1 - (nanos until it is, or an idle rest). */
+    private long takeDue(long now, long interval) {
+        synchronized (line) {
+            if (queued == 0) {
+                return -1 - IDLE_NANOS;
+            }
+            int index = line[head];
+            long wait = lastBeat.get(index) + interval - now;
+            if (wait > 0) {
+                return -1 - wait;
+            }
+            head = (head + 1) % line.length;
+            queued--;
+            return index;
+        }
+    }
+
+    private void walk(Worker w, int walker) {
         while (!stopping) {
             long interval = intervalNanos.getAsLong();
-            if (interval <= 0 || i >= created.get()) {
-                // The interval is not known yet, or the walk caught up with creation: start the next round.
-                lateNanos.set(stripe, 0);
-                if (idle || interval <= 0) {
-                    pause(IDLE_NANOS);
-                }
-                rounds.incrementAndGet();
-                idle = true;
-                i = stripe;
+            long now = System.nanoTime();
+            long taken = interval <= 0 ? -1 - IDLE_NANOS : takeDue(now, interval);
+            if (taken < 0) {
+                lateNanos.set(walker, 0);
+                idleLooks.incrementAndGet();
+                pause(Math.min(-1 - taken, IDLE_NANOS));
                 continue;
             }
-            long last = lastBeat.get(i);
-            if (last == NOT_CREATED || last == GONE) {
-                i += stride; // still being created (the next round sees it) or its checkout failed
-                continue;
-            }
-            long wait = last + interval - System.nanoTime();
-            lateNanos.set(stripe, Math.max(0, -wait));
-            if (wait > 0) {
-                pause(Math.min(wait, IDLE_NANOS));
-                idle = false;
-                continue;
-            }
-            idle = false;
-            w.reopenIfIdleFor(STALE_NANOS); // the first heartbeat comes one interval (40 s) after the connection opened
+            int i = (int) taken;
+            lateNanos.set(walker, Math.max(0, now - (lastBeat.get(i) + interval)));
+            w.reopenIfIdleFor(STALE_NANOS); // the first heartbeat comes one interval (80 s) after the connection opened
             int status = w.call("POST", heartbeatPaths[i], null, null);
             if (Worker.ok(status)) {
                 w.completed();
                 lastBeat.set(i, System.nanoTime());
-            } else if (status != Worker.IO_ERROR) {
+                enqueue(i);
+            } else if (status == Worker.IO_ERROR) {
+                enqueue(i); // still due: tried again when its turn comes round (the worker reconnects)
+            } else {
                 lastBeat.set(i, GONE); // the session lapsed or was ended: nothing left to keep
             }
-            i += stride;
         }
     }
 
-    /** Rounds the walkers finished over the sessions created, and the rests they took (tests: no walker spins). */
-    long rounds() {
-        return rounds.get();
+    /** Times a walker found nothing due, and the rests the walkers took (tests: no walker spins). */
+    long idleLooks() {
+        return idleLooks.get();
     }
 
     long pauses() {
@@ -161,7 +178,7 @@ final class SessionKeeper implements AutoCloseable {
     private void pause(long nanos) {
         pauses.incrementAndGet();
         try {
-            Thread.sleep(Duration.ofNanos(nanos));
+            Thread.sleep(Duration.ofNanos(Math.max(1, nanos)));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
