@@ -117,7 +117,16 @@ final class HoldCommand implements Callable<Integer> {
                 Monitor monitor = new Monitor(target, probe, every, timeout, err);
                 Thread watcher = Thread.ofVirtual().name("bench-monitor").start(monitor);
                 try {
-                    report.add(BenchCommand.measure(probe, false, () -> scenario.pacedHeartbeats(load, beat, hold)));
+                    // The hold's heartbeats go on from where the keeper left each session: one interval after its last.
+                    report.add(BenchCommand.measure(probe, false, () -> {
+                        SessionKeeper holder = keeper.successor(Math.min(options.connections, sessions), beat);
+                        try {
+                            Thread.sleep(hold);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                        }
+                        return holder.stop("hold", "paced heartbeats (" + sessions + " live sessions)");
+                    }));
                 } finally {
                     monitor.stop.set(true);
                     watcher.interrupt();

@@ -147,41 +147,6 @@ final class Scenario {
         });
     }
 
-    /**
-     * Heartbeats paced like real clients: every session once per {@code interval}, spread evenly,
-     * for {@code duration}. A worker that falls behind catches up without sleeping.
-     */
-    PhaseResult pacedHeartbeats(Load load, Duration interval, Duration duration) {
-        int n = sessionPaths.length;
-        int c = Math.min(plan.connections(), n);
-        String[] heartbeat = heartbeatPaths();
-        return load.timed("hold", "paced heartbeats (" + n + " live sessions)", "req/s", c, Duration.ZERO, duration, worker -> {
-            int from = (int) ((long) n * worker / c);
-            int to = Math.max(from + 1, (int) ((long) n * (worker + 1) / c));
-            long gap = Math.max(1, interval.toNanos() / (to - from));
-            long start = System.nanoTime();
-            return (w, i) -> {
-                long due = start + i * gap;
-                long wait = Math.min(due, w.windowEnd()) - System.nanoTime();
-                if (wait > 0) {
-                    try {
-                        Thread.sleep(Duration.ofNanos(wait));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-                if (due >= w.windowEnd()) {
-                    return;
-                }
-                int s = from + (int) (i % (to - from));
-                if (Worker.ok(w.call("POST", heartbeat[s], null, null))) {
-                    w.completed();
-                }
-            };
-        });
-    }
-
     /** Ends every bench session ({@code DELETE /sessions/{id}}), giving their seats back. */
     PhaseResult endSessions(Load load, Duration limit) {
         return load.counted("end", "end live sessions", "sessions/s", plan.connections(), sessionPaths.length, limit,

@@ -40,16 +40,19 @@ final class SessionKeeper implements AutoCloseable {
     private final String[] heartbeatPaths;
     /** Per session: System.nanoTime() of its creation or last answered heartbeat; 0 not created yet, -1 failed. */
     private final AtomicLongArray lastBeat;
-    /** The sessions in the order they are due: a ring of indexes, each in it at most once (guarded by itself). */
-    private final int[] line;
-    private int head;
-    private int queued;
+    /** The sessions in the order they are due (shared with a {@link #successor}). */
+    private final DueLine line;
     /** Per walker: how long after it was due the heartbeat it is sending now was sent; 0 while nothing is due. */
     private final AtomicLongArray lateNanos;
     private final LongSupplier intervalNanos;
+    private final List<InetSocketAddress> nodes;
+    private final int timeoutMillis;
+    private final ThreadFactory threadFactory;
     private final List<Worker> workers = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopping;
+    /** What {@link #stop} returned (a second stop returns it again). */
+    private PhaseResult stopped;
     /** Times a walker found nothing due (each followed by a rest), and the rests taken. */
     private final AtomicLong idleLooks = new AtomicLong();
     private final AtomicLong pauses = new AtomicLong();
@@ -62,11 +65,21 @@ final class SessionKeeper implements AutoCloseable {
      */
     SessionKeeper(String[] heartbeatPaths, List<InetSocketAddress> nodes, int connections, int timeoutMillis,
                   ThreadFactory threadFactory, LongSupplier intervalNanos, long lateLimitNanos) {
+        this(heartbeatPaths, new AtomicLongArray(heartbeatPaths.length), new DueLine(heartbeatPaths.length), nodes,
+                connections, timeoutMillis, threadFactory, intervalNanos, lateLimitNanos);
+    }
+
+    private SessionKeeper(String[] heartbeatPaths, AtomicLongArray lastBeat, DueLine line, List<InetSocketAddress> nodes,
+                          int connections, int timeoutMillis, ThreadFactory threadFactory, LongSupplier intervalNanos,
+                          long lateLimitNanos) {
         this.heartbeatPaths = heartbeatPaths;
         this.lateLimitNanos = lateLimitNanos;
-        this.lastBeat = new AtomicLongArray(heartbeatPaths.length);
-        this.line = new int[heartbeatPaths.length];
+        this.lastBeat = lastBeat;
+        this.line = line;
         this.intervalNanos = intervalNanos;
+        this.nodes = nodes;
+        this.timeoutMillis = timeoutMillis;
+        this.threadFactory = threadFactory;
         int n = Math.max(1, Math.min(connections, heartbeatPaths.length));
         this.lateNanos = new AtomicLongArray(n);
         for (int j = 0; j < n; j++) {
@@ -83,7 +96,7 @@ final class SessionKeeper implements AutoCloseable {
     /** The session at {@code index} was created now (its checkout was answered). */
     void created(int index) {
         lastBeat.set(index, System.nanoTime());
-        enqueue(index);
+        line.add(index);
     }
 
     /** How many sessions were created or answered a heartbeat at or after {@code nanos} ({@link System#nanoTime()}). */
@@ -116,24 +129,44 @@ final class SessionKeeper implements AutoCloseable {
         return false;
     }
 
-    private void enqueue(int index) {
-        synchronized (line) {
-            line[(head + queued++) % line.length] = index;
-        }
+    /**
+     * Stops this keeper and starts another on the same sessions, where this one left them (each is beaten one interval
+     * after its last beat), on fresh connections and with its own count: {@code bench hold} measures the hold apart from
+     * the creation. Starting the hold's beats afresh instead (each session once, spread over an interval from the
+     * hold's start) left a session beaten up to two intervals apart: 160 s at 80 s, past the 120 s lease.
+     */
+    SessionKeeper successor(int connections, Duration interval) {
+        stop();
+        long nanos = interval.toNanos();
+        return new SessionKeeper(heartbeatPaths, lastBeat, line, nodes, connections, timeoutMillis, threadFactory,
+                () -> nanos, lateLimitNanos);
     }
 
-    /** Takes the head of the line if it is due by {@code now}; else returns -1 - (nanos until it is, or an idle rest). */
-    private long takeDue(long now, long interval) {
-        synchronized (line) {
+    /** The sessions in the order they are due: a ring of indexes, each in it at most once. */
+    private static final class DueLine {
+        private final int[] ring;
+        private int head;
+        private int queued;
+
+        DueLine(int capacity) {
+            this.ring = new int[Math.max(1, capacity)];
+        }
+
+        synchronized void add(int index) {
+            ring[(head + queued++) % ring.length] = index;
+        }
+
+        /** Takes the head if it is due by {@code now}; else returns -1 - (nanos until it is, or an idle rest). */
+        synchronized long takeDue(AtomicLongArray lastBeat, long now, long interval) {
             if (queued == 0) {
                 return -1 - IDLE_NANOS;
             }
-            int index = line[head];
+            int index = ring[head];
             long wait = lastBeat.get(index) + interval - now;
             if (wait > 0) {
                 return -1 - wait;
             }
-            head = (head + 1) % line.length;
+            head = (head + 1) % ring.length;
             queued--;
             return index;
         }
@@ -143,7 +176,7 @@ final class SessionKeeper implements AutoCloseable {
         while (!stopping) {
             long interval = intervalNanos.getAsLong();
             long now = System.nanoTime();
-            long taken = interval <= 0 ? -1 - IDLE_NANOS : takeDue(now, interval);
+            long taken = interval <= 0 ? -1 - IDLE_NANOS : line.takeDue(lastBeat, now, interval);
             if (taken < 0) {
                 lateNanos.set(walker, 0);
                 idleLooks.incrementAndGet();
@@ -157,9 +190,9 @@ final class SessionKeeper implements AutoCloseable {
             if (Worker.ok(status)) {
                 w.completed();
                 lastBeat.set(i, System.nanoTime());
-                enqueue(i);
+                line.add(i);
             } else if (status == Worker.IO_ERROR) {
-                enqueue(i); // still due: tried again when its turn comes round (the worker reconnects)
+                line.add(i); // still due: tried again when its turn comes round (the worker reconnects)
             } else {
                 lastBeat.set(i, GONE); // the session lapsed or was ended: nothing left to keep
             }
@@ -186,6 +219,14 @@ final class SessionKeeper implements AutoCloseable {
 
     /** Stops the walkers and returns what they did: every heartbeat sent, and each one that failed as an error. */
     PhaseResult stop() {
+        return stop("keep", "keep created sessions alive (heartbeats)");
+    }
+
+    /** The same, the result under the given phase key and title. */
+    PhaseResult stop(String key, String title) {
+        if (stopping) {
+            return stopped;
+        }
         stopping = true;
         for (Thread t : threads) {
             try {
@@ -198,13 +239,12 @@ final class SessionKeeper implements AutoCloseable {
         double seconds = (System.nanoTime() - started) / 1e9;
         boolean complete = threads.stream().noneMatch(Thread::isAlive);
         workers.forEach(Worker::close);
-        return PhaseResult.of("keep", "keep created sessions alive (heartbeats)", "req/s", seconds, workers, complete);
+        stopped = PhaseResult.of(key, title, "req/s", seconds, workers, complete);
+        return stopped;
     }
 
     @Override
     public void close() {
-        if (!stopping) {
-            stop();
-        }
+        stop();
     }
 }
