@@ -94,7 +94,7 @@ final class HoldCommand implements Callable<Integer> {
             }
 
             BenchCommand.progress(err, "creating " + sessions + " live sessions of " + options.users
-                    + " users, heartbeating those created as their clients would...");
+                    + " users, keeping those created alive meanwhile...");
             // The created sessions are kept alive while the rest are created, on connections of their own (half as
             // many again; a walker with nothing due sends nothing): 1M sessions take longer to create than a lease
             // lasts, and a lapsed session is not one the server holds. Creation waits while the keeper is late.

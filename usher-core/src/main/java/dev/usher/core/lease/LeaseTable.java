@@ -3,12 +3,15 @@ package dev.usher.core.lease;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.ConcurrentSkipListMap;
 
 /**
  * The live leases of all sessions, in memory.
@@ -23,34 +26,99 @@ import java.util.concurrent.ConcurrentSkipListSet;
  * a lease it finds extended to its real end. A heartbeat then costs a map lookup, not a remove and an
  * insert in a sorted set (14 % of a heartbeat's server time when it did); a lease is moved about once
  * per TTL instead of once per heartbeat.
+ *
+ * <p>The index is a wheel of one-second buckets, each an array of the leases indexed to end in that
+ * second ({@link Bucket}), not a sorted set: the sweeper needs the lapsed leases by the second, not in
+ * exact order, and a sorted set of 1,000,000 leases cost about 60 bytes each (its node, index nodes and
+ * a key record) against about 5 for a slot in an array. A lease that leaves its bucket (removed, replaced,
+ * moved) is not taken out at once; its bucket drops it when {@link #lapsed} passes it, or sooner when
+ * more than half of the bucket is gone ({@link Bucket#compact}), so that leases ended by check-ins do not
+ * stay reachable for a whole TTL.
  */
 public final class LeaseTable {
-
-    private record ExpiryKey(long expiresAt, String sessionId) implements Comparable<ExpiryKey> {
-        @Override
-        public int compareTo(ExpiryKey o) {
-            int c = Long.compare(expiresAt, o.expiresAt);
-            return c != 0 ? c : sessionId.compareTo(o.sessionId);
-        }
-    }
 
     /** A live lease; guarded by its own monitor. */
     private static final class Entry {
         final String sessionId;
         long expiresAt;
-        /** Its key in {@code byExpiry}: never after {@link #expiresAt} (heartbeats only lengthen a lease). */
-        long indexedAt;
         long lastHeartbeat;
+        /**
+         * The bucket whose array holds it in the expiry index (it may still sit, stale, in others). Its second is
+         * never after {@link #expiresAt}'s (heartbeats only lengthen a lease). Written under this entry's monitor
+         * and the bucket's; read by a bucket that compacts, without this entry's monitor.
+         */
+        volatile Bucket home;
 
         Entry(String sessionId, long expiresAt, long lastHeartbeat) {
             this.sessionId = sessionId;
             this.expiresAt = expiresAt;
-            this.indexedAt = expiresAt;
             this.lastHeartbeat = lastHeartbeat;
         }
+    }
 
-        ExpiryKey key() {
-            return new ExpiryKey(indexedAt, sessionId);
+    /**
+     * The leases indexed to end within one second. Appended to by {@link #index}; rewritten only by
+     * {@link #compact}. Lock order: an entry's monitor, then a bucket's, never the other way round.
+     */
+    private final class Bucket {
+        final long second;
+        Entry[] entries = new Entry[8];
+        int size;
+        /** Leases that left this bucket since it was last compacted (a hint: see {@link #left}). */
+        int gone;
+        /** Emptied and taken out of the wheel: {@link #index} must not add to it any more. */
+        boolean closed;
+
+        Bucket(long second) {
+            this.second = second;
+        }
+
+        /** Adds {@code e} unless the bucket is closed; returns whether it did. */
+        synchronized boolean add(Entry e) {
+            if (closed) {
+                return false;
+            }
+            if (size == entries.length) {
+                entries = Arrays.copyOf(entries, size * 2);
+            }
+            entries[size++] = e;
+            e.home = this;
+            return true;
+        }
+
+        /** A lease indexed here was removed, replaced or moved: compact once more than half of the bucket is gone. */
+        synchronized void left() {
+            if (++gone > size / 2 && size >= 16) {
+                compact();
+            }
+        }
+
+        synchronized Entry[] snapshot() {
+            return Arrays.copyOf(entries, size);
+        }
+
+        /**
+         * Keeps the leases still indexed here (live, and at home here), each once; closes an empty bucket and takes it
+         * out of the wheel. A lease whose home changes while this runs is at worst kept once more as a stale slot.
+         */
+        synchronized void compact() {
+            Set<Entry> kept = Collections.newSetFromMap(new IdentityHashMap<>());
+            int n = 0;
+            for (int i = 0; i < size; i++) {
+                Entry e = entries[i];
+                if (e.home == this && bySession.get(e.sessionId) == e && kept.add(e)) {
+                    entries[n++] = e;
+                }
+            }
+            Arrays.fill(entries, n, size, null);
+            size = n;
+            gone = 0;
+            if (n == 0) {
+                closed = true;
+                wheel.remove(second, this);
+            } else if (entries.length > 16 && n < entries.length / 4) {
+                entries = Arrays.copyOf(entries, Math.max(16, n * 2));
+            }
         }
     }
 
@@ -58,25 +126,34 @@ public final class LeaseTable {
     public record Lease(String sessionId, Instant expiresAt, Instant lastHeartbeat) {}
 
     private final Map<String, Entry> bySession = new ConcurrentHashMap<>();
-    private final ConcurrentSkipListSet<ExpiryKey> byExpiry = new ConcurrentSkipListSet<>();
+    /** The expiry index: buckets by the second their leases are indexed to end in. */
+    private final ConcurrentSkipListMap<Long, Bucket> wheel = new ConcurrentSkipListMap<>();
     private final Set<String> dirty = ConcurrentHashMap.newKeySet();
 
     /** Records a lease the store has durably written (a new or renewed session). */
     public void put(String sessionId, Instant expiresAt, Instant lastHeartbeat) {
         Entry fresh = new Entry(sessionId, expiresAt.toEpochMilli(), lastHeartbeat.toEpochMilli());
+        Entry[] replaced = new Entry[1];
         bySession.compute(sessionId, (id, old) -> {
             if (old != null) {
                 synchronized (old) {
-                    byExpiry.remove(old.key());
                     // A renewal never shortens a lease a concurrent heartbeat just extended.
                     fresh.expiresAt = Math.max(fresh.expiresAt, old.expiresAt);
-                    fresh.indexedAt = fresh.expiresAt;
                     fresh.lastHeartbeat = Math.max(fresh.lastHeartbeat, old.lastHeartbeat);
                 }
+                replaced[0] = old;
             }
-            byExpiry.add(fresh.key());
             return fresh;
         });
+        // Indexed once mapped, not before: a bucket compacting meanwhile keeps only leases the table maps.
+        synchronized (fresh) {
+            if (bySession.get(sessionId) == fresh) {
+                index(fresh);
+            }
+        }
+        if (replaced[0] != null) {
+            left(replaced[0]);
+        }
     }
 
     /**
@@ -97,7 +174,7 @@ public final class LeaseTable {
             if (next < 0 || bySession.get(sessionId) != e) {
                 return Optional.empty();
             }
-            // Not moved in byExpiry: lapsed() moves it when its indexed end comes (see the class comment).
+            // Not moved in the wheel: lapsed() moves it when its indexed end comes (see the class comment).
             e.expiresAt = Math.max(e.expiresAt, next);
             e.lastHeartbeat = Math.max(e.lastHeartbeat, nowMs);
             next = e.expiresAt;
@@ -117,34 +194,42 @@ public final class LeaseTable {
     }
 
     /**
-     * Sessions whose lease lapsed at or before {@code now}, at most {@code max}, in the order of their ends as
-     * indexed (a lease a heartbeat extended comes by its earlier end). Leases heartbeats extended past {@code now}
-     * are moved to their real end on the way (they are found again when that comes).
+     * Sessions whose lease lapsed at or before {@code now}, at most {@code max}, by the second their ends are
+     * indexed in (a lease a heartbeat extended comes by its earlier end). Leases heartbeats extended past
+     * {@code now} are moved to their real end on the way (they are found again when that comes). One look at a
+     * time: a look rewrites the buckets it passes.
      */
-    public List<String> lapsed(Instant now, int max) {
+    public synchronized List<String> lapsed(Instant now, int max) {
         List<String> out = new ArrayList<>();
         long nowMs = now.toEpochMilli();
-        for (ExpiryKey k : byExpiry) {
-            if (k.expiresAt > nowMs || out.size() >= max) {
+        for (Bucket b : wheel.headMap(Math.floorDiv(nowMs, 1000L), true).values()) {
+            if (out.size() >= max) {
                 break;
             }
-            Entry e = bySession.get(k.sessionId);
-            if (e == null) {
-                continue; // removed since the iterator passed it
-            }
-            synchronized (e) {
-                if (e.indexedAt != k.expiresAt || bySession.get(k.sessionId) != e) {
-                    continue; // moved or replaced meanwhile: its current key is elsewhere in the index
+            Set<Entry> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+            for (Entry e : b.snapshot()) {
+                if (out.size() >= max) {
+                    break;
                 }
-                if (e.expiresAt > nowMs) {
-                    // Later in the order than k, so this iteration meets it again only if it lapsed by then.
-                    byExpiry.remove(k);
-                    e.indexedAt = e.expiresAt;
-                    byExpiry.add(e.key());
-                    continue;
+                if (!seen.add(e)) {
+                    continue; // moved away and back again: one slot is stale
                 }
+                synchronized (e) {
+                    if (e.home != b || bySession.get(e.sessionId) != e) {
+                        continue; // removed, replaced or moved: stale here
+                    }
+                    if (e.expiresAt > nowMs) {
+                        // Extended by heartbeats (or not due yet in the current second): at its real end's bucket,
+                        // which this look reaches only if that is due too.
+                        if (Math.floorDiv(e.expiresAt, 1000L) != b.second) {
+                            index(e);
+                        }
+                        continue;
+                    }
+                }
+                out.add(e.sessionId); // stays indexed until removed: a sweep that fails finds it again
             }
-            out.add(k.sessionId);
+            b.compact();
         }
         return out;
     }
@@ -162,12 +247,14 @@ public final class LeaseTable {
                 if (bySession.get(e.sessionId) != e || !shift.covers(e.lastHeartbeat, e.expiresAt)) {
                     continue;
                 }
-                byExpiry.remove(e.key());
                 e.expiresAt += by;
                 e.lastHeartbeat += by;
-                // Indexed at its real end again: a step back must not leave a key after the lease's end.
-                e.indexedAt = e.expiresAt;
-                byExpiry.add(e.key());
+                // Indexed at its real end again: a step back must not leave it in a bucket after the lease's end.
+                Bucket from = e.home;
+                index(e);
+                if (from != null && from != e.home) {
+                    from.left();
+                }
                 moved++;
             }
         }
@@ -177,11 +264,28 @@ public final class LeaseTable {
     public void remove(String sessionId) {
         Entry e = bySession.remove(sessionId);
         if (e != null) {
-            synchronized (e) {
-                byExpiry.remove(e.key());
-            }
+            left(e);
         }
         dirty.remove(sessionId);
+    }
+
+    /** Puts {@code e} in the bucket of its end's second; the caller holds its monitor. */
+    private void index(Entry e) {
+        long second = Math.floorDiv(e.expiresAt, 1000L);
+        Bucket home = e.home;
+        if (home != null && home.second == second && !home.closed) {
+            return;
+        }
+        while (!wheel.computeIfAbsent(second, Bucket::new).add(e)) {
+            Thread.onSpinWait(); // closed between the lookup and the add: it has left the wheel, so look again
+        }
+    }
+
+    private static void left(Entry e) {
+        Bucket home = e.home;
+        if (home != null) {
+            home.left();
+        }
     }
 
     /** Leases extended by heartbeats since the last call, for the store to persist in one batch. */
@@ -195,13 +299,24 @@ public final class LeaseTable {
         return out;
     }
 
+    /** Slots in the expiry index, stale ones included (tests: removed leases do not linger in it). */
+    int indexedSlots() {
+        int n = 0;
+        for (Bucket b : wheel.values()) {
+            synchronized (b) {
+                n += b.size;
+            }
+        }
+        return n;
+    }
+
     public int size() {
         return bySession.size();
     }
 
     public void clear() {
         bySession.clear();
-        byExpiry.clear();
+        wheel.clear();
         dirty.clear();
     }
 }

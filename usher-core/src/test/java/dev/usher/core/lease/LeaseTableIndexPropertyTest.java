@@ -27,15 +27,24 @@ class LeaseTableIndexPropertyTest {
     private static final Duration TTL = Duration.ofSeconds(30);
     private static final List<String> SESSIONS = List.of("a", "b", "c", "d", "e");
 
-    /** kind: 0 put (lease ends at {@code second}), 1 heartbeat at {@code second}, 2 remove, 3 look at {@code second}. */
-    record Op(int kind, String session, int second) {
+    /**
+     * kind: 0 put (lease ends at {@code second}), 1 heartbeat at {@code second}, 2 remove, 3 look at {@code second},
+     * 4 a clock step by {@code second - 75} seconds that moves every lease. {@code millis} puts instants inside a
+     * second too: the index buckets leases by the second, so ends and looks within one second must be told apart.
+     */
+    record Op(int kind, String session, int second, int millis) {
+        Instant at() {
+            return T0.plusSeconds(second).plusMillis(millis);
+        }
+
         @Override
         public String toString() {
             return switch (kind) {
-                case 0 -> "put " + session + " ending at " + second;
-                case 1 -> "heartbeat " + session + " at " + second;
+                case 0 -> "put " + session + " ending at " + second + "." + millis;
+                case 1 -> "heartbeat " + session + " at " + second + "." + millis;
                 case 2 -> "remove " + session;
-                default -> "lapsed at " + second;
+                case 3 -> "lapsed at " + second + "." + millis;
+                default -> "clock step by " + (second - 75) + " s";
             };
         }
     }
@@ -45,7 +54,7 @@ class LeaseTableIndexPropertyTest {
         LeaseTable table = new LeaseTable();
         Set<String> live = new HashSet<>();
         for (Op op : ops) {
-            Instant at = T0.plusSeconds(op.second());
+            Instant at = op.at();
             switch (op.kind()) {
                 case 0 -> {
                     table.put(op.session(), at, T0);
@@ -56,18 +65,19 @@ class LeaseTableIndexPropertyTest {
                     table.remove(op.session());
                     live.remove(op.session());
                 }
+                case 4 -> table.shift(new ClockSteps.LeaseShift(Duration.ofSeconds(op.second() - 75L), Instant.MAX, T0.minusSeconds(100_000)));
                 default -> { }
             }
             // Look at several instants after every step, in no particular order: each look may move leases.
-            for (int second : new int[] {op.second(), op.second() + 15, op.second() - 10, 200}) {
-                Instant t = T0.plusSeconds(second);
+            for (Instant t : new Instant[] {at, at.plusSeconds(15), at.minusSeconds(10), at.plusMillis(1), at.minusMillis(1),
+                    T0.plusSeconds(400)}) {
                 Set<String> ended = new TreeSet<>();
                 for (String s : live) {
                     if (!table.get(s).orElseThrow().expiresAt().isAfter(t)) {
                         ended.add(s);
                     }
                 }
-                assertThat(new TreeSet<>(table.lapsed(t, 100))).as("lapsed at %s after %s", second, op).isEqualTo(ended);
+                assertThat(new TreeSet<>(table.lapsed(t, 100))).as("lapsed at %s after %s", t, op).isEqualTo(ended);
             }
         }
     }
@@ -75,9 +85,10 @@ class LeaseTableIndexPropertyTest {
     @Provide
     Arbitrary<List<Op>> runs() {
         Arbitrary<Op> op = Combinators.combine(
-                Arbitraries.integers().between(0, 3),
+                Arbitraries.integers().between(0, 4),
                 Arbitraries.of(SESSIONS),
-                Arbitraries.integers().between(0, 150)).as(Op::new);
+                Arbitraries.integers().between(0, 150),
+                Arbitraries.of(0, 1, 499, 500, 999)).as(Op::new);
         return op.list().ofMinSize(1).ofMaxSize(40);
     }
 }
