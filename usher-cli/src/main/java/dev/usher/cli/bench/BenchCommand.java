@@ -53,6 +53,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Phases to run (default ${DEFAULT-VALUE}).")
     Set<String> phases;
 
+    @Option(names = "--cycles-among-sessions",
+            description = "Create the --sessions live sessions first and run the cycles while they are live (how a checkout's"
+                    + " cost grows with the work held); by default the cycles run before the sessions are created.")
+    boolean cyclesAmongSessions;
+
     @Option(names = "--audit-compare", paramLabel = "ROUNDS", defaultValue = "0",
             description = "Run the cycles and heartbeats phases ROUNDS times each with the audit trail on and off (alternating,"
                     + " through PUT /api/v1/audit/recording; needs --token) and report the medians and their ratio (default 0: no).")
@@ -65,6 +70,9 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CliException("--audit-compare turns audit recording on and off: pass --token (or set USHER_ADMIN_TOKEN)");
         }
         Target.requireBetween("--audit-compare", auditRounds, 0, 10);
+        if (auditRounds > 0 && cyclesAmongSessions) {
+            throw new CliException("--cycles-among-sessions and --audit-compare cannot be combined: run them separately");
+        }
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Target target = options.target();
@@ -75,7 +83,8 @@ public final class BenchCommand implements Callable<Integer> {
             report = new Report();
             report.header("url", options.targets().stream().map(t -> t.url().toString()).collect(java.util.stream.Collectors.joining(" ")))
                     .header("pool", options.product + "/" + options.feature);
-            Plan plan = prepare(api, options, s.phases.contains(Phase.CYCLES), s.phases.contains(Phase.HEARTBEATS), sessions, report, err);
+            Plan plan = prepare(api, options, s.phases.contains(Phase.CYCLES),
+                    s.phases.contains(Phase.HEARTBEATS) || cyclesAmongSessions, sessions, report, err);
             Load load = new Load(options.targets(), options.timeoutMillis(), options.platformThreads);
             Scenario scenario = new Scenario(options.productSegment(), options.featureSegment(), plan);
             report.header("connections", options.connections)
@@ -109,26 +118,38 @@ public final class BenchCommand implements Callable<Integer> {
             progress(err, "baseline: GET /healthz at " + options.connections + " connections, " + phaseTime(s));
             report.add(measure(probe, false, () -> scenario.baseline(load, s.warmup, s.duration)));
         }
-        if (s.phases.contains(Phase.CYCLES)) {
-            progress(err, "cycles: checkout+checkin with fresh session ids, " + phaseTime(s));
-            report.add(measure(probe, false, () -> scenario.cycles(load, s.warmup, s.duration)));
+        boolean createFirst = cyclesAmongSessions;
+        boolean needSessions = createFirst || s.phases.contains(Phase.HEARTBEATS);
+        if (s.phases.contains(Phase.CYCLES) && !createFirst) {
+            cycles(s, scenario, load, probe, report, err);
         }
-        if (s.phases.contains(Phase.HEARTBEATS)) {
-            progress(err, "creating " + sessions + " live sessions of " + options.users + " users...");
-            Report.Row created = measure(probe, true, () -> scenario.createSessions(load, options.setupLimit()));
-            report.add(created);
-            try {
+        if (!needSessions) {
+            return;
+        }
+        progress(err, "creating " + sessions + " live sessions of " + options.users + " users...");
+        report.add(measure(probe, true, () -> scenario.createSessions(load, options.setupLimit())));
+        try {
+            if (s.phases.contains(Phase.CYCLES) && createFirst) {
+                cycles(s, scenario, load, probe, report, err);
+            }
+            if (s.phases.contains(Phase.HEARTBEATS)) {
                 progress(err, "heartbeats: " + sessions + " live sessions, " + phaseTime(s));
                 report.add(measure(probe, false, () -> scenario.heartbeats(load, s.warmup, s.duration)));
-            } finally {
-                if (!options.keepSessions) {
-                    progress(err, "ending the " + sessions + " sessions...");
-                    report.add(measure(probe, true, () -> scenario.endSessions(load, options.setupLimit())));
-                } else {
-                    report.note("--keep-sessions: the " + sessions + " bench sessions stay live until their lease lapses");
-                }
+            }
+        } finally {
+            if (!options.keepSessions) {
+                progress(err, "ending the " + sessions + " sessions...");
+                report.add(measure(probe, true, () -> scenario.endSessions(load, options.setupLimit())));
+            } else {
+                report.note("--keep-sessions: the " + sessions + " bench sessions stay live until their lease lapses");
             }
         }
+    }
+
+    private void cycles(Settings s, Scenario scenario, Load load, ServerProbe probe, Report report, PrintWriter err) {
+        progress(err, "cycles: checkout+checkin with fresh session ids" + (cyclesAmongSessions ? ", among " + sessions
+                + " live sessions, " : ", ") + phaseTime(s));
+        report.add(measure(probe, false, () -> scenario.cycles(load, s.warmup, s.duration)));
     }
 
     /**
