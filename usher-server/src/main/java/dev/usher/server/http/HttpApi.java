@@ -97,7 +97,13 @@ public final class HttpApi {
             }));
 
             var r = config.routes;
-            r.before("/api/v1/*", MediaTypes::refuseOthers);
+            // A before-handler for "*" is matched by comparing strings, one for "/api/v1/*" by a regular expression on
+            // every request: 5 % of a heartbeat's server CPU in a profile. The prefix test is the same match.
+            r.before(ctx -> {
+                if (ctx.path().startsWith("/api/v1/")) {
+                    MediaTypes.refuseOthers(ctx);
+                }
+            });
             r.get("/healthz", ctx -> ctx.json(Map.of("status", "ok")));
             r.get("/readyz", ctx -> {
                 boolean reachable = parts.db().isReachable();

@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.regex.Pattern;
 
 /**
  * The seat engine as the API uses it: validates and normalizes what clients send, then lets the
@@ -31,7 +30,6 @@ import java.util.regex.Pattern;
  */
 public final class SeatService {
 
-    private static final Pattern SESSION_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
     private static final int MAX_CLIENT_LENGTH = 256;
 
     /** A pool with its live numbers, for {@code GET /pools} and {@code usher status}. */
@@ -388,8 +386,27 @@ public final class SeatService {
     }
 
     private static void requireSessionId(String sessionId) {
-        if (sessionId == null || !SESSION_ID.matcher(sessionId).matches()) {
+        if (!isSessionId(sessionId)) {
             throw new IllegalArgumentException("session id must be 1-128 characters of A-Z a-z 0-9 . _ : -");
         }
+    }
+
+    /**
+     * 1-128 characters of {@code A-Z a-z 0-9 . _ : -}. Checked on every client request: a loop, not a regular expression
+     * ({@code Pattern.matcher} cost 2 % of a heartbeat's server CPU in a profile).
+     */
+    static boolean isSessionId(String s) {
+        if (s == null || s.isEmpty() || s.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            boolean ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9')
+                    || c == '.' || c == '_' || c == ':' || c == '-';
+            if (!ok) {
+                return false;
+            }
+        }
+        return true;
     }
 }
