@@ -47,6 +47,25 @@ class SeatApiTest {
         throw new AssertionError("no pool demo/cal");
     }
 
+    /**
+     * A checkout answer lists the signed license files backing the pool, with their exact texts. Their JSON is written
+     * once per pool and set of licenses: a license added, or removed, must show in the next answer.
+     */
+    @Test
+    void theAnswerListsTheLicensesBackingThePoolAsTheyAreNow() {
+        String first = server.license("demo", "cal", 2); // the one of start() is the other
+        JsonNode before = client.checkout("app-1", "demo", "cal", "alice", "ws1").json().get("licenses");
+        assertThat(before).hasSize(2);
+        assertThat(before).extracting(l -> l.get("text").asString()).doesNotHaveDuplicates().allMatch(t -> !t.isBlank());
+        assertThat(before).allMatch(l -> !l.get("keyId").asString().isBlank());
+        String added = server.license("demo", "cal", 3);
+        JsonNode more = client.checkout("app-2", "demo", "cal", "bob", "ws2").json().get("licenses");
+        assertThat(more).extracting(l -> l.get("id").asString()).hasSize(3).contains(first, added);
+        assertThat(admin.delete("/api/v1/licenses/" + first).status()).isEqualTo(204);
+        JsonNode fewer = client.checkout("app-3", "demo", "cal", "carol", "ws3").json().get("licenses");
+        assertThat(fewer).extracting(l -> l.get("id").asString()).hasSize(2).doesNotContain(first).contains(added);
+    }
+
     @Test
     void aNewSeatIs201AndEveryOtherSessionOfThePersonJoinsItWith200() {
         Http.Response first = client.checkout("app-1", "demo", "cal", "CORP\\alice", "ws1");
