@@ -24,10 +24,8 @@ class SessionKeeperTest {
     void createdSessionsAreHeartbeatenSoTheyOutliveTheirFirstLease() throws Exception {
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
             server.license("demo", "cal", 50);
-            Target target = Target.parse(server.server().localUrl());
-            Load load = new Load(target, 5_000, false);
-            Plan plan = Plan.of(4, 20, 20, Optional.empty(), false, true); // a user each: a seat each
-            Scenario scenario = new Scenario("demo", "cal", plan);
+            Load load = loadOn(server);
+            Scenario scenario = scenarioOf(20);
             SessionKeeper keeper = scenario.keeper(load, 2, Duration.ofMillis(20));
             PhaseResult created = scenario.createSessions(load, Duration.ofMinutes(1), keeper);
             assertThat(created.errors()).isZero();
@@ -59,8 +57,7 @@ class SessionKeeperTest {
     @Test
     void aWalkerWithNothingDueRests() throws Exception {
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
-            Target target = Target.parse(server.server().localUrl());
-            Load load = new Load(target, 5_000, false);
+            Load load = loadOn(server);
             String[] paths = new String[100_000];
             java.util.Arrays.fill(paths, "/api/v1/sessions/none/heartbeat");
             SessionKeeper keeper = load.keeper(paths, 4, () -> Duration.ofSeconds(40).toNanos());
@@ -90,10 +87,8 @@ class SessionKeeperTest {
     void sessionsAreBeatenAgainWhileTheCreationGoesOn() throws Exception {
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
             server.license("demo", "cal", 50);
-            Target target = Target.parse(server.server().localUrl());
-            Load load = new Load(target, 5_000, false);
-            Plan plan = Plan.of(4, 50, 50, Optional.empty(), false, true);
-            Scenario scenario = new Scenario("demo", "cal", plan);
+            Load load = loadOn(server);
+            Scenario scenario = scenarioOf(50);
             assertThat(scenario.createSessions(load, Duration.ofMinutes(1)).errors()).isZero();
             Duration interval = Duration.ofMillis(200);
             SessionKeeper keeper = scenario.keeper(load, 1, interval);
@@ -153,7 +148,7 @@ class SessionKeeperTest {
     @Test
     void aCountedPhaseGivesWayWhileTold() throws Exception {
         try (TestServer server = TestServer.start(dir.resolve("data"))) {
-            Load load = new Load(Target.parse(server.server().localUrl()), 5_000, false);
+            Load load = loadOn(server);
             java.util.concurrent.atomic.AtomicBoolean giveWay = new java.util.concurrent.atomic.AtomicBoolean(true);
             java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
             java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
@@ -178,6 +173,15 @@ class SessionKeeperTest {
             assertThat(ran.get()).isEqualTo(10);
             assertThat(done.operations()).isEqualTo(10);
         }
+    }
+
+    private static Load loadOn(TestServer server) {
+        return new Load(Target.parse(server.server().localUrl()), 5_000, false);
+    }
+
+    /** {@code sessions} sessions of as many people on demo/cal: a seat each. */
+    private static Scenario scenarioOf(int sessions) {
+        return new Scenario("demo", "cal", Plan.of(4, sessions, sessions, Optional.empty(), false, true));
     }
 
     private static void awaitKeptSince(SessionKeeper keeper, long nanos, int sessions) throws InterruptedException {
