@@ -153,6 +153,10 @@ final class SessionKeeper implements AutoCloseable {
         }
 
         synchronized void add(int index) {
+            if (queued == ring.length) {
+                // Each session is in the line at most once (created once, put back only after it was taken out).
+                throw new IllegalStateException("the due line is full: session " + index + " added twice");
+            }
             ring[(head + queued++) % ring.length] = index;
         }
 

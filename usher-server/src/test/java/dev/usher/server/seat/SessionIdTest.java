@@ -24,12 +24,12 @@ class SessionIdTest {
                         : (char) ('a' + random.nextInt(26)));
             }
             String s = id.toString();
-            assertThat(SeatService.isSessionId(s)).as("'%s'", s).isEqualTo(RULE.matcher(s).matches());
+            assertThat(SessionIds.isValid(s)).as("'%s'", s).isEqualTo(RULE.matcher(s).matches());
         }
-        assertThat(SeatService.isSessionId(null)).isFalse();
-        assertThat(SeatService.isSessionId("")).isFalse();
-        assertThat(SeatService.isSessionId("a".repeat(128))).isTrue();
-        assertThat(SeatService.isSessionId("a".repeat(129))).isFalse();
-        assertThat(SeatService.isSessionId("ws1-app-4711:x.y_z")).isTrue();
+        assertThat(SessionIds.isValid(null)).isFalse();
+        assertThat(SessionIds.isValid("")).isFalse();
+        assertThat(SessionIds.isValid("a".repeat(128))).isTrue();
+        assertThat(SessionIds.isValid("a".repeat(129))).isFalse();
+        assertThat(SessionIds.isValid("ws1-app-4711:x.y_z")).isTrue();
     }
 }
